@@ -604,6 +604,16 @@ static char *resolve_image(Ld *ld, const char *img)
     return NULL;
 }
 
+static bool writable(const SimElf *e, uint64_t v, uint64_t sz)
+{
+    for (size_t i = 0; i < e->segs.n; i++) {
+        const SimElfSeg *sg = &e->segs.v[i];
+        if ((sg->flags & 2 /* PF_W */) && v >= sg->vaddr && v + sz <= sg->vaddr + sg->memsz)
+            return true;
+    }
+    return false;
+}
+
 /* Each setvar symbol must exist in the image and be one word, as the
  * Microkit tool requires; maps must not overlap a fixed-address image. */
 static void check_image_symbols(Ld *ld, SimPd *pd, const SimElf *e)
@@ -622,6 +632,9 @@ static void check_image_symbols(Ld *ld, SimPd *pd, const SimElf *e)
         if (sz != 8)
             err_at(ld, sv->span, "setvar symbol '%s' must be 8 bytes (a word), not %llu",
                    sv->symbol, (unsigned long long)sz);
+        else if (!writable(e, v, sz))
+            err_at(ld, sv->span, "setvar symbol '%s' is not in writable memory (declare it "
+                   "without const, so the value is not folded into the code)", sv->symbol);
         sv->sym_vaddr = v;
     }
     if (e->type != 2 /* ET_EXEC */) return;
