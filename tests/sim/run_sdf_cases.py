@@ -5,7 +5,9 @@ rules (reference section 1.2), never copied from griddle's output:
 
     <!-- expect: error 12:18 unknown memory region 'nope' -->
     <!-- expect: warning 3:5 unused memory region -->
-    <!-- args: ++board none -->   (options are written with ++)
+    <!-- args: ++board none -->   (options are written with ++; @PDS@ is the
+                                   directory of the test PD images;
+                                   ++with-images reads program images)
 
 Every expected diagnostic must appear (severity, line, column, and the
 text as a substring); no unexpected error may appear; the exit status is 1
@@ -16,13 +18,14 @@ import json, re, subprocess, sys, pathlib
 EXPECT = re.compile(r'<!--\s*expect:\s*(error|warning)\s+(\d+):(\d+)\s+(.*?)\s*-->')
 ARGS = re.compile(r'<!--\s*args:\s*(.*?)\s*-->')
 
-def run_case(griddle, path):
+def run_case(griddle, path, pds):
     text = path.read_text()
     expects = [(m[0], int(m[1]), int(m[2]), m[3]) for m in EXPECT.findall(text)]
     args = []
     for a in ARGS.findall(text):
         # '--' may not appear inside an XML comment: options are written '++'
-        args += [w.replace('++', '--', 1) if w.startswith('++') else w for w in a.split()]
+        args += [w.replace('++', '--', 1) if w.startswith('++') else w.replace('@PDS@', pds)
+                 for w in a.split()]
     if '--with-images' in args:
         args.remove('--with-images')
     else:
@@ -53,12 +56,13 @@ def run_case(griddle, path):
 
 def main():
     griddle, case_dir = sys.argv[1], pathlib.Path(sys.argv[2])
+    pds = sys.argv[3] if len(sys.argv) > 3 else '.'
     cases = sorted(case_dir.glob('*.system'))
     if not cases:
         print('no cases found'); return 1
     failed = 0
     for c in cases:
-        probs = run_case(griddle, c)
+        probs = run_case(griddle, c, pds)
         if probs:
             failed += 1
             print(f'FAIL {c.name}')

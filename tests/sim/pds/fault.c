@@ -1,9 +1,12 @@
 /* Faults (tests/sim/sys/fault.system): a write to a read-only mapping and
  * a read of an unmapped address stop their PDs; the rest continue.
- * Roles: writer (60), faulty (50), wild (45), ping (40), pong (30). */
+ * A PD that aborts dies without taking the emulator down.
+ * Roles: writer (60), faulty (50), wild (45), crasher (44), ping (40),
+ * pong (30). */
 #include "common.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 
 uintptr_t buf; /* setvar_vaddr */
 static int rounds;
@@ -22,6 +25,8 @@ void init(void)
     } else if (is("wild")) {
         say("read %lu", (unsigned long)*(volatile uint64_t *)0x7000000);
         say("still running after the read (wrong)");
+    } else if (is("crasher")) {
+        abort();
     } else if (is("ping")) {
         microkit_notify(0);
     }
