@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-extern const SimDevModel sim_model_testdev;
+extern const SimDevModel sim_model_enet, sim_model_testdev;
 
-static const SimDevModel *const MODELS[] = {&sim_model_testdev};
+static const SimDevModel *const MODELS[] = {&sim_model_enet, &sim_model_testdev};
 
 typedef struct BoardDev {
     const char *board, *model;

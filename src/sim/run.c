@@ -17,6 +17,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+static uint64_t host_now(void *ctx)
+{
+    (void)ctx;
+    return sim_now_ns();
+}
+
 static void stop(Sim *k, const char *why)
 {
     if (!k->stop) k->stop_reason = why;
@@ -157,7 +163,7 @@ int sim_run(SimSystem *s, const SimRunOpts *o, DiagList *dl)
     k.log = o->log ? o->log : stderr;
     k.running = k.last_ran = -1;
     k.epfd = k.sigfd = -1;
-    k.host = (SimDevHost){.ctx = &k, .dma = sim_dma, .wire_tx = sim_wire_tx};
+    k.host = (SimDevHost){.ctx = &k, .dma = sim_dma, .wire_tx = sim_wire_tx, .now = host_now};
     sigset_t set, old;
     int rc = 0;
     bool fds_ok = setup_fds(&k, &set);

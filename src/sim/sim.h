@@ -213,7 +213,9 @@ bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *out);
 typedef struct SimDevHost {
     void *ctx;
     uint8_t *(*dma)(void *ctx, uint64_t paddr, size_t len);
+    /* A frame the device put on the wire (without FCS). */
     void (*wire_tx)(void *ctx, const uint8_t *frame, size_t len);
+    uint64_t (*now)(void *ctx); /* nanoseconds */
 } SimDevHost;
 
 typedef struct SimDev SimDev;
