@@ -118,6 +118,7 @@ struct Shape {
     Shape **elems;       /* COMB: elements */
     Sym name;            /* NAMED: struct name */
     Span span;           /* where written (zero for inferred shapes) */
+    bool from_int;       /* COMB written as an integer n >= 2 ({1,...,1}) */
 };
 
 /* ---- expressions ----------------------------------------------------- */
