@@ -232,6 +232,8 @@ static Expr *parse_atom(Parser *p)
         p->pos++;
         e = new_expr(p, E_CONST, start);
         e->u.value = t->kind == TOK_INT ? t->value : t->kind == TOK_TRUE;
+        /* spelling, for the formatter: 1 negative literal, 2 true, 3 false */
+        e->op = t->kind == TOK_TRUE ? 2 : t->kind == TOK_FALSE ? 3 : (t->flags & TOKF_NEGATIVE) ? 1 : 0;
         return e;
     case TOK_BASE: p->pos++; return new_expr(p, E_BASE, start);
     case TOK_TOP: p->pos++; return new_expr(p, E_TOP, start);
