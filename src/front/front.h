@@ -87,6 +87,7 @@ enum {
 typedef struct Comment {
     Span span;
     const char *text; /* full comment text including // or / * */
+    size_t len;       /* bytes (a comment may contain NUL bytes) */
     uint32_t before_tok; /* index of the next token after the comment */
     bool own_line;       /* nothing but whitespace before it on its line */
 } Comment;

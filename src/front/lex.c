@@ -145,6 +145,7 @@ static void add_comment(Lexer *L, size_t from, size_t to_excl, uint32_t line, si
     c.span = (Span){L->file, line, (uint32_t)(from - line_start + 1), L->line,
                     col_of(L, to_excl ? to_excl - 1 : 0)};
     c.text = arena_strndup(L->arena, L->s + from, to_excl - from);
+    c.len = to_excl - from;
     c.before_tok = (uint32_t)L->out->toks.n;
     c.own_line = own_line;
     vec_push(&L->out->comments, c);
@@ -197,6 +198,10 @@ static void lex_block(Lexer *L, bool annot)
     if (own_line) t.flags |= TOKF_NEWLINE;
     if (legacy) t.flags |= TOKF_LEGACY;
     t.text = arena_strndup(L->arena, L->s + body_from, body_to - body_from);
+    if (memchr(L->s + body_from, 0, body_to - body_from)) {
+        t.kind = TOK_ERROR;
+        diag_add(L->dl, DIAG_ERROR, "lex", &t.span, "NUL byte inside an annotation");
+    }
     L->at_line_start_tok = false;
     vec_push(&L->out->toks, t);
     L->i = end;
