@@ -244,6 +244,12 @@ static void check_addcarry_assign(Ctx *c, VarRef *dest, Call *call)
         local_set_uniform(c, l, B_TRUSTED);
 }
 
+/* How the current function's return shape came about, for messages. */
+static const char *ret_how(const FunInfo *fi)
+{
+    return fi->inferred ? "inferred" : fi->fn->ret_written ? "declared" : "the default";
+}
+
 static Flow check_tail_call(Ctx *c, Stmt *s)
 {
     Call *call = &s->u.call.call;
@@ -259,8 +265,7 @@ static Flow check_tail_call(Ctx *c, Stmt *s)
         Diag *d = cerror(c, "shape", &call->callee_span,
                          "result of function call %s to return has shape %s instead of %s "
                          "shape %s in %s",
-                         call->callee, shstr(c, got), c->fi->inferred ? "inferred" : "declared",
-                         shstr(c, want), where(c));
+                         call->callee, shstr(c, got), ret_how(c->fi), shstr(c, want), where(c));
         if (!c->fi->fn->ret_written) add_hint(c, d, c->fi, got);
     }
     return (Flow){true, false, L_TAIL};
@@ -295,8 +300,7 @@ static Flow check_return(Ctx *c, Stmt *s)
     Shape *want = fi->ret_known ? fi->ret : NULL;
     if (shapes_differ(v.sh, want))
         cerror(c, "shape", &e->span, "expression to return has shape %s instead of %s shape %s in %s%s",
-               shstr(c, v.sh), fi->inferred ? "inferred" : fi->fn->ret_written ? "declared" : "the default",
-               shstr(c, want), where(c), hint ? COMPAT_SUFFIX : "");
+               shstr(c, v.sh), ret_how(fi), shstr(c, want), where(c), hint ? COMPAT_SUFFIX : "");
     return (Flow){true, false, L_RET};
 }
 
