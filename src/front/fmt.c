@@ -208,7 +208,7 @@ static void comments_before(Fmt *f, uint32_t t)
                 sb_putc(f->out, '\n');
             indent(f);
         }
-        sb_puts(f->out, c->text);
+        sb_putn(f->out, c->text, c->len);
         sb_putc(f->out, '\n');
         f->last_line = c->span.eline;
     }
