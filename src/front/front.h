@@ -118,6 +118,7 @@ struct Shape {
     Shape **elems;       /* COMB: elements */
     Sym name;            /* NAMED: struct name */
     Span span;           /* where written (zero for inferred shapes) */
+    bool from_int;       /* COMB written as an integer n >= 2 ({1,...,1}) */
 };
 
 /* ---- expressions ----------------------------------------------------- */
@@ -167,7 +168,7 @@ typedef struct NField {
 
 struct Expr {
     ExprKind kind;
-    uint8_t op;          /* CmpOp / ShiftOp */
+    uint8_t op;          /* CmpOp / ShiftOp; E_CONST: spelling (1 negative, 2 true, 3 false) */
     uint8_t parens;      /* written in parentheses (formatter keeps no info beyond this) */
     Span span;
     Shape *shape;        /* filled by the checker */
@@ -369,6 +370,8 @@ void shape_print(StrBuf *b, const Shape *s);
 /* Prints p as canonical current-syntax Pancake (comments kept where the
  * token stream still has them). */
 void fmt_program(const Program *p, StrBuf *out);
+/* The same with every operator application, load and '!' parenthesised. */
+void fmt_program_explicit(const Program *p, StrBuf *out);
 void fmt_expr(const Expr *e, StrBuf *out);
 
 /* Structural AST equality ignoring locations and parentheses; used by the
