@@ -216,9 +216,7 @@ Sem *sem_new(Program *p, const SemConfig *cfg, DiagList *dl)
     s->out_f = cfg->out ? cfg->out : stdout;
     s->in_f = cfg->in ? cfg->in : stdin;
     s->init_name = intern_cstr(p->interner, "<globals>");
-    bool ok = p->checked;
-    if (!ok) diag_add(dl, DIAG_ERROR, "run", NULL, "the program has not been checked");
-    ok = ok && compile_layout(s) && memory_init(s) && ffi_init(s) && shmem_init(s) &&
+    bool ok = compile_layout(s) && memory_init(s) && ffi_init(s) && shmem_init(s) &&
          compile_code(s);
     s->dl = NULL;
     if (!ok) {

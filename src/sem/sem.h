@@ -62,7 +62,7 @@ typedef struct SemConfig {
 } SemConfig;
 
 #define SEM_DEFAULT_HEAP_SIZE ((size_t)1 << 20)
-#define SEM_DEFAULT_MAX_DEPTH 100000u
+#define SEM_DEFAULT_MAX_DEPTH 1000000u
 
 typedef enum SemStatus {
     SEM_OK,          /* the entry function returned (value) */
