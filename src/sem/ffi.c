@@ -125,7 +125,7 @@ static uint8_t *snapshot(const Sem *s, Word p, Word len, bool ok)
 {
     if (!ok || !s->trace) return NULL;
     uint8_t *b = xmalloc(len ? len : 1);
-    memcpy(b, (const void *)(uintptr_t)p, len);
+    if (len) memcpy(b, (const void *)(uintptr_t)p, len);
     return b;
 }
 

@@ -9,10 +9,11 @@
 
 #include <string.h>
 
-static void hex(FILE *f, const uint8_t *p, Word n)
+/* n bytes at p as a hex string, or null when they could not be read. */
+static void hex(FILE *f, const uint8_t *p, Word n, bool ok)
 {
     static const char digits[] = "0123456789abcdef";
-    if (!p) {
+    if (!ok || (!p && n)) {
         fputs("null", f);
         return;
     }
@@ -40,11 +41,11 @@ void trace_ffi(Sem *s, Sym name, const Word w[4], const uint8_t *c, const uint8_
     fputs("{\"event\":\"ffi\",\"name\":", f);
     str(f, name);
     fputs(",\"c\":", f);
-    hex(f, c_ok ? c : NULL, w[1]);
+    hex(f, c, w[1], c_ok);
     fputs(",\"a_before\":", f);
-    hex(f, a_ok ? a_before : NULL, w[3]);
+    hex(f, a_before, w[3], a_ok);
     fputs(",\"a_after\":", f);
-    hex(f, a_ok ? a_after : NULL, w[3]);
+    hex(f, a_after, w[3], a_ok);
     if (!c_ok || !a_ok)
         fprintf(f, ",\"args\":[%llu,%llu,%llu,%llu]", (unsigned long long)w[0],
                 (unsigned long long)w[1], (unsigned long long)w[2], (unsigned long long)w[3]);
