@@ -275,8 +275,20 @@ static void report(SourceOpts *so, SrcMgr *sm, const SemOutcome *o, const SemCon
     else
         d = diag_add(&dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s", o->reason);
     if (o->nstack) diag_note(d, NULL, "in function %s", o->stack[0].fn);
-    for (size_t i = 1; i < o->nstack; i++)
-        diag_note(d, &o->stack[i].span, "called from %s", o->stack[i].fn);
+    /* Runs of the same call site (recursion) are shown once with a count. */
+    for (size_t i = 1; i < o->nstack;) {
+        size_t k = i + 1;
+        while (k < o->nstack && o->stack[k].fn == o->stack[i].fn &&
+               !memcmp(&o->stack[k].span, &o->stack[i].span, sizeof(Span)))
+            k++;
+        if (k - i > 1)
+            diag_note(d, &o->stack[i].span, "called from %s (%zu times)", o->stack[i].fn, k - i);
+        else
+            diag_note(d, &o->stack[i].span, "called from %s", o->stack[i].fn);
+        if (o->stack_omitted && i < SEM_STACK_KEEP / 2 && k >= SEM_STACK_KEEP / 2)
+            diag_note(d, NULL, "... %zu more frames ...", o->stack_omitted);
+        i = k;
+    }
     if (o->status == SEM_TIMEOUT)
         diag_note(d, NULL, "the clock allowed %llu loop iterations, calls and ticks (--fuel)",
                   (unsigned long long)cfg->fuel);

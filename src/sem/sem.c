@@ -16,19 +16,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The frame record i as a stack entry (its function, and where it is:
+ * span for the innermost, else the call site of frame i+1). */
+static SemFrameLoc frame_loc(const Sem *s, uint32_t i, const Span *span)
+{
+    SemFrameLoc l = {s->frames[i].fn->name, *span};
+    if (i + 1 < s->depth) l.span = s->frames[i + 1].site->span;
+    return l;
+}
+
 void sem_capture_stack(Sem *s, const Span *span)
 {
     s->stackv.n = 0;
+    s->out.stack_omitted = 0;
     if (s->depth == 0) {
         SemFrameLoc top = {s->init_name, *span};
         vec_push(&s->stackv, top);
-    } else {
-        SemFrameLoc top = {s->frames[s->depth - 1].fn->name, *span};
-        vec_push(&s->stackv, top);
-        for (uint32_t i = s->depth - 1; i > 0; i--) {
-            SemFrameLoc caller = {s->frames[i - 1].fn->name, s->frames[i].site->span};
-            vec_push(&s->stackv, caller);
+    }
+    uint32_t keep = SEM_STACK_KEEP / 2;
+    for (uint32_t k = 0; k < s->depth; k++) {
+        if (s->depth > SEM_STACK_KEEP && k == keep) {
+            s->out.stack_omitted = s->depth - SEM_STACK_KEEP;
+            k = s->depth - keep;
         }
+        vec_push(&s->stackv, frame_loc(s, s->depth - 1 - k, span));
     }
     s->out.has_span = true;
     s->out.span = *span;

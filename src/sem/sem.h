@@ -61,6 +61,7 @@ typedef struct SemConfig {
     FILE *in;               /* built-in FFI input (stdin when NULL) */
 } SemConfig;
 
+#define SEM_STACK_KEEP 256
 #define SEM_DEFAULT_HEAP_SIZE ((size_t)1 << 20)
 #define SEM_DEFAULT_MAX_DEPTH 1000000u
 
@@ -91,6 +92,9 @@ typedef struct SemOutcome {
     const SemFrameLoc *stack; /* innermost first: stack[0] is where it
                                  happened, stack[i] the call site in caller i */
     size_t nstack;
+    /* Deeper than SEM_STACK_KEEP frames: the SEM_STACK_KEEP/2 innermost and
+     * outermost are kept and this many between them are left out. */
+    size_t stack_omitted;
 } SemOutcome;
 
 typedef struct Sem Sem;

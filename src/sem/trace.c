@@ -101,6 +101,7 @@ static void where(Sem *s, FILE *f, const SemOutcome *o)
         fputc('}', f);
     }
     fputc(']', f);
+    if (o->stack_omitted) fprintf(f, ",\"stack_omitted\":%zu", o->stack_omitted);
 }
 
 void trace_outcome(Sem *s, const SemOutcome *o, Word main_value)
