@@ -466,7 +466,7 @@ static void cif(Cx *cx, const Stmt *st)
 static void cwhile(Cx *cx, const Stmt *st)
 {
     Loop lp = {.start = here(cx)};
-    Ins w = {.op = OP_WHILE, .span = st->u.while_.cond->span, .e1 = cexpr(cx, st->u.while_.cond)};
+    Ins w = {.op = OP_WHILE, .span = st->span, .e1 = cexpr(cx, st->u.while_.cond)};
     uint32_t j = emit(cx, w);
     vec_push(&cx->loops, &lp);
     cblock(cx, &st->u.while_.body);
