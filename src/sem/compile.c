@@ -598,7 +598,8 @@ static void finish_fn(Cx *cx)
 {
     Fn *f = cx->fn;
     f->ncode = (uint32_t)cx->code.n;
-    f->code = arena_memdup(&cx->s->arena, cx->code.v, sizeof(Ins) * (cx->code.n + 1));
+    f->code = arena_alloc(&cx->s->arena, sizeof(Ins) * (cx->code.n + 1));
+    if (cx->code.n) memcpy(f->code, cx->code.v, sizeof(Ins) * cx->code.n);
     f->frame_words = cx->tmp_max > cx->locals ? cx->tmp_max : cx->locals;
     vec_free(&cx->code);
     vec_free(&cx->loops);
