@@ -98,81 +98,81 @@ Word eval_word(Sem *s, Word *fp, const ENode *e)
     case EN_CONST: return e->k;
     case EN_LOCAL: return fp[e->off];
     case EN_GLOBAL: return s->globals[e->off];
-    case EN_ADD2: return eval_word(s, fp, e->a) + eval_word(s, fp, e->b);
-    case EN_SUB: x = eval_word(s, fp, e->a); return x - eval_word(s, fp, e->b);
-    case EN_MUL: x = eval_word(s, fp, e->a); return x * eval_word(s, fp, e->b);
-    case EN_AND2: return eval_word(s, fp, e->a) & eval_word(s, fp, e->b);
-    case EN_OR2: return eval_word(s, fp, e->a) | eval_word(s, fp, e->b);
-    case EN_XOR2: return eval_word(s, fp, e->a) ^ eval_word(s, fp, e->b);
+    case EN_ADD2: return ev(s, fp, e->a) + ev(s, fp, e->b);
+    case EN_SUB: x = ev(s, fp, e->a); return x - ev(s, fp, e->b);
+    case EN_MUL: x = ev(s, fp, e->a); return x * ev(s, fp, e->b);
+    case EN_AND2: return ev(s, fp, e->a) & ev(s, fp, e->b);
+    case EN_OR2: return ev(s, fp, e->a) | ev(s, fp, e->b);
+    case EN_XOR2: return ev(s, fp, e->a) ^ ev(s, fp, e->b);
     case EN_ADDN:
         x = 0;
-        for (uint32_t i = 0; i < e->n; i++) x += eval_word(s, fp, e->kids[i]);
+        for (uint32_t i = 0; i < e->n; i++) x += ev(s, fp, e->kids[i]);
         return x;
     case EN_ANDN:
         x = ~(Word)0;
-        for (uint32_t i = 0; i < e->n; i++) x &= eval_word(s, fp, e->kids[i]);
+        for (uint32_t i = 0; i < e->n; i++) x &= ev(s, fp, e->kids[i]);
         return x;
     case EN_ORN:
         x = 0;
-        for (uint32_t i = 0; i < e->n; i++) x |= eval_word(s, fp, e->kids[i]);
+        for (uint32_t i = 0; i < e->n; i++) x |= ev(s, fp, e->kids[i]);
         return x;
     case EN_XORN:
         x = 0;
-        for (uint32_t i = 0; i < e->n; i++) x ^= eval_word(s, fp, e->kids[i]);
+        for (uint32_t i = 0; i < e->n; i++) x ^= ev(s, fp, e->kids[i]);
         return x;
     case EN_LAND: /* And[a != 0, b != 0, ...] */
         x = 1;
-        for (uint32_t i = 0; i < e->n; i++) x &= eval_word(s, fp, e->kids[i]) != 0;
+        for (uint32_t i = 0; i < e->n; i++) x &= ev(s, fp, e->kids[i]) != 0;
         return x;
     case EN_LOR: /* Or[a, b, ...] != 0 */
         x = 0;
-        for (uint32_t i = 0; i < e->n; i++) x |= eval_word(s, fp, e->kids[i]);
+        for (uint32_t i = 0; i < e->n; i++) x |= ev(s, fp, e->kids[i]);
         return x != 0;
-    case EN_NOT: return eval_word(s, fp, e->a) == 0;
-    case EN_EQ: x = eval_word(s, fp, e->a); return x == eval_word(s, fp, e->b);
-    case EN_NE: x = eval_word(s, fp, e->a); return x != eval_word(s, fp, e->b);
-    case EN_LT: x = eval_word(s, fp, e->a); return (int64_t)x < (int64_t)eval_word(s, fp, e->b);
-    case EN_GT: x = eval_word(s, fp, e->a); return (int64_t)x > (int64_t)eval_word(s, fp, e->b);
-    case EN_LE: x = eval_word(s, fp, e->a); return (int64_t)x <= (int64_t)eval_word(s, fp, e->b);
-    case EN_GE: x = eval_word(s, fp, e->a); return (int64_t)x >= (int64_t)eval_word(s, fp, e->b);
-    case EN_LTU: x = eval_word(s, fp, e->a); return x < eval_word(s, fp, e->b);
-    case EN_GTU: x = eval_word(s, fp, e->a); return x > eval_word(s, fp, e->b);
-    case EN_LEU: x = eval_word(s, fp, e->a); return x <= eval_word(s, fp, e->b);
-    case EN_GEU: x = eval_word(s, fp, e->a); return x >= eval_word(s, fp, e->b);
+    case EN_NOT: return ev(s, fp, e->a) == 0;
+    case EN_EQ: x = ev(s, fp, e->a); return x == ev(s, fp, e->b);
+    case EN_NE: x = ev(s, fp, e->a); return x != ev(s, fp, e->b);
+    case EN_LT: x = ev(s, fp, e->a); return (int64_t)x < (int64_t)ev(s, fp, e->b);
+    case EN_GT: x = ev(s, fp, e->a); return (int64_t)x > (int64_t)ev(s, fp, e->b);
+    case EN_LE: x = ev(s, fp, e->a); return (int64_t)x <= (int64_t)ev(s, fp, e->b);
+    case EN_GE: x = ev(s, fp, e->a); return (int64_t)x >= (int64_t)ev(s, fp, e->b);
+    case EN_LTU: x = ev(s, fp, e->a); return x < ev(s, fp, e->b);
+    case EN_GTU: x = ev(s, fp, e->a); return x > ev(s, fp, e->b);
+    case EN_LEU: x = ev(s, fp, e->a); return x <= ev(s, fp, e->b);
+    case EN_GEU: x = ev(s, fp, e->a); return x >= ev(s, fp, e->b);
     case EN_CMPSTRUCT: cmp_struct(s, fp, e);
     case EN_LSL:
-        x = eval_word(s, fp, e->a);
-        if ((n = eval_word(s, fp, e->b)) >= 64) shift_fail(s, e, n);
+        x = ev(s, fp, e->a);
+        if ((n = ev(s, fp, e->b)) >= 64) shift_fail(s, e, n);
         return x << n;
     case EN_LSR:
-        x = eval_word(s, fp, e->a);
-        if ((n = eval_word(s, fp, e->b)) >= 64) shift_fail(s, e, n);
+        x = ev(s, fp, e->a);
+        if ((n = ev(s, fp, e->b)) >= 64) shift_fail(s, e, n);
         return x >> n;
     case EN_ASR:
-        x = eval_word(s, fp, e->a);
-        if ((n = eval_word(s, fp, e->b)) >= 64) shift_fail(s, e, n);
+        x = ev(s, fp, e->a);
+        if ((n = ev(s, fp, e->b)) >= 64) shift_fail(s, e, n);
         /* sign fill without relying on >> of a negative int64_t */
         return n ? (x >> n) | ((Word)0 - (x >> 63)) << (64 - n) : x;
     case EN_ROR:
-        x = eval_word(s, fp, e->a);
-        if ((n = eval_word(s, fp, e->b)) >= 64) shift_fail(s, e, n);
+        x = ev(s, fp, e->a);
+        if ((n = ev(s, fp, e->b)) >= 64) shift_fail(s, e, n);
         return n ? (x >> n) | (x << (64 - n)) : x;
     case EN_LOAD:
-        x = eval_word(s, fp, e->a);
+        x = ev(s, fp, e->a);
         check_words(s, x, 1, &e->span, "lds");
         return rd(x);
     case EN_LOAD8:
-        x = eval_word(s, fp, e->a);
+        x = ev(s, fp, e->a);
         check_sub(s, x, 1, &e->span, "ld8");
         return *(const uint8_t *)(uintptr_t)x;
     case EN_LOAD32: {
-        x = eval_word(s, fp, e->a);
+        x = ev(s, fp, e->a);
         check_sub(s, x, 4, &e->span, "ld32");
         const uint8_t *p = (const uint8_t *)(uintptr_t)x;
         return (Word)p[0] | (Word)p[1] << 8 | (Word)p[2] << 16 | (Word)p[3] << 24;
     }
     case EN_STRUCT: /* a one-word struct <e> */
-        return eval_word(s, fp, e->kids[0]);
+        return ev(s, fp, e->kids[0]);
     case EN_FIELD:
         eval_into(s, fp, e->a, fp + e->tmp);
         return fp[e->tmp + e->off];

@@ -50,7 +50,7 @@ static inline void eval_args(Sem *s, Word *fp, const CallSite *cs, Word *nfp)
 {
     const Fn *callee = cs->callee;
     if (callee->words_only) {
-        for (uint32_t i = 0; i < cs->nargs; i++) nfp[i] = eval_word(s, fp, cs->args[i]);
+        for (uint32_t i = 0; i < cs->nargs; i++) nfp[i] = ev(s, fp, cs->args[i]);
     } else {
         for (uint32_t i = 0; i < cs->nargs; i++)
             eval_into(s, fp, cs->args[i], nfp + callee->param_off[i]);
@@ -104,8 +104,8 @@ void exec_run(Sem *s, uint32_t floor)
         s->nstmts++;
     again:
         switch ((Op)pc->op) {
-        case OP_SET1_L: fp[pc->a] = eval_word(s, fp, pc->e1); pc++; break;
-        case OP_SET1_G: s->globals[pc->a] = eval_word(s, fp, pc->e1); pc++; break;
+        case OP_SET1_L: fp[pc->a] = ev(s, fp, pc->e1); pc++; break;
+        case OP_SET1_G: s->globals[pc->a] = ev(s, fp, pc->e1); pc++; break;
         case OP_SETN_L: eval_into(s, fp, pc->e1, fp + pc->a); pc++; break;
         case OP_SETN_G: eval_into(s, fp, pc->e1, s->globals + pc->a); pc++; break;
         case OP_COPY_L:
@@ -127,13 +127,14 @@ void exec_run(Sem *s, uint32_t floor)
             pc++;
             break;
         case OP_STORE1:
-            a = eval_word(s, fp, pc->e1);
-            v = eval_word(s, fp, pc->e2);
-            mem_store_words(s, a, &v, 1, &pc->span);
+            a = ev(s, fp, pc->e1);
+            v = ev(s, fp, pc->e2);
+            if (!(a & 7) && a - s->base < s->size) memcpy((void *)(uintptr_t)a, &v, 8);
+            else mem_store_words(s, a, &v, 1, &pc->span); /* reports the Error */
             pc++;
             break;
         case OP_STOREN: {
-            a = eval_word(s, fp, pc->e1);
+            a = ev(s, fp, pc->e1);
             const Word *src;
             if (pc->c == UINT32_MAX) {
                 src = var_ptr(s, fp, pc->e2);
@@ -146,21 +147,21 @@ void exec_run(Sem *s, uint32_t floor)
             break;
         }
         case OP_STORE8: case OP_STORE16: case OP_STORE32:
-            a = eval_word(s, fp, pc->e1);
-            v = eval_word(s, fp, pc->e2);
+            a = ev(s, fp, pc->e1);
+            v = ev(s, fp, pc->e2);
             mem_store_sub(s, a, v, pc->op == OP_STORE8 ? 1 : pc->op == OP_STORE16 ? 2 : 4,
                           &pc->span);
             pc++;
             break;
         case OP_SHLOAD:
-            a = eval_word(s, fp, pc->e1);
+            a = ev(s, fp, pc->e1);
             v = shmem_load(s, a, pc->width, &pc->span);
             (pc->c ? s->globals : fp)[pc->a] = v;
             pc++;
             break;
         case OP_SHSTORE:
-            a = eval_word(s, fp, pc->e1);
-            v = eval_word(s, fp, pc->e2);
+            a = ev(s, fp, pc->e1);
+            v = ev(s, fp, pc->e2);
             shmem_store(s, a, pc->width, v, &pc->span);
             pc++;
             break;
@@ -168,10 +169,10 @@ void exec_run(Sem *s, uint32_t floor)
             pc = code + pc->a;
             goto again; /* a jump is not a statement */
         case OP_JZ:
-            pc = eval_word(s, fp, pc->e1) ? pc + 1 : code + pc->a;
+            pc = ev(s, fp, pc->e1) ? pc + 1 : code + pc->a;
             break;
         case OP_WHILE:
-            if (!eval_word(s, fp, pc->e1)) {
+            if (!ev(s, fp, pc->e1)) {
                 pc = code + pc->a;
                 break;
             }
@@ -182,7 +183,7 @@ void exec_run(Sem *s, uint32_t floor)
         case OP_FFI: {
             const FfiSite *fs = pc->p;
             Word w[4];
-            for (int i = 0; i < 4; i++) w[i] = eval_word(s, fp, fs->args[i]);
+            for (int i = 0; i < 4; i++) w[i] = ev(s, fp, fs->args[i]);
             ffi_call(s, fs, w, &pc->span);
             pc++;
             break;
@@ -219,7 +220,7 @@ void exec_run(Sem *s, uint32_t floor)
             break;
         }
         case OP_ADDCARRY: addcarry(s, fp, pc); pc++; break;
-        case OP_RET1: s->retbuf[0] = eval_word(s, fp, pc->e1); goto ret;
+        case OP_RET1: s->retbuf[0] = ev(s, fp, pc->e1); goto ret;
         case OP_RETN: eval_into(s, fp, pc->e1, s->retbuf); goto ret;
         ret: {
             const Ins *site = s->frames[--s->depth].site;

@@ -246,6 +246,13 @@ bool compile_code(Sem *s);    /* after memory_init, ffi_init */
 
 /* eval.c */
 Word eval_word(Sem *s, Word *fp, const ENode *e);
+/* eval_word with the two commonest leaves inlined (no call). */
+static inline Word ev(Sem *s, Word *fp, const ENode *e)
+{
+    if (e->op == EN_LOCAL) return fp[e->off];
+    if (e->op == EN_CONST) return e->k;
+    return eval_word(s, fp, e);
+}
 void eval_into(Sem *s, Word *fp, const ENode *e, Word *dst);
 /* Local memory (memaddrs = aligned [base, top)): checked accesses. */
 void mem_store_words(Sem *s, Word addr, const Word *v, uint32_t n, const Span *sp);
