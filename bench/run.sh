@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make bench`: every benchmark under bench/, each printing its results
-# against a baseline measured in the same run (docs/performance.md).
+# Runs every benchmark against build/griddle; each prints ratios against a
+# baseline measured in the same run (see docs/performance.md).
 set -eu
 cd "$(dirname "$0")/.."
-GRIDDLE=${GRIDDLE:-build/griddle}
-for b in bench/*/bench.py; do
-  echo "== ${b%/bench.py}"
-  python3 "$b" "$GRIDDLE"
+for b in bench/*/run.py; do
+  python3 "$b" build/griddle
+done
+for b in bench/*/run.sh; do
+  [ -x "$b" ] && "$b" build/griddle
 done

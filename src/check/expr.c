@@ -237,7 +237,7 @@ static EVal check_cmp(Ctx *c, Expr *e)
     EVal a = check_expr(c, e->u.bin.a);
     EVal b = check_expr(c, e->u.bin.b);
     if (shapes_differ(a.sh, b.sh))
-        cerror(c, "shape", &e->span,
+        cerror(c, "shape", &e->u.bin.b->span,
                "comparison given operands of different shapes (%s and %s) in %s",
                shstr(c, a.sh), shstr(c, b.sh), where(c));
     return ev_word(c, B_NOTBASED);

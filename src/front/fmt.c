@@ -208,7 +208,7 @@ static void comments_before(Fmt *f, uint32_t t)
                 sb_putc(f->out, '\n');
             indent(f);
         }
-        sb_puts(f->out, c->text);
+        sb_putn(f->out, c->text, c->len);
         sb_putc(f->out, '\n');
         f->last_line = c->span.eline;
     }
@@ -447,7 +447,7 @@ static void struct_decl(Fmt *f, const StructDecl *st)
 static void decl(Fmt *f, const Decl *d, const Decl *prev)
 {
     StrBuf *o = f->out;
-    bool sep = prev && (d->kind == D_FUN || prev->kind == D_FUN || d->kind != prev->kind);
+    bool sep = prev && prev->kind != D_ANNOT && (d->kind == D_FUN || prev->kind == D_FUN || d->kind != prev->kind);
     uint32_t t = tok_index(f, d->span);
     const TokenList *tl = &f->p->tokens;
     /* a comment that trailed the previous declaration stays on its line */

@@ -69,11 +69,13 @@ typedef enum TokKind {
 const char *tok_kind_text(TokKind k);
 
 typedef struct Token {
-    TokKind kind;
     Span span;
-    Sym text;      /* IDENT/FFIID (without '@'): the name; ANNOT: the text */
-    Word value;    /* INT: the value modulo 2^64 (negative literals wrapped) */
-    uint32_t flags;
+    uint16_t kind;     /* TokKind */
+    uint16_t flags;
+    union {
+        Sym text;      /* IDENT/FFIID (without '@'): the name; ANNOT: the text */
+        Word value;    /* INT: the value modulo 2^64 (negative literals wrapped) */
+    };
 } Token;
 
 enum {
@@ -87,6 +89,7 @@ enum {
 typedef struct Comment {
     Span span;
     const char *text; /* full comment text including // or / * */
+    size_t len;       /* bytes (a comment may contain NUL bytes) */
     uint32_t before_tok; /* index of the next token after the comment */
     bool own_line;       /* nothing but whitespace before it on its line */
 } Comment;

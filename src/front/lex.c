@@ -16,6 +16,7 @@
 #include "front.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 static const char *const tok_texts[] = {
 #define X(name, text) text,
@@ -66,12 +67,34 @@ static void newline(Lexer *L, size_t next)
     L->at_line_start_tok = true;
 }
 
-static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-static bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
-static bool is_word_cont(int c) { return is_alpha(c) || is_digit(c) || c == '_'; }
-static bool is_group_start(int c) { return c && strchr("#=><!&|", c); }
-static bool is_group_cont(int c) { return c && strchr("=<>|&+", c); }
+/* Character classes, one table lookup each (the lexer's hot path). */
+enum { C_ALPHA = 1, C_DIGIT = 2, C_SPACE = 4, C_WORD = 8, C_GSTART = 16, C_GCONT = 32, C_SINGLE = 64 };
+
+static const unsigned char cclass[256] = {
+    [' '] = C_SPACE, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE,
+    ['\r'] = C_SPACE,
+#define D(c) [c] = C_DIGIT | C_WORD
+    D('0'), D('1'), D('2'), D('3'), D('4'), D('5'), D('6'), D('7'), D('8'), D('9'),
+#undef D
+#define A(c) [c] = C_ALPHA | C_WORD, [c - 'a' + 'A'] = C_ALPHA | C_WORD
+    A('a'), A('b'), A('c'), A('d'), A('e'), A('f'), A('g'), A('h'), A('i'), A('j'), A('k'), A('l'),
+    A('m'), A('n'), A('o'), A('p'), A('q'), A('r'), A('s'), A('t'), A('u'), A('v'), A('w'), A('x'),
+    A('y'), A('z'),
+#undef A
+    ['_'] = C_WORD, ['#'] = C_GSTART, ['!'] = C_GSTART, ['='] = C_GSTART | C_GCONT,
+    ['<'] = C_GSTART | C_GCONT, ['>'] = C_GSTART | C_GCONT, ['&'] = C_GSTART | C_GCONT,
+    ['|'] = C_GSTART | C_GCONT, ['+'] = C_GCONT | C_SINGLE, ['-'] = C_SINGLE, ['^'] = C_SINGLE,
+    ['*'] = C_SINGLE, ['('] = C_SINGLE, [')'] = C_SINGLE, ['.'] = C_SINGLE, [','] = C_SINGLE,
+    [';'] = C_SINGLE, [':'] = C_SINGLE, ['['] = C_SINGLE, [']'] = C_SINGLE, ['{'] = C_SINGLE,
+    ['}'] = C_SINGLE,
+};
+
+static bool is_alpha(int c) { return cclass[(unsigned char)c] & C_ALPHA; }
+static bool is_digit(int c) { return cclass[(unsigned char)c] & C_DIGIT; }
+static bool is_space(int c) { return cclass[(unsigned char)c] & C_SPACE; }
+static bool is_word_cont(int c) { return cclass[(unsigned char)c] & C_WORD; }
+static bool is_group_start(int c) { return cclass[(unsigned char)c] & C_GSTART; }
+static bool is_group_cont(int c) { return cclass[(unsigned char)c] & C_GCONT; }
 
 /* "# 12 "file.pnk" 1 3" or "#line 12 "file"" at the start of a line of cpp
  * output. Returns true (and consumes the line) if it was one. */
@@ -119,6 +142,9 @@ static void lex_error(Lexer *L, size_t from, size_t to_excl, const char *fmt, ..
     va_end(ap);
 }
 
+/* A digit starts a run of letters, digits and '_' (the reference reads the
+ * whole run); only an all-digit run is a number: "0x10" and "1x" are
+ * "Malformed number" errors. */
 static void lex_number(Lexer *L, bool negative)
 {
     size_t from = L->i;
@@ -130,6 +156,12 @@ static void lex_number(Lexer *L, bool negative)
         if (v > (UINT64_MAX - d) / 10) overflow = true;
         v = v * 10 + d; /* wraps: the reference converts modulo 2^64 */
         L->i++;
+    }
+    if (L->i < L->len && is_word_cont(L->s[L->i])) {
+        while (L->i < L->len && is_word_cont(L->s[L->i])) L->i++;
+        lex_error(L, from, L->i, "Malformed number: %.*s (Pancake has only decimal integer literals)",
+                  (int)(L->i - from), L->s + from);
+        return;
     }
     Token *t = push_tok(L, TOK_INT, from, L->i);
     t->value = negative ? (Word)0 - v : v;
@@ -145,6 +177,7 @@ static void add_comment(Lexer *L, size_t from, size_t to_excl, uint32_t line, si
     c.span = (Span){L->file, line, (uint32_t)(from - line_start + 1), L->line,
                     col_of(L, to_excl ? to_excl - 1 : 0)};
     c.text = arena_strndup(L->arena, L->s + from, to_excl - from);
+    c.len = to_excl - from;
     c.before_tok = (uint32_t)L->out->toks.n;
     c.own_line = own_line;
     vec_push(&L->out->comments, c);
@@ -197,23 +230,22 @@ static void lex_block(Lexer *L, bool annot)
     if (own_line) t.flags |= TOKF_NEWLINE;
     if (legacy) t.flags |= TOKF_LEGACY;
     t.text = arena_strndup(L->arena, L->s + body_from, body_to - body_from);
+    if (memchr(L->s + body_from, 0, body_to - body_from)) {
+        t.kind = TOK_ERROR;
+        diag_add(L->dl, DIAG_ERROR, "lex", &t.span, "NUL byte inside an annotation");
+    }
     L->at_line_start_tok = false;
     vec_push(&L->out->toks, t);
     L->i = end;
 }
 
+/* A // comment runs to the end of the line, or of the input (the
+ * reference accepts a last line without a newline; docs/language.md). */
 static void lex_line_comment(Lexer *L)
 {
     size_t from = L->i;
     size_t i = from;
     while (i < L->len && L->s[i] != '\n') i++;
-    if (i >= L->len) {
-        /* the reference requires the newline (a // comment at EOF is an error) */
-        lex_error(L, from, from + 2,
-                  "Malformed comment: a '//' comment on the last line must end with a newline");
-        L->i = L->len;
-        return;
-    }
     add_comment(L, from, i, L->line, L->line_start, L->at_line_start_tok);
     L->i = i; /* the newline itself is handled by the main loop */
 }
@@ -285,22 +317,23 @@ typedef struct KwEntry {
     const char *text;
     TokKind kind;
     bool compat_only;
+    unsigned char len;
 } KwEntry;
 
 static const KwEntry keywords[] = {
-    {"skip", TOK_SKIP, 0},     {"st", TOK_ST, 0},           {"stw", TOK_STW, 0},
-    {"st8", TOK_ST8, 0},       {"st16", TOK_ST16, 0},       {"st32", TOK_ST32, 0},
-    {"if", TOK_IF, 0},         {"else", TOK_ELSE, 0},       {"while", TOK_WHILE, 0},
-    {"break", TOK_BREAK, 0},   {"continue", TOK_CONTINUE, 0}, {"throw", TOK_THROW, 0},
-    {"return", TOK_RETURN, 0}, {"tick", TOK_TICK, 0},       {"var", TOK_VAR, 0},
-    {"in", TOK_IN, 0},         {"try", TOK_TRY, 0},         {"catch", TOK_CATCH, 0},
-    {"lds", TOK_LDS, 0},       {"ldw", TOK_LDW, 0},         {"ld8", TOK_LD8, 0},
-    {"ld16", TOK_LD16, 0},     {"ld32", TOK_LD32, 0},       {"@base", TOK_BASE, 0},
-    {"@top", TOK_TOP, 0},      {"@biw", TOK_BIW, 0},        {"true", TOK_TRUE, 0},
-    {"false", TOK_FALSE, 0},   {"fun", TOK_FUN, 0},         {"export", TOK_EXPORT, 0},
-    {"inline", TOK_INLINE, 0}, {"exception", TOK_EXCEPTION, 0}, {"struct", TOK_STRUCT, 0},
-    {"str", TOK_STR, 1},       {"strb", TOK_STRB, 1},       {"ldb", TOK_LDB, 1},
-    {"raise", TOK_RAISE, 1},
+    {"skip", TOK_SKIP, 0, 4},     {"st", TOK_ST, 0, 2},           {"stw", TOK_STW, 0, 3},
+    {"st8", TOK_ST8, 0, 3},       {"st16", TOK_ST16, 0, 4},       {"st32", TOK_ST32, 0, 4},
+    {"if", TOK_IF, 0, 2},         {"else", TOK_ELSE, 0, 4},       {"while", TOK_WHILE, 0, 5},
+    {"break", TOK_BREAK, 0, 5},   {"continue", TOK_CONTINUE, 0, 8}, {"throw", TOK_THROW, 0, 5},
+    {"return", TOK_RETURN, 0, 6}, {"tick", TOK_TICK, 0, 4},       {"var", TOK_VAR, 0, 3},
+    {"in", TOK_IN, 0, 2},         {"try", TOK_TRY, 0, 3},         {"catch", TOK_CATCH, 0, 5},
+    {"lds", TOK_LDS, 0, 3},       {"ldw", TOK_LDW, 0, 3},         {"ld8", TOK_LD8, 0, 3},
+    {"ld16", TOK_LD16, 0, 4},     {"ld32", TOK_LD32, 0, 4},       {"@base", TOK_BASE, 0, 5},
+    {"@top", TOK_TOP, 0, 4},      {"@biw", TOK_BIW, 0, 4},        {"true", TOK_TRUE, 0, 4},
+    {"false", TOK_FALSE, 0, 5},   {"fun", TOK_FUN, 0, 3},         {"export", TOK_EXPORT, 0, 6},
+    {"inline", TOK_INLINE, 0, 6}, {"exception", TOK_EXCEPTION, 0, 9}, {"struct", TOK_STRUCT, 0, 6},
+    {"str", TOK_STR, 1, 3},       {"strb", TOK_STRB, 1, 4},       {"ldb", TOK_LDB, 1, 3},
+    {"raise", TOK_RAISE, 1, 5},
 };
 
 static void lex_word(Lexer *L)
@@ -311,7 +344,7 @@ static void lex_word(Lexer *L)
     L->i = i;
     for (size_t k = 0; k < ARRAY_LEN(keywords); k++) {
         const KwEntry *kw = &keywords[k];
-        if (strlen(kw->text) != n || memcmp(kw->text, L->s + from, n)) continue;
+        if (kw->len != n || kw->text[0] != L->s[from] || memcmp(kw->text, L->s + from, n)) continue;
         if (kw->compat_only && !L->o->compat) break;
         Token *t = push_tok(L, kw->kind, from, i);
         if (kw->compat_only) t->flags |= TOKF_LEGACY;
@@ -369,6 +402,19 @@ static const TokKind single_kinds[] = {TOK_PLUS,   TOK_MINUS,    TOK_CARET,    T
 void lex_text(const char *text, size_t len, uint32_t file, bool cpp_markers, const FrontOpts *o,
               Interner *in, SrcMgr *sm, Arena *arena, TokenList *out, DiagList *dl)
 {
+    if (out->toks.cap < out->toks.n + len / 4 + 16) {
+        out->toks.cap = out->toks.n + len / 4 + 16; /* about one token per 4 bytes */
+        out->toks.v = xrealloc(out->toks.v, out->toks.cap * sizeof(Token));
+#ifdef MADV_HUGEPAGE
+        /* large token arrays: huge pages cut the page faults (a hint only) */
+        size_t bytes = out->toks.cap * sizeof(Token);
+        if (bytes >= (4u << 20)) {
+            uintptr_t lo = ((uintptr_t)out->toks.v + 4095) & ~(uintptr_t)4095;
+            uintptr_t hi = ((uintptr_t)out->toks.v + bytes) & ~(uintptr_t)4095;
+            madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+        }
+#endif
+    }
     Lexer L = {.s = text, .len = len, .file = file, .line = 1, .cpp = cpp_markers, .o = o,
                .in = in, .sm = sm, .arena = arena, .out = out, .dl = dl,
                .at_line_start_tok = true};
@@ -388,7 +434,7 @@ void lex_text(const char *text, size_t len, uint32_t file, bool cpp_markers, con
             if (d == '@') { lex_block(&L, true); continue; }
             if (d == '*') { lex_block(&L, false); continue; }
         }
-        const char *sc = c ? strchr(single_chars, c) : NULL;
+        const char *sc = (cclass[(unsigned char)c] & C_SINGLE) ? strchr(single_chars, c) : NULL;
         if (sc) {
             push_tok(&L, single_kinds[sc - single_chars], L.i, L.i + 1);
             L.i++;

@@ -110,8 +110,14 @@ static const char *expect_name(unsigned k)
 static Diag *report(Parser *p, uint32_t from)
 {
     p->any_error = true;
-    for (uint32_t i = from; i <= p->far && i < p->n; i++)
-        if (p->t[i].kind == TOK_ERROR) return NULL; /* the lexer already said why */
+    /* the lexer already said why: a bad token in the statement, or just
+     * after the failure on the same line, or (at the end) just before it */
+    uint32_t to = p->far + 4 < p->n ? p->far + 4 : p->n - 1;
+    for (uint32_t i = from; i <= to; i++) {
+        if (p->t[i].kind != TOK_ERROR) continue;
+        if (i <= p->far || p->t[i].span.line == p->t[p->far].span.line) return NULL;
+    }
+    if (p->t[p->far].kind == TOK_EOF && p->far > 0 && p->t[p->far - 1].kind == TOK_ERROR) return NULL;
     if (p->reported && p->last_report == p->far) return NULL; /* said already */
     p->reported = true;
     p->last_report = p->far;
@@ -496,8 +502,8 @@ static Stmt *parse_return(Parser *p, uint32_t start)
         s->u.call.kind = CALL_TAIL;
         if (!parse_call(p, &s->u.call.call)) return NULL;
         if (s->u.call.call.addcarry) {
-            p->pos = start;
-            p_fail(p, EXP_STMT);
+            p->pos = start + 1; /* at the callee */
+            p_fail(p, EXP_EXPR);
             p_hint(p, ADDCARRY_HINT);
             return NULL;
         }

@@ -6,7 +6,7 @@ statements: assignments, stores, tests of if/while, calls, returns, ...;
 jumps are not statements) and, in the same run, baseline.c compiled with
 cc -O2 doing the same work, so the numbers can be compared across machines.
 
-usage: bench/interp/bench.py [GRIDDLE] [REPEAT]   (from the repository root)
+usage: bench/interp/run.py [GRIDDLE] [REPEAT]   (from the repository root)
 """
 import os
 import re
