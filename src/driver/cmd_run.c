@@ -181,8 +181,8 @@ static int run_opt(RunOpts *ro, int argc, char **argv, int *i)
     if (!strcmp(argv[*i], "--print-result")) return ro->print_result = true, 1;
     if (!strcmp(argv[*i], "--stats")) return ro->stats = true, 1;
     if ((v = opt_val(argc, argv, i, "--heap-size"))) {
-        if (!parse_size(v, &ro->cfg.heap_size) || ro->cfg.heap_size % 8)
-            return usage_error("run", "--heap-size needs a byte count that is a multiple of 8, not '%s'", v), -1;
+        if (!parse_size(v, &ro->cfg.heap_size) || ro->cfg.heap_size % 8 || !ro->cfg.heap_size)
+            return usage_error("run", "--heap-size needs a positive byte count that is a multiple of 8, not '%s'", v), -1;
         return 1;
     }
     if ((v = opt_val(argc, argv, i, "--heap-init"))) {
