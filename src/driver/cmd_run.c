@@ -261,19 +261,17 @@ static void run_opts_free(RunOpts *ro)
     arena_free(&ro->arena);
 }
 
-/* Renders a runtime failure as a located diagnostic with the call stack. */
-static void report(SourceOpts *so, SrcMgr *sm, const SemOutcome *o, const SemConfig *cfg)
+/* Adds a runtime failure to dl as a located diagnostic with the stack. */
+static void report(DiagList *dl, const SemOutcome *o, const SemConfig *cfg)
 {
-    DiagList dl;
-    diag_init(&dl);
     const char *code = o->status == SEM_TIMEOUT ? "fuel"
                        : o->status == SEM_EXCEPTION ? "exception" : "runtime";
     Diag *d;
     if (o->status == SEM_EXCEPTION && o->npayload == 1)
-        d = diag_add(&dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s (value %llu)",
+        d = diag_add(dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s (value %llu)",
                      o->reason, (unsigned long long)o->payload[0]);
     else
-        d = diag_add(&dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s", o->reason);
+        d = diag_add(dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s", o->reason);
     if (o->nstack) diag_note(d, NULL, "in function %s", o->stack[0].fn);
     /* Runs of the same call site (recursion) are shown once with a count. */
     for (size_t i = 1; i < o->nstack;) {
@@ -292,9 +290,6 @@ static void report(SourceOpts *so, SrcMgr *sm, const SemOutcome *o, const SemCon
     if (o->status == SEM_TIMEOUT)
         diag_note(d, NULL, "the clock allowed %llu loop iterations, calls and ticks (--fuel)",
                   (unsigned long long)cfg->fuel);
-    DiagRenderOpts r = {.color = so->color && !so->json, .json = so->json, .prog = "griddle run"};
-    diag_render(&dl, sm, &r, stderr);
-    diag_free(&dl);
 }
 
 static int exit_for(const SemOutcome *o)
@@ -348,7 +343,7 @@ static int resolve_calls(RunOpts *ro, Program *p, DiagList *dl)
 }
 
 /* Runs main and the calls; returns the exit status. */
-static int execute(RunOpts *ro, SourceOpts *so, SrcMgr *sm, Sem *s, DiagList *dl)
+static int execute(RunOpts *ro, Sem *s, DiagList *dl)
 {
     double t0 = now();
     const SemOutcome *o = sem_run_main(s);
@@ -369,7 +364,7 @@ static int execute(RunOpts *ro, SourceOpts *so, SrcMgr *sm, Sem *s, DiagList *dl
     }
     if (o) {
         sem_finish(s, o, main_value);
-        if (o->status != SEM_OK && o->status != SEM_EXIT) report(so, sm, o, &ro->cfg);
+        if (o->status != SEM_OK && o->status != SEM_EXIT) report(dl, o, &ro->cfg);
         rc = exit_for(o);
     }
     fflush(stdout);
@@ -394,9 +389,13 @@ static int run_program(RunOpts *ro, SourceOpts *so)
     FILE *trace = NULL;
     Sem *s = NULL;
     int rc = driver_load_and_check(so, &prog, &in, &sm, &dl, true);
-    driver_render(so, &dl, &sm, "griddle run");
-    diag_free(&dl);
-    diag_init(&dl);
+    /* Text: the source's diagnostics now, before the program's output.
+     * JSON: everything at the end as one array. */
+    if (!so->json || rc != EXIT_OK) {
+        driver_render(so, &dl, &sm, "griddle run");
+        diag_free(&dl);
+        diag_init(&dl);
+    }
     if (rc == EXIT_OK) rc = resolve_calls(ro, &prog, &dl);
     if (rc == EXIT_OK && ro->trace_path) {
         trace = strcmp(ro->trace_path, "-") ? fopen(ro->trace_path, "w") : stdout;
@@ -411,8 +410,8 @@ static int run_program(RunOpts *ro, SourceOpts *so)
         s = sem_new(&prog, &ro->cfg, &dl);
         if (!s) rc = EXIT_USAGE;
     }
-    if (s) rc = execute(ro, so, &sm, s, &dl);
-    if (dl.v.n) {
+    if (s) rc = execute(ro, s, &dl);
+    if (dl.v.n || (so->json && rc != EXIT_INPUT)) {
         DiagRenderOpts r = {.color = so->color && !so->json, .json = so->json, .prog = "griddle run"};
         diag_render(&dl, &sm, &r, stderr);
     }
