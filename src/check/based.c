@@ -43,7 +43,7 @@ void shared_addr_warn(Ctx *c, EVal addr, const Span *at)
 
 Snap tags_snapshot(Ctx *c)
 {
-    Snap s = {arena_alloc(&c->scratch, c->tags.n + 1), (uint32_t)c->tags.n};
+    Snap s = {scratch_alloc(&c->scratch, c->tags.n + 1), (uint32_t)c->tags.n};
     if (c->tags.n) memcpy(s.v, c->tags.v, c->tags.n);
     return s;
 }
@@ -86,6 +86,10 @@ EVal local_value(Ctx *c, const Local *l)
     bool uniform = true;
     for (uint32_t i = 1; i < l->tn && uniform; i++) uniform = t[i] == t[0];
     v.tag = t[0];
-    if (!uniform) v.tags = arena_memdup(&c->scratch, t, l->tn);
+    if (!uniform) {
+        uint8_t *copy = scratch_alloc(&c->scratch, l->tn);
+        memcpy(copy, t, l->tn);
+        v.tags = copy;
+    }
     return v;
 }

@@ -67,13 +67,13 @@ void cnote(Diag *d, const Span *at, const char *fmt, ...)
 const char *where(Ctx *c)
 {
     switch (c->wk) {
-    case W_FUN: return arena_printf(&c->scratch, "function %s", c->wname);
+    case W_FUN: return scratch_printf(&c->scratch, "function %s", c->wname);
     case W_GLOBAL:
-        return arena_printf(&c->scratch, "initialisation of global variable %s", c->wname);
+        return scratch_printf(&c->scratch, "initialisation of global variable %s", c->wname);
     case W_FIELD:
-        return arena_printf(&c->scratch, "declaration of field %s in named struct %s",
+        return scratch_printf(&c->scratch, "declaration of field %s in named struct %s",
                             c->wfield, c->wname);
-    case W_EXN: return arena_printf(&c->scratch, "declaration of exception %s", c->wname);
+    case W_EXN: return scratch_printf(&c->scratch, "declaration of exception %s", c->wname);
     case W_TOP: break;
     }
     return "top-level declaration";
@@ -130,7 +130,6 @@ static void ctx_init(Ctx *c, Program *p, const CheckOpts *o, DiagList *dl)
     c->o = o;
     c->dl = dl;
     c->a = &p->arena;
-    arena_init(&c->scratch);
     symmap_init(&c->funmap);
     symmap_init(&c->stmap);
     symmap_init(&c->globmap);
@@ -146,7 +145,7 @@ static void ctx_init(Ctx *c, Program *p, const CheckOpts *o, DiagList *dl)
 
 static void ctx_free(Ctx *c)
 {
-    arena_free(&c->scratch);
+    scratch_free(&c->scratch);
     symmap_free(&c->funmap);
     symmap_free(&c->stmap);
     symmap_free(&c->globmap);
@@ -234,10 +233,9 @@ static void check_global_decl(Ctx *c, GlobalDecl *g)
     Shape *want = g->shape;
     if (g->shape_written && !shape_valid(c, g->shape, &g->name_span)) want = NULL;
     EVal v = check_expr(c, g->init);
-    const char *what = arena_printf(&c->scratch, "expression to initialise global variable %s",
-                                    g->name);
-    GlobInfo gi = {g, decl_init_shape(c, &g->shape, g->shape_written, want, v.sh,
-                                      &g->init->span, what, NULL)};
+    Init in = {INIT_GLOBAL, &g->shape, g->shape_written, want, v.sh, &g->init->span, g->name,
+               NULL, NULL};
+    GlobInfo gi = {g, decl_init_shape(c, &in)};
     g->index = (uint32_t)c->globs.n;
     symmap_put(&c->globmap, g->name, (int32_t)g->index);
     vec_push(&c->globs, gi);

@@ -40,6 +40,19 @@ void symmap_clear(SymMap *m);
 int32_t symmap_get(const SymMap *m, Sym k); /* -1 if absent */
 void symmap_put(SymMap *m, Sym k, int32_t v);
 
+/* ---- scratch.c ------------------------------------------------------- */
+
+typedef struct ScratchBlock ScratchBlock;
+typedef struct Scratch {
+    ScratchBlock *first, *cur;
+    size_t used;
+} Scratch;
+
+void *scratch_alloc(Scratch *s, size_t n); /* not zeroed, 16-byte aligned */
+char *scratch_printf(Scratch *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void scratch_reset(Scratch *s); /* everything allocated so far is dead */
+void scratch_free(Scratch *s);
+
 /* ---- the checking context ------------------------------------------- */
 
 /* Basedness tags, ordered so that merging is max (§4.4:
@@ -123,7 +136,7 @@ typedef struct Ctx {
     const CheckOpts *o;
     DiagList *dl;
     Arena *a;          /* the Program's arena: annotations */
-    Arena scratch;     /* tags, snapshots, printed shapes; reset per function */
+    Scratch scratch;   /* tags, snapshots, printed shapes; reset per function */
     bool quiet;        /* compat inference round: report nothing, and
                           write no inferred shape into the AST */
     bool changed;      /* an inference round learnt something */
@@ -177,19 +190,31 @@ bool span_eq(const Span *a, const Span *b);
 
 /* expr.c */
 EVal check_expr(Ctx *c, Expr *e);
-/* Checks that v is a word; reports "<what> has shape S instead of a word". */
-bool need_word(Ctx *c, EVal v, const Span *at, const char *what);
+/* Checks that v is a word; reports "<what> has shape S instead of a word",
+ * with <what> formatted from fmt only then. False if not a known word. */
+bool need_word(Ctx *c, EVal v, const Span *at, const char *fmt, ...) PRINTF_LIKE(4, 5);
 EVal ev_unknown(void);
 EVal ev_word(Ctx *c, Based tag);
 EVal ev_uniform(Ctx *c, Shape *sh, Based tag);
 uint8_t ev_tag(EVal v, uint32_t i);
 
 /* stmt.c */
-/* The shape a declaration binds: the declared one, or in compat mode for
- * an un-annotated one the initialiser's (written into *slot). Reports a
- * mismatch at `at`. want: the declared shape if well-formed, else NULL. */
-Shape *decl_init_shape(Ctx *c, Shape **slot, bool written, Shape *want, Shape *got,
-                       const Span *at, const char *what, FunInfo *callee);
+/* A declaration with an initialiser (a global, a local `var`, a declaring
+ * call). */
+typedef enum InitKind { INIT_GLOBAL, INIT_LOCAL, INIT_CALL, INIT_ADDCARRY } InitKind;
+typedef struct Init {
+    InitKind kind;
+    Shape **slot;      /* the AST's shape (compat writes the inferred one) */
+    bool written;
+    Shape *want;       /* the declared shape if well-formed, else NULL */
+    Shape *got;        /* the initialiser's */
+    const Span *at;    /* where a mismatch is reported */
+    Sym var, callee;
+    FunInfo *fi;       /* the callee, if a declared function */
+} Init;
+/* The shape the declaration binds: the declared one, or in compat mode for
+ * an un-annotated one the initialiser's. Reports a mismatch. */
+Shape *decl_init_shape(Ctx *c, const Init *in);
 Flow check_stmt(Ctx *c, Stmt *s);
 void bind_local(Ctx *c, VarRef *v, Shape *sh, EVal val);
 Local *lookup_local(Ctx *c, Sym name);

@@ -52,19 +52,26 @@ static EVal ev_concat(Ctx *c, Shape *sh, const EVal *parts, uint32_t n)
         r.tag = parts[0].tag;
         return r;
     }
-    uint8_t *t = arena_alloc(&c->scratch, total);
+    uint8_t *t = scratch_alloc(&c->scratch, total);
     for (uint32_t i = 0, k = 0; i < n; i++)
         for (uint32_t j = 0; j < parts[i].n; j++) t[k++] = ev_tag(parts[i], j);
     r.tags = t;
     return r;
 }
 
-bool need_word(Ctx *c, EVal v, const Span *at, const char *what)
+bool need_word(Ctx *c, EVal v, const Span *at, const char *fmt, ...)
 {
     if (!v.sh) return false;
     if (shape_is_word(v.sh)) return true;
-    cerror(c, "shape", at, "%s has shape %s instead of a word in %s", what, shstr(c, v.sh),
+    if (c->quiet) return false;
+    StrBuf what = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&what, fmt, ap);
+    va_end(ap);
+    cerror(c, "shape", at, "%s has shape %s instead of a word in %s", what.s, shstr(c, v.sh),
            where(c));
+    sb_free(&what);
     return false;
 }
 
@@ -92,7 +99,7 @@ static EVal check_var(Ctx *c, Expr *e)
 static EVal check_struct_lit(Ctx *c, Expr *e)
 {
     uint32_t n = e->u.list.n;
-    EVal *parts = arena_alloc(&c->scratch, (n + 1) * sizeof *parts);
+    EVal *parts = scratch_alloc(&c->scratch, (n + 1) * sizeof *parts);
     Shape **elems = arena_alloc(c->a, (n + 1) * sizeof *elems);
     bool known = true;
     for (uint32_t i = 0; i < n; i++) {
@@ -137,7 +144,7 @@ static int32_t given_field(const Expr *e, Sym name)
 static EVal check_nstruct(Ctx *c, Expr *e)
 {
     uint32_t n = e->u.nstruct.n;
-    EVal *vals = arena_alloc(&c->scratch, (n + 1) * sizeof *vals);
+    EVal *vals = scratch_alloc(&c->scratch, (n + 1) * sizeof *vals);
     for (uint32_t k = 0; k < n; k++) vals[k] = check_expr(c, e->u.nstruct.v[k].value);
     StructInfo *si = find_struct(c, e->u.nstruct.name);
     if (!si) {
@@ -147,7 +154,7 @@ static EVal check_nstruct(Ctx *c, Expr *e)
     }
     check_given_fields(c, e, si);
     uint32_t nf = si->d->nfields;
-    EVal *parts = arena_alloc(&c->scratch, (nf + 1) * sizeof *parts);
+    EVal *parts = scratch_alloc(&c->scratch, (nf + 1) * sizeof *parts);
     for (uint32_t i = 0; i < nf; i++) {
         Sym fname = si->d->fields[i].name;
         int32_t k = given_field(e, fname);
@@ -223,11 +230,11 @@ static const char *op_text(const Expr *e)
 /* Operands that must be words; returns their merged tag. */
 static Based check_word_operands(Ctx *c, Expr *e, Expr **ops, uint32_t n)
 {
-    const char *what = arena_printf(&c->scratch, "operand of %s", op_text(e));
     Based t = B_NOTBASED;
     for (uint32_t i = 0; i < n; i++) {
         EVal v = check_expr(c, ops[i]);
-        t = based_merge(t, need_word(c, v, &ops[i]->span, what) ? (Based)v.tag : B_TRUSTED);
+        bool ok = need_word(c, v, &ops[i]->span, "operand of %s", op_text(e));
+        t = based_merge(t, ok ? (Based)v.tag : B_TRUSTED);
     }
     return t;
 }
@@ -236,7 +243,7 @@ static EVal check_cmp(Ctx *c, Expr *e)
 {
     EVal a = check_expr(c, e->u.bin.a);
     EVal b = check_expr(c, e->u.bin.b);
-    if (shapes_differ(a.sh, b.sh))
+    if (shapes_differ(a.sh, b.sh)) /* reported at the right operand */
         cerror(c, "shape", &e->u.bin.b->span,
                "comparison given operands of different shapes (%s and %s) in %s",
                shstr(c, a.sh), shstr(c, b.sh), where(c));

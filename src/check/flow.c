@@ -106,8 +106,7 @@ Flow check_while(Ctx *c, Stmt *s)
 void check_body(Ctx *c, FunInfo *fi)
 {
     FunDecl *f = fi->fn;
-    arena_free(&c->scratch);
-    arena_init(&c->scratch);
+    scratch_reset(&c->scratch);
     c->wk = W_FUN;
     c->wname = f->name;
     c->fi = fi;

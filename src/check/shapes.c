@@ -56,7 +56,9 @@ const char *shstr(Ctx *c, const Shape *s)
 {
     StrBuf b = {0};
     shape_print(&b, s);
-    char *r = arena_strndup(&c->scratch, b.s ? b.s : "", b.n);
+    char *r = scratch_alloc(&c->scratch, b.n + 1);
+    memcpy(r, b.s ? b.s : "", b.n);
+    r[b.n] = 0;
     sb_free(&b);
     return r;
 }

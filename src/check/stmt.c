@@ -68,19 +68,37 @@ static void redeclared_warn(Ctx *c, const VarRef *v)
           v->name);
 }
 
-Shape *decl_init_shape(Ctx *c, Shape **slot, bool written, Shape *want, Shape *got,
-                       const Span *at, const char *what, FunInfo *callee)
+static const char *init_what(Ctx *c, const Init *in)
 {
-    if (!written && c->o->compat) {
-        if (!c->quiet) *slot = got ? got : (*slot ? *slot : c->one);
-        return got;
+    switch (in->kind) {
+    case INIT_GLOBAL:
+        return scratch_printf(&c->scratch, "expression to initialise global variable %s", in->var);
+    case INIT_LOCAL:
+        return scratch_printf(&c->scratch, "expression to initialise local variable %s", in->var);
+    case INIT_CALL:
+        return scratch_printf(&c->scratch,
+                              "result of function call %s to initialise local variable %s",
+                              in->callee, in->var);
+    case INIT_ADDCARRY:
+        return scratch_printf(&c->scratch,
+                              "result of __add_with_carry__ to initialise local variable %s",
+                              in->var);
     }
-    if (!shapes_differ(got, want)) return want;
-    Diag *d = cerror(c, "shape", at, "%s has shape %s instead of %s shape %s in %s%s", what,
-                     shstr(c, got), written ? "declared" : "the default", shstr(c, want),
-                     where(c), written ? "" : COMPAT_SUFFIX);
-    if (written && callee && !callee->fn->ret_written) add_hint(c, d, callee, want);
-    return written ? want : NULL;
+    return "initialiser";
+}
+
+Shape *decl_init_shape(Ctx *c, const Init *in)
+{
+    if (!in->written && c->o->compat) {
+        if (!c->quiet) *in->slot = in->got ? in->got : (*in->slot ? *in->slot : c->one);
+        return in->got;
+    }
+    if (!shapes_differ(in->got, in->want)) return in->want;
+    Diag *d = cerror(c, "shape", in->at, "%s has shape %s instead of %s shape %s in %s%s",
+                     init_what(c, in), shstr(c, in->got), in->written ? "declared" : "the default",
+                     shstr(c, in->want), where(c), in->written ? "" : COMPAT_SUFFIX);
+    if (in->written && in->fi && !in->fi->fn->ret_written) add_hint(c, d, in->fi, in->want);
+    return in->written ? in->want : NULL;
 }
 
 /* ---- calls ----------------------------------------------------------- */
@@ -115,7 +133,7 @@ static void check_args(Ctx *c, FunInfo *f, Call *call, const EVal *args)
 /* Resolves and checks a call to a declared function; NULL if unknown. */
 static FunInfo *check_call(Ctx *c, Call *call)
 {
-    EVal *args = arena_alloc(&c->scratch, (call->nargs + 1) * sizeof *args);
+    EVal *args = scratch_alloc(&c->scratch, (call->nargs + 1) * sizeof *args);
     for (uint32_t i = 0; i < call->nargs; i++) args[i] = check_expr(c, call->args[i]);
     call->fn = NULL;
     FunInfo *f = is_addcarry(c, call) ? NULL : find_fun(c, call->callee);
@@ -153,10 +171,9 @@ static Flow check_dec(Ctx *c, Stmt *s)
     Shape *want = s->u.dec.shape;
     if (s->u.dec.shape_written && !shape_valid(c, want, &v->span)) want = NULL;
     EVal val = check_expr(c, s->u.dec.init);
-    const char *what = arena_printf(&c->scratch, "expression to initialise local variable %s",
-                                    v->name);
-    Shape *sh = decl_init_shape(c, &s->u.dec.shape, s->u.dec.shape_written, want, val.sh,
-                                &s->u.dec.init->span, what, NULL);
+    Init in = {INIT_LOCAL, &s->u.dec.shape, s->u.dec.shape_written, want, val.sh,
+               &s->u.dec.init->span, v->name, NULL, NULL};
+    Shape *sh = decl_init_shape(c, &in);
     bind_local(c, v, sh, val);
     return FLOW_OTHER;
 }
@@ -168,20 +185,15 @@ static Flow check_deccall(Ctx *c, Stmt *s)
     redeclared_warn(c, v);
     Shape *want = s->u.deccall.shape;
     if (s->u.deccall.shape_written && !shape_valid(c, want, &v->span)) want = NULL;
-    FunInfo *f = NULL;
-    Shape *got = c->pair;
-    const char *what;
+    Init in = {INIT_ADDCARRY, &s->u.deccall.shape, s->u.deccall.shape_written, want, c->pair,
+               &call->callee_span, v->name, call->callee, NULL};
     if (is_addcarry(c, call)) {
         check_addcarry(c, call);
-        what = arena_printf(&c->scratch, "result of __add_with_carry__ to initialise local "
-                            "variable %s", v->name);
     } else {
-        got = call_result(f = check_call(c, call));
-        what = arena_printf(&c->scratch, "result of function call %s to initialise local "
-                            "variable %s", call->callee, v->name);
+        in.kind = INIT_CALL;
+        in.got = call_result(in.fi = check_call(c, call));
     }
-    Shape *sh = decl_init_shape(c, &s->u.deccall.shape, s->u.deccall.shape_written, want, got,
-                                &call->callee_span, what, f);
+    Shape *sh = decl_init_shape(c, &in);
     bind_local(c, v, sh, ev_uniform(c, sh, B_TRUSTED));
     return FLOW_OTHER;
 }
@@ -244,6 +256,12 @@ static void check_addcarry_assign(Ctx *c, VarRef *dest, Call *call)
         local_set_uniform(c, l, B_TRUSTED);
 }
 
+/* How the current function's return shape came about, for messages. */
+static const char *ret_how(const FunInfo *fi)
+{
+    return fi->inferred ? "inferred" : fi->fn->ret_written ? "declared" : "the default";
+}
+
 static Flow check_tail_call(Ctx *c, Stmt *s)
 {
     Call *call = &s->u.call.call;
@@ -259,8 +277,7 @@ static Flow check_tail_call(Ctx *c, Stmt *s)
         Diag *d = cerror(c, "shape", &call->callee_span,
                          "result of function call %s to return has shape %s instead of %s "
                          "shape %s in %s",
-                         call->callee, shstr(c, got), c->fi->inferred ? "inferred" : "declared",
-                         shstr(c, want), where(c));
+                         call->callee, shstr(c, got), ret_how(c->fi), shstr(c, want), where(c));
         if (!c->fi->fn->ret_written) add_hint(c, d, c->fi, got);
     }
     return (Flow){true, false, L_TAIL};
@@ -295,8 +312,7 @@ static Flow check_return(Ctx *c, Stmt *s)
     Shape *want = fi->ret_known ? fi->ret : NULL;
     if (shapes_differ(v.sh, want))
         cerror(c, "shape", &e->span, "expression to return has shape %s instead of %s shape %s in %s%s",
-               shstr(c, v.sh), fi->inferred ? "inferred" : fi->fn->ret_written ? "declared" : "the default",
-               shstr(c, want), where(c), hint ? COMPAT_SUFFIX : "");
+               shstr(c, v.sh), ret_how(fi), shstr(c, want), where(c), hint ? COMPAT_SUFFIX : "");
     return (Flow){true, false, L_RET};
 }
 
@@ -403,11 +419,10 @@ static Flow check_shstore(Ctx *c, Stmt *s)
 
 static Flow check_ffi(Ctx *c, Stmt *s)
 {
-    const char *what = arena_printf(&c->scratch, "value for argument given to FFI %s",
-                                    s->u.ffi.name);
     for (int i = 0; i < 4; i++) {
         Expr *e = s->u.ffi.args[i];
-        need_word(c, check_expr(c, e), &e->span, what);
+        need_word(c, check_expr(c, e), &e->span, "value for argument given to FFI %s",
+                  s->u.ffi.name);
     }
     return FLOW_OTHER;
 }

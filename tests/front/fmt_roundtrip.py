@@ -48,7 +48,10 @@ for root in roots:
                     t.write(r1.stdout)
                 try:
                     c = run(['check', t.name])
-                    if c.returncode != 0:
+                    # legacy main with parameters has no current-syntax equivalent:
+                    # fmt keeps it, and only --compat accepts the result
+                    legacy_main = compat and b'main function has arguments' in run(['check', '--compat', path]).stderr
+                    if c.returncode != 0 and not legacy_main:
                         probs.append('formatted output does not check cleanly (without --compat):\n'
                                      + c.stderr.decode()[:500])
                     r2 = run(['fmt', t.name])
