@@ -173,80 +173,119 @@ static int load_manifest(RunOpts *ro, const char *path)
     return EXIT_OK;
 }
 
+/* ---- one handler per option: 1 done, -1 usage error (reported) ---- */
+
+#define BAD(...) (usage_error("run", __VA_ARGS__), -1)
+
+static int opt_heap_size(RunOpts *ro, const char *v)
+{
+    if (!parse_size(v, &ro->cfg.heap_size) || ro->cfg.heap_size % 8 || !ro->cfg.heap_size)
+        return BAD("--heap-size needs a positive byte count that is a multiple of 8, not '%s'", v);
+    return 1;
+}
+
+static int opt_heap_init(RunOpts *ro, const char *v)
+{
+    if (!*v) return BAD("--heap-init needs a file");
+    ro->cfg.heap_init = v;
+    return 1;
+}
+
+static int opt_poke(RunOpts *ro, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    SemPoke pk;
+    char *off = eq ? xstrndup(v, (size_t)(eq - v)) : NULL;
+    bool ok = off && sem_parse_word(off, &pk.offset) && off[0] != '-' &&
+              sem_parse_word(eq + 1, &pk.value);
+    free(off);
+    if (!ok) return BAD("--poke needs OFFSET=VALUE (numbers), not '%s'", v);
+    vec_push(&ro->pokes, pk);
+    return 1;
+}
+
+static int opt_ffi(RunOpts *ro, const char *v)
+{
+    if (!*v) return BAD("--ffi needs a shared library");
+    vec_push(&ro->libs, v);
+    return 1;
+}
+
+static int opt_manifest(RunOpts *ro, const char *v)
+{
+    return load_manifest(ro, v) == EXIT_OK ? 1 : -1;
+}
+
+static int opt_shared(RunOpts *ro, const char *v)
+{
+    SemRegion r = {0};
+    if (!parse_region(v, &r)) return BAD("--shared needs BASE:SIZE, not '%s'", v);
+    vec_push(&ro->regions, r);
+    return 1;
+}
+
+static int opt_device(RunOpts *ro, const char *v)
+{
+    SemRegion r;
+    if (!parse_device(ro, v, &r)) return BAD("--device needs LIB.so[=BASE:SIZE][,ARG], not '%s'", v);
+    vec_push(&ro->regions, r);
+    return 1;
+}
+
+static int opt_call(RunOpts *ro, const char *v)
+{
+    HostCall c;
+    if (!parse_call(v, &c)) {
+        free(c.name);
+        return BAD("--call needs NAME(ARG, ...) with up to 8 numbers, not '%s'", v);
+    }
+    vec_push(&ro->calls, c);
+    return 1;
+}
+
+static int opt_fuel(RunOpts *ro, const char *v)
+{
+    Word n;
+    if (!sem_parse_word(v, &n) || v[0] == '-') return BAD("--fuel needs a number, not '%s'", v);
+    ro->cfg.fuel = n;
+    return 1;
+}
+
+static int opt_max_depth(RunOpts *ro, const char *v)
+{
+    Word n;
+    if (!sem_parse_word(v, &n) || v[0] == '-' || n == 0 || n > 100000000)
+        return BAD("--max-depth needs a number from 1 to 100000000, not '%s'", v);
+    ro->cfg.max_depth = (uint32_t)n;
+    return 1;
+}
+
+static int opt_trace(RunOpts *ro, const char *v)
+{
+    if (!*v) return BAD("--trace needs a file");
+    ro->trace_path = v;
+    return 1;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(RunOpts *ro, const char *v);
+} value_opts[] = {
+    {"--heap-size", opt_heap_size}, {"--heap-init", opt_heap_init}, {"--poke", opt_poke},
+    {"--ffi", opt_ffi}, {"--shared-manifest", opt_manifest}, {"--shared", opt_shared},
+    {"--device", opt_device}, {"--call", opt_call}, {"--fuel", opt_fuel},
+    {"--max-depth", opt_max_depth}, {"--trace", opt_trace},
+};
+
 /* One run option at argv[*i]: 1 consumed, 0 not ours, -1 usage error. */
 static int run_opt(RunOpts *ro, int argc, char **argv, int *i)
 {
-    const char *v;
     if (!strcmp(argv[*i], "--ffi-permissive")) return ro->cfg.ffi_permissive = true, 1;
     if (!strcmp(argv[*i], "--print-result")) return ro->print_result = true, 1;
     if (!strcmp(argv[*i], "--stats")) return ro->stats = true, 1;
-    if ((v = opt_val(argc, argv, i, "--heap-size"))) {
-        if (!parse_size(v, &ro->cfg.heap_size) || ro->cfg.heap_size % 8 || !ro->cfg.heap_size)
-            return usage_error("run", "--heap-size needs a positive byte count that is a multiple of 8, not '%s'", v), -1;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--heap-init"))) {
-        if (!*v) return usage_error("run", "--heap-init needs a file"), -1;
-        ro->cfg.heap_init = v;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--poke"))) {
-        const char *eq = strchr(v, '=');
-        SemPoke pk;
-        char *off = eq ? xstrndup(v, (size_t)(eq - v)) : NULL;
-        bool ok = off && sem_parse_word(off, &pk.offset) && off[0] != '-' &&
-                  sem_parse_word(eq + 1, &pk.value);
-        free(off);
-        if (!ok) return usage_error("run", "--poke needs OFFSET=VALUE (numbers), not '%s'", v), -1;
-        vec_push(&ro->pokes, pk);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--ffi"))) {
-        if (!*v) return usage_error("run", "--ffi needs a shared library"), -1;
-        vec_push(&ro->libs, v);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--shared-manifest")))
-        return load_manifest(ro, v) == EXIT_OK ? 1 : -1;
-    if ((v = opt_val(argc, argv, i, "--shared"))) {
-        SemRegion r = {0};
-        if (!parse_region(v, &r)) return usage_error("run", "--shared needs BASE:SIZE, not '%s'", v), -1;
-        vec_push(&ro->regions, r);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--device"))) {
-        SemRegion r;
-        if (!parse_device(ro, v, &r))
-            return usage_error("run", "--device needs LIB.so[=BASE:SIZE][,ARG], not '%s'", v), -1;
-        vec_push(&ro->regions, r);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--call"))) {
-        HostCall c;
-        if (!parse_call(v, &c)) {
-            free(c.name);
-            return usage_error("run", "--call needs NAME(ARG, ...) with up to 8 numbers, not '%s'", v), -1;
-        }
-        vec_push(&ro->calls, c);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--fuel"))) {
-        Word n;
-        if (!sem_parse_word(v, &n) || v[0] == '-') return usage_error("run", "--fuel needs a number, not '%s'", v), -1;
-        ro->cfg.fuel = n;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--max-depth"))) {
-        Word n;
-        if (!sem_parse_word(v, &n) || v[0] == '-' || n == 0 || n > 100000000)
-            return usage_error("run", "--max-depth needs a number from 1 to 100000000, not '%s'", v), -1;
-        ro->cfg.max_depth = (uint32_t)n;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--trace"))) {
-        if (!*v) return usage_error("run", "--trace needs a file"), -1;
-        ro->trace_path = v;
-        return 1;
+    for (size_t k = 0; k < ARRAY_LEN(value_opts); k++) {
+        const char *v = opt_val(argc, argv, i, value_opts[k].name);
+        if (v) return value_opts[k].fn(ro, v);
     }
     return 0;
 }
