@@ -182,6 +182,7 @@ static EVal check_index(Ctx *c, Expr *e)
     if (in.sh->kind == SHAPE_COMB && idx < in.sh->n) {
         uint32_t off = 0;
         for (uint32_t i = 0; i < idx; i++) off += shape_words(c, in.sh->elems[i]);
+        e->u.field.offset = off;
         return ev_sub(c, in, off, in.sh->elems[idx]);
     }
     cerror(c, "shape", &e->u.field.name_span, "expression shape %s has no field at index %u in %s",
