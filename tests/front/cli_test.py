@@ -62,6 +62,10 @@ deep = b'fun main() {\n  return ' + b'(' * 10000 + b'1' + b')' * 10000 + b';\n}\
 check('10,000-deep parentheses', ['check', write('deep.pnk', deep)], 1, b'nesting too deep')
 deepb = b'fun main() {\n' + b'{' * 10000 + b'}' * 10000 + b'\n return 0; }\n'
 check('10,000-deep blocks', ['check', write('deepb.pnk', deepb)], 1, b'nesting too deep')
+for op in (b' - 1', b' * 1', b' << 0', b'.0'):
+    chain = b'fun main() {\n  var 1 x = 0' + op * 200000 + b';\n  return x;\n}\n'
+    check(f'200,000-long chain of {op.decode().strip()}', ['check', write('chain.pnk', chain)], 1,
+          b'nesting too deep')
 check('unterminated comment', ['check', write('c.pnk', b'fun main() { /* never closed\n return 0; }\n')],
       1, b'unterminated comment')
 check('unterminated annotation', ['check', write('a.pnk', b'fun main() { /@ never closed\n return 0; }\n')],
