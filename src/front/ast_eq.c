@@ -195,15 +195,28 @@ static bool decl_eq(Eq *q, const Decl *a, const Decl *b)
     return diff(q, a->span);
 }
 
+/* Is d a declaration of an exception that one of the programs declared
+ * implicitly (compat 'raise')? Those are printed first by the formatter. */
+static bool implicit_exn(const Program *a, const Program *b, const Decl *d)
+{
+    if (d->kind != D_EXN) return false;
+    const Program *ps[2] = {a, b};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < ps[k]->decls.n; i++) {
+            const Decl *e = ps[k]->decls.v[i];
+            if (e->kind == D_EXN && e->u.exn.implicit && e->u.exn.name == d->u.exn.name) return true;
+        }
+    return false;
+}
+
 bool ast_equal(const Program *a, const Program *b, Span *where)
 {
     Eq q = {0};
-    /* implicit (compat) exception declarations may move: compare the rest in order */
     size_t i = 0, j = 0;
     bool ok = true;
     for (;;) {
-        while (i < a->decls.n && a->decls.v[i]->kind == D_EXN && a->decls.v[i]->u.exn.implicit) i++;
-        while (j < b->decls.n && b->decls.v[j]->kind == D_EXN && b->decls.v[j]->u.exn.implicit) j++;
+        while (i < a->decls.n && implicit_exn(a, b, a->decls.v[i])) i++;
+        while (j < b->decls.n && implicit_exn(a, b, b->decls.v[j])) j++;
         if (i >= a->decls.n || j >= b->decls.n) break;
         if (!decl_eq(&q, a->decls.v[i], b->decls.v[j])) {
             ok = false;

@@ -128,7 +128,17 @@ static void expr_inner(Fmt *f, const Expr *e)
         return;
     case E_LOAD8: sb_puts(o, "ld8 "); expr(f, e->u.load.addr, 7); return;
     case E_LOAD32: sb_puts(o, "ld32 "); expr(f, e->u.load.addr, 8); return;
-    case E_NOT: sb_putc(o, '!'); expr(f, e->u.un, 15); return;
+    case E_NOT: {
+        /* "!<1>" would lex as the symbol run "!<": keep them apart */
+        StrBuf sub = {0};
+        f->out = &sub;
+        expr(f, e->u.un, 15);
+        f->out = o;
+        sb_puts(o, sub.n && sub.s[0] == '<' ? "! " : "!");
+        sb_putn(o, sub.s, sub.n);
+        sb_free(&sub);
+        return;
+    }
     case E_LOR: list(f, e, "||", 2, 2); return;
     case E_LAND: list(f, e, "&&", 3, 3); return;
     case E_OR: list(f, e, "|", 9, 9); return;
@@ -447,7 +457,7 @@ static void struct_decl(Fmt *f, const StructDecl *st)
 static void decl(Fmt *f, const Decl *d, const Decl *prev)
 {
     StrBuf *o = f->out;
-    bool sep = prev && (d->kind == D_FUN || prev->kind == D_FUN || d->kind != prev->kind);
+    bool sep = prev && prev->kind != D_ANNOT && (d->kind == D_FUN || prev->kind == D_FUN || d->kind != prev->kind);
     uint32_t t = tok_index(f, d->span);
     const TokenList *tl = &f->p->tokens;
     /* a comment that trailed the previous declaration stays on its line */

@@ -142,6 +142,9 @@ static void lex_error(Lexer *L, size_t from, size_t to_excl, const char *fmt, ..
     va_end(ap);
 }
 
+/* A digit starts a run of letters, digits and '_' (the reference reads the
+ * whole run); only an all-digit run is a number: "0x10" and "1x" are
+ * "Malformed number" errors. */
 static void lex_number(Lexer *L, bool negative)
 {
     size_t from = L->i;
@@ -153,6 +156,12 @@ static void lex_number(Lexer *L, bool negative)
         if (v > (UINT64_MAX - d) / 10) overflow = true;
         v = v * 10 + d; /* wraps: the reference converts modulo 2^64 */
         L->i++;
+    }
+    if (L->i < L->len && is_word_cont(L->s[L->i])) {
+        while (L->i < L->len && is_word_cont(L->s[L->i])) L->i++;
+        lex_error(L, from, L->i, "Malformed number: %.*s (Pancake has only decimal integer literals)",
+                  (int)(L->i - from), L->s + from);
+        return;
     }
     Token *t = push_tok(L, TOK_INT, from, L->i);
     t->value = negative ? (Word)0 - v : v;
@@ -230,18 +239,13 @@ static void lex_block(Lexer *L, bool annot)
     L->i = end;
 }
 
+/* A // comment runs to the end of the line, or of the input (the
+ * reference accepts a last line without a newline; docs/language.md). */
 static void lex_line_comment(Lexer *L)
 {
     size_t from = L->i;
     size_t i = from;
     while (i < L->len && L->s[i] != '\n') i++;
-    if (i >= L->len) {
-        /* the reference requires the newline (a // comment at EOF is an error) */
-        lex_error(L, from, from + 2,
-                  "Malformed comment: a '//' comment on the last line must end with a newline");
-        L->i = L->len;
-        return;
-    }
     add_comment(L, from, i, L->line, L->line_start, L->at_line_start_tok);
     L->i = i; /* the newline itself is handled by the main loop */
 }

@@ -110,8 +110,14 @@ static const char *expect_name(unsigned k)
 static Diag *report(Parser *p, uint32_t from)
 {
     p->any_error = true;
-    for (uint32_t i = from; i <= p->far && i < p->n; i++)
-        if (p->t[i].kind == TOK_ERROR) return NULL; /* the lexer already said why */
+    /* the lexer already said why: a bad token in the statement, or just
+     * after the failure on the same line, or (at the end) just before it */
+    uint32_t to = p->far + 4 < p->n ? p->far + 4 : p->n - 1;
+    for (uint32_t i = from; i <= to; i++) {
+        if (p->t[i].kind != TOK_ERROR) continue;
+        if (i <= p->far || p->t[i].span.line == p->t[p->far].span.line) return NULL;
+    }
+    if (p->t[p->far].kind == TOK_EOF && p->far > 0 && p->t[p->far - 1].kind == TOK_ERROR) return NULL;
     if (p->reported && p->last_report == p->far) return NULL; /* said already */
     p->reported = true;
     p->last_report = p->far;
@@ -135,8 +141,11 @@ static Diag *report(Parser *p, uint32_t from)
         sb_puts(&b, t->kind == TOK_EOF ? " at " : " before ");
         describe_tok(&b, t);
     }
-    Diag *d = diag_add(p->dl, DIAG_ERROR, "parse", &t->span, "%s", b.s);
     const Token *prev = p->far > 0 ? t - 1 : NULL;
+    if (!p->far_hint && prev && prev->kind == TOK_IDENT && !strcmp(prev->text, "ldb"))
+        p->far_hint = "'ldb' is 2024-era syntax for 'ld8', accepted with --compat";
+    if (p->far_hint && strstr(p->far_hint, "--compat")) sb_puts(&b, " (accepted with --compat)");
+    Diag *d = diag_add(p->dl, DIAG_ERROR, "parse", &t->span, "%s", b.s);
     if (!p->far_hint && t->kind == TOK_INT && (t->flags & TOKF_NEGATIVE))
         p->far_hint = "'-' followed by a digit is a negative literal: write 'x - 1', not 'x -1' or 'x-1'";
     if (!p->far_hint && t->kind == TOK_IDENT && prev && prev->kind == TOK_INT && prev->value == 0 &&
@@ -161,43 +170,41 @@ static bool starts_topdec(TokKind k)
     return k == TOK_FUN || k == TOK_INLINE || k == TOK_EXPORT || k == TOK_STRUCT || k == TOK_EXCEPTION;
 }
 
-/* Skips a balanced {...} group starting at '{'. */
-static void skip_group(Parser *p)
-{
-    uint32_t depth = 0;
-    while (peek(p) != TOK_EOF) {
-        TokKind k = peek(p);
-        p->pos++;
-        if (k == TOK_LBRACE) depth++;
-        else if (k == TOK_RBRACE && --depth == 0) return;
-    }
-}
-
-/* After a failed statement: skip past the next ';' at this level, or up to
- * a '}' that closes the block, or over one {...} group (with else). */
+/* After a failed statement: skip from its start, over balanced {...}
+ * groups, past the next ';' at this level, or up to a '}' that closes the
+ * block; a failed if/while/try ends with its (last) group. */
 static void recover_stmt(Parser *p, uint32_t start)
 {
-    if (p->pos < p->far) p->pos = p->far;
-    if (p->pos == start && peek(p) == TOK_SEMI) {
+    p->pos = start;
+    TokKind first = peek(p);
+    /* only these contain statements; elsewhere braces are shapes, and a ';'
+     * always ends the statement */
+    bool block_stmt = first == TOK_IF || first == TOK_WHILE || first == TOK_TRY || first == TOK_LBRACE ||
+                      first == TOK_ELSE || first == TOK_CATCH;
+    uint32_t depth = 0;
+    if (first == TOK_SEMI) {
         p->pos++; /* a stray ';' */
         return;
     }
-    if (p->pos == start && peek(p) != TOK_EOF && peek(p) != TOK_RBRACE) p->pos++;
     for (;;) {
         TokKind k = peek(p);
-        if (k == TOK_EOF || k == TOK_RBRACE) return;
-        if (k == TOK_SEMI) { p->pos++; return; }
-        if (starts_topdec(k) && (p->t[p->pos].flags & TOKF_NEWLINE)) return;
-        if (k == TOK_LBRACE) {
-            skip_group(p);
-            while (peek(p) == TOK_ELSE) {
-                p->pos++;
-                if (peek(p) == TOK_LBRACE) skip_group(p);
-            }
-            if (peek(p) == TOK_SEMI) p->pos++;
+        if (k == TOK_EOF) return;
+        if (k == TOK_SEMI && (depth == 0 || !block_stmt)) {
+            p->pos++;
             return;
         }
+        if (depth == 0) {
+            if (k == TOK_RBRACE) return;
+            if (p->pos > start && starts_topdec(k) && (cur(p)->flags & TOKF_NEWLINE) &&
+                cur(p)->span.col == 1)
+                return;
+        }
         p->pos++;
+        if (k == TOK_LBRACE) depth++;
+        if (k == TOK_RBRACE && depth && --depth == 0 && block_stmt && peek(p) != TOK_ELSE) {
+            if (first == TOK_LBRACE && peek(p) == TOK_SEMI) p->pos++;
+            return;
+        }
     }
 }
 
@@ -496,8 +503,8 @@ static Stmt *parse_return(Parser *p, uint32_t start)
         s->u.call.kind = CALL_TAIL;
         if (!parse_call(p, &s->u.call.call)) return NULL;
         if (s->u.call.call.addcarry) {
-            p->pos = start;
-            p_fail(p, EXP_STMT);
+            p->pos = start + 1; /* at the callee */
+            p_fail(p, EXP_EXPR);
             p_hint(p, ADDCARRY_HINT);
             return NULL;
         }
@@ -594,6 +601,28 @@ static Stmt *parse_stmt(Parser *p)
     return s;
 }
 
+static Decl *parse_topdec(Parser *p);
+
+/* An indented fun/struct/exception inside a block: say it belongs at top
+ * level, then read it (to stay in step) and drop it. A declaration in
+ * column 1 is taken as a sign of a missing '}' instead. */
+static void nested_decl(Parser *p)
+{
+    uint32_t start = p->pos;
+    const char *what = peek(p) == TOK_STRUCT ? "a struct" : peek(p) == TOK_EXCEPTION ? "an exception"
+                                                                                    : "a function";
+    p->any_error = true;
+    diag_add(p->dl, DIAG_ERROR, "parse", &cur(p)->span,
+             "%s can only be declared at top level, not inside a block", what);
+    p->reported = true;
+    p->last_report = start;
+    reset_failure(p);
+    if (!parse_topdec(p)) {
+        p->pos = start + 1;
+        recover_stmt(p, start + 1);
+    }
+}
+
 /* block ::= "}" | stmt block   (the '{' has been read) */
 static bool parse_block(Parser *p, Block *b)
 {
@@ -604,6 +633,10 @@ static bool parse_block(Parser *p, Block *b)
     for (;;) {
         if (p->fatal) { ok = false; break; }
         if (p_accept(p, TOK_RBRACE)) break;
+        if (starts_topdec(peek(p)) && (cur(p)->flags & TOKF_NEWLINE) && cur(p)->span.col > 1) {
+            nested_decl(p);
+            continue;
+        }
         if (peek(p) == TOK_EOF || (starts_topdec(peek(p)) && (cur(p)->flags & TOKF_NEWLINE))) {
             p_fail(p, TOK_RBRACE);
             Diag *d = report(p, p->pos);

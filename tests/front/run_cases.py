@@ -80,10 +80,11 @@ def run_case(griddle, path):
             stdin_data = f.read()
         files = ['-'] + files[1:]
         default_file = '<stdin>'
+    cwd = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    files = [f if f == '-' else os.path.relpath(os.path.abspath(f), cwd) for f in files]
     cmd = [griddle] + sub[:1] + ['--diagnostics-format=json', '--max-errors=0'] + sub[1:] + spec['args'] + files
     try:
-        r = subprocess.run(cmd, capture_output=True, timeout=30, input=stdin_data,
-                           cwd=os.path.dirname(os.path.abspath(path)))
+        r = subprocess.run(cmd, capture_output=True, timeout=30, input=stdin_data, cwd=cwd)
     except subprocess.TimeoutExpired:
         return ['timed out']
     problems = []
@@ -119,7 +120,7 @@ def run_case(griddle, path):
 
 
 def main():
-    griddle, root = sys.argv[1], sys.argv[2]
+    griddle, root = os.path.abspath(sys.argv[1]), sys.argv[2]
     only = sys.argv[3] if len(sys.argv) > 3 else None
     cases = []
     for dirpath, dirnames, filenames in os.walk(root):

@@ -1,0 +1,23 @@
+/* Shared between the files of the PD runtime (src/sim/rt) only. */
+#ifndef GRIDDLE_SIM_RT_INT_H
+#define GRIDDLE_SIM_RT_INT_H
+
+#include "sim/sim_proto.h"
+
+#include <stdint.h>
+
+extern SimKPage *rt_kp;
+
+/* One kernel call with the request already in rt_kp (sim_proto.h).
+ * Async-signal-safe. */
+void rt_kcall(void);
+/* Installs the SIGSEGV/SIGBUS handler on an alternate stack; 0 or an
+ * error (message in rt_kp->text). */
+int rt_trap_install(const SimBootCfg *b);
+/* Reports a fault to the emulator; returns only if the emulator resumes
+ * the PD (it does not: a faulted PD stays stopped, like under the
+ * Microkit monitor). */
+void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
+                     const char *why);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * Faults and trapped MMIO (reference §4.7). Device registers are mapped
+ * PROT_NONE, so every access raises SIGSEGV; the handler, running on an
+ * alternate signal stack (Pancake code runs on a small private stack),
+ * decodes the faulting load/store, asks the emulator to perform it on the
+ * device model, writes the result to the destination register and skips
+ * the instruction. Any other SIGSEGV/SIGBUS is a fault, reported to the
+ * emulator the way the Microkit monitor reports one; the PD then stays
+ * stopped.
+ *
+ * Global state: the copy of the map table the handler consults (set once
+ * at boot, read-only afterwards).
+ */
+#include "rt_int.h"
+#include "sim/sim.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+static SimMapCfg maps[SIM_MAX_MAPS];
+static uint32_t nmaps;
+
+static const SimMapCfg *find_map(uint64_t addr)
+{
+    for (uint32_t i = 0; i < nmaps; i++)
+        if (addr >= maps[i].vaddr && addr - maps[i].vaddr < maps[i].size) return &maps[i];
+    return NULL;
+}
+
+/* x86 register number (ModRM order) to glibc's gregs index. */
+static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                             REG_R12, REG_R13, REG_R14, REG_R15};
+
+static uint64_t extend(uint64_t v, unsigned width, bool sign)
+{
+    if (width >= 8) return v;
+    uint64_t mask = (1ull << (8 * width)) - 1;
+    v &= mask;
+    if (sign && (v >> (8 * width - 1)) & 1) v |= ~mask;
+    return v;
+}
+
+/* Writes a loaded value the way the CPU would: 32-bit destinations
+ * zero-extend into the full register; 8/16-bit ones merge. */
+static void set_dest(greg_t *g, const SimInsn *in, uint64_t v)
+{
+    uint64_t *r = (uint64_t *)&g[GREG[in->reg]];
+    v = extend(v, in->width, in->sign_extend);
+    switch (in->dest_width) {
+    case 8: *r = v; break;
+    case 4: *r = (uint32_t)v; break;
+    case 2: *r = (*r & ~0xffffull) | (v & 0xffff); break;
+    default:
+        if (in->high8) *r = (*r & ~0xff00ull) | ((v & 0xff) << 8);
+        else *r = (*r & ~0xffull) | (v & 0xff);
+        break;
+    }
+}
+
+static uint64_t source(const greg_t *g, const SimInsn *in)
+{
+    if (in->kind == SIM_INSN_STORE_IMM) return in->imm;
+    uint64_t v = (uint64_t)g[GREG[in->reg]];
+    if (in->high8) v >>= 8;
+    return extend(v, in->width, false);
+}
+
+void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
+                     const char *why)
+{
+    rt_kp->op = SIM_OP_FAULT;
+    rt_kp->addr = addr;
+    rt_kp->ip = ip;
+    rt_kp->access = access;
+    rt_kp->fault_kind = kind;
+    size_t n = strlen(why);
+    if (n >= sizeof rt_kp->text) n = sizeof rt_kp->text - 1;
+    memcpy(rt_kp->text, why, n);
+    rt_kp->text[n] = 0;
+    rt_kcall();
+}
+
+/* Performs one trapped device access; false if it cannot be emulated. */
+static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
+{
+    const uint8_t *code = (const uint8_t *)(uintptr_t)g[REG_RIP];
+    SimInsn in;
+    if (!sim_x86_decode(code, 15, &in)) {
+        *kind = SIM_FAULT_MMIO_DECODE;
+        return false;
+    }
+    bool is_write = in.kind != SIM_INSN_LOAD;
+    if (!(m->perms & (is_write ? 2u : 1u)) || addr + in.width > m->vaddr + m->size) {
+        *kind = SIM_FAULT_MMIO_PERM;
+        return false;
+    }
+    rt_kp->op = SIM_OP_MMIO;
+    rt_kp->addr = addr;
+    rt_kp->width = in.width;
+    rt_kp->access = is_write ? SIM_ACC_WRITE : SIM_ACC_READ;
+    rt_kp->val = is_write ? source(g, &in) : 0;
+    rt_kp->mmio_traps++;
+    rt_kcall();
+    if (!is_write) set_dest(g, &in, rt_kp->ret_val);
+    g[REG_RIP] += in.len;
+    return true;
+}
+
+static void on_fault(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t addr = (uint64_t)(uintptr_t)si->si_addr;
+    uint64_t err = (uint64_t)g[REG_ERR];
+    /* x86 page-fault error code: bit 1 write, bit 4 instruction fetch */
+    uint32_t access = (err & 16) ? SIM_ACC_EXEC : (err & 2) ? SIM_ACC_WRITE : SIM_ACC_READ;
+    const SimMapCfg *m = find_map(addr);
+    uint32_t kind = sig == SIGBUS ? SIM_FAULT_BUS : m ? SIM_FAULT_PERM : SIM_FAULT_UNMAPPED;
+    if (sig == SIGSEGV && m && m->mmio && access != SIM_ACC_EXEC && mmio(m, addr, g, &kind))
+        return;
+    for (;;) rt_fault_report(addr, (uint64_t)g[REG_RIP], access, kind, "");
+}
+
+int rt_trap_install(const SimBootCfg *b)
+{
+    nmaps = b->nmaps < SIM_MAX_MAPS ? b->nmaps : SIM_MAX_MAPS;
+    memcpy(maps, b->maps, nmaps * sizeof maps[0]);
+    size_t sz = 64 * 1024;
+    void *stk = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (stk == MAP_FAILED) {
+        strcpy(rt_kp->text, "cannot allocate the signal stack");
+        return 1;
+    }
+    stack_t ss = {.ss_sp = stk, .ss_size = sz, .ss_flags = 0};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL)) {
+        strcpy(rt_kp->text, "cannot install the fault handler");
+        return 1;
+    }
+    return 0;
+}
