@@ -164,6 +164,7 @@ typedef struct Ctx {
     bool in_loop;
     Reach reach;
     Last last_exit;
+    Span last_exit_at; /* the statement after which code is unreachable */
 } Ctx;
 
 #define COMPAT_SUFFIX " (accepted with --compat)"

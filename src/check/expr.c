@@ -228,9 +228,15 @@ static const char *op_text(const Expr *e)
     return (size_t)e->kind < ARRAY_LEN(text) && text[e->kind] ? text[e->kind] : "?";
 }
 
-/* Operands that must be words; returns their merged tag. */
+/* Operands that must be words; returns their merged tag. The parser only
+ * builds binary - and *, and n-ary others with at least two operands; an
+ * AST from elsewhere is checked like panStatic does. */
 static Based check_word_operands(Ctx *c, Expr *e, Expr **ops, uint32_t n)
 {
+    bool exact = e->kind == E_SUB || e->kind == E_MUL;
+    if (e->kind != E_NOT && (exact ? n != 2 : n < 2))
+        cerror(c, "static", &e->span, "operation %s %s 2 operands, %u provided in %s",
+               op_text(e), exact ? "only accepts" : "requires at least", n, where(c));
     Based t = B_NOTBASED;
     for (uint32_t i = 0; i < n; i++) {
         EVal v = check_expr(c, ops[i]);

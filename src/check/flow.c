@@ -44,23 +44,30 @@ static const char *last_text(Last l)
     return "exit";
 }
 
+static void unreachable_warn(Ctx *c, Stmt *s)
+{
+    Diag *d = cwarn(c, "unreachable", &s->span, "unreachable statement(s) after %s in %s",
+                    last_text(c->last_exit), where(c));
+    cnote(d, &c->last_exit_at, c->last_exit == L_COND ? "every branch of this if exits"
+                                                       : "control does not continue past this");
+    c->reach = R_NOT;
+}
+
 Flow check_block(Ctx *c, Block *b)
 {
     size_t mark = c->scope.n;
     Reach reach = c->reach;
     Last last = c->last_exit;
+    Span last_at = c->last_exit_at;
     Flow f = {false, false, b->n ? L_INVIS : L_OTHER};
     for (uint32_t i = 0; i < b->n; i++) {
         Stmt *s = b->v[i];
-        if (c->reach == R_WARN && s->kind != S_ANNOT && s->kind != S_TICK) {
-            cwarn(c, "unreachable", &s->span, "unreachable statement(s) after %s in %s",
-                  last_text(c->last_exit), where(c));
-            c->reach = R_NOT;
-        }
+        if (c->reach == R_WARN && s->kind != S_ANNOT && s->kind != S_TICK) unreachable_warn(c, s);
         Flow sf = check_stmt(c, s);
         if (c->reach == R_IS && sf.last != L_OTHER && sf.last != L_INVIS) {
             c->reach = R_WARN;
             c->last_exit = sf.last;
+            c->last_exit_at = s->span;
         }
         f.exits_fun |= sf.exits_fun;
         f.exits_loop |= sf.exits_loop;
@@ -69,6 +76,7 @@ Flow check_block(Ctx *c, Block *b)
     pop_scope(c, mark);
     c->reach = reach;
     c->last_exit = last;
+    c->last_exit_at = last_at;
     return f;
 }
 

@@ -57,6 +57,14 @@ static int resolve_var(Ctx *c, VarRef *v, Shape **sh, Local **lp)
     return 0;
 }
 
+/* Where a resolved variable was declared, for notes. */
+static const Span *decl_span(Ctx *c, const VarRef *v)
+{
+    if (v->global) return &c->globs.v[v->slot].d->name_span;
+    Local *l = lookup_local(c, v->name);
+    return l ? &l->span : &v->span;
+}
+
 static void redeclared_warn(Ctx *c, const VarRef *v)
 {
     Local *l = lookup_local(c, v->name);
@@ -97,6 +105,7 @@ Shape *decl_init_shape(Ctx *c, const Init *in)
     Diag *d = cerror(c, "shape", in->at, "%s has shape %s instead of %s shape %s in %s%s",
                      init_what(c, in), shstr(c, in->got), in->written ? "declared" : "the default",
                      shstr(c, in->want), where(c), in->written ? "" : COMPAT_SUFFIX);
+    if (in->fi) cnote(d, &in->fi->fn->name_span, "%s is declared here", in->callee);
     if (in->written && in->fi && !in->fi->fn->ret_written) add_hint(c, d, in->fi, in->want);
     return in->written ? in->want : NULL;
 }
@@ -117,17 +126,22 @@ static void check_args(Ctx *c, FunInfo *f, Call *call, const EVal *args)
     FunDecl *fn = f->fn;
     for (uint32_t i = 0; i < call->nargs && i < fn->nparams; i++)
         if (shapes_differ(args[i].sh, f->params[i]))
-            cerror(c, "shape", &call->args[i]->span,
-                   "value for argument %s given to function %s has shape %s instead of "
-                   "declared shape %s in %s",
-                   fn->params[i].name, fn->name, shstr(c, args[i].sh), shstr(c, f->params[i]),
-                   where(c));
+            cnote(cerror(c, "shape", &call->args[i]->span,
+                         "value for argument %s given to function %s has shape %s instead of "
+                         "declared shape %s in %s",
+                         fn->params[i].name, fn->name, shstr(c, args[i].sh),
+                         shstr(c, f->params[i]), where(c)),
+                  &fn->params[i].span, "parameter %s is declared here", fn->params[i].name);
+    Diag *d = NULL;
     if (call->nargs < fn->nparams)
-        cerror(c, "static", &call->callee_span, "argument %s for call to function %s is missing in %s",
-               fn->params[call->nargs].name, fn->name, where(c));
+        d = cerror(c, "static", &call->callee_span,
+                   "argument %s for call to function %s is missing in %s",
+                   fn->params[call->nargs].name, fn->name, where(c));
     else if (call->nargs > fn->nparams)
-        cerror(c, "static", &call->callee_span, "extra arguments given to function %s in %s",
-               fn->name, where(c));
+        d = cerror(c, "static", &call->callee_span, "extra arguments given to function %s in %s",
+                   fn->name, where(c));
+    cnote(d, &fn->name_span, "%s is declared here with %u parameter%s", fn->name, fn->nparams,
+          fn->nparams == 1 ? "" : "s");
 }
 
 /* Resolves and checks a call to a declared function; NULL if unknown. */
@@ -207,10 +221,12 @@ static Flow check_assign(Ctx *c, Stmt *s)
     EVal val = check_expr(c, s->u.assign.e);
     if (!kind) return FLOW_OTHER;
     if (shapes_differ(val.sh, sh))
-        cerror(c, "shape", &s->u.assign.e->span,
-               "expression assigned to %s variable %s has shape %s instead of declared shape %s "
-               "in %s",
-               kind == 1 ? "local" : "global", v->name, shstr(c, val.sh), shstr(c, sh), where(c));
+        cnote(cerror(c, "shape", &s->u.assign.e->span,
+                     "expression assigned to %s variable %s has shape %s instead of declared "
+                     "shape %s in %s",
+                     kind == 1 ? "local" : "global", v->name, shstr(c, val.sh), shstr(c, sh),
+                     where(c)),
+              decl_span(c, v), "%s is declared here", v->name);
     else if (l)
         local_set_tags(c, l, val);
     return FLOW_OTHER;
@@ -229,6 +245,7 @@ static void check_call_dest(Ctx *c, VarRef *dest, Call *call, FunInfo *f, Shape 
                          "instead of declared shape %s in %s",
                          call->callee, kind == 1 ? "local" : "global", dest->name,
                          shstr(c, got), shstr(c, sh), where(c));
+        cnote(d, decl_span(c, dest), "%s is declared here", dest->name);
         if (f && !f->fn->ret_written) add_hint(c, d, f, sh);
     } else if (l) {
         local_set_uniform(c, l, B_TRUSTED);
@@ -278,6 +295,7 @@ static Flow check_tail_call(Ctx *c, Stmt *s)
                          "result of function call %s to return has shape %s instead of %s "
                          "shape %s in %s",
                          call->callee, shstr(c, got), ret_how(c->fi), shstr(c, want), where(c));
+        cnote(d, &f->fn->name_span, "%s is declared here", call->callee);
         if (!c->fi->fn->ret_written) add_hint(c, d, c->fi, got);
     }
     return (Flow){true, false, L_TAIL};
@@ -333,9 +351,11 @@ static Flow check_throw(Ctx *c, Stmt *s)
         cwarn(c, "compat", at, "exception %s is not declared; declared implicitly with shape %s "
               "(2024-era raise)", name, shstr(c, x->sh));
     else if (x && shapes_differ(v.sh, x->sh))
-        cerror(c, "shape", &s->u.throw_.e->span,
-               "value thrown for exception %s has shape %s instead of declared shape %s in %s",
-               name, shstr(c, v.sh), shstr(c, x->sh), where(c));
+        cnote(cerror(c, "shape", &s->u.throw_.e->span,
+                     "value thrown for exception %s has shape %s instead of declared shape %s "
+                     "in %s",
+                     name, shstr(c, v.sh), shstr(c, x->sh), where(c)),
+              &x->d->name_span, "exception %s is declared here", name);
     return (Flow){true, false, L_RAISE};
 }
 
@@ -351,10 +371,14 @@ static Local *check_catchvar(Ctx *c, VarRef *v, ExnInfo *x)
     }
     v->global = false;
     v->slot = l->slot;
-    if (x && shapes_differ(l->sh, x->sh))
-        cerror(c, "shape", &v->span,
-               "catch variable %s has shape %s instead of the shape %s of exception %s in %s",
-               v->name, shstr(c, l->sh), shstr(c, x->sh), x->d->name, where(c));
+    if (x && shapes_differ(l->sh, x->sh)) {
+        Diag *d = cerror(c, "shape", &v->span,
+                         "catch variable %s has shape %s instead of the shape %s of exception %s "
+                         "in %s",
+                         v->name, shstr(c, l->sh), shstr(c, x->sh), x->d->name, where(c));
+        cnote(d, &l->span, "%s is declared here", v->name);
+        cnote(d, &x->d->name_span, "exception %s is declared here", x->d->name);
+    }
     return l;
 }
 

@@ -212,8 +212,28 @@ static void test_strict_no_rewrites(void)
     unload(&f);
 }
 
+/* Operator arity (the parser never builds a wrong one). */
+static void test_operator_arity(void)
+{
+    Fixture f;
+    load(&f, "fun f(1 a, 1 b) { return a - b; }\nfun g(1 a, 1 b) { return a + b; }\n", false);
+    CHECK(f.ok);
+    fun(&f, "f")->body.v[0]->u.ret.e->u.list.n = 1;
+    fun(&f, "g")->body.v[0]->u.ret.e->u.list.n = 1;
+    DiagList dl;
+    diag_init(&dl);
+    CheckOpts co = {0};
+    CHECK(!check_program(&f.p, &co, &dl));
+    CHECK(dl.nerrors == 2);
+    CHECK(dl.nerrors && strstr(dl.v.v[0].msg, "operation - only accepts 2 operands, 1 provided"));
+    CHECK(dl.nerrors > 1 && strstr(dl.v.v[1].msg, "operation + requires at least 2 operands"));
+    diag_free(&dl);
+    unload(&f);
+}
+
 int main(void)
 {
+    test_operator_arity();
     test_slots();
     test_globals();
     test_calls();
