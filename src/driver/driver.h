@@ -41,6 +41,11 @@ int source_opts_arg(SourceOpts *o, int argc, char **argv, int *i);
 /* Help text for the source options (for --help). */
 extern const char SOURCE_OPTS_HELP[];
 
+/* Loads, parses and (if run_checker) checks the sources named in o into
+ * prog; returns EXIT_OK or EXIT_INPUT. Diagnostics are left in dl, sorted. */
+int driver_load_and_check(SourceOpts *o, Program *prog, Interner *in, SrcMgr *sm, DiagList *dl,
+                          bool run_checker);
+
 /* Renders diagnostics per the options (text or JSON, colour on a tty). */
 void driver_render(SourceOpts *o, DiagList *dl, SrcMgr *sm, const char *prog);
 

@@ -69,11 +69,13 @@ typedef enum TokKind {
 const char *tok_kind_text(TokKind k);
 
 typedef struct Token {
-    TokKind kind;
     Span span;
-    Sym text;      /* IDENT/FFIID (without '@'): the name; ANNOT: the text */
-    Word value;    /* INT: the value modulo 2^64 (negative literals wrapped) */
-    uint32_t flags;
+    uint16_t kind;     /* TokKind */
+    uint16_t flags;
+    union {
+        Sym text;      /* IDENT/FFIID (without '@'): the name; ANNOT: the text */
+        Word value;    /* INT: the value modulo 2^64 (negative literals wrapped) */
+    };
 } Token;
 
 enum {
@@ -87,6 +89,7 @@ enum {
 typedef struct Comment {
     Span span;
     const char *text; /* full comment text including // or / * */
+    size_t len;       /* bytes (a comment may contain NUL bytes) */
     uint32_t before_tok; /* index of the next token after the comment */
     bool own_line;       /* nothing but whitespace before it on its line */
 } Comment;
@@ -118,6 +121,7 @@ struct Shape {
     Shape **elems;       /* COMB: elements */
     Sym name;            /* NAMED: struct name */
     Span span;           /* where written (zero for inferred shapes) */
+    bool from_int;       /* COMB written as an integer n >= 2 ({1,...,1}) */
 };
 
 /* ---- expressions ----------------------------------------------------- */
@@ -167,7 +171,7 @@ typedef struct NField {
 
 struct Expr {
     ExprKind kind;
-    uint8_t op;          /* CmpOp / ShiftOp */
+    uint8_t op;          /* CmpOp / ShiftOp; E_CONST: spelling (1 negative, 2 true, 3 false) */
     uint8_t parens;      /* written in parentheses (formatter keeps no info beyond this) */
     Span span;
     Shape *shape;        /* filled by the checker */
@@ -369,6 +373,8 @@ void shape_print(StrBuf *b, const Shape *s);
 /* Prints p as canonical current-syntax Pancake (comments kept where the
  * token stream still has them). */
 void fmt_program(const Program *p, StrBuf *out);
+/* The same with every operator application, load and '!' parenthesised. */
+void fmt_program_explicit(const Program *p, StrBuf *out);
 void fmt_expr(const Expr *e, StrBuf *out);
 
 /* Structural AST equality ignoring locations and parentheses; used by the

@@ -162,12 +162,16 @@ static void render_excerpt(SrcMgr *sm, const Span *s, bool color, FILE *out)
     fputc('\n', out);
 }
 
+/* A note without a span of its own is printed at its diagnostic's location,
+ * without repeating the excerpt. */
 static void render_one(SrcMgr *sm, const Span *s, bool has_span, DiagSeverity sev,
                        const char *code, const char *msg, const DiagRenderOpts *o,
-                       FILE *out)
+                       FILE *out, const Span *parent)
 {
     if (o->color) fputs(C_BOLD, out);
-    if (has_span)
+    if (!has_span && parent)
+        fprintf(out, "%s:%u:%u: ", srcmgr_name(sm, parent->file), parent->line, parent->col);
+    else if (has_span)
         fprintf(out, "%s:%u:%u: ", srcmgr_name(sm, s->file), s->line, s->col);
     else
         fprintf(out, "%s: ", o->prog ? o->prog : "griddle");
@@ -229,10 +233,11 @@ void diag_render(DiagList *dl, SrcMgr *sm, const DiagRenderOpts *o, FILE *out)
     for (size_t i = 0; i < dl->v.n; i++) {
         Diag *d = &dl->v.v[i];
         if (o->max_errors && d->sev == DIAG_ERROR && ++errors > o->max_errors) continue;
-        render_one(sm, &d->span, d->has_span, d->sev, d->code, d->msg, o, out);
+        render_one(sm, &d->span, d->has_span, d->sev, d->code, d->msg, o, out, NULL);
         for (size_t k = 0; k < d->notes.n; k++) {
             DiagNote *n = &d->notes.v[k];
-            render_one(sm, &n->span, n->has_span, DIAG_NOTE, NULL, n->msg, o, out);
+            render_one(sm, &n->span, n->has_span, DIAG_NOTE, NULL, n->msg, o, out,
+                       d->has_span ? &d->span : NULL);
         }
     }
     if (o->max_errors && errors > o->max_errors)

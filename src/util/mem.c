@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,39 +59,65 @@ void die(const char *fmt, ...)
 struct ArenaChunk {
     ArenaChunk *next;
     size_t size;
+    bool mapped; /* from mmap: zero-filled, released with munmap */
     _Alignas(16) unsigned char data[];
 };
 
-enum { ARENA_CHUNK = 64 * 1024 };
+/* Chunks start small and double up to ARENA_MAX, so a small program uses
+ * little memory and a large one few, big chunks. Big chunks come straight
+ * from mmap (already zero, so no memset) with transparent huge pages
+ * requested: page faults dominated parsing large files otherwise. */
+enum { ARENA_MIN = 64 * 1024, ARENA_MAX = 8 * 1024 * 1024, ARENA_MMAP = 2 * 1024 * 1024 };
 
 void arena_init(Arena *a) { memset(a, 0, sizeof *a); }
+
+static void chunk_release(ArenaChunk *c)
+{
+    if (c->mapped) munmap(c, sizeof *c + c->size);
+    else free(c);
+}
 
 void arena_free(Arena *a)
 {
     ArenaChunk *c = a->head;
     while (c) {
         ArenaChunk *n = c->next;
-        free(c);
+        chunk_release(c);
         c = n;
     }
     memset(a, 0, sizeof *a);
+}
+
+static ArenaChunk *chunk_new(size_t size)
+{
+    ArenaChunk *c;
+    if (size + sizeof *c >= ARENA_MMAP) {
+        size_t bytes = (sizeof *c + size + 4095) & ~(size_t)4095;
+        void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) oom(bytes);
+#ifdef MADV_HUGEPAGE
+        madvise(m, bytes, MADV_HUGEPAGE);
+#endif
+        c = m;
+        c->size = bytes - sizeof *c;
+        c->mapped = true;
+    } else {
+        c = xmalloc(sizeof *c + size);
+        memset(c->data, 0, size);
+        c->size = size;
+        c->mapped = false;
+    }
+    return c;
 }
 
 void *arena_alloc(Arena *a, size_t n)
 {
     n = (n + 15) & ~(size_t)15;
     if (!a->head || a->used + n > a->head->size) {
-        size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-        ArenaChunk *c = xmalloc(sizeof *c + size);
-        c->size = size;
-        if (a->head && size != ARENA_CHUNK && a->head->size - a->used > n) {
-            /* big block: keep the current chunk for small allocations */
-            c->next = a->head->next;
-            a->head->next = c;
-            a->total += n;
-            memset(c->data, 0, n);
-            return c->data;
-        }
+        size_t size = a->head ? a->head->size * 2 : ARENA_MIN;
+        if (size > ARENA_MAX) size = ARENA_MAX;
+        if (size < n) size = n;
+        ArenaChunk *c = chunk_new(size);
         c->next = a->head;
         a->head = c;
         a->used = 0;
@@ -98,8 +125,7 @@ void *arena_alloc(Arena *a, size_t n)
     void *p = a->head->data + a->used;
     a->used += n;
     a->total += n;
-    memset(p, 0, n);
-    return p;
+    return p; /* chunks are zero-filled when made and never reused */
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)

@@ -11,6 +11,9 @@ language reference or hand reasoning, never from griddle's own output.
   // error: L:C: [code] text       one expected error; text is a substring
   // warning: L:C: [code] text     one expected warning
   // error: FILE:L:C: [code] text  location in another file (multi-file cases)
+  // cmd: fmt --explicit-parens     the subcommand and its options (default: check)
+  // output-contains: TEXT          stdout must contain TEXT (repeatable)
+  // stdin: yes                     feed the (first) file on standard input as `-`
 
 Errors and warnings must match exactly: every reported one must be
 expected and every expected one reported (matched by file, line, column,
@@ -19,12 +22,13 @@ A directory case holds a file named `case.txt` with the same header lines.
 """
 import json, os, re, subprocess, sys
 
-HEAD = re.compile(r'^\s*//\s*(args|files|expect|error|warning|cmd):\s*(.*?)\s*$')
+HEAD = re.compile(r'^\s*//\s*(args|files|expect|error|warning|cmd|output-contains|stdin):\s*(.*?)\s*$')
 LOC = re.compile(r'^(?:(?P<file>[^:\s]+):)?(?P<line>\d+):(?P<col>\d+):\s*\[(?P<code>[\w-]+)\]\s*(?P<text>.*)$')
 
 
 def parse_header(path):
-    spec = {'args': [], 'files': None, 'expect': None, 'error': [], 'warning': [], 'cmd': 'check'}
+    spec = {'args': [], 'files': None, 'expect': None, 'error': [], 'warning': [], 'cmd': 'check',
+            'output-contains': [], 'stdin': 'no'}
     with open(path, 'rb') as f:
         for raw in f:
             line = raw.decode('utf-8', 'replace').rstrip('\n')
@@ -38,8 +42,10 @@ def parse_header(path):
                 spec['args'] += val.split()
             elif key == 'files':
                 spec['files'] = val.split()
-            elif key in ('expect', 'cmd'):
+            elif key in ('expect', 'cmd', 'stdin'):
                 spec[key] = val
+            elif key == 'output-contains':
+                spec[key].append(val)
             else:
                 lm = LOC.match(val)
                 if not lm:
@@ -67,9 +73,18 @@ def run_case(griddle, path):
         default_file = os.path.basename(path)
     if spec['expect'] not in ('ok', 'error'):
         return [f'missing or bad "// expect:" line']
-    cmd = [griddle, spec['cmd'], '--diagnostics-format=json', '--max-errors=0'] + spec['args'] + files
+    sub = spec['cmd'].split()
+    stdin_data = None
+    if spec['stdin'] == 'yes':
+        with open(files[0], 'rb') as f:
+            stdin_data = f.read()
+        files = ['-'] + files[1:]
+        default_file = '<stdin>'
+    cwd = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    files = [f if f == '-' else os.path.relpath(os.path.abspath(f), cwd) for f in files]
+    cmd = [griddle] + sub[:1] + ['--diagnostics-format=json', '--max-errors=0'] + sub[1:] + spec['args'] + files
     try:
-        r = subprocess.run(cmd, capture_output=True, timeout=30, cwd=os.path.dirname(files[0]))
+        r = subprocess.run(cmd, capture_output=True, timeout=30, input=stdin_data, cwd=cwd)
     except subprocess.TimeoutExpired:
         return ['timed out']
     problems = []
@@ -80,6 +95,10 @@ def run_case(griddle, path):
         diags = json.loads(r.stderr.decode('utf-8', 'replace') or '[]')
     except json.JSONDecodeError:
         return problems + ['stderr is not JSON: ' + r.stderr.decode('utf-8', 'replace')[:500]]
+    out = r.stdout.decode('utf-8', 'replace')
+    for text in spec['output-contains']:
+        if text not in out:
+            problems.append(f'stdout lacks {text!r}; stdout was:\n' + out[:2000])
     for sev in ('error', 'warning'):
         got = [d for d in diags if d.get('severity') == sev]
         exp = list(spec[sev])
@@ -101,7 +120,7 @@ def run_case(griddle, path):
 
 
 def main():
-    griddle, root = sys.argv[1], sys.argv[2]
+    griddle, root = os.path.abspath(sys.argv[1]), sys.argv[2]
     only = sys.argv[3] if len(sys.argv) > 3 else None
     cases = []
     for dirpath, dirnames, filenames in os.walk(root):

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan+UBSan) and runs them.
+#   run.sh short   bounded run for CI (replays the seed corpus, then ~60 s)
+#   run.sh long    longer exploratory run (make fuzz; FUZZ_SECONDS overrides)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mode=${1:-short}
+build=build-fuzz
+if ! command -v clang >/dev/null; then
+  echo "fuzz: clang not found (scripts/deps.sh installs it)" >&2
+  exit 1
+fi
+CC=clang cmake -S . -B $build -DCMAKE_BUILD_TYPE=Debug -DGRIDDLE_SANITIZE=ON -DGRIDDLE_FUZZ=ON >/dev/null
+cmake --build $build -j "$(nproc)" --target fuzz_front >/dev/null
+
+# seed corpus: every Pancake file in the tree, prefixed with the mode byte
+seeds=$build/fuzz-seeds
+rm -rf "$seeds"; mkdir -p "$seeds"
+i=0
+while IFS= read -r -d '' f; do
+  i=$((i+1))
+  { printf '\000'; cat "$f"; } > "$seeds/s$i"
+  { printf '\001'; cat "$f"; } > "$seeds/c$i"
+done < <(find tests examples -type f \( -name '*.pnk' -o -name '*.🥞' \) -print0 2>/dev/null)
+corpus=tests/fuzz/corpus-front
+mkdir -p "$corpus"
+case "$mode" in
+  short) secs=${FUZZ_SECONDS:-60} ;;
+  *) secs=${FUZZ_SECONDS:-1800} ;;
+esac
+echo "fuzz: fuzz_front for ${secs}s ($i seed files)"
+ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_front" "$corpus" "$seeds" \
+  -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 > $build/fuzz.log 2>&1 || { tail -n 60 $build/fuzz.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
+grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz.log || true
+echo "fuzz: no crash found"
