@@ -48,7 +48,7 @@ def main():
     print(f'baseline: notification round trip between two PDs = {rt_us:.1f} us wall, '
           f'{base_cpu_us:.1f} us PD CPU ({ROUNDS} rounds)')
     print()
-    hdr = (f'{"offered":>8} {"delivered":>9} {"loss":>6} {"p50 us":>8} {"p99 us":>9} '
+    hdr = (f'{"offered":>8} {"sent/s":>7} {"delivered":>9} {"loss":>6} {"p50 us":>8} {"p99 us":>9} '
            f'{"PD CPU us/pkt":>13} {"= round trips":>13} {"switch/pkt":>10}  CPU % per PD')
     print(hdr)
     rows = []
@@ -61,16 +61,18 @@ def main():
         ld = r['load']
         secs = max(ld['seconds'], 1e-9)
         delivered = ld['received'] / secs
+        sent_rate = ld['sent'] / secs
         loss = ld['lost'] / max(ld['sent'], 1) * 100
         per_pkt = cpu(r) / max(ld['received'], 1) * 1e6
         sw = r['run']['context_switches'] / max(ld['received'], 1)
         run_s = r['run']['seconds']
         share = ' '.join(f'{pd["name"]}={100 * (pd["cpu_user_s"] + pd["cpu_sys_s"]) / run_s:.0f}'
                          for pd in r['pds'] if pd['cpu_user_s'] + pd['cpu_sys_s'] > 0.005 * run_s)
-        print(f'{rate:>8} {delivered:>9.0f} {loss:>5.1f}% {ld["rtt_us"]["p50"]:>8.0f} '
+        print(f'{rate:>8} {sent_rate:>7.0f} {delivered:>9.0f} {loss:>5.1f}% {ld["rtt_us"]["p50"]:>8.0f} '
               f'{ld["rtt_us"]["p99"]:>9.0f} {per_pkt:>13.1f} {per_pkt / base_cpu_us:>13.1f} '
               f'{sw:>10.2f}  {share}')
-        rows.append({'offered_pps': rate, 'delivered_pps': delivered, 'loss_pct': loss,
+        rows.append({'offered_pps': rate, 'sent_pps': sent_rate, 'delivered_pps': delivered,
+                     'loss_pct': loss, 'generator_stalls': ld.get('generator_stalls', 0),
                      'rtt_us': ld['rtt_us'], 'pd_cpu_us_per_packet': per_pkt,
                      'round_trips_per_packet': per_pkt / base_cpu_us,
                      'switches_per_packet': sw, 'pds': r['pds']})
@@ -79,6 +81,7 @@ def main():
     with open(os.path.join(out, 'echo.json'), 'w') as f:
         json.dump({'pinned': pin, 'size': size, 'baseline_round_trip_us': rt_us,
                    'baseline_cpu_us': base_cpu_us, 'rows': rows}, f, indent=1)
-    print(f'\n(PD CPU excludes the emulator process; results in bench/out/echo.json)')
+    print('\n(sent/s below the offered rate: the generator, in the emulator process, fell')
+    print(' behind; PD CPU excludes the emulator; results in bench/out/echo.json)')
 
 main()
