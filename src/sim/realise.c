@@ -355,9 +355,8 @@ static void boot_failed(Sim *k, KPd *pd)
                            k->s->mrs.v[m->mr].name, (unsigned long long)m->vaddr,
                            pd->spd->name, text);
         if (kp->val == EEXIST)
-            diag_note(d, NULL, "the address range is already used in the PD process (its "
-                      "program image, heap or stack); link the program as a PIE or move the "
-                      "map");
+            diag_note(d, NULL, "the address range is already in use in the PD process (by its "
+                      "program image, libraries, heap or stack); move the map");
         return;
     }
     diag_add(k->dl, DIAG_ERROR, "sim", &pd->spd->span, "protection domain '%s' failed to "

@@ -17,9 +17,11 @@
  * tests can drive them without processes.
  *
  * Depends on: util, libexpat. Memory: a SimSystem owns everything it
- * points to (one arena), released by sim_free(). Global state: sim_run()
- * installs SIGINT/SIGTERM handlers for the duration of a run (one flag,
- * documented in run.c); nothing else.
+ * points to (one arena), released by sim_free(). Global state: none;
+ * sim_run() blocks SIGINT/SIGTERM for the duration of a run and reads
+ * them from a signalfd (no handler), restoring the mask afterwards. The
+ * PD runtime (src/sim/rt) is a separate library with its own documented
+ * globals: it is the PD process's side of the kernel interface.
  */
 #ifndef GRIDDLE_SIM_H
 #define GRIDDLE_SIM_H
