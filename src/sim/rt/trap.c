@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include <ucontext.h>
 
 static SimMapCfg maps[SIM_MAX_MAPS];
@@ -85,12 +87,30 @@ void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
     rt_kcall();
 }
 
+/* Copies up to 15 instruction bytes at ip. Within one page they are
+ * readable (the CPU fetched them); across a page end the next page may be
+ * unmapped, so those are copied with process_vm_readv, which fails
+ * instead of faulting. Async-signal-safe. */
+static size_t fetch(uintptr_t ip, uint8_t out[15])
+{
+    size_t in_page = 4096 - (ip & 4095);
+    if (in_page >= 15) {
+        memcpy(out, (const void *)ip, 15);
+        return 15;
+    }
+    memcpy(out, (const void *)ip, in_page);
+    struct iovec l = {out + in_page, 15 - in_page}, r = {(void *)(ip + in_page), 15 - in_page};
+    ssize_t n = process_vm_readv(getpid(), &l, 1, &r, 1, 0);
+    return in_page + (n > 0 ? (size_t)n : 0);
+}
+
 /* Performs one trapped device access; false if it cannot be emulated. */
 static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
 {
-    const uint8_t *code = (const uint8_t *)(uintptr_t)g[REG_RIP];
+    uint8_t code[15];
+    size_t avail = fetch((uintptr_t)g[REG_RIP], code);
     SimInsn in;
-    if (!sim_x86_decode(code, 15, &in)) {
+    if (!sim_x86_decode(code, avail, &in)) {
         *kind = SIM_FAULT_MMIO_DECODE;
         return false;
     }
