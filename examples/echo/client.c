@@ -10,10 +10,12 @@
  * call the raw API from this single thread only, which is what its core
  * locking check expects when that thread does not exist. lwIP computes
  * checksums in software (the sDDF imx build would leave them to the NIC;
- * the ENET model inserts them too, with the same result). Time for lwIP's
- * timers comes from the host clock (sys_now in liblwip), not a timer PD.
+ * the ENET model inserts them too, with the same result). Time comes from
+ * the timer PD: sys_now() below takes the place of liblwip's (the library
+ * calls it through its PLT), and lwIP's timers run on a 100 ms tick the
+ * timer PD signals, as in the sDDF client.
  *
- * Channels: 2 copier (RX), 3 TX virtualiser.
+ * Channels: 1 timer (PPC and timeouts), 2 copier (RX), 3 TX virtualiser.
  */
 #include <microkit.h>
 #include <stdint.h>
@@ -127,6 +129,24 @@ static void flush_waiting(void)
     else net_cancel_signal_free(&txq);
 }
 
+/* ---- time ------------------------------------------------------------- */
+
+static uint64_t timer_now_ns(void)
+{
+    microkit_ppcall(CLIENT_TIMER_CH, microkit_msginfo_new(TIMER_GET_TIME, 0));
+    return microkit_mr_get(0);
+}
+
+static void timer_tick_in(uint64_t ns)
+{
+    microkit_mr_set(0, ns);
+    microkit_ppcall(CLIENT_TIMER_CH, microkit_msginfo_new(TIMER_SET_TIMEOUT, 1));
+}
+
+/* lwIP's clock, in milliseconds. */
+u32_t sys_now(void);
+u32_t sys_now(void) { return (u32_t)(timer_now_ns() / 1000000u); }
+
 /* ---- lwIP glue -------------------------------------------------------- */
 
 static err_t netif_setup(struct netif *n)
@@ -207,14 +227,20 @@ void init(void)
              microkit_name, a[0], a[1], a[2], a[3], m[0], m[1], m[2], m[3], m[4], m[5],
              ECHO_UDP_PORT);
     microkit_dbg_puts(line);
+    timer_tick_in(LWIP_TICK_NS);
     flush_signals();
 }
 
 void notified(microkit_channel ch)
 {
     if (idx < 0) return;
-    if (ch == CLIENT_RX_CH) receive();
-    else if (ch == CLIENT_TX_CH) flush_waiting();
-    sys_check_timeouts();
+    if (ch == CLIENT_RX_CH) {
+        receive();
+    } else if (ch == CLIENT_TX_CH) {
+        flush_waiting();
+    } else if (ch == CLIENT_TIMER_CH) {
+        sys_check_timeouts();
+        timer_tick_in(LWIP_TICK_NS);
+    }
     flush_signals();
 }

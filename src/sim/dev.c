@@ -10,9 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-extern const SimDevModel sim_model_enet, sim_model_testdev;
+extern const SimDevModel sim_model_enet, sim_model_testdev, sim_model_timer;
 
-static const SimDevModel *const MODELS[] = {&sim_model_enet, &sim_model_testdev};
+static const SimDevModel *const MODELS[] = {&sim_model_enet, &sim_model_testdev,
+                                            &sim_model_timer};
 
 typedef struct BoardDev {
     const char *board, *model;
@@ -20,9 +21,12 @@ typedef struct BoardDev {
 } BoardDev;
 
 /* i.MX8M Mini: ENET1 registers at 0x30be0000 (64 KiB), interrupt 152
- * (reference §3.4 memory map). */
+ * (reference §3.4 memory map). Plus griddle's emulation-only timer
+ * (dev_timer.c) in an address range and on an interrupt the SoC leaves
+ * unused by the systems we run, for timer PDs. */
 static const BoardDev BOARDS[] = {
     {"imx8mm", "imx8-enet", 0x30be0000, 152},
+    {"imx8mm", "sim-timer", 0x30f00000, 200},
     {"none", NULL, 0, 0},
 };
 

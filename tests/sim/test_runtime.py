@@ -54,8 +54,8 @@ def sigint_reaps():
         if up == 2:
             break
     kids = children(p.pid)
-    if len(kids) != 7:
-        fails.append(f'expected 7 PD processes, found {kids}')
+    if len(kids) != 8:
+        fails.append(f'expected 8 PD processes, found {kids}')
     p.send_signal(signal.SIGINT)
     try:
         out, err = p.communicate(timeout=20)

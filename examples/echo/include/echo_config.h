@@ -38,8 +38,15 @@
 #define VIRT_TX_CLIENT_CH(i) (1 + (i))
 #define COPY_VIRT_CH 0
 #define COPY_CLIENT_CH 1
+#define CLIENT_TIMER_CH 1
 #define CLIENT_RX_CH 2
 #define CLIENT_TX_CH 3
+#define TIMER_IRQ_CH 0
+
+/* Timer protocol (PPC labels) and the clients' lwIP tick. */
+#define TIMER_GET_TIME 0
+#define TIMER_SET_TIMEOUT 1
+#define LWIP_TICK_NS 100000000ull
 
 /* Client addresses: MACs as on imx8mm (reference §3.4), IPv4 on 10.0.0/24. */
 static const uint8_t client_macs[NUM_CLIENTS][6] = {

@@ -26,7 +26,7 @@ for k, want in [('sent', count), ('received', count), ('lost', 0), ('bad', 0), (
 if not (0 < load['rtt_us']['p50'] <= load['rtt_us']['p99']):
     fails.append(f'rtt percentiles out of order: {load["rtt_us"]}')
 pds = {p['name']: p for p in r['pds']}
-want_pds = {'eth', 'net_virt_tx', 'net_virt_rx', 'copy0', 'client0', 'copy1', 'client1'}
+want_pds = {'eth', 'timer', 'net_virt_tx', 'net_virt_rx', 'copy0', 'client0', 'copy1', 'client1'}
 if set(pds) != want_pds:
     fails.append(f'pds {sorted(pds)}')
 else:
