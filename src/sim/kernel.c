@@ -105,6 +105,8 @@ static void resume(Sim *k, int p)
     }
     pd->st = K_RUNNING;
     k->running = p;
+    pd->run_since = sim_now_ns();
+    pd->warned_long_run = false;
     __atomic_store_n(&pd->kp->kern_seq, pd->seen_seq, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&pd->kp->pd_waiting, __ATOMIC_SEQ_CST))
         syscall(SYS_futex, &pd->kp->kern_seq, FUTEX_WAKE, 1, NULL, NULL, 0);

@@ -83,9 +83,29 @@ static void on_event(Sim *k, uint64_t tag)
 
 /* Devices and the load generator act when their time comes; returns the
  * next time anything is due. */
+/* A PD that holds the baton for long without a kernel call stops the
+ * whole system (there is no preemption by time): say so, once. */
+#define LONG_RUN_NS 5000000000ull
+
+static uint64_t watchdog(Sim *k, uint64_t now)
+{
+    if (k->running < 0) return UINT64_MAX;
+    KPd *pd = &k->pd[k->running];
+    uint64_t due = pd->run_since + LONG_RUN_NS;
+    if (now < due) return due;
+    if (!pd->warned_long_run) {
+        pd->warned_long_run = true;
+        fprintf(k->log, "MON|WARN: PD '%s' has run for %.0f s without a kernel call; the rest "
+                "of the system waits (an endless loop?)\n", pd->spd->name,
+                (double)(now - pd->run_since) / 1e9);
+        fflush(k->log);
+    }
+    return UINT64_MAX;
+}
+
 static uint64_t timers(Sim *k, uint64_t now)
 {
-    uint64_t next = UINT64_MAX;
+    uint64_t next = watchdog(k, now);
     for (size_t d = 0; d < k->ndev; d++) {
         KDev *dv = &k->dev[d];
         if (dv->next_tick <= now) dv->next_tick = dv->m->tick(dv->d, now);

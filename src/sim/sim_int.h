@@ -109,6 +109,8 @@ typedef struct KPd {
     int wstatus;
     bool reaped;
     bool warned_blocked;
+    uint64_t run_since;     /* when it last got the baton */
+    bool warned_long_run;
 } KPd;
 
 typedef struct KDev {
