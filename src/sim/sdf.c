@@ -310,8 +310,14 @@ static void memory_region(Ld *ld, const XNode *n)
                    "phys_addr 0x%llx is not aligned to the page size 0x%llx",
                    (unsigned long long)mr.paddr, (unsigned long long)mr.page_size);
     }
+    /* a relative prefill path is relative to the system description */
     const char *pf = attr(n, "prefill_path");
-    if (pf) mr.prefill_path = sdup(ld, pf);
+    if (pf && pf[0] == '/') mr.prefill_path = sdup(ld, pf);
+    else if (pf) {
+        char *tmp = xstrdup(ld->s->path);
+        mr.prefill_path = arena_printf(&ld->s->arena, "%s/%s", dirname(tmp), pf);
+        free(tmp);
+    }
     vec_push(&ld->s->mrs, mr);
 }
 
