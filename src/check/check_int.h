@@ -73,6 +73,10 @@ typedef struct Flow {
     Last last;
 } Flow;
 
+/* Values bigger than this many words carry no per-word tags (they count
+ * as Trusted), so nested structs of huge shapes cost nothing to track. */
+#define MAX_TAGGED_WORDS 256
+
 /* The value of an expression for the checker: its shape and the tag of
  * each of its words. tags == NULL means every word has `tag`. */
 typedef struct EVal {

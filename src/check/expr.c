@@ -47,7 +47,7 @@ static EVal ev_concat(Ctx *c, Shape *sh, const EVal *parts, uint32_t n)
         total += parts[i].n;
         uniform &= !parts[i].tags && (i == 0 || parts[i].tag == parts[0].tag);
     }
-    if (total != r.n || !n) return r;
+    if (total != r.n || !n || total > MAX_TAGGED_WORDS) return r;
     if (uniform) {
         r.tag = parts[0].tag;
         return r;

@@ -25,6 +25,7 @@ void bind_local(Ctx *c, VarRef *v, Shape *sh, EVal val)
     Local l = {.name = v->name, .span = v->span, .slot = c->nslots++, .sh = sh,
                .toff = (uint32_t)c->tags.n, .prev = symmap_get(&c->locmap, v->name)};
     l.tn = sh ? shape_words(c, sh) : 0;
+    if (l.tn > MAX_TAGGED_WORDS) l.tn = 0;
     if (val.sh && val.n != l.tn) val = ev_uniform(c, sh, B_TRUSTED);
     for (uint32_t i = 0; i < l.tn; i++) vec_push(&c->tags, val.sh ? ev_tag(val, i) : B_TRUSTED);
     v->global = false;
