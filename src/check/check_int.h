@@ -23,6 +23,8 @@
 
 #include "check/check.h"
 
+#include <stddef.h>
+
 /* ---- symmap.c -------------------------------------------------------- */
 
 /* Open-addressing map from interned names to non-negative ints. Clearing
@@ -92,6 +94,7 @@ typedef struct StructInfo {
     Shape **fields;    /* field shapes; NULL where not well-formed */
     uint32_t *offs;    /* word offset of each field */
     uint32_t words;
+    SymMap *fmap;      /* field name -> position, for structs with many fields */
 } StructInfo;
 
 typedef struct GlobInfo {
@@ -147,6 +150,7 @@ typedef struct Ctx {
     size_t nerrors;    /* errors reported (by this checker) */
 
     SymMap funmap, stmap, globmap, exnmap, locmap;
+    SymMap tmpmap;     /* short-lived: duplicate detection within one list */
     VEC(FunInfo) funs;
     VEC(StructInfo) sts;
     VEC(GlobInfo) globs;
@@ -164,6 +168,7 @@ typedef struct Ctx {
     FunInfo *fi;
     VEC(Local) scope;
     VEC(uint8_t) tags;
+    VEC(uint8_t) snaps;
     uint32_t nslots;
     bool in_loop;
     Reach reach;
@@ -191,6 +196,11 @@ const char *shstr(Ctx *c, const Shape *s);
 bool shape_is_word(const Shape *s);
 bool shapes_differ(const Shape *a, const Shape *b); /* both known and unequal */
 int32_t struct_field(const StructInfo *si, Sym name);
+/* For n items of `stride` bytes whose Sym name is at byte offset `at`:
+ * per item, the index of an earlier item with the same name, or -1.
+ * Linear time; the result lives in scratch. */
+int32_t *find_repeats(Ctx *c, const void *items, size_t stride, size_t at, uint32_t n);
+#define FIND_REPEATS(c, v, n, T) find_repeats((c), (v), sizeof(T), offsetof(T, name), (n))
 bool span_eq(const Span *a, const Span *b);
 
 /* expr.c */
@@ -238,16 +248,19 @@ bool block_exits(const Block *b);
 Based based_merge(Based a, Based b);
 void local_addr_warn(Ctx *c, EVal addr, const Span *at);
 void shared_addr_warn(Ctx *c, EVal addr, const Span *at);
-/* The tags of every visible local, for branch joins. */
+/* The tags of every visible local, for branch joins. Snapshots live on a
+ * stack (Ctx.snaps) and are released last-in first-out. */
 typedef struct Snap {
-    uint8_t *v;
-    uint32_t n;
+    size_t off;
+    size_t n;
 } Snap;
 Snap tags_snapshot(Ctx *c);
 void tags_restore(Ctx *c, Snap s);
 /* Where the current tags and `other` differ for a local, it becomes
  * NotTrusted (the reference's sh_bd_branch, per variable). */
 void tags_join(Ctx *c, Snap other);
+/* Releases s and every snapshot taken after it. */
+void tags_release(Ctx *c, Snap s);
 void local_set_tags(Ctx *c, Local *l, EVal v);
 void local_set_uniform(Ctx *c, Local *l, Based tag);
 EVal local_value(Ctx *c, const Local *l);

@@ -400,6 +400,7 @@ static Flow check_try(Ctx *c, Stmt *s)
     if (l) local_set_uniform(c, l, B_TRUSTED);
     check_block(c, &s->u.try_.handler);
     tags_join(c, normal);
+    tags_release(c, pre);
     return FLOW_OTHER;
 }
 
