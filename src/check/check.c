@@ -120,7 +120,6 @@ void declare_implicit_exn(Ctx *c, Sym name, Span at, Shape *sh)
     d->u.exn.implicit = true;
     vec_push(&c->p->decls, d);
     add_exn(c, &d->u.exn, sh);
-    c->changed = true;
 }
 
 static void ctx_init(Ctx *c, Program *p, const CheckOpts *o, DiagList *dl)
@@ -158,7 +157,9 @@ static void ctx_free(Ctx *c)
             symmap_free(c->sts.v[i].fmap);
             free(c->sts.v[i].fmap);
         }
+    for (size_t i = 0; i < c->funs.n; i++) vec_free(&c->funs.v[i].waiters);
     vec_free(&c->funs);
+    vec_free(&c->queue);
     vec_free(&c->sts);
     vec_free(&c->globs);
     vec_free(&c->exns);

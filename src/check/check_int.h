@@ -117,6 +117,10 @@ typedef struct FunInfo {
      * first tail-call target), for "(accepted with --compat)" hints */
     Shape *hint_ret;
     struct FunInfo *hint_tail;
+    /* compat inference: functions whose check used this one's return
+     * shape while it was unknown (they are checked again once it is) */
+    VEC(uint32_t) waiters;
+    bool queued;
 } FunInfo;
 
 typedef struct Local {
@@ -146,7 +150,7 @@ typedef struct Ctx {
     Scratch scratch;   /* tags, snapshots, printed shapes; reset per function */
     bool quiet;        /* compat inference round: report nothing, and
                           write no inferred shape into the AST */
-    bool changed;      /* an inference round learnt something */
+    VEC(uint32_t) queue; /* compat inference worklist */
     size_t nerrors;    /* errors reported (by this checker) */
 
     SymMap funmap, stmap, globmap, exnmap, locmap;
@@ -272,6 +276,9 @@ void infer_returns(Ctx *c);
 bool note_return(Ctx *c, Shape *got);
 /* A tail call (or legacy tail call) of callee in the current function. */
 void note_tail_target(Ctx *c, FunInfo *callee);
+/* The current function depends on f's return shape, if f is still being
+ * inferred. */
+void wait_for(Ctx *c, FunInfo *f);
 void add_hint(Ctx *c, Diag *d, FunInfo *fun, Shape *want);
 void resolve_hints(Ctx *c);
 
