@@ -82,9 +82,10 @@ static Local *local_at(Ctx *c, size_t at)
  * branch changed few of many locals. */
 void tags_join(Ctx *c, Snap other)
 {
+    size_t n = other.n < c->tags.n ? other.n : c->tags.n;
+    if (!n) return;
     uint8_t *cur = c->tags.v;
     const uint8_t *o = c->snaps.v + other.off;
-    size_t n = other.n < c->tags.n ? other.n : c->tags.n;
     for (size_t i = 0; i < n;) {
         while (i + 64 <= n && !memcmp(cur + i, o + i, 64)) i += 64;
         while (i < n && cur[i] == o[i]) i++;
