@@ -139,7 +139,7 @@ static void send_request(LoadGen *lg, uint64_t seq, uint64_t now)
     lg->t_last_send = now;
 }
 
-uint64_t lg_poll(LoadGen *lg, uint64_t now)
+uint64_t lg_poll(LoadGen *lg, uint64_t now, uint64_t drain_ns)
 {
     if (!lg->resolved) {
         if (now >= lg->next_arp && lg->arp_tries < ARP_TRIES) {
@@ -158,7 +158,8 @@ uint64_t lg_poll(LoadGen *lg, uint64_t now)
         if (++burst > MAX_BURST) return now;
         send_request(lg, lg->sent, now);
     }
-    return UINT64_MAX;
+    /* all sent: wake up when the drain time is over */
+    return lg->received < lg->sent ? lg->t_last_send + drain_ns : UINT64_MAX;
 }
 
 static bool good_reply(LoadGen *lg, const uint8_t *f, size_t len, uint64_t *seq_out,

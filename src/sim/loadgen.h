@@ -16,8 +16,9 @@ typedef void (*LgSend)(void *ctx, const uint8_t *frame, size_t len);
 
 LoadGen *lg_new(const SimLoad *cfg, LgSend send, void *ctx, uint64_t now);
 void lg_free(LoadGen *lg);
-/* Sends what is due; returns the next time it wants to be called. */
-uint64_t lg_poll(LoadGen *lg, uint64_t now);
+/* Sends what is due; returns the next time it wants to be called (at the
+ * latest, when the drain time after the last request is over). */
+uint64_t lg_poll(LoadGen *lg, uint64_t now, uint64_t drain_ns);
 /* A frame from the wire (sent by the emulated system). */
 void lg_receive(LoadGen *lg, const uint8_t *frame, size_t len, uint64_t now);
 /* Everything sent, and every reply in or the drain time over. */

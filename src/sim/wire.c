@@ -224,19 +224,20 @@ bool sim_wire_start(Sim *k)
     return true;
 }
 
-/* The load generator starts with the main loop, after every PD booted. */
+static uint64_t drain_ns(Sim *k) { return (uint64_t)((k->o->drain_s > 0 ? k->o->drain_s : 2.0) * 1e9); }
+
+/* The load generator starts once the system has settled: every init()
+ * has run and every PD waits (k->settled). */
 uint64_t sim_wire_poll(Sim *k, uint64_t now)
 {
     SimWire *w = k->wire;
-    if (k->o->have_load && !w->lg) w->lg = lg_new(&k->o->load, lg_send, k, now);
-    uint64_t next = w->lg ? lg_poll(w->lg, now) : UINT64_MAX;
+    if (k->o->have_load && !w->lg && k->settled) w->lg = lg_new(&k->o->load, lg_send, k, now);
+    uint64_t next = w->lg ? lg_poll(w->lg, now, drain_ns(k)) : UINT64_MAX;
     flush_pending(k);
     return next;
 }
 
-bool sim_wire_external(Sim *k) { return k->wire->sock >= 0 || k->wire->lg; }
-
-static uint64_t drain_ns(Sim *k) { return (uint64_t)((k->o->drain_s > 0 ? k->o->drain_s : 2.0) * 1e9); }
+bool sim_wire_external(Sim *k) { return k->wire->sock >= 0 || k->o->have_load; }
 
 bool sim_wire_done(Sim *k)
 {
