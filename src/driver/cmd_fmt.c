@@ -135,8 +135,17 @@ int cmd_fmt(int argc, char **argv)
         uint32_t line = text ? front_has_directives(text, len) : 0;
         free(text);
         if (line) {
-            fprintf(stderr, "%s:%u: error: this file uses the C preprocessor; griddle fmt formats "
-                            "only files without #-directives [cpp]\n", file, line);
+            SrcMgr sm;
+            DiagList dl;
+            srcmgr_init(&sm);
+            diag_init(&dl);
+            Span sp = {srcmgr_intern_name(&sm, file), line, 1, line, 1};
+            diag_add(&dl, DIAG_ERROR, "cpp", &sp,
+                     "this file uses the C preprocessor; griddle fmt formats only files without "
+                     "#-directives (macros would be expanded)");
+            driver_render(&o, &dl, &sm, "griddle fmt");
+            diag_free(&dl);
+            srcmgr_free(&sm);
             rc = EXIT_INPUT;
             continue;
         }

@@ -173,80 +173,119 @@ static int load_manifest(RunOpts *ro, const char *path)
     return EXIT_OK;
 }
 
+/* ---- one handler per option: 1 done, -1 usage error (reported) ---- */
+
+#define BAD(...) (usage_error("run", __VA_ARGS__), -1)
+
+static int opt_heap_size(RunOpts *ro, const char *v)
+{
+    if (!parse_size(v, &ro->cfg.heap_size) || ro->cfg.heap_size % 8 || !ro->cfg.heap_size)
+        return BAD("--heap-size needs a positive byte count that is a multiple of 8, not '%s'", v);
+    return 1;
+}
+
+static int opt_heap_init(RunOpts *ro, const char *v)
+{
+    if (!*v) return BAD("--heap-init needs a file");
+    ro->cfg.heap_init = v;
+    return 1;
+}
+
+static int opt_poke(RunOpts *ro, const char *v)
+{
+    const char *eq = strchr(v, '=');
+    SemPoke pk;
+    char *off = eq ? xstrndup(v, (size_t)(eq - v)) : NULL;
+    bool ok = off && sem_parse_word(off, &pk.offset) && off[0] != '-' &&
+              sem_parse_word(eq + 1, &pk.value);
+    free(off);
+    if (!ok) return BAD("--poke needs OFFSET=VALUE (numbers), not '%s'", v);
+    vec_push(&ro->pokes, pk);
+    return 1;
+}
+
+static int opt_ffi(RunOpts *ro, const char *v)
+{
+    if (!*v) return BAD("--ffi needs a shared library");
+    vec_push(&ro->libs, v);
+    return 1;
+}
+
+static int opt_manifest(RunOpts *ro, const char *v)
+{
+    return load_manifest(ro, v) == EXIT_OK ? 1 : -1;
+}
+
+static int opt_shared(RunOpts *ro, const char *v)
+{
+    SemRegion r = {0};
+    if (!parse_region(v, &r)) return BAD("--shared needs BASE:SIZE, not '%s'", v);
+    vec_push(&ro->regions, r);
+    return 1;
+}
+
+static int opt_device(RunOpts *ro, const char *v)
+{
+    SemRegion r;
+    if (!parse_device(ro, v, &r)) return BAD("--device needs LIB.so[=BASE:SIZE][,ARG], not '%s'", v);
+    vec_push(&ro->regions, r);
+    return 1;
+}
+
+static int opt_call(RunOpts *ro, const char *v)
+{
+    HostCall c;
+    if (!parse_call(v, &c)) {
+        free(c.name);
+        return BAD("--call needs NAME(ARG, ...) with up to 8 numbers, not '%s'", v);
+    }
+    vec_push(&ro->calls, c);
+    return 1;
+}
+
+static int opt_fuel(RunOpts *ro, const char *v)
+{
+    Word n;
+    if (!sem_parse_word(v, &n) || v[0] == '-') return BAD("--fuel needs a number, not '%s'", v);
+    ro->cfg.fuel = n;
+    return 1;
+}
+
+static int opt_max_depth(RunOpts *ro, const char *v)
+{
+    Word n;
+    if (!sem_parse_word(v, &n) || v[0] == '-' || n == 0 || n > 100000000)
+        return BAD("--max-depth needs a number from 1 to 100000000, not '%s'", v);
+    ro->cfg.max_depth = (uint32_t)n;
+    return 1;
+}
+
+static int opt_trace(RunOpts *ro, const char *v)
+{
+    if (!*v) return BAD("--trace needs a file");
+    ro->trace_path = v;
+    return 1;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(RunOpts *ro, const char *v);
+} value_opts[] = {
+    {"--heap-size", opt_heap_size}, {"--heap-init", opt_heap_init}, {"--poke", opt_poke},
+    {"--ffi", opt_ffi}, {"--shared-manifest", opt_manifest}, {"--shared", opt_shared},
+    {"--device", opt_device}, {"--call", opt_call}, {"--fuel", opt_fuel},
+    {"--max-depth", opt_max_depth}, {"--trace", opt_trace},
+};
+
 /* One run option at argv[*i]: 1 consumed, 0 not ours, -1 usage error. */
 static int run_opt(RunOpts *ro, int argc, char **argv, int *i)
 {
-    const char *v;
     if (!strcmp(argv[*i], "--ffi-permissive")) return ro->cfg.ffi_permissive = true, 1;
     if (!strcmp(argv[*i], "--print-result")) return ro->print_result = true, 1;
     if (!strcmp(argv[*i], "--stats")) return ro->stats = true, 1;
-    if ((v = opt_val(argc, argv, i, "--heap-size"))) {
-        if (!parse_size(v, &ro->cfg.heap_size) || ro->cfg.heap_size % 8)
-            return usage_error("run", "--heap-size needs a byte count that is a multiple of 8, not '%s'", v), -1;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--heap-init"))) {
-        if (!*v) return usage_error("run", "--heap-init needs a file"), -1;
-        ro->cfg.heap_init = v;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--poke"))) {
-        const char *eq = strchr(v, '=');
-        SemPoke pk;
-        char *off = eq ? xstrndup(v, (size_t)(eq - v)) : NULL;
-        bool ok = off && sem_parse_word(off, &pk.offset) && off[0] != '-' &&
-                  sem_parse_word(eq + 1, &pk.value);
-        free(off);
-        if (!ok) return usage_error("run", "--poke needs OFFSET=VALUE (numbers), not '%s'", v), -1;
-        vec_push(&ro->pokes, pk);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--ffi"))) {
-        if (!*v) return usage_error("run", "--ffi needs a shared library"), -1;
-        vec_push(&ro->libs, v);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--shared-manifest")))
-        return load_manifest(ro, v) == EXIT_OK ? 1 : -1;
-    if ((v = opt_val(argc, argv, i, "--shared"))) {
-        SemRegion r = {0};
-        if (!parse_region(v, &r)) return usage_error("run", "--shared needs BASE:SIZE, not '%s'", v), -1;
-        vec_push(&ro->regions, r);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--device"))) {
-        SemRegion r;
-        if (!parse_device(ro, v, &r))
-            return usage_error("run", "--device needs LIB.so[=BASE:SIZE][,ARG], not '%s'", v), -1;
-        vec_push(&ro->regions, r);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--call"))) {
-        HostCall c;
-        if (!parse_call(v, &c)) {
-            free(c.name);
-            return usage_error("run", "--call needs NAME(ARG, ...) with up to 8 numbers, not '%s'", v), -1;
-        }
-        vec_push(&ro->calls, c);
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--fuel"))) {
-        Word n;
-        if (!sem_parse_word(v, &n) || v[0] == '-') return usage_error("run", "--fuel needs a number, not '%s'", v), -1;
-        ro->cfg.fuel = n;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--max-depth"))) {
-        Word n;
-        if (!sem_parse_word(v, &n) || v[0] == '-' || n == 0 || n > 100000000)
-            return usage_error("run", "--max-depth needs a number from 1 to 100000000, not '%s'", v), -1;
-        ro->cfg.max_depth = (uint32_t)n;
-        return 1;
-    }
-    if ((v = opt_val(argc, argv, i, "--trace"))) {
-        if (!*v) return usage_error("run", "--trace needs a file"), -1;
-        ro->trace_path = v;
-        return 1;
+    for (size_t k = 0; k < ARRAY_LEN(value_opts); k++) {
+        const char *v = opt_val(argc, argv, i, value_opts[k].name);
+        if (v) return value_opts[k].fn(ro, v);
     }
     return 0;
 }
@@ -261,19 +300,17 @@ static void run_opts_free(RunOpts *ro)
     arena_free(&ro->arena);
 }
 
-/* Renders a runtime failure as a located diagnostic with the call stack. */
-static void report(SourceOpts *so, SrcMgr *sm, const SemOutcome *o, const SemConfig *cfg)
+/* Adds a runtime failure to dl as a located diagnostic with the stack. */
+static void report(DiagList *dl, const SemOutcome *o, const SemConfig *cfg)
 {
-    DiagList dl;
-    diag_init(&dl);
     const char *code = o->status == SEM_TIMEOUT ? "fuel"
                        : o->status == SEM_EXCEPTION ? "exception" : "runtime";
     Diag *d;
     if (o->status == SEM_EXCEPTION && o->npayload == 1)
-        d = diag_add(&dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s (value %llu)",
+        d = diag_add(dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s (value %llu)",
                      o->reason, (unsigned long long)o->payload[0]);
     else
-        d = diag_add(&dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s", o->reason);
+        d = diag_add(dl, DIAG_ERROR, code, o->has_span ? &o->span : NULL, "%s", o->reason);
     if (o->nstack) diag_note(d, NULL, "in function %s", o->stack[0].fn);
     /* Runs of the same call site (recursion) are shown once with a count. */
     for (size_t i = 1; i < o->nstack;) {
@@ -292,9 +329,6 @@ static void report(SourceOpts *so, SrcMgr *sm, const SemOutcome *o, const SemCon
     if (o->status == SEM_TIMEOUT)
         diag_note(d, NULL, "the clock allowed %llu loop iterations, calls and ticks (--fuel)",
                   (unsigned long long)cfg->fuel);
-    DiagRenderOpts r = {.color = so->color && !so->json, .json = so->json, .prog = "griddle run"};
-    diag_render(&dl, sm, &r, stderr);
-    diag_free(&dl);
 }
 
 static int exit_for(const SemOutcome *o)
@@ -348,7 +382,7 @@ static int resolve_calls(RunOpts *ro, Program *p, DiagList *dl)
 }
 
 /* Runs main and the calls; returns the exit status. */
-static int execute(RunOpts *ro, SourceOpts *so, SrcMgr *sm, Sem *s, DiagList *dl)
+static int execute(RunOpts *ro, Sem *s, DiagList *dl)
 {
     double t0 = now();
     const SemOutcome *o = sem_run_main(s);
@@ -369,7 +403,7 @@ static int execute(RunOpts *ro, SourceOpts *so, SrcMgr *sm, Sem *s, DiagList *dl
     }
     if (o) {
         sem_finish(s, o, main_value);
-        if (o->status != SEM_OK && o->status != SEM_EXIT) report(so, sm, o, &ro->cfg);
+        if (o->status != SEM_OK && o->status != SEM_EXIT) report(dl, o, &ro->cfg);
         rc = exit_for(o);
     }
     fflush(stdout);
@@ -394,9 +428,13 @@ static int run_program(RunOpts *ro, SourceOpts *so)
     FILE *trace = NULL;
     Sem *s = NULL;
     int rc = driver_load_and_check(so, &prog, &in, &sm, &dl, true);
-    driver_render(so, &dl, &sm, "griddle run");
-    diag_free(&dl);
-    diag_init(&dl);
+    /* Text: the source's diagnostics now, before the program's output.
+     * JSON: everything at the end as one array. */
+    if (!so->json || rc != EXIT_OK) {
+        driver_render(so, &dl, &sm, "griddle run");
+        diag_free(&dl);
+        diag_init(&dl);
+    }
     if (rc == EXIT_OK) rc = resolve_calls(ro, &prog, &dl);
     if (rc == EXIT_OK && ro->trace_path) {
         trace = strcmp(ro->trace_path, "-") ? fopen(ro->trace_path, "w") : stdout;
@@ -411,8 +449,8 @@ static int run_program(RunOpts *ro, SourceOpts *so)
         s = sem_new(&prog, &ro->cfg, &dl);
         if (!s) rc = EXIT_USAGE;
     }
-    if (s) rc = execute(ro, so, &sm, s, &dl);
-    if (dl.v.n) {
+    if (s) rc = execute(ro, s, &dl);
+    if (dl.v.n || (so->json && rc != EXIT_INPUT)) {
         DiagRenderOpts r = {.color = so->color && !so->json, .json = so->json, .prog = "griddle run"};
         diag_render(&dl, &sm, &r, stderr);
     }

@@ -34,6 +34,9 @@ static const char SIM_HELP[] =
     "  --pcap FILE           capture the wire (both directions) in pcap format\n"
     "  --bridge IFACE        connect the wire to a Linux interface (AF_PACKET)\n"
     "  --report FILE         write load and per-PD statistics as JSON\n"
+    "  --pin                 run the emulator on one CPU and every PD on another,\n"
+    "                        and let the emulator spin for requests: much faster,\n"
+    "                        but wants two otherwise idle CPUs\n"
     "  --trace               log every kernel event\n"
     "  --diagnostics-format=text|json, --color=auto|always|never\n"
     "\n"
@@ -106,6 +109,7 @@ static int parse_args(SimCli *c, int argc, char **argv)
         else if (!strcmp(a, "--no-images")) c->lo.no_images = true;
         else if (!strcmp(a, "--dump-only")) c->ro.dump_only = true;
         else if (!strcmp(a, "--trace")) c->ro.trace = true;
+        else if (!strcmp(a, "--pin")) c->ro.pin = true;
         else if (OPT("--search-path")) { if (miss) goto missing; vec_push(&c->search, v); }
         else if (OPT("--board")) { if (miss) goto missing; c->lo.board = v; }
         else if (OPT("--device")) { if (miss) goto missing; vec_push(&c->devices, v); }

@@ -253,14 +253,15 @@ static void lex_line_comment(Lexer *L)
 typedef struct SymEntry {
     const char *text;
     TokKind kind;
+    size_t len;
 } SymEntry;
 
 static const SymEntry group_table[] = {
-    {"&&", TOK_ANDAND}, {"||", TOK_OROR}, {"&", TOK_AMP},   {"|", TOK_BAR},   {"==", TOK_EQEQ},
-    {"=>", TOK_ARROW},  {"!=", TOK_NE},   {"<", TOK_LT},    {">", TOK_GT},    {">=", TOK_GE},
-    {"<=", TOK_LE},     {"<+", TOK_LTU},  {">+", TOK_GTU},  {">=+", TOK_GEU}, {"<=+", TOK_LEU},
-    {"!", TOK_BANG},    {"<<", TOK_SHL},  {">>>", TOK_LSR}, {">>", TOK_ASR},  {"#>>", TOK_ROR},
-    {"=", TOK_ASSIGN},
+    {"&&", TOK_ANDAND, 2}, {"||", TOK_OROR, 2}, {"&", TOK_AMP, 1},   {"|", TOK_BAR, 1},   {"==", TOK_EQEQ, 2},
+    {"=>", TOK_ARROW, 2},  {"!=", TOK_NE, 2},   {"<", TOK_LT, 1},    {">", TOK_GT, 1},    {">=", TOK_GE, 2},
+    {"<=", TOK_LE, 2},     {"<+", TOK_LTU, 2},  {">+", TOK_GTU, 2},  {">=+", TOK_GEU, 3}, {"<=+", TOK_LEU, 3},
+    {"!", TOK_BANG, 1},    {"<<", TOK_SHL, 2},  {">>>", TOK_LSR, 3}, {">>", TOK_ASR, 2},  {"#>>", TOK_ROR, 3},
+    {"=", TOK_ASSIGN, 1},
 };
 
 static void lex_group(Lexer *L)
@@ -289,7 +290,7 @@ static void lex_group(Lexer *L)
     size_t n = i - from;
     L->i = i;
     for (size_t k = 0; k < ARRAY_LEN(group_table); k++) {
-        if (strlen(group_table[k].text) == n && !memcmp(group_table[k].text, L->s + from, n)) {
+        if (group_table[k].len == n && !memcmp(group_table[k].text, L->s + from, n)) {
             push_tok(L, group_table[k].kind, from, i);
             return;
         }
@@ -336,18 +337,19 @@ static const KwEntry keywords[] = {
     {"raise", TOK_RAISE, 1, 5},
 };
 
+/* Keywords are found by interning the word: each keyword's symbol is
+ * tagged with its index + 1 in keywords[] (see register_keywords). */
 static void lex_word(Lexer *L)
 {
     size_t from = L->i, i = from + 1;
     while (i < L->len && is_word_cont(L->s[i])) i++;
     size_t n = i - from;
     L->i = i;
-    for (size_t k = 0; k < ARRAY_LEN(keywords); k++) {
-        const KwEntry *kw = &keywords[k];
-        if (kw->len != n || kw->text[0] != L->s[from] || memcmp(kw->text, L->s + from, n)) continue;
-        if (kw->compat_only && !L->o->compat) break;
-        Token *t = push_tok(L, kw->kind, from, i);
-        if (kw->compat_only) t->flags |= TOKF_LEGACY;
+    Sym sym = intern(L->in, L->s + from, n);
+    unsigned char tag = sym_tag(sym);
+    if (tag && (!keywords[tag - 1].compat_only || L->o->compat)) {
+        Token *t = push_tok(L, keywords[tag - 1].kind, from, i);
+        if (keywords[tag - 1].compat_only) t->flags |= TOKF_LEGACY;
         return;
     }
     if (L->s[from] == '@' && n >= 2) {
@@ -356,7 +358,13 @@ static void lex_word(Lexer *L)
         return;
     }
     Token *t = push_tok(L, TOK_IDENT, from, i);
-    t->text = intern(L->in, L->s + from, n);
+    t->text = sym;
+}
+
+static void register_keywords(Interner *in)
+{
+    for (size_t k = 0; k < ARRAY_LEN(keywords); k++)
+        sym_set_tag(intern(in, keywords[k].text, keywords[k].len), (unsigned char)(k + 1));
 }
 
 /* A run of bytes that start no token: one error for the whole run. */
@@ -415,6 +423,7 @@ void lex_text(const char *text, size_t len, uint32_t file, bool cpp_markers, con
         }
 #endif
     }
+    register_keywords(in);
     Lexer L = {.s = text, .len = len, .file = file, .line = 1, .cpp = cpp_markers, .o = o,
                .in = in, .sm = sm, .arena = arena, .out = out, .dl = dl,
                .at_line_start_tok = true};

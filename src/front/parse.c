@@ -68,7 +68,7 @@ bool p_enter(Parser *p)
         p->fatal = true;
         p->any_error = true;
         diag_add(p->dl, DIAG_ERROR, "parse", &cur(p)->span,
-                 "nesting too deep (more than %d levels of blocks, parentheses or structs)",
+                 "nesting too deep (more than %d levels of blocks, parentheses, structs or chained operators)",
                  PNK_MAX_NESTING);
         return false;
     }

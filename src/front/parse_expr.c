@@ -273,7 +273,13 @@ static Expr *parse_field(Parser *p)
     uint32_t start = p->pos;
     Expr *e = parse_atom(p);
     if (!e) return NULL;
+    uint32_t levels = 0;
     while (peek(p) == TOK_DOT) {
+        if (!p_enter(p)) {
+            p->depth -= levels;
+            return NULL;
+        }
+        levels++;
         Token *t = &p->t[p->pos + 1];
         if (t->kind == TOK_INT && !(t->flags & TOKF_NEGATIVE) && t->value <= UINT32_MAX) {
             p->pos += 2;
@@ -294,9 +300,11 @@ static Expr *parse_field(Parser *p)
             p_fail(p, EXP_NAT);
             p_fail(p, TOK_IDENT);
             p->pos = start;
+            p->depth -= levels;
             return NULL;
         }
     }
+    p->depth -= levels;
     return e;
 }
 
@@ -321,35 +329,67 @@ static Expr *parse_mul(Parser *p)
 {
     uint32_t start = p->pos;
     Expr *e = parse_not(p);
+    uint32_t levels = 0; /* a left-deep chain nests like parentheses */
     while (e && peek(p) == TOK_STAR) {
         uint32_t save = p->pos++;
         Expr *r = parse_not(p);
         if (!r) { p->pos = save; break; }
+        if (!p_enter(p)) { e = NULL; break; }
+        levels++;
         e = mk_bin(p, E_MUL, 0, start, e, r);
     }
+    p->depth -= levels;
     return e;
 }
 
-/* level 12: level13 { ("+" | "-") level13 }; "+" chains are n-ary */
+/* Ends a run of "+" operands: one operand stands alone, more form one
+ * n-ary Add (built once, so long chains stay linear). */
+static Expr *finish_add(Parser *p, uint32_t start, ExprVec *run)
+{
+    if (run->n == 1) {
+        Expr *e = run->v[0];
+        run->n = 0;
+        return e;
+    }
+    Expr *e = mk_list(p, E_ADD, start, run);
+    memset(run, 0, sizeof *run);
+    return e;
+}
+
+/* level 12: level13 { ("+" | "-") level13 }; "+" chains are n-ary, "-" is
+ * binary and left-associative: a + b - c + d = Add[Sub[Add[a,b], c], d] */
 static Expr *parse_add(Parser *p)
 {
     uint32_t start = p->pos;
     Expr *e = parse_mul(p);
-    while (e && (peek(p) == TOK_PLUS || peek(p) == TOK_MINUS)) {
+    if (!e || (peek(p) != TOK_PLUS && peek(p) != TOK_MINUS)) return e;
+    ExprVec run = {0};
+    uint32_t levels = 0; /* each '-' nests the chain one level deeper */
+    vec_push(&run, e);
+    while (peek(p) == TOK_PLUS || peek(p) == TOK_MINUS) {
         TokKind op = peek(p);
         uint32_t save = p->pos++;
         Expr *r = parse_mul(p);
         if (!r) { p->pos = save; break; }
-        if (op == TOK_PLUS && e->kind == E_ADD && !e->parens) {
-            Expr **v = arena_alloc(p->a, (e->u.list.n + 1) * sizeof *v);
-            memcpy(v, e->u.list.v, e->u.list.n * sizeof *v);
-            v[e->u.list.n++] = r;
-            e->u.list.v = v;
-            e->span = p_span_from(p, start);
+        if (op == TOK_PLUS) {
+            vec_push(&run, r);
         } else {
-            e = mk_bin(p, op == TOK_PLUS ? E_ADD : E_SUB, 0, start, e, r);
+            if (!p_enter(p)) break;
+            levels++;
+            uint32_t here = p->pos;
+            p->pos = save; /* the left operand's span ends before the '-' */
+            Expr *left = finish_add(p, start, &run);
+            p->pos = here;
+            vec_push(&run, mk_bin(p, E_SUB, 0, start, left, r));
         }
     }
+    p->depth -= levels;
+    if (p->fatal) {
+        vec_free(&run);
+        return NULL;
+    }
+    e = finish_add(p, start, &run);
+    vec_free(&run);
     return e;
 }
 
@@ -370,12 +410,16 @@ static Expr *parse_shift(Parser *p)
     uint32_t start = p->pos;
     Expr *e = parse_add(p);
     uint8_t op;
+    uint32_t levels = 0;
     while (e && shift_op(peek(p), &op)) {
         uint32_t save = p->pos++;
         Expr *r = parse_add(p);
         if (!r) { p->pos = save; break; }
+        if (!p_enter(p)) { e = NULL; break; }
+        levels++;
         e = mk_bin(p, E_SHIFT, op, start, e, r);
     }
+    p->depth -= levels;
     return e;
 }
 

@@ -45,12 +45,62 @@ NORETURN static void stack_full(Sem *s, const Span *sp, const Fn *callee)
              callee->name, s->vstack_bytes >> 20);
 }
 
+/* A leaf operand (local or constant) of a condition, without a call. */
+static inline bool leaf(const ENode *e, Word *fp, Word *v)
+{
+    if (e->op == EN_LOCAL) return *v = fp[e->off], true;
+    if (e->op == EN_CONST) return *v = e->k, true;
+    return false;
+}
+
+/* An if/while test. Comparisons of two leaves (i < n, x != 0), the
+ * commonest loop tests, are done here without calling eval_word. */
+static inline Word cond(Sem *s, Word *fp, const ENode *e)
+{
+    Word x, y;
+    if (e->op >= EN_EQ && e->op <= EN_GEU && leaf(e->a, fp, &x) && leaf(e->b, fp, &y)) {
+        switch (e->op) { /* the comparisons only */
+        case EN_EQ: return x == y;
+        case EN_NE: return x != y;
+        case EN_LT: return (int64_t)x < (int64_t)y;
+        case EN_GT: return (int64_t)x > (int64_t)y;
+        case EN_LE: return (int64_t)x <= (int64_t)y;
+        case EN_GE: return (int64_t)x >= (int64_t)y;
+        case EN_LTU: return x < y;
+        case EN_GTU: return x > y;
+        case EN_LEU: return x <= y;
+        case EN_GEU: return x >= y;
+        default: break;
+        }
+    }
+    return ev(s, fp, e);
+}
+
+/* The value assigned by x = e. Arithmetic on two leaves (i + 1, s + x),
+ * the commonest assignment, is done here without calling eval_word. */
+static inline Word value(Sem *s, Word *fp, const ENode *e)
+{
+    Word x, y;
+    if (e->op >= EN_ADD2 && e->op <= EN_XOR2 && leaf(e->a, fp, &x) && leaf(e->b, fp, &y)) {
+        switch (e->op) { /* binary arithmetic only */
+        case EN_ADD2: return x + y;
+        case EN_SUB: return x - y;
+        case EN_MUL: return x * y;
+        case EN_AND2: return x & y;
+        case EN_OR2: return x | y;
+        case EN_XOR2: return x ^ y;
+        default: break;
+        }
+    }
+    return ev(s, fp, e);
+}
+
 /* Evaluates a call's arguments into the callee frame at nfp. */
 static inline void eval_args(Sem *s, Word *fp, const CallSite *cs, Word *nfp)
 {
     const Fn *callee = cs->callee;
     if (callee->words_only) {
-        for (uint32_t i = 0; i < cs->nargs; i++) nfp[i] = ev(s, fp, cs->args[i]);
+        for (uint32_t i = 0; i < cs->nargs; i++) nfp[i] = value(s, fp, cs->args[i]);
     } else {
         for (uint32_t i = 0; i < cs->nargs; i++)
             eval_into(s, fp, cs->args[i], nfp + callee->param_off[i]);
@@ -104,8 +154,8 @@ void exec_run(Sem *s, uint32_t floor)
         s->nstmts++;
     again:
         switch ((Op)pc->op) {
-        case OP_SET1_L: fp[pc->a] = ev(s, fp, pc->e1); pc++; break;
-        case OP_SET1_G: s->globals[pc->a] = ev(s, fp, pc->e1); pc++; break;
+        case OP_SET1_L: fp[pc->a] = value(s, fp, pc->e1); pc++; break;
+        case OP_SET1_G: s->globals[pc->a] = value(s, fp, pc->e1); pc++; break;
         case OP_SETN_L: eval_into(s, fp, pc->e1, fp + pc->a); pc++; break;
         case OP_SETN_G: eval_into(s, fp, pc->e1, s->globals + pc->a); pc++; break;
         case OP_COPY_L:
@@ -169,10 +219,10 @@ void exec_run(Sem *s, uint32_t floor)
             pc = code + pc->a;
             goto again; /* a jump is not a statement */
         case OP_JZ:
-            pc = ev(s, fp, pc->e1) ? pc + 1 : code + pc->a;
+            pc = cond(s, fp, pc->e1) ? pc + 1 : code + pc->a;
             break;
         case OP_WHILE:
-            if (!ev(s, fp, pc->e1)) {
+            if (!cond(s, fp, pc->e1)) {
                 pc = code + pc->a;
                 break;
             }
@@ -220,7 +270,7 @@ void exec_run(Sem *s, uint32_t floor)
             break;
         }
         case OP_ADDCARRY: addcarry(s, fp, pc); pc++; break;
-        case OP_RET1: s->retbuf[0] = ev(s, fp, pc->e1); goto ret;
+        case OP_RET1: s->retbuf[0] = value(s, fp, pc->e1); goto ret;
         case OP_RETN: eval_into(s, fp, pc->e1, s->retbuf); goto ret;
         ret: {
             const Ins *site = s->frames[--s->depth].site;

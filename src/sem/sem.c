@@ -101,8 +101,13 @@ static bool run_protected(Sem *s, bool is_call, const Span *where)
     return true;
 }
 
+static const SemOutcome *fail_now(Sem *s, const Span *span, Sym fn, const char *reason);
+
 static const SemOutcome *enter(Sem *s, Fn *fn, const Word *args, uint32_t nargs)
 {
+    if ((size_t)(s->vstack_end - s->vstack) < fn->frame_words)
+        return fail_now(s, &fn->decl->name_span, fn->name,
+                        "the frame of this function does not fit the interpreter's value stack");
     reset_outcome(s);
     s->depth = 0;
     s->frames[s->depth++] = (Frame){fn, s->vstack, NULL};

@@ -31,7 +31,9 @@
 /* ---- compiled expressions ------------------------------------------- */
 
 /* Every node knows the size of its value in words (from its static shape).
- * Word-sized nodes are evaluated by eval_word, all by eval_into. */
+ * Word-sized nodes are evaluated by eval_word, all by eval_into.
+ * exec.c's fast paths rely on EN_ADD2..EN_XOR2 and EN_EQ..EN_GEU being
+ * contiguous ranges. */
 typedef enum EnOp {
     EN_CONST,    /* k */
     EN_LOCAL,    /* fp[off .. off+words) */

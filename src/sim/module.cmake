@@ -10,3 +10,6 @@ file(GLOB sim_rt_srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/sim/rt/*.c)
 add_library(microkit STATIC ${sim_rt_srcs} ${CMAKE_SOURCE_DIR}/src/sim/x86dec.c)
 target_include_directories(microkit PUBLIC ${CMAKE_SOURCE_DIR}/src/sim/rt/include
                                     PRIVATE ${CMAKE_SOURCE_DIR}/src)
+
+# The example system the emulator runs in tests, benchmarks and the demo.
+add_subdirectory(${CMAKE_SOURCE_DIR}/examples/echo ${CMAKE_BINARY_DIR}/examples/echo)

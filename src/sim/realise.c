@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,12 @@ static void child(Sim *k, int p, int go_fd, pid_t parent)
     keep_fd(pd->kfd);
     keep_fd(pd->efd);
     for (uint32_t i = 0; i < pd->kp->boot.nmaps; i++) keep_fd(pd->kp->boot.maps[i].fd);
+    if (k->pd_cpu >= 0) {
+        cpu_set_t cs;
+        CPU_ZERO(&cs);
+        CPU_SET(k->pd_cpu, &cs);
+        sched_setaffinity(0, sizeof cs, &cs);
+    }
     char c;
     if (read(go_fd, &c, 1) != 1) _exit(127);
     char env[64];

@@ -11,6 +11,7 @@
 #include "wire.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -21,6 +22,25 @@ static uint64_t host_now(void *ctx)
 {
     (void)ctx;
     return sim_now_ns();
+}
+
+/* --pin: the emulator on the first CPU we may use, every PD on the
+ * second (one PD runs at a time, as on one seL4 core); the emulator then
+ * spins briefly for requests instead of sleeping. */
+static void pin(Sim *k)
+{
+    cpu_set_t cs;
+    int cpus[2], n = 0;
+    if (sched_getaffinity(0, sizeof cs, &cs) == 0)
+        for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+            if (CPU_ISSET(c, &cs)) cpus[n++] = c;
+    if (n < 2) {
+        diag_add(k->dl, DIAG_WARNING, "sim", NULL, "--pin needs two CPUs; running unpinned");
+        return;
+    }
+    CPU_ZERO(&cs);
+    CPU_SET(cpus[0], &cs);
+    if (sched_setaffinity(0, sizeof cs, &cs) == 0) k->pd_cpu = cpus[1];
 }
 
 static void stop(Sim *k, const char *why)
@@ -77,8 +97,37 @@ static uint64_t timers(Sim *k, uint64_t now)
     return next;
 }
 
+/* While a PD runs, its next request usually follows within microseconds
+ * (device accesses, signals): spin on its sequence number for a little
+ * while instead of sleeping, and tell it not to bother with the eventfd
+ * (kern_waiting = 0). Returns true if a request was handled. */
+static bool spin_for_request(Sim *k, uint64_t until)
+{
+    int p = k->running;
+    if (p < 0) return false;
+    SimKPage *kp = k->pd[p].kp;
+    uint64_t stop_at = sim_now_ns() + 30000;
+    if (stop_at > until) stop_at = until;
+    __atomic_store_n(&kp->kern_waiting, 0, __ATOMIC_SEQ_CST);
+    bool got = false;
+    for (unsigned i = 0;; i++) {
+        if (__atomic_load_n(&kp->pd_seq, __ATOMIC_ACQUIRE) != k->pd[p].seen_seq) {
+            got = true;
+            break;
+        }
+        if ((i & 63) == 63 && sim_now_ns() >= stop_at) break;
+        __builtin_ia32_pause();
+    }
+    __atomic_store_n(&kp->kern_waiting, 1, __ATOMIC_SEQ_CST);
+    /* the PD may have posted just before seeing kern_waiting = 1 */
+    if (!got && __atomic_load_n(&kp->pd_seq, __ATOMIC_SEQ_CST) != k->pd[p].seen_seq) got = true;
+    if (got) k_request(k, p);
+    return got;
+}
+
 static void main_loop(Sim *k)
 {
+    unsigned spun = 0;
     uint64_t end = k->o->duration_s > 0 ? k->t0 + (uint64_t)(k->o->duration_s * 1e9) : UINT64_MAX;
     while (!k->stop) {
         k_schedule(k);
@@ -87,6 +136,7 @@ static void main_loop(Sim *k)
             stop(k, "duration reached");
             break;
         }
+        if (!anyone_ready(k)) k->settled = true;
         uint64_t next = timers(k, now);
         if (sim_wire_done(k)) {
             stop(k, "load finished");
@@ -98,6 +148,10 @@ static void main_loop(Sim *k)
             stop(k, "idle: every PD is waiting and nothing outside can wake one");
             break;
         }
+        /* poll the other event sources at least every 64 spun requests */
+        if (k->pd_cpu >= 0 && ++spun < 64 && spin_for_request(k, next)) continue;
+        spun = 0;
+        now = sim_now_ns();
         struct timespec ts, *tp = NULL;
         if (next != UINT64_MAX) {
             uint64_t dt = next > now ? next - now : 0;
@@ -162,12 +216,14 @@ int sim_run(SimSystem *s, const SimRunOpts *o, DiagList *dl)
     k.dl = dl;
     k.log = o->log ? o->log : stderr;
     k.running = k.last_ran = -1;
+    k.pd_cpu = -1;
     k.epfd = k.sigfd = -1;
     k.host = (SimDevHost){.ctx = &k, .dma = sim_dma, .wire_tx = sim_wire_tx, .now = host_now};
     sigset_t set, old;
     int rc = 0;
     bool fds_ok = setup_fds(&k, &set);
     sigprocmask(SIG_BLOCK, &set, &old);
+    if (o->pin) pin(&k);
     k.t0 = sim_now_ns();
     if (!fds_ok) rc = 3;
     else if (!sim_wire_start(&k)) rc = 3;

@@ -171,6 +171,7 @@ typedef struct SimRunOpts {
     const char *dump_state_path;
     bool dump_only;         /* realise, dump, stop before any init() runs */
     bool trace;             /* log every kernel event */
+    bool pin;               /* emulator and PDs on two CPUs of their own; spin */
     double drain_s;         /* after the last load frame, wait this long for replies */
 } SimRunOpts;
 

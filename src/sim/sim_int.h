@@ -137,8 +137,10 @@ typedef struct Sim {
     int last_ran;           /* for counting context switches */
     int64_t next_stamp, head_stamp, call_seq;
     int epfd, sigfd;
+    int pd_cpu;             /* --pin: the CPU of every PD, else -1 */
     SimWire *wire;
     SimDevHost host;        /* given to every device model */
+    bool settled;           /* every PD has waited at least once with none ready */
     bool stop;
     const char *stop_reason;
     uint64_t t0;

@@ -52,7 +52,9 @@ Sym intern(Interner *in, const char *s, size_t n)
         if (strncmp(t, s, n) == 0 && t[n] == 0) return t;
         j = (j + 1) & (in->cap - 1);
     }
-    Sym t = arena_strndup(&in->arena, s, n);
+    char *m = arena_alloc(&in->arena, n + 2); /* tag byte, text, NUL */
+    memcpy(m + 1, s, n);
+    Sym t = m + 1;
     in->slots[j] = t;
     in->n++;
     return t;

@@ -101,6 +101,10 @@ void interner_init(Interner *in);
 void interner_free(Interner *in);
 Sym intern(Interner *in, const char *s, size_t n);
 Sym intern_cstr(Interner *in, const char *s);
+/* Every symbol carries one byte of client data, 0 when interned (Lua's
+ * reserved-word trick): the lexer marks keywords with it. */
+static inline unsigned char sym_tag(Sym s) { return ((const unsigned char *)s)[-1]; }
+static inline void sym_set_tag(Sym s, unsigned char tag) { ((unsigned char *)s)[-1] = tag; }
 
 /* ---- source files ---------------------------------------------------- */
 

@@ -51,10 +51,13 @@ static long futex(uint32_t *addr, int op, uint32_t val)
 }
 
 /* Waits until the emulator has answered request seq (see sim_proto.h).
- * Async-signal-safe: used from the MMIO trap handler too. */
-static void wait_for(uint32_t seq)
+ * Spins briefly first when an answer is expected at once (device access,
+ * a signal): sleeping costs a futex round trip and a wake-up on another
+ * core. A PD that is about to wait for an event does not spin: others
+ * need the CPU. Async-signal-safe: used from the MMIO trap handler too. */
+static void wait_for(uint32_t seq, int spins)
 {
-    for (int i = 0; i < 2000; i++) {
+    for (int i = 0; i < spins; i++) {
         if (__atomic_load_n(&rt_kp->kern_seq, __ATOMIC_ACQUIRE) == seq) return;
         __builtin_ia32_pause();
     }
@@ -69,6 +72,8 @@ static void wait_for(uint32_t seq)
 
 void rt_kcall(void)
 {
+    /* answered at once, unless the kernel switches to another PD */
+    int spins = rt_kp->op == SIM_OP_MMIO || rt_kp->op == SIM_OP_FLUSH ? 400 : 0;
     uint32_t seq = rt_kp->pd_seq + 1;
     __atomic_store_n(&rt_kp->pd_seq, seq, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&rt_kp->kern_waiting, __ATOMIC_SEQ_CST)) {
@@ -76,7 +81,7 @@ void rt_kcall(void)
         ssize_t r = write(rt_efd, &one, sizeof one);
         (void)r; /* the eventfd counter cannot overflow at one write per call */
     }
-    wait_for(seq);
+    wait_for(seq, spins);
     rt_kp->nposted = 0;
 }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""The echo system under the built-in load generator: every request must
+come back intact (the generator checks sequence numbers, checksums and
+payloads) and nothing may be lost; the report must account for the run.
+
+Usage: test_echo_load.py GRIDDLE ECHO_DIR IMAGES COUNT RATE SIZE
+"""
+import json, os, subprocess, sys, tempfile
+
+griddle, echo_dir, images = sys.argv[1:4]
+count, rate, size = (int(x) for x in sys.argv[4:7])
+with tempfile.TemporaryDirectory() as tmp:
+    rep = os.path.join(tmp, 'report.json')
+    cmd = [griddle, 'sim', os.path.join(echo_dir, 'echo.system'), '--search-path', images,
+           '--load', f'rate={rate},count={count},size={size}', '--drain', '5', '--report', rep]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    print(p.stderr.strip())
+    if p.returncode != 0:
+        print(f'FAIL: exit status {p.returncode}'); sys.exit(1)
+    r = json.load(open(rep))
+fails = []
+load = r['load']
+for k, want in [('sent', count), ('received', count), ('lost', 0), ('bad', 0), ('duplicates', 0)]:
+    if load[k] != want:
+        fails.append(f'load.{k} = {load[k]}, want {want}')
+if not (0 < load['rtt_us']['p50'] <= load['rtt_us']['p99']):
+    fails.append(f'rtt percentiles out of order: {load["rtt_us"]}')
+pds = {p['name']: p for p in r['pds']}
+want_pds = {'eth', 'net_virt_tx', 'net_virt_rx', 'copy0', 'client0', 'copy1', 'client1'}
+if set(pds) != want_pds:
+    fails.append(f'pds {sorted(pds)}')
+else:
+    for name, pd in pds.items():
+        for key in ('cpu_user_s', 'cpu_sys_s', 'instructions', 'notified', 'notifications_sent', 'irqs'):
+            if key not in pd:
+                fails.append(f'{name} lacks {key}')
+    # the driver is interrupted and talks to the device; client0 did the work
+    if pds['eth']['irqs'] == 0 or pds['eth']['mmio'] == 0:
+        fails.append('eth saw no interrupts or device accesses')
+    if pds['client0']['notified'] == 0 or pds['client1']['notified'] > pds['client0']['notified']:
+        fails.append('client0 should have been notified, and more than client1')
+    if any(pd['state'] in ('faulted', 'dead') for pd in pds.values()):
+        fails.append('a PD faulted or died')
+nic = r['devices'][0]['stats']
+if nic['rx_frames'] < count or nic['tx_frames'] < count:
+    fails.append(f'NIC counted {nic["rx_frames"]} in / {nic["tx_frames"]} out')
+for f in fails:
+    print('FAIL', f)
+print('echo load:', 'ok' if not fails else 'failed')
+sys.exit(1 if fails else 0)
