@@ -5,14 +5,15 @@
  * Files, by concern:
  *   check.c   driver, declaration tables, top-level rules, public lookups
  *   symmap.c  Sym -> int hash map (generation-stamped, so clearing is O(1))
+ *   scratch.c per-function scratch memory, rewound between functions
  *   shapes.c  shape well-formedness, sizes, printing, struct fields
  *   expr.c    expressions: shapes and basedness tags
  *   stmt.c    statements: declarations, assignments, calls, memory, try
  *   flow.c    blocks: reachability, exits, loops, missing return, legacy
  *             tail calls
  *   based.c   basedness tags (§4.4): merging, branch joins, warnings
- *   infer.c   compat inference rounds and strict "(accepted with --compat)"
- *             hints
+ *   infer.c   compat inference (a worklist of quiet passes) and strict
+ *             "(accepted with --compat)" hints
  *
  * Unknown shapes: a NULL Shape* means "unknown, already reported"; no rule
  * ever reports an error about a NULL shape, which is how one mistake gives
