@@ -365,6 +365,12 @@ static void tx_done(SimDev *d, uint64_t now)
 
 static void tx_frame(SimDev *d, uint64_t now)
 {
+    /* Ethernet's minimum frame: the MAC pads short frames (assumed, as
+     * Ethernet requires 64 bytes with FCS; not checked against the RM) */
+    if (d->txlen < 60) {
+        memset(d->txbuf + d->txlen, 0, 60 - d->txlen);
+        d->txlen = 60;
+    }
     insert_checksums(d, d->txbuf, d->txlen);
     d->host.wire_tx(d->host.ctx, d->txbuf, d->txlen);
     d->tx_frames++;

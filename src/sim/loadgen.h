@@ -26,6 +26,7 @@ bool lg_done(const LoadGen *lg, uint64_t now, uint64_t drain_ns);
 
 typedef struct LgStats {
     uint64_t sent, received, lost, bad, duplicates;
+    uint64_t rebases;       /* times the schedule restarted after a host stall */
     bool arp_resolved;
     double rtt_p50_us, rtt_p99_us, rtt_min_us, rtt_max_us, rtt_mean_us;
     double seconds;         /* first send to last reply */

@@ -13,3 +13,9 @@ target_include_directories(microkit PUBLIC ${CMAKE_SOURCE_DIR}/src/sim/rt/includ
 
 # The example system the emulator runs in tests, benchmarks and the demo.
 add_subdirectory(${CMAKE_SOURCE_DIR}/examples/echo ${CMAKE_BINARY_DIR}/examples/echo)
+
+# bench/echo's baseline system.
+add_executable(bench_pingpong ${CMAKE_SOURCE_DIR}/bench/echo/pingpong.c)
+target_link_libraries(bench_pingpong PRIVATE microkit)
+set_target_properties(bench_pingpong PROPERTIES OUTPUT_NAME pingpong.elf
+                      RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench/echo)

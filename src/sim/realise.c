@@ -399,7 +399,11 @@ bool sim_boot_wait(Sim *k)
     for (;;) {
         size_t booting = 0;
         for (size_t p = 0; p < k->npd; p++) booting += k->pd[p].st == K_BOOTING;
-        if (!booting) return true;
+        if (!booting) {
+            /* boots finish in any order; equal priorities start in SDF order */
+            for (size_t p = 0; p < k->npd; p++) k->pd[p].stamp = ++k->next_stamp;
+            return true;
+        }
         uint64_t now = sim_now_ns();
         if (now >= deadline) {
             for (size_t p = 0; p < k->npd; p++)

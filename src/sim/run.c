@@ -172,8 +172,6 @@ static void main_loop(Sim *k)
 static void summary(Sim *k)
 {
     double secs = (double)(sim_now_ns() - k->t0) / 1e9;
-    uint64_t calls = 0;
-    for (size_t i = 0; i < k->npd; i++) calls += k->pd[i].n_kcalls;
     fprintf(k->log, "griddle sim: stopped after %.3f s: %s; %llu context switches\n", secs,
             k->stop_reason ? k->stop_reason : "?", (unsigned long long)k->n_switches);
     for (size_t i = 0; i < k->npd; i++) {

@@ -525,7 +525,7 @@ static bool channel_end(Ld *ld, const XNode *n, SimEnd *e)
         err_at(ld, attr_span(ld, n, "pd"), "unknown protection domain '%s'", pd);
         ok = false;
     }
-    if (ok && attr(n, "setvar_id"))
+    if (ok && e->pd >= 0 && attr(n, "setvar_id"))
         add_setvar(ld, &ld->s->pds.v[e->pd], n, "setvar_id", SIM_SETVAR_ID, -1, id);
     return ok && pd;
 }

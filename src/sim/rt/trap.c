@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 
@@ -110,8 +111,16 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
     return true;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* async-signal-safe */
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static void on_fault(int sig, siginfo_t *si, void *ucv)
 {
+    uint64_t t0 = now_ns();
     ucontext_t *uc = ucv;
     greg_t *g = uc->uc_mcontext.gregs;
     uint64_t addr = (uint64_t)(uintptr_t)si->si_addr;
@@ -120,8 +129,12 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     uint32_t access = (err & 16) ? SIM_ACC_EXEC : (err & 2) ? SIM_ACC_WRITE : SIM_ACC_READ;
     const SimMapCfg *m = find_map(addr);
     uint32_t kind = sig == SIGBUS ? SIM_FAULT_BUS : m ? SIM_FAULT_PERM : SIM_FAULT_UNMAPPED;
-    if (sig == SIGSEGV && m && m->mmio && access != SIM_ACC_EXEC && mmio(m, addr, g, &kind))
+    if (sig == SIGSEGV && m && m->mmio && access != SIM_ACC_EXEC && mmio(m, addr, g, &kind)) {
+        /* time in the handler, so reports can separate emulation cost
+         * from the driver's own work */
+        rt_kp->trap_ns += now_ns() - t0;
         return;
+    }
     for (;;) rt_fault_report(addr, (uint64_t)g[REG_RIP], access, kind, "");
 }
 
