@@ -43,26 +43,64 @@ void shared_addr_warn(Ctx *c, EVal addr, const Span *at)
 
 Snap tags_snapshot(Ctx *c)
 {
-    Snap s = {scratch_alloc(&c->scratch, c->tags.n + 1), (uint32_t)c->tags.n};
-    if (c->tags.n) memcpy(s.v, c->tags.v, c->tags.n);
+    Snap s = {c->snaps.n, c->tags.n};
+    if (c->snaps.n + s.n > c->snaps.cap) {
+        size_t cap = 2 * c->snaps.cap + s.n + 64;
+        c->snaps.v = xrealloc(c->snaps.v, cap);
+        c->snaps.cap = cap;
+    }
+    if (s.n) memcpy(c->snaps.v + c->snaps.n, c->tags.v, s.n);
+    c->snaps.n += s.n;
     return s;
 }
 
 void tags_restore(Ctx *c, Snap s)
 {
     size_t n = s.n < c->tags.n ? s.n : c->tags.n;
-    if (n) memcpy(c->tags.v, s.v, n);
+    if (n) memcpy(c->tags.v, c->snaps.v + s.off, n);
 }
 
+/* The local whose tags include byte `at` of Ctx.tags (locals are on the
+ * scope stack in increasing toff order), or NULL. */
+static Local *local_at(Ctx *c, size_t at)
+{
+    size_t lo = 0, hi = c->scope.n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->scope.v[mid].toff <= at) lo = mid;
+        else hi = mid;
+    }
+    for (size_t i = lo + 1; i-- > 0;) { /* skip locals without tags */
+        Local *l = &c->scope.v[i];
+        if (l->toff <= at && at < l->toff + l->tn) return l;
+        if (l->tn && l->toff <= at) return NULL;
+    }
+    return NULL;
+}
+
+/* Finds the differing bytes block-wise, so a join costs little when a
+ * branch changed few of many locals. */
 void tags_join(Ctx *c, Snap other)
 {
-    for (size_t i = 0; i < c->scope.n; i++) {
-        Local *l = &c->scope.v[i];
-        if (l->toff + l->tn > other.n || !l->tn) continue;
-        if (memcmp(c->tags.v + l->toff, other.v + l->toff, l->tn))
-            memset(c->tags.v + l->toff, B_NOTTRUSTED, l->tn);
+    size_t n = other.n < c->tags.n ? other.n : c->tags.n;
+    if (!n) return;
+    uint8_t *cur = c->tags.v;
+    const uint8_t *o = c->snaps.v + other.off;
+    for (size_t i = 0; i < n;) {
+        while (i + 64 <= n && !memcmp(cur + i, o + i, 64)) i += 64;
+        while (i < n && cur[i] == o[i]) i++;
+        if (i >= n) break;
+        Local *l = local_at(c, i);
+        if (!l) {
+            i++;
+            continue;
+        }
+        memset(cur + l->toff, B_NOTTRUSTED, l->tn);
+        i = l->toff + l->tn;
     }
 }
+
+void tags_release(Ctx *c, Snap s) { c->snaps.n = s.off; }
 
 void local_set_tags(Ctx *c, Local *l, EVal v)
 {

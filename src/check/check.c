@@ -120,7 +120,6 @@ void declare_implicit_exn(Ctx *c, Sym name, Span at, Shape *sh)
     d->u.exn.implicit = true;
     vec_push(&c->p->decls, d);
     add_exn(c, &d->u.exn, sh);
-    c->changed = true;
 }
 
 static void ctx_init(Ctx *c, Program *p, const CheckOpts *o, DiagList *dl)
@@ -135,6 +134,7 @@ static void ctx_init(Ctx *c, Program *p, const CheckOpts *o, DiagList *dl)
     symmap_init(&c->globmap);
     symmap_init(&c->exnmap);
     symmap_init(&c->locmap);
+    symmap_init(&c->tmpmap);
     c->one = shape_one(c->a);
     Shape **two = arena_alloc(c->a, 2 * sizeof *two);
     two[0] = two[1] = c->one;
@@ -151,29 +151,46 @@ static void ctx_free(Ctx *c)
     symmap_free(&c->globmap);
     symmap_free(&c->exnmap);
     symmap_free(&c->locmap);
+    symmap_free(&c->tmpmap);
+    for (size_t i = 0; i < c->sts.n; i++)
+        if (c->sts.v[i].fmap) {
+            symmap_free(c->sts.v[i].fmap);
+            free(c->sts.v[i].fmap);
+        }
+    for (size_t i = 0; i < c->funs.n; i++) vec_free(&c->funs.v[i].waiters);
     vec_free(&c->funs);
+    vec_free(&c->queue);
     vec_free(&c->sts);
     vec_free(&c->globs);
     vec_free(&c->exns);
     vec_free(&c->hints);
     vec_free(&c->scope);
     vec_free(&c->tags);
+    vec_free(&c->snaps);
 }
 
 /* ---- (1) struct declarations ----------------------------------------- */
 
 static void check_struct_fields_unique(Ctx *c, StructDecl *sd)
 {
-    for (uint32_t i = 1; i < sd->nfields; i++)
-        for (uint32_t j = 0; j < i; j++)
-            if (sd->fields[i].name == sd->fields[j].name) {
-                Diag *d = cerror(c, "scope", &sd->fields[i].span,
-                                 "field %s is redeclared in struct name %s",
-                                 sd->fields[i].name, sd->name);
-                cnote(d, &sd->fields[j].span, "previous declaration of field %s is here",
-                      sd->fields[j].name);
-                break;
-            }
+    int32_t *prev = FIND_REPEATS(c, sd->fields, sd->nfields, Param);
+    for (uint32_t i = 0; i < sd->nfields; i++) {
+        if (prev[i] < 0) continue;
+        Diag *d = cerror(c, "scope", &sd->fields[i].span, "field %s is redeclared in struct name %s",
+                         sd->fields[i].name, sd->name);
+        cnote(d, &sd->fields[prev[i]].span, "previous declaration of field %s is here",
+              sd->fields[i].name);
+    }
+}
+
+/* Field lookups by name are linear for small structs, hashed for big. */
+static SymMap *field_map(StructDecl *sd)
+{
+    if (sd->nfields <= 8) return NULL;
+    SymMap *m = xmalloc(sizeof *m);
+    symmap_init(m);
+    for (uint32_t i = sd->nfields; i-- > 0;) symmap_put(m, sd->fields[i].name, (int32_t)i);
+    return m;
 }
 
 static void check_struct_decl(Ctx *c, StructDecl *sd)
@@ -200,6 +217,7 @@ static void check_struct_decl(Ctx *c, StructDecl *sd)
     }
     sd->words = si.words;
     if (prev) return;
+    si.fmap = field_map(sd);
     symmap_put(&c->stmap, sd->name, (int32_t)c->sts.n);
     vec_push(&c->sts, si);
 }
@@ -244,16 +262,14 @@ static void check_global_decl(Ctx *c, GlobalDecl *g)
 static void check_params(Ctx *c, FunDecl *f, FunInfo *fi)
 {
     fi->params = arena_alloc(c->a, (f->nparams + 1) * sizeof *fi->params);
+    int32_t *prev = FIND_REPEATS(c, f->params, f->nparams, Param);
     for (uint32_t i = 0; i < f->nparams; i++) {
         Param *pm = &f->params[i];
         fi->params[i] = shape_valid(c, pm->shape, &pm->span) ? pm->shape : NULL;
-        for (uint32_t j = 0; j < i; j++)
-            if (f->params[j].name == pm->name) {
-                Diag *d = cerror(c, "scope", &pm->span, "parameter %s is redeclared in function %s",
-                                 pm->name, f->name);
-                cnote(d, &f->params[j].span, "previous declaration of %s is here", pm->name);
-                break;
-            }
+        if (prev[i] < 0) continue;
+        Diag *d = cerror(c, "scope", &pm->span, "parameter %s is redeclared in function %s",
+                         pm->name, f->name);
+        cnote(d, &f->params[prev[i]].span, "previous declaration of %s is here", pm->name);
     }
 }
 

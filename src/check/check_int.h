@@ -5,14 +5,15 @@
  * Files, by concern:
  *   check.c   driver, declaration tables, top-level rules, public lookups
  *   symmap.c  Sym -> int hash map (generation-stamped, so clearing is O(1))
+ *   scratch.c per-function scratch memory, rewound between functions
  *   shapes.c  shape well-formedness, sizes, printing, struct fields
  *   expr.c    expressions: shapes and basedness tags
  *   stmt.c    statements: declarations, assignments, calls, memory, try
  *   flow.c    blocks: reachability, exits, loops, missing return, legacy
  *             tail calls
  *   based.c   basedness tags (§4.4): merging, branch joins, warnings
- *   infer.c   compat inference rounds and strict "(accepted with --compat)"
- *             hints
+ *   infer.c   compat inference (a worklist of quiet passes) and strict
+ *             "(accepted with --compat)" hints
  *
  * Unknown shapes: a NULL Shape* means "unknown, already reported"; no rule
  * ever reports an error about a NULL shape, which is how one mistake gives
@@ -22,6 +23,8 @@
 #define GRIDDLE_CHECK_INT_H
 
 #include "check/check.h"
+
+#include <stddef.h>
 
 /* ---- symmap.c -------------------------------------------------------- */
 
@@ -73,6 +76,10 @@ typedef struct Flow {
     Last last;
 } Flow;
 
+/* Values bigger than this many words carry no per-word tags (they count
+ * as Trusted), so nested structs of huge shapes cost nothing to track. */
+#define MAX_TAGGED_WORDS 256
+
 /* The value of an expression for the checker: its shape and the tag of
  * each of its words. tags == NULL means every word has `tag`. */
 typedef struct EVal {
@@ -88,6 +95,7 @@ typedef struct StructInfo {
     Shape **fields;    /* field shapes; NULL where not well-formed */
     uint32_t *offs;    /* word offset of each field */
     uint32_t words;
+    SymMap *fmap;      /* field name -> position, for structs with many fields */
 } StructInfo;
 
 typedef struct GlobInfo {
@@ -110,6 +118,10 @@ typedef struct FunInfo {
      * first tail-call target), for "(accepted with --compat)" hints */
     Shape *hint_ret;
     struct FunInfo *hint_tail;
+    /* compat inference: functions whose check used this one's return
+     * shape while it was unknown (they are checked again once it is) */
+    VEC(uint32_t) waiters;
+    bool queued;
 } FunInfo;
 
 typedef struct Local {
@@ -139,10 +151,11 @@ typedef struct Ctx {
     Scratch scratch;   /* tags, snapshots, printed shapes; reset per function */
     bool quiet;        /* compat inference round: report nothing, and
                           write no inferred shape into the AST */
-    bool changed;      /* an inference round learnt something */
+    VEC(uint32_t) queue; /* compat inference worklist */
     size_t nerrors;    /* errors reported (by this checker) */
 
     SymMap funmap, stmap, globmap, exnmap, locmap;
+    SymMap tmpmap;     /* short-lived: duplicate detection within one list */
     VEC(FunInfo) funs;
     VEC(StructInfo) sts;
     VEC(GlobInfo) globs;
@@ -160,6 +173,7 @@ typedef struct Ctx {
     FunInfo *fi;
     VEC(Local) scope;
     VEC(uint8_t) tags;
+    VEC(uint8_t) snaps;
     uint32_t nslots;
     bool in_loop;
     Reach reach;
@@ -187,6 +201,11 @@ const char *shstr(Ctx *c, const Shape *s);
 bool shape_is_word(const Shape *s);
 bool shapes_differ(const Shape *a, const Shape *b); /* both known and unequal */
 int32_t struct_field(const StructInfo *si, Sym name);
+/* For n items of `stride` bytes whose Sym name is at byte offset `at`:
+ * per item, the index of an earlier item with the same name, or -1.
+ * Linear time; the result lives in scratch. */
+int32_t *find_repeats(Ctx *c, const void *items, size_t stride, size_t at, uint32_t n);
+#define FIND_REPEATS(c, v, n, T) find_repeats((c), (v), sizeof(T), offsetof(T, name), (n))
 bool span_eq(const Span *a, const Span *b);
 
 /* expr.c */
@@ -234,16 +253,19 @@ bool block_exits(const Block *b);
 Based based_merge(Based a, Based b);
 void local_addr_warn(Ctx *c, EVal addr, const Span *at);
 void shared_addr_warn(Ctx *c, EVal addr, const Span *at);
-/* The tags of every visible local, for branch joins. */
+/* The tags of every visible local, for branch joins. Snapshots live on a
+ * stack (Ctx.snaps) and are released last-in first-out. */
 typedef struct Snap {
-    uint8_t *v;
-    uint32_t n;
+    size_t off;
+    size_t n;
 } Snap;
 Snap tags_snapshot(Ctx *c);
 void tags_restore(Ctx *c, Snap s);
 /* Where the current tags and `other` differ for a local, it becomes
  * NotTrusted (the reference's sh_bd_branch, per variable). */
 void tags_join(Ctx *c, Snap other);
+/* Releases s and every snapshot taken after it. */
+void tags_release(Ctx *c, Snap s);
 void local_set_tags(Ctx *c, Local *l, EVal v);
 void local_set_uniform(Ctx *c, Local *l, Based tag);
 EVal local_value(Ctx *c, const Local *l);
@@ -255,6 +277,9 @@ void infer_returns(Ctx *c);
 bool note_return(Ctx *c, Shape *got);
 /* A tail call (or legacy tail call) of callee in the current function. */
 void note_tail_target(Ctx *c, FunInfo *callee);
+/* The current function depends on f's return shape, if f is still being
+ * inferred. */
+void wait_for(Ctx *c, FunInfo *f);
 void add_hint(Ctx *c, Diag *d, FunInfo *fun, Shape *want);
 void resolve_hints(Ctx *c);
 

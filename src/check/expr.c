@@ -47,7 +47,7 @@ static EVal ev_concat(Ctx *c, Shape *sh, const EVal *parts, uint32_t n)
         total += parts[i].n;
         uniform &= !parts[i].tags && (i == 0 || parts[i].tag == parts[0].tag);
     }
-    if (total != r.n || !n) return r;
+    if (total != r.n || !n || total > MAX_TAGGED_WORDS) return r;
     if (uniform) {
         r.tag = parts[0].tag;
         return r;
@@ -111,34 +111,37 @@ static EVal check_struct_lit(Ctx *c, Expr *e)
     return ev_concat(c, shape_comb(c->a, elems, n), parts, n);
 }
 
-/* Fields given that the struct does not have, or given twice. */
-static void check_given_fields(Ctx *c, Expr *e, StructInfo *si)
+/* Fields given that the struct does not have, or given twice. Returns,
+ * per given field, the index of an earlier one with the same name or -1. */
+static int32_t *check_given_fields(Ctx *c, Expr *e, StructInfo *si)
 {
     NField *v = e->u.nstruct.v;
+    int32_t *prev = FIND_REPEATS(c, v, e->u.nstruct.n, NField);
     for (uint32_t k = 0; k < e->u.nstruct.n; k++) {
         int32_t idx = struct_field(si, v[k].name);
-        if (idx < 0) {
+        if (idx < 0)
             cerror(c, "shape", &v[k].span, "unexpected field %s given to named struct %s in %s",
                    v[k].name, si->d->name, where(c));
-            continue;
-        }
-        v[k].index = (uint32_t)idx;
-        for (uint32_t j = 0; j < k; j++)
-            if (v[j].name == v[k].name) {
-                cerror(c, "shape", &v[k].span,
-                       "multiple values for field %s in named struct %s constant in %s",
-                       v[k].name, si->d->name, where(c));
-                break;
-            }
+        else if (prev[k] >= 0)
+            cerror(c, "shape", &v[k].span,
+                   "multiple values for field %s in named struct %s constant in %s", v[k].name,
+                   si->d->name, where(c));
+        if (idx >= 0) v[k].index = (uint32_t)idx;
     }
+    return prev;
 }
 
-/* Index of the first value given for the field called name, or -1. */
-static int32_t given_field(const Expr *e, Sym name)
+/* given[i]: the first value given for declared field i, or -1. */
+static int32_t *given_fields(Ctx *c, const Expr *e, const StructInfo *si, const int32_t *prev)
 {
-    for (uint32_t k = 0; k < e->u.nstruct.n; k++)
-        if (e->u.nstruct.v[k].name == name) return (int32_t)k;
-    return -1;
+    uint32_t nf = si->d->nfields;
+    int32_t *given = scratch_alloc(&c->scratch, (nf + 1) * sizeof *given);
+    for (uint32_t i = 0; i < nf; i++) given[i] = -1;
+    for (uint32_t k = 0; k < e->u.nstruct.n; k++) {
+        int32_t idx = struct_field(si, e->u.nstruct.v[k].name);
+        if (idx >= 0 && prev[k] < 0) given[idx] = (int32_t)k;
+    }
+    return given;
 }
 
 static EVal check_nstruct(Ctx *c, Expr *e)
@@ -152,12 +155,12 @@ static EVal check_nstruct(Ctx *c, Expr *e)
                where(c));
         return ev_unknown();
     }
-    check_given_fields(c, e, si);
+    int32_t *given = given_fields(c, e, si, check_given_fields(c, e, si));
     uint32_t nf = si->d->nfields;
     EVal *parts = scratch_alloc(&c->scratch, (nf + 1) * sizeof *parts);
     for (uint32_t i = 0; i < nf; i++) {
         Sym fname = si->d->fields[i].name;
-        int32_t k = given_field(e, fname);
+        int32_t k = given[i];
         parts[i] = ev_uniform(c, si->fields[i], B_TRUSTED);
         if (k < 0) {
             cerror(c, "shape", &e->span, "missing field %s in named struct %s constant in %s",

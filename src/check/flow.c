@@ -90,6 +90,7 @@ Flow check_if(Ctx *c, Stmt *s)
     tags_restore(c, pre);
     Flow b = check_block(c, &s->u.if_.els); /* an absent else is empty: Skip */
     tags_join(c, after_then);
+    tags_release(c, pre);
     Flow f = {a.exits_fun && b.exits_fun, a.exits_loop && b.exits_loop, L_OTHER};
     if (f.exits_fun || f.exits_loop) f.last = L_COND;
     return f;
@@ -108,6 +109,7 @@ Flow check_while(Ctx *c, Stmt *s)
     check_block(c, &s->u.while_.body);
     c->in_loop = in_loop;
     tags_join(c, pre);
+    tags_release(c, pre);
     return (Flow){false, false, L_OTHER};
 }
 
@@ -119,7 +121,7 @@ void check_body(Ctx *c, FunInfo *fi)
     c->wname = f->name;
     c->fi = fi;
     symmap_clear(&c->locmap);
-    c->scope.n = c->tags.n = 0;
+    c->scope.n = c->tags.n = c->snaps.n = 0;
     c->nslots = 0;
     c->in_loop = false;
     c->reach = R_IS;

@@ -5,11 +5,15 @@
  * first return statement whose shape is known, or of the first tail-call
  * (or legacy tail-call) target whose return shape is known. Shapes flow
  * between functions (`var x = f();` takes f's shape, `return g();` takes
- * g's), so the bodies are checked in quiet rounds — no diagnostics, no
- * writes to the AST — until a round learns nothing new; mutually
- * recursive functions thus reach a fixpoint. What is still unknown then
- * defaults to 1. Undeclared exceptions thrown in a round are declared
- * with the payload's shape, which also counts as progress.
+ * g's), so the bodies are checked quietly — no diagnostics, no writes to
+ * the AST — until nothing new is learnt; mutually recursive functions
+ * thus reach a fixpoint. What is still unknown then defaults to 1.
+ * Undeclared exceptions thrown on the way are declared with the payload's
+ * shape (a last quiet pass after the defaults catches the rest).
+ *
+ * Rounds are a worklist: every function is checked once, and checked
+ * again only when a function whose return shape it used gets one, so a
+ * long chain of tail calls costs linear time.
  *
  * strict: the same first-return rule, recorded during the one pass,
  * decides whether an error would go away in compat mode; such errors end
@@ -21,18 +25,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_inferred(Ctx *c, FunInfo *fi, Shape *sh)
+static void set_inferred(FunInfo *fi, Shape *sh)
 {
     fi->ret = sh;
     fi->ret_known = fi->inferred = true;
-    c->changed = true;
 }
 
 bool note_return(Ctx *c, Shape *got)
 {
     FunInfo *fi = c->fi;
     if (c->o->compat) {
-        if (!fi->ret_known && got) set_inferred(c, fi, got);
+        if (!fi->ret_known && got) set_inferred(fi, got);
         return false;
     }
     if (fi->fn->ret_written) return false;
@@ -48,10 +51,41 @@ void note_tail_target(Ctx *c, FunInfo *callee)
     FunInfo *fi = c->fi;
     if (c->o->compat) {
         if (!fi->ret_known && callee && callee->ret_known && callee->ret)
-            set_inferred(c, fi, callee->ret);
+            set_inferred(fi, callee->ret);
         return;
     }
     if (!fi->fn->ret_written && !fi->hint_ret && !fi->hint_tail) fi->hint_tail = callee;
+}
+
+void wait_for(Ctx *c, FunInfo *f)
+{
+    if (!c->o->compat || !c->quiet || !c->fi) return;
+    uint32_t me = (uint32_t)(c->fi - c->funs.v);
+    if (f->waiters.n && f->waiters.v[f->waiters.n - 1] == me) return;
+    vec_push(&f->waiters, me);
+}
+
+static void enqueue(Ctx *c, uint32_t i)
+{
+    if (c->funs.v[i].queued) return;
+    c->funs.v[i].queued = true;
+    vec_push(&c->queue, i);
+}
+
+/* Checks functions until no return shape is learnt any more. */
+static void run_worklist(Ctx *c)
+{
+    for (uint32_t i = (uint32_t)c->funs.n; i-- > 0;) enqueue(c, i); /* popped in order */
+    while (c->queue.n) {
+        uint32_t i = c->queue.v[--c->queue.n];
+        FunInfo *fi = &c->funs.v[i];
+        fi->queued = false;
+        bool known = fi->ret_known;
+        check_body(c, fi);
+        if (known || !fi->ret_known) continue;
+        for (size_t k = fi->waiters.n; k-- > 0;) enqueue(c, fi->waiters.v[k]);
+        fi->waiters.n = 0;
+    }
 }
 
 void infer_returns(Ctx *c)
@@ -62,20 +96,17 @@ void infer_returns(Ctx *c)
             legacy_tail_fixable(body, true);
     }
     c->quiet = true;
-    size_t max_rounds = c->funs.n + 16;
-    for (size_t round = 0; round < max_rounds; round++) {
-        c->changed = false;
-        for (size_t i = 0; i < c->funs.n; i++) check_body(c, &c->funs.v[i]);
-        if (!c->changed) break;
-    }
-    c->quiet = false;
+    run_worklist(c);
+    bool defaulted = false;
     for (size_t i = 0; i < c->funs.n; i++) {
         FunInfo *fi = &c->funs.v[i];
         if (!fi->ret_known) {
             fi->ret = c->one;
-            fi->ret_known = fi->inferred = true;
+            fi->ret_known = fi->inferred = defaulted = true;
         }
     }
+    for (size_t i = 0; defaulted && i < c->funs.n; i++) check_body(c, &c->funs.v[i]);
+    c->quiet = false;
 }
 
 void add_hint(Ctx *c, Diag *d, FunInfo *fun, Shape *want)

@@ -6,6 +6,18 @@
 
 #include <string.h>
 
+int32_t *find_repeats(Ctx *c, const void *items, size_t stride, size_t at, uint32_t n)
+{
+    int32_t *prev = scratch_alloc(&c->scratch, (n + 1) * sizeof *prev);
+    symmap_clear(&c->tmpmap);
+    for (uint32_t i = 0; i < n; i++) {
+        Sym name = *(const Sym *)((const char *)items + i * stride + at);
+        prev[i] = symmap_get(&c->tmpmap, name);
+        if (prev[i] < 0) symmap_put(&c->tmpmap, name, (int32_t)i);
+    }
+    return prev;
+}
+
 bool span_eq(const Span *a, const Span *b)
 {
     return a->file == b->file && a->line == b->line && a->col == b->col;
@@ -69,6 +81,7 @@ bool shapes_differ(const Shape *a, const Shape *b) { return a && b && !shape_eq(
 
 int32_t struct_field(const StructInfo *si, Sym name)
 {
+    if (si->fmap) return symmap_get(si->fmap, name);
     for (uint32_t i = 0; i < si->d->nfields; i++)
         if (si->d->fields[i].name == name) return (int32_t)i;
     return -1;

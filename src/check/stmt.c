@@ -25,6 +25,7 @@ void bind_local(Ctx *c, VarRef *v, Shape *sh, EVal val)
     Local l = {.name = v->name, .span = v->span, .slot = c->nslots++, .sh = sh,
                .toff = (uint32_t)c->tags.n, .prev = symmap_get(&c->locmap, v->name)};
     l.tn = sh ? shape_words(c, sh) : 0;
+    if (l.tn > MAX_TAGGED_WORDS) l.tn = 0;
     if (val.sh && val.n != l.tn) val = ev_uniform(c, sh, B_TRUSTED);
     for (uint32_t i = 0; i < l.tn; i++) vec_push(&c->tags, val.sh ? ev_tag(val, i) : B_TRUSTED);
     v->global = false;
@@ -162,7 +163,11 @@ static FunInfo *check_call(Ctx *c, Call *call)
     return f;
 }
 
-static Shape *call_result(FunInfo *f) { return f && f->ret_known ? f->ret : NULL; }
+static Shape *call_result(Ctx *c, FunInfo *f)
+{
+    if (f && !f->ret_known) wait_for(c, f);
+    return f && f->ret_known ? f->ret : NULL;
+}
 
 /* __add_with_carry__(a, b, c): three words; the result is {1,1}. */
 static void check_addcarry(Ctx *c, Call *call)
@@ -205,7 +210,7 @@ static Flow check_deccall(Ctx *c, Stmt *s)
         check_addcarry(c, call);
     } else {
         in.kind = INIT_CALL;
-        in.got = call_result(in.fi = check_call(c, call));
+        in.got = call_result(c, in.fi = check_call(c, call));
     }
     Shape *sh = decl_init_shape(c, &in);
     bind_local(c, v, sh, ev_uniform(c, sh, B_TRUSTED));
@@ -289,7 +294,7 @@ static Flow check_tail_call(Ctx *c, Stmt *s)
               "final stand-alone call returned its result); write `return %s(...);`",
               call->callee, c->fi->fn->name, call->callee);
     note_tail_target(c, f);
-    Shape *got = call_result(f), *want = c->fi->ret_known ? c->fi->ret : NULL;
+    Shape *got = call_result(c, f), *want = c->fi->ret_known ? c->fi->ret : NULL;
     if (shapes_differ(got, want)) {
         Diag *d = cerror(c, "shape", &call->callee_span,
                          "result of function call %s to return has shape %s instead of %s "
@@ -312,7 +317,7 @@ static Flow check_call_stmt(Ctx *c, Stmt *s)
             check_addcarry_assign(c, &s->u.call.dest, call);
         } else {
             FunInfo *f = check_call(c, call);
-            check_call_dest(c, &s->u.call.dest, call, f, call_result(f));
+            check_call_dest(c, &s->u.call.dest, call, f, call_result(c, f));
         }
         break;
     }
@@ -387,7 +392,7 @@ static Flow check_try(Ctx *c, Stmt *s)
     Call *call = &s->u.try_.call;
     FunInfo *f = check_call(c, call);
     Snap pre = tags_snapshot(c);
-    if (s->u.try_.has_dest) check_call_dest(c, &s->u.try_.dest, call, f, call_result(f));
+    if (s->u.try_.has_dest) check_call_dest(c, &s->u.try_.dest, call, f, call_result(c, f));
     ExnInfo *x = find_exn(c, s->u.try_.exn);
     if (!x)
         cerror(c, "scope", &s->u.try_.exn_span, "exception %s is not declared in %s",
@@ -399,6 +404,7 @@ static Flow check_try(Ctx *c, Stmt *s)
     if (l) local_set_uniform(c, l, B_TRUSTED);
     check_block(c, &s->u.try_.handler);
     tags_join(c, normal);
+    tags_release(c, pre);
     return FLOW_OTHER;
 }
 
