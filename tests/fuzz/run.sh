@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs them.
-#   run.sh short   bounded run for CI (replays the seed corpus, then ~60 s)
+#   run.sh short   bounded run for CI (replays the seed corpora, then ~60 s + ~30 s)
 #   run.sh long    longer exploratory run (make fuzz; FUZZ_SECONDS overrides)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,7 +11,7 @@ if ! command -v clang >/dev/null; then
   exit 1
 fi
 CC=clang cmake -S . -B $build -DCMAKE_BUILD_TYPE=Debug -DGRIDDLE_SANITIZE=ON -DGRIDDLE_FUZZ=ON >/dev/null
-cmake --build $build -j "$(nproc)" --target fuzz_front >/dev/null
+cmake --build $build -j "$(nproc)" --target fuzz_front fuzz_sdf >/dev/null
 
 # seed corpus: every Pancake file in the tree, prefixed with the mode byte
 seeds=$build/fuzz-seeds
@@ -33,4 +33,17 @@ ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_front" "$corpus" "$seeds" \
   -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 > $build/fuzz.log 2>&1 || { tail -n 60 $build/fuzz.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
 grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz.log || true
+
+# the SDF (system description) reader: seeds are every .system file
+sdf_seeds=$build/fuzz-sdf-seeds
+rm -rf "$sdf_seeds"; mkdir -p "$sdf_seeds"
+find tests examples -type f -name '*.system' -exec cp -t "$sdf_seeds" {} + 2>/dev/null || true
+sdf_corpus=tests/fuzz/corpus-sdf
+mkdir -p "$sdf_corpus"
+sdf_secs=$(( secs / 2 > 0 ? secs / 2 : 1 ))
+echo "fuzz: fuzz_sdf for ${sdf_secs}s ($(ls "$sdf_seeds" | wc -l) seed files)"
+ASAN_OPTIONS=detect_leaks=1 "$build/tests/sim/fuzz_sdf" "$sdf_corpus" "$sdf_seeds" \
+  -max_total_time="$sdf_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 > $build/fuzz-sdf.log 2>&1 || { tail -n 60 $build/fuzz-sdf.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
+grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-sdf.log || true
 echo "fuzz: no crash found"
