@@ -17,12 +17,16 @@ static const char HELP[] =
     "exit status: 0 no errors, 1 errors in the input, 2 usage error.\n";
 
 
-int driver_load_and_check(SourceOpts *o, Program *prog, Interner *in, SrcMgr *sm, DiagList *dl,
-                          bool run_checker)
+int unit_load(SourceUnit *u, SourceOpts *o, bool run_checker)
 {
+    interner_init(&u->in);
+    srcmgr_init(&u->sm);
+    diag_init(&u->dl);
+    Program *prog = &u->prog;
+    DiagList *dl = &u->dl;
     memset(prog, 0, sizeof *prog);
-    prog->interner = in;
-    prog->srcmgr = sm;
+    prog->interner = &u->in;
+    prog->srcmgr = &u->sm;
     o->cpp.include_dirs = o->incs.v;
     o->cpp.ninclude = o->incs.n;
     o->cpp.defines = o->defs.v;
@@ -52,6 +56,14 @@ int driver_load_and_check(SourceOpts *o, Program *prog, Interner *in, SrcMgr *sm
     return ok && (!o->werror || dl->nwarnings == 0) ? EXIT_OK : EXIT_INPUT;
 }
 
+void unit_free(SourceUnit *u)
+{
+    program_free(&u->prog);
+    diag_free(&u->dl);
+    srcmgr_free(&u->sm);
+    interner_free(&u->in);
+}
+
 int cmd_check(int argc, char **argv)
 {
     SourceOpts o;
@@ -77,19 +89,10 @@ int cmd_check(int argc, char **argv)
         source_opts_free(&o);
         return usage_error("check", "no input files");
     }
-    Interner in;
-    SrcMgr sm;
-    DiagList dl;
-    Program prog;
-    interner_init(&in);
-    srcmgr_init(&sm);
-    diag_init(&dl);
-    int rc = driver_load_and_check(&o, &prog, &in, &sm, &dl, true);
-    driver_render(&o, &dl, &sm, "griddle check");
-    program_free(&prog);
-    diag_free(&dl);
-    srcmgr_free(&sm);
-    interner_free(&in);
+    SourceUnit u;
+    int rc = unit_load(&u, &o, true);
+    driver_render(&o, &u.dl, &u.sm, "griddle check");
+    unit_free(&u);
     source_opts_free(&o);
     return rc;
 }

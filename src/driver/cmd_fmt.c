@@ -32,48 +32,32 @@ typedef struct FmtOpts {
     bool in_place, check, explicit_parens;
 } FmtOpts;
 
-/* Parses text as a program (no cpp) for the round-trip check. */
-static bool reparse(const char *name, const char *text, size_t len, const FrontOpts *fo,
-                    Program *out, Interner *in, SrcMgr *sm, DiagList *dl)
-{
-    memset(out, 0, sizeof *out);
-    out->interner = in;
-    out->srcmgr = sm;
-    arena_init(&out->arena);
-    uint32_t id = srcmgr_add(sm, name, xstrndup(text, len), len);
-    lex_text(text, len, id, false, fo, in, sm, &out->arena, &out->tokens, dl);
-    return parse_program(out, fo, dl) && !dl->nerrors;
-}
-
 static int fmt_one(SourceOpts *so, const FmtOpts *fo, const char *file)
 {
-    Interner in;
-    SrcMgr sm;
-    DiagList dl;
-    Program prog;
-    interner_init(&in);
-    srcmgr_init(&sm);
-    diag_init(&dl);
-    int rc = driver_load_and_check(so, &prog, &in, &sm, &dl, so->front.compat);
+    SourceUnit u;
+    int rc = unit_load(&u, so, so->front.compat);
+    Program *prog = &u.prog;
     if (rc == EXIT_OK) {
         StrBuf out = {0};
-        if (fo->explicit_parens) fmt_program_explicit(&prog, &out);
-        else fmt_program(&prog, &out);
+        if (fo->explicit_parens) fmt_program_explicit(prog, &out);
+        else fmt_program(prog, &out);
         /* the printed program must parse to the same tree (current syntax) */
         FrontOpts strict = {.compat = false, .keep_comments = false};
-        Program again;
+        Program again = {.interner = &u.in, .srcmgr = &u.sm};
         DiagList dl2;
         diag_init(&dl2);
         Span where = {0};
-        bool same = reparse("<formatted>", out.s ? out.s : "", out.n, &strict, &again, &in, &sm, &dl2) &&
-                    ast_equal(&prog, &again, &where);
-        if (!same) {
-            fprintf(stderr, "griddle fmt: internal error: the formatted output of %s does not parse "
-                            "back to the same program (near line %u); nothing written\n",
-                    file, where.line);
+        bool parsed = front_load_text(&again, "<formatted>", out.s ? out.s : "", out.n, &strict, &dl2);
+        if (!parsed || !ast_equal(prog, &again, &where)) {
+            if (parsed)
+                fprintf(stderr, "griddle fmt: internal error: the formatted output of %s parses to a "
+                                "different program (near line %u); nothing written\n", file, where.line);
+            else
+                fprintf(stderr, "griddle fmt: internal error: the formatted output of %s does not "
+                                "parse; nothing written\n", file);
             rc = EXIT_INTERNAL;
         } else if (fo->check) {
-            SrcFile *src = sm.files.v[0];
+            SrcFile *src = u.sm.files.v[0];
             if (src->len != out.n || memcmp(src->text, out.s, out.n)) {
                 printf("%s: not canonical\n", file);
                 rc = EXIT_INPUT;
@@ -91,11 +75,8 @@ static int fmt_one(SourceOpts *so, const FmtOpts *fo, const char *file)
         diag_free(&dl2);
         sb_free(&out);
     }
-    driver_render(so, &dl, &sm, "griddle fmt");
-    program_free(&prog);
-    diag_free(&dl);
-    srcmgr_free(&sm);
-    interner_free(&in);
+    driver_render(so, &u.dl, &u.sm, "griddle fmt");
+    unit_free(&u);
     return rc;
 }
 

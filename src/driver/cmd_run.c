@@ -418,48 +418,41 @@ static int execute(RunOpts *ro, Sem *s, DiagList *dl)
 
 static int run_program(RunOpts *ro, SourceOpts *so)
 {
-    Interner in;
-    SrcMgr sm;
-    DiagList dl;
-    Program prog;
-    interner_init(&in);
-    srcmgr_init(&sm);
-    diag_init(&dl);
+    SourceUnit u;
     FILE *trace = NULL;
     Sem *s = NULL;
-    int rc = driver_load_and_check(so, &prog, &in, &sm, &dl, true);
+    int rc = unit_load(&u, so, true);
+    Program *prog = &u.prog;
+    DiagList *dl = &u.dl;
     /* Text: the source's diagnostics now, before the program's output.
      * JSON: everything at the end as one array. */
     if (!so->json || rc != EXIT_OK) {
-        driver_render(so, &dl, &sm, "griddle run");
-        diag_free(&dl);
-        diag_init(&dl);
+        driver_render(so, dl, &u.sm, "griddle run");
+        diag_free(dl);
+        diag_init(dl);
     }
-    if (rc == EXIT_OK) rc = resolve_calls(ro, &prog, &dl);
+    if (rc == EXIT_OK) rc = resolve_calls(ro, prog, dl);
     if (rc == EXIT_OK && ro->trace_path) {
         trace = strcmp(ro->trace_path, "-") ? fopen(ro->trace_path, "w") : stdout;
         if (!trace) {
-            diag_add(&dl, DIAG_ERROR, "run", NULL, "cannot write trace '%s': %s", ro->trace_path,
+            diag_add(dl, DIAG_ERROR, "run", NULL, "cannot write trace '%s': %s", ro->trace_path,
                      strerror(errno));
             rc = EXIT_USAGE;
         }
     }
     if (rc == EXIT_OK) {
         ro->cfg.trace = trace;
-        s = sem_new(&prog, &ro->cfg, &dl);
+        s = sem_new(prog, &ro->cfg, dl);
         if (!s) rc = EXIT_USAGE;
     }
-    if (s) rc = execute(ro, s, &dl);
-    if (dl.v.n || (so->json && rc != EXIT_INPUT)) {
+    if (s) rc = execute(ro, s, dl);
+    if (dl->v.n || (so->json && rc != EXIT_INPUT)) {
         DiagRenderOpts r = {.color = so->color && !so->json, .json = so->json, .prog = "griddle run"};
-        diag_render(&dl, &sm, &r, stderr);
+        diag_render(dl, &u.sm, &r, stderr);
     }
     sem_free(s);
     if (trace && trace != stdout) fclose(trace);
-    program_free(&prog);
-    diag_free(&dl);
-    srcmgr_free(&sm);
-    interner_free(&in);
+    unit_free(&u);
     return rc;
 }
 

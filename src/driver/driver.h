@@ -41,10 +41,19 @@ int source_opts_arg(SourceOpts *o, int argc, char **argv, int *i);
 /* Help text for the source options (for --help). */
 extern const char SOURCE_OPTS_HELP[];
 
-/* Loads, parses and (if run_checker) checks the sources named in o into
- * prog; returns EXIT_OK or EXIT_INPUT. Diagnostics are left in dl, sorted. */
-int driver_load_and_check(SourceOpts *o, Program *prog, Interner *in, SrcMgr *sm, DiagList *dl,
-                          bool run_checker);
+/* Everything one run over a set of sources owns. */
+typedef struct SourceUnit {
+    Interner in;
+    SrcMgr sm;
+    DiagList dl;
+    Program prog;
+} SourceUnit;
+
+/* Initialises u, then loads, parses and (if run_checker) checks the
+ * sources named in o; returns EXIT_OK or EXIT_INPUT. Diagnostics are left
+ * in u->dl, sorted. Call unit_free afterwards in every case. */
+int unit_load(SourceUnit *u, SourceOpts *o, bool run_checker);
+void unit_free(SourceUnit *u);
 
 /* Renders diagnostics per the options (text or JSON, colour on a tty). */
 void driver_render(SourceOpts *o, DiagList *dl, SrcMgr *sm, const char *prog);

@@ -356,6 +356,12 @@ typedef struct CppOpts {
 bool front_load(Program *p, const char **files, size_t nfiles, const FrontOpts *o,
                 const CppOpts *cpp, DiagList *dl);
 
+/* Lexes and parses text held in memory (no preprocessor) as a program
+ * named name; the text is copied into the SrcMgr. Same contract as
+ * front_load. */
+bool front_load_text(Program *p, const char *name, const char *text, size_t len,
+                     const FrontOpts *o, DiagList *dl);
+
 /* Does this text contain C preprocessor directives (a line starting with
  * '#' followed by a directive name)? Returns the 1-based line, or 0. */
 uint32_t front_has_directives(const char *text, size_t len);

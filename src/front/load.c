@@ -283,3 +283,14 @@ bool front_load(Program *p, const char **files, size_t nfiles, const FrontOpts *
     bool parsed = parse_program(p, o, dl);
     return parsed && dl->nerrors == errors_before;
 }
+
+bool front_load_text(Program *p, const char *name, const char *text, size_t len,
+                     const FrontOpts *o, DiagList *dl)
+{
+    arena_init(&p->arena);
+    p->compat = o->compat;
+    size_t errors_before = dl->nerrors;
+    uint32_t id = srcmgr_add(p->srcmgr, name, xstrndup(text, len), len);
+    lex_text(text, len, id, false, o, p->interner, p->srcmgr, &p->arena, &p->tokens, dl);
+    return parse_program(p, o, dl) && dl->nerrors == errors_before;
+}

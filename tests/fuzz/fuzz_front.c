@@ -18,10 +18,7 @@ static bool load(Program *p, Interner *in, SrcMgr *sm, const char *text, size_t 
     memset(p, 0, sizeof *p);
     p->interner = in;
     p->srcmgr = sm;
-    arena_init(&p->arena);
-    uint32_t id = srcmgr_add(sm, "<fuzz>", xstrndup(text, len), len);
-    lex_text(text, len, id, false, o, in, sm, &p->arena, &p->tokens, dl);
-    return parse_program(p, o, dl) && !dl->nerrors;
+    return front_load_text(p, "<fuzz>", text, len, o, dl);
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
