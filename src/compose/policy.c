@@ -328,6 +328,21 @@ static void holders(const CmpGraph *g, int mr, unsigned perms, StrBuf *b)
     if (!any) sb_puts(b, "none");
 }
 
+/* Devices that can DMA mr (write: into it), as "a, b" or "none". */
+static void dma_devices(const CmpGraph *g, int mr_node, bool write, StrBuf *b)
+{
+    bool any = false;
+    for (size_t i = 0; i < g->edges.n; i++) {
+        const CmpEdge *e = &g->edges.v[i];
+        if (write ? e->kind == CMP_E_DMA_WRITE && e->to == mr_node
+                  : e->kind == CMP_E_DMA_READ && e->from == mr_node) {
+            sb_printf(b, "%s%s", any ? ", " : "", cmp_node_name(g, write ? e->from : e->to));
+            any = true;
+        }
+    }
+    if (!any) sb_puts(b, "none");
+}
+
 static void check_direct(CmpPolicy *p, const CmpGraph *g, CmpIntVec *path)
 {
     bool write = p->kind == CMP_P_NO_WRITE;
@@ -342,10 +357,14 @@ static void check_direct(CmpPolicy *p, const CmpGraph *g, CmpIntVec *path)
     p->status = CMP_DISCHARGED;
     StrBuf b = {0};
     int mr = p->b - (int)g->npd;
-    sb_printf(&b, "%s of '%s': ", write ? "writers" : "readers", p->b_name);
+    sb_printf(&b, "PDs that map '%s' %s: ", p->b_name, write ? "writable" : "readable");
     holders(g, mr, write ? SIM_PERM_W : (SIM_PERM_R | SIM_PERM_X), &b);
-    sb_printf(&b, "; %s", g->dma_target[mr] ? "DMA-reachable (has a physical address); no "
-              "device register map of the PD reaches it" : "not DMA-reachable");
+    StrBuf d = {0};
+    dma_devices(g, p->b, write, &d);
+    if (!strcmp(d.s, "none")) sb_printf(&b, "; no device DMAs %s it", write ? "into" : "from");
+    else sb_printf(&b, "; devices that DMA %s it: %s (whose registers '%s' does not map)",
+                   write ? "into" : "from", d.s, p->a_name);
+    sb_free(&d);
     p->evidence = sb_take(&b);
 }
 
