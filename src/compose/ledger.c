@@ -350,6 +350,54 @@ static void render_text(const Ledger *l, StrBuf *b)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
+static const char *edge_kind_name(CmpEdgeKind k)
+{
+    switch (k) {
+    case CMP_E_WRITE: return "write";
+    case CMP_E_READ: return "read";
+    case CMP_E_EXEC: return "exec";
+    case CMP_E_NOTIFY: return "notify";
+    case CMP_E_PPC: return "ppc";
+    case CMP_E_REPLY: return "reply";
+    case CMP_E_IRQ: return "irq";
+    case CMP_E_DMA_WRITE: return "dma_write";
+    case CMP_E_DMA_READ: return "dma_read";
+    }
+    return "?";
+}
+
+static void json_node(StrBuf *b, const CmpGraph *g, int node, const CmpEdge *via)
+{
+    sb_puts(b, "{");
+    cmp_json_kv(b, "kind", cmp_node_is_pd(g, node) ? "pd" : "mr");
+    sb_puts(b, ",");
+    cmp_json_kv(b, "name", cmp_node_name(g, node));
+    sb_puts(b, ",");
+    cmp_json_kv(b, "via", via ? edge_kind_name(via->kind) : NULL);
+    sb_puts(b, "}");
+}
+
+/* The witness as paths of nodes (a new path starts where an edge does not
+ * continue the previous one). */
+static void json_witness(StrBuf *b, const CmpGraph *g, const CmpPolicy *p)
+{
+    if (!p->wedges.n) {
+        sb_puts(b, "null");
+        return;
+    }
+    sb_puts(b, "[[");
+    for (size_t i = 0; i < p->wedges.n; i++) {
+        const CmpEdge *e = &g->edges.v[p->wedges.v[i]];
+        if (i && g->edges.v[p->wedges.v[i - 1]].to != e->from) sb_puts(b, "],[");
+        if (!i || g->edges.v[p->wedges.v[i - 1]].to != e->from) {
+            json_node(b, g, e->from, NULL);
+        }
+        sb_puts(b, ",");
+        json_node(b, g, e->to, e);
+    }
+    sb_puts(b, "]]");
+}
+
 static void json_cov(StrBuf *b, const char *k, Cov c, bool last)
 {
     cmp_json_key(b, k);
@@ -375,6 +423,8 @@ static void render_json(const Ledger *l, StrBuf *b)
         cmp_json_kv(b, "status", cmp_status_name(c->status));
         sb_puts(b, ",");
         cmp_json_kv(b, "witness", c->p->witness);
+        sb_puts(b, ",\"witness_paths\":");
+        json_witness(b, l->in->g, c->p);
         sb_puts(b, ",\"from\":[");
         for (size_t k = 0; k < c->from.n; k++)
             sb_printf(b, "%s\"%s\"", k ? "," : "", l->ob.v[c->from.v[k]].id);

@@ -368,13 +368,26 @@ static void check_direct(CmpPolicy *p, const CmpGraph *g, CmpIntVec *path)
     p->evidence = sb_take(&b);
 }
 
+/* How many other nodes `from` reaches (one breadth-first search). */
 static size_t reachable_from(const CmpGraph *g, int from)
 {
-    size_t n = 0;
-    CmpIntVec path = {0};
-    for (size_t t = 0; t < g->nnodes; t++)
-        if ((int)t != from && cmp_path(g, from, (int)t, NULL, NULL, &path)) n++;
-    vec_free(&path);
+    bool *seen = xcalloc(g->nnodes, 1);
+    int *queue = xmalloc(g->nnodes * sizeof *queue);
+    size_t qh = 0, qt = 0, n = 0;
+    queue[qt++] = from;
+    seen[from] = true;
+    while (qh < qt) {
+        int u = queue[qh++];
+        for (size_t k = 0; k < g->out[u].n; k++) {
+            int v = g->edges.v[g->out[u].v[k]].to;
+            if (seen[v]) continue;
+            seen[v] = true;
+            queue[qt++] = v;
+            n++;
+        }
+    }
+    free(seen);
+    free(queue);
     return n;
 }
 
