@@ -160,6 +160,7 @@ int sim_mr_index(const SimSystem *s, const char *name);
 typedef struct SimLoad {
     uint64_t rate_pps, count;
     unsigned size;          /* UDP payload bytes */
+    unsigned window;        /* at most this many requests unanswered; 0 = open loop */
 } SimLoad;
 
 typedef struct SimRunOpts {

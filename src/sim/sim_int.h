@@ -103,6 +103,7 @@ typedef struct KPd {
     /* statistics */
     uint64_t n_notified, n_sent, n_irqs, n_ppcalls, n_protected, n_mmio, n_kcalls;
     int perf_fd;
+    int perf_errno;         /* why perf_event_open failed, 0 if it did not */
     uint64_t instructions;
     bool have_instructions;
     struct rusage ru;
