@@ -39,6 +39,9 @@ static const char SIM_HELP[] =
     "  --pin                 run the emulator on one CPU and every PD on another,\n"
     "                        and let the emulator spin for requests: much faster,\n"
     "                        but wants two otherwise idle CPUs\n"
+    "  --no-budgets          do not enforce the PDs' budgets and periods (they\n"
+    "                        are enforced by default, charging each PD process's\n"
+    "                        CPU time as seL4 MCS sporadic servers would)\n"
     "  --trace               log every kernel event\n"
     "  --diagnostics-format=text|json, --color=auto|always|never\n"
     "\n"
@@ -114,6 +117,7 @@ static int parse_args(SimCli *c, int argc, char **argv)
         else if (!strcmp(a, "--dump-only")) c->ro.dump_only = true;
         else if (!strcmp(a, "--trace")) c->ro.trace = true;
         else if (!strcmp(a, "--pin")) c->ro.pin = true;
+        else if (!strcmp(a, "--no-budgets")) c->ro.no_budgets = true;
         else if (OPT("--search-path")) { if (miss) goto missing; vec_push(&c->search, v); }
         else if (OPT("--board")) { if (miss) goto missing; c->lo.board = v; }
         else if (OPT("--device")) { if (miss) goto missing; vec_push(&c->devices, v); }

@@ -412,6 +412,10 @@ bool sim_write_report(Sim *k, const char *path)
         /* reported by the PD's runtime (informational): wall time spent in
          * the MMIO trap handler, which the CPU figures above include */
         sb_printf(&b, "\"mmio_trap_wall_s\":%.6f,", (double)pd->kp->trap_ns / 1e9);
+        sb_printf(&b, "\"budget_us\":%llu,\"period_us\":%llu,\"throttled\":%llu,"
+                  "\"preempt_signals\":%llu,",
+                  (unsigned long long)pd->spd->budget, (unsigned long long)pd->spd->period,
+                  (unsigned long long)pd->n_throttled, (unsigned long long)pd->n_preempt_signals);
         json_s(&b, "state", k_state_name(pd->st));
         sb_puts(&b, "}");
     }

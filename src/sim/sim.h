@@ -175,6 +175,7 @@ typedef struct SimRunOpts {
     bool dump_only;         /* realise, dump, stop before any init() runs */
     bool trace;             /* log every kernel event */
     bool pin;               /* emulator and PDs on two CPUs of their own; spin */
+    bool no_budgets;        /* do not enforce budgets and periods */
     double drain_s;         /* after the last load frame, wait this long for replies */
 } SimRunOpts;
 
