@@ -15,6 +15,8 @@ contract), never from griddle's output:
                                 (repeatable; the set must match exactly; exit 1)
   // error: [FILE:]L:C: TEXT    an input error at L:C whose message contains
                                 TEXT (repeatable; exit 1, no verify.* failures)
+  // error: TEXT                an input error anywhere (also one without a
+                                location, e.g. an unreadable file) containing TEXT
   // unknown                    exit 3 with at least one [verify.unknown]
   // args: ...                  extra arguments, shell-quoted; {dir} is the
                                 case's directory, {models} tests/verify/models
@@ -37,7 +39,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, 'models')
 HEAD = re.compile(r'^//\s*(?:(unknown)\s*$|(verify|fail|error|args|files|run):\s*(.*?)\s*$)')
 EXPECT_LOC = re.compile(r'^(?:(?P<file>[^:\s]+):)?(?P<line>\d+):(?P<col>\d+):\s*(?P<rest>.*)$')
-DIAG = re.compile(r'^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|note): '
+DIAG = re.compile(r'^(?P<file>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: (?P<sev>error|warning|note): '
                   r'(?P<msg>.*?)(?: \[(?P<code>[\w.-]+)\])?\s*$')
 CODES = {'assert', 'refute', 'precondition', 'postcondition', 'invariant-entry',
          'invariant-preserved', 'overflow', 'permission', 'exhale', 'fold', 'unfold',
@@ -76,13 +78,15 @@ def parse_header(path):
         if code not in CODES:
             raise BadCase(f'unknown failure code {code!r}')
         fails.add((file, line, col, code))
-    errors = [split_loc(v) for v in spec['error']]
+    errors = [split_loc(v, optional=True) for v in spec['error']]
     return spec, kinds[0], fails, errors
 
 
-def split_loc(v):
+def split_loc(v, optional=False):
     m = EXPECT_LOC.match(v)
     if not m:
+        if optional:
+            return None, None, None, v
         raise BadCase(f'expected [FILE:]L:C: ..., got {v!r}')
     return m.group('file'), int(m.group('line')), int(m.group('col')), m.group('rest')
 
@@ -103,8 +107,10 @@ def diagnostics(text):
     for line in text.splitlines():
         m = DIAG.match(line)
         if m and m.group('sev') == 'error':
-            out.append((os.path.basename(m.group('file')), int(m.group('line')),
-                        int(m.group('col')), m.group('code') or '', m.group('msg')))
+            line = int(m.group('line')) if m.group('line') else None
+            col = int(m.group('col')) if m.group('col') else None
+            out.append((os.path.basename(m.group('file')), line, col,
+                        m.group('code') or '', m.group('msg')))
     return out
 
 
@@ -147,9 +153,14 @@ def check_case(griddle, path, timeout):
         probs += [f'unexpected failure {fmt(x)}' for x in sorted(got_fail)]
     if kind == 'error':
         for f, l, c, text in errors:
-            if not any(same_file(f, g[0], main) and (l, c) == (g[1], g[2]) and text in g[4]
-                       for g in got_err):
-                probs.append(f'missing error     {f + ":" if f else ""}{l}:{c}: {text}')
+            if l is None:
+                ok = any(text in g[4] for g in got_err)
+            else:
+                ok = any(same_file(f, g[0], main) and (l, c) == (g[1], g[2]) and text in g[4]
+                         for g in got_err)
+            if not ok:
+                where = f'{f + ":" if f else ""}{l}:{c}: ' if l is not None else ''
+                probs.append(f'missing error     {where}{text}')
     elif got_err:
         probs += [f'unexpected error  {g[0]}:{g[1]}:{g[2]}: {g[4]} [{g[3]}]' for g in got_err]
     if kind == 'unknown' and not got_unknown:
@@ -226,7 +237,8 @@ def main():
                 spec, kind, fails, errors = parse_header(c)
                 what = {'verify': 'ok', 'unknown': 'unknown',
                         'fail': ', '.join(sorted(fmt(x) for x in fails)),
-                        'error': ', '.join(f'{l}:{c_}: {t}' for _, l, c_, t in errors)}[kind]
+                        'error': ', '.join(f'{l}:{c_}: {t}' if l else t
+                                           for _, l, c_, t in errors)}[kind]
                 print(f'{os.path.relpath(c)}: {kind}: {what}')
             except BadCase as e:
                 print(f'{os.path.relpath(c)}: BAD HEADER: {e}')
