@@ -79,7 +79,7 @@ def program_text(case, path):
         if text.count(old) != 1:
             sys.exit(f'{path}: twin {case["name"]}: {old!r} occurs {text.count(old)} times')
         text = text.replace(old, new)
-        if MARK.sub('', new) != old:
+        if MARK.sub('', new) != MARK.sub('', old):
             shown = [' '.join(MARK.sub('', x).split()) for x in (old, new)]
             notes.append(f'// twin of {case["base"]["name"]}: {shown[0]} -> {shown[1]}')
     return text, notes
