@@ -45,6 +45,8 @@ static const char HELP[] =
     "  --dump=STAGE           print the IR after STAGE (ir, opt, isel, ra) on\n"
     "                         standard output\n"
     "  -O0, -O1               optimisation level (default 1)\n"
+    "  --link FILE            also compile/link FILE (C source, object, library)\n"
+    "                         into the --emit exe program, e.g. FFI functions\n"
     "\n"
     "%s"
     "\n"
@@ -62,6 +64,7 @@ typedef struct BuildOpts {
     bool target_c, stack_report;
     Emit emit;
     int opt;
+    VEC(const char *) links;
 } BuildOpts;
 
 static const char *opt_val(int argc, char **argv, int *i, const char *name)
@@ -104,6 +107,9 @@ static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
         if (strcmp(v, "ir") && strcmp(v, "opt") && strcmp(v, "isel") && strcmp(v, "ra"))
             return usage_error("build", "unknown --dump stage '%s' (ir, opt, isel, ra)", v), -1;
         bo->dump = v;
+    } else if ((v = opt_val(argc, argv, i, "--link"))) {
+        if (!*v) return usage_error("build", "--link needs a file name"), -1;
+        vec_push(&bo->links, v);
     } else if (!strcmp(argv[*i], "--stack-report")) {
         bo->stack_report = true;
     } else if (!strcmp(argv[*i], "-O0") || !strcmp(argv[*i], "-O1")) {
@@ -217,7 +223,7 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
     }
     const char *cc = getenv("CC");
     if (ok) {
-        char *argv[16];
+        char **argv = xmalloc((nn + bo->links.n + 8) * sizeof *argv);
         int a = 0;
         argv[a++] = (char *)(cc && *cc ? cc : "cc");
         argv[a++] = "-O2";
@@ -225,8 +231,10 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
         argv[a++] = (char *)bo->out;
         for (size_t i = 0; i < nn; i++)
             if (!ends_with(names[i], ".h")) argv[a++] = paths[i];
+        for (size_t i = 0; i < bo->links.n; i++) argv[a++] = (char *)bo->links.v[i];
         argv[a] = NULL;
         ok = run_tool(argv);
+        free(argv);
     } else {
         fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     }
@@ -365,6 +373,7 @@ int cmd_build(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf(HELP, SOURCE_OPTS_HELP);
             source_opts_free(&so);
+            vec_free(&bo.links);
             return EXIT_OK;
         }
         int r = build_opt(&bo, argc, argv, &i);
@@ -382,5 +391,6 @@ int cmd_build(int argc, char **argv)
         unit_free(&u);
     }
     source_opts_free(&so);
+    vec_free(&bo.links);
     return rc;
 }

@@ -17,6 +17,8 @@
  *                        (also: environment variable GRIDDLE_TRACE=FILE)
  *   --stack N            run every entry on a fresh stack of exactly N
  *                        bytes with an inaccessible guard page below it
+ *   --heap-init FILE     copy FILE's bytes to @base (before --poke)
+ *   --poke OFF=VALUE     store the word VALUE at @base+OFF (repeatable)
  * While tracing, shared regions are mapped PROT_NONE: every access traps
  * (SIGSEGV on an alternate stack), the faulting mov is decoded by the
  * x86dec.c that the emulator uses too, performed on a private copy of the
@@ -86,6 +88,9 @@ static struct {
     int nregions;
     const char *calls[MAX_CALLS];
     int ncalls;
+    const char *pokes[MAX_CALLS];
+    int npokes;
+    const char *heap_init;
     unsigned long log_calls; /* ffilog's call counter */
 } H = {.heap_size = 1 << 20};
 
@@ -409,6 +414,11 @@ static void parse_args(int argc, char **argv)
         else if (!strcmp(a, "--call")) {
             if (H.ncalls == MAX_CALLS) fatal("too many --call");
             H.calls[H.ncalls++] = v;
+        } else if (!strcmp(a, "--poke")) {
+            if (H.npokes == MAX_CALLS) fatal("too many --poke");
+            H.pokes[H.npokes++] = v;
+        } else if (!strcmp(a, "--heap-init")) {
+            H.heap_init = v;
         } else if (!strcmp(a, "--shared")) {
             char *colon = strchr(v, ':');
             if (!colon || H.nregions == MAX_REGIONS) fatal("bad --shared '%s' (BASE:SIZE)", v);
@@ -426,6 +436,30 @@ static void parse_args(int argc, char **argv)
     }
 }
 
+/* --heap-init and --poke, as griddle run does them. */
+static void init_heap(void)
+{
+    uint64_t top = top_addr() - (uint64_t)(uintptr_t)cml_heap;
+    if (H.heap_init) {
+        FILE *f = fopen(H.heap_init, "rb");
+        if (!f) fatal("cannot read %s: %s", H.heap_init, strerror(errno));
+        size_t n = fread(cml_heap, 1, top, f);
+        int more = fgetc(f) != EOF;
+        fclose(f);
+        if (more || n > top) fatal("%s does not fit below @top", H.heap_init);
+    }
+    for (int i = 0; i < H.npokes; i++) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", H.pokes[i]);
+        char *eq = strchr(buf, '=');
+        if (!eq) fatal("bad --poke '%s' (OFF=VALUE)", H.pokes[i]);
+        *eq = 0;
+        uint64_t off = parse_num(buf, "--poke offset"), v = parse_num(eq + 1, "--poke value");
+        if (off % 8 || off >= top) fatal("--poke offset %s is not an aligned word below @top", buf);
+        memcpy((uint8_t *)cml_heap + off, &v, 8);
+    }
+}
+
 int main(int argc, char **argv)
 {
     parse_args(argc, argv);
@@ -434,6 +468,7 @@ int main(int argc, char **argv)
     cml_heap = calloc(1, H.heap_size);
     if (!cml_heap) fatal("cannot allocate the heap");
     cml_stack = cml_stackend = (uint8_t *)cml_heap + H.heap_size;
+    init_heap();
     map_regions();
     if (H.stack_size) make_stack();
     uint64_t none[4] = {0};
