@@ -84,14 +84,38 @@ def compile_c(c_file, exe, host, ffi, tmp):
                            capture_output=True)
         if r.returncode:
             return f'{cc} (plain ABI) failed:\n{r.stderr.decode()[:3000]}'
-    r = subprocess.run(['gcc'] + CFLAGS + ['-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', c_file, host, ffi,
-                        '-o', exe], capture_output=True)
+    r = subprocess.run(['gcc'] + CFLAGS + ['-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', c_file, host]
+                       + ffi + ['-o', exe], capture_output=True)
     if r.returncode:
         return f'gcc (traced) failed:\n{r.stderr.decode()[:3000]}'
     return None
 
 
+def build_error(path):
+    """The `// cback-error: TEXT` header line, if any."""
+    with open(path) as f:
+        for l in f:
+            if l.startswith('// cback-error:'):
+                return l.split(':', 1)[1].strip()
+    return None
+
+
+def check_build_error(env, path, want):
+    d = os.path.dirname(os.path.abspath(path))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'p.c')
+        b = run([env['griddle'], 'build', '--color=never', '--target', 'c', '--emit', 'c', '-o',
+                 out, os.path.basename(path)], None, d)
+        err = b.stderr.decode()
+        if b.returncode != 1 or want not in err or os.path.exists(out):
+            return 'fail', f'griddle build exit {b.returncode}, expected 1 with {want!r}:\n{err}'
+    return 'pass', ''
+
+
 def check_case(env, path, hand):
+    want_error = build_error(path) if hand else None
+    if want_error:
+        return check_build_error(env, path, want_error)
     spec = run_sem.parse_header(path)
     d = os.path.dirname(os.path.abspath(path))
     args = []
@@ -164,8 +188,9 @@ def main():
     only = sys.argv[6] if len(sys.argv) > 6 else None
     with tempfile.TemporaryDirectory() as tmp:
         ffi_so = os.path.join(tmp, 'ffi_test.so')
-        subprocess.run(['gcc', '-shared', '-fPIC', '-O1', ffi_c, '-o', ffi_so], check=True)
-        env = {'griddle': griddle, 'host': host, 'ffi_c': ffi_c, 'ffi_so': ffi_so}
+        ffi_srcs = [ffi_c, os.path.join(HERE, 'ffi_cback.c')]
+        subprocess.run(['gcc', '-shared', '-fPIC', '-O1'] + ffi_srcs + ['-o', ffi_so], check=True)
+        env = {'griddle': griddle, 'host': host, 'ffi_c': ffi_srcs, 'ffi_so': ffi_so}
         cases = [(os.path.join(sem_dir, f), False) for f in sorted(os.listdir(sem_dir))
                  if f.endswith('.pnk')]
         cases += [(os.path.join(cback_dir, f), True) for f in sorted(os.listdir(cback_dir))
