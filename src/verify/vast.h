@@ -223,7 +223,10 @@ typedef struct VMethod {   /* model method, or `method` annotation (abstract) */
     bool has_body;         /* body verified with the model (incl. refute false) */
 } VMethod;
 
-typedef struct VAxiom { Sym name; VExpr *e; Span span; } VAxiom;
+typedef struct VAxiom {
+    Sym name; VExpr *e; Span span;
+    VLocals locals;        /* its bound variables (VX_LOCAL indices of e) */
+} VAxiom;
 
 typedef struct VDomain {
     Sym name;
@@ -370,6 +373,8 @@ void vexpr_print(StrBuf *b, const VSpec *s, const VExpr *e);
  *     ffi          an FFI call's contract
  *     unreachable  the end of a function or a model method's `refute false`
  *                  is unreachable (vacuity)
+ *     throw        a `throw` may be reached (verified functions are
+ *                  exception-free; docs/verifier.md)
  *     unknown      the solver answered unknown or timed out (exit status 3)
  */
 
