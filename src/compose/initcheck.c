@@ -75,7 +75,7 @@ static bool get_u64(IC *c, const CmpJson *obj, const char *key, uint64_t *out)
     return true;
 }
 
-/* Compares a number; returns false (after a diff) on mismatch. */
+/* Compares a number; a mismatch is a difference. */
 static void same_u64(IC *c, const CmpJson *obj, const char *key, uint64_t want,
                      const char *what)
 {

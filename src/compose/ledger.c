@@ -4,6 +4,7 @@
  * trusted, and how much of the system the discharged claims cover.
  *
  * Claims are the policy statements. Each rests on
+ *   WF    the SDF is well-formed (we only get here if it is),
  *   I<n>  the statement holds on the authority graph of the SDF (decided),
  *   K     seL4 gives each PD exactly the authority its capabilities say
  *         (trusted: kernel proofs; the SDF -> capabilities step of the
@@ -49,7 +50,7 @@ typedef struct Ledger {
     VEC(Claim) cl;
     Cov pds, mrs, chans, entries;
     bool *pd_cov, *mr_cov;
-    int k, init, dma;        /* obligation indices (dma -1 without devices) */
+    int wf, k, init, dma;    /* obligation indices (dma -1 without devices) */
 } Ledger;
 
 static int add_ob(Ledger *l, Oblig o)
@@ -69,6 +70,11 @@ static void fixed_obligations(Ledger *l)
 {
     const CmpLedgerIn *in = l->in;
     Arena *a = &l->a;
+    l->wf = add_ob(l, (Oblig){"WF", "authority",
+        "the system description is well-formed (the Microkit tool's rules and compose's)",
+        CMP_DISCHARGED, arena_printf(a, "checked by sim_load and cmp_wellformed: %zu warning%s "
+                                     "(reported as diagnostics)", in->nwarnings,
+                                     in->nwarnings == 1 ? "" : "s"), NULL});
     l->k = add_ob(l, (Oblig){"K", "kernel",
         "seL4 gives each protection domain exactly the authority of the SDF: no mapping, no "
         "access; no channel end, no signal or call; no IRQ, no interrupt",
@@ -129,6 +135,7 @@ static void policy_claims(Ledger *l)
         Oblig o = {arena_printf(&l->a, "I%zu", n), "authority",
                    arena_printf(&l->a, "%s holds on the SDF's authority graph", p->text),
                    p->status, p->evidence, p->witness};
+        vec_push(&c.from, l->wf);
         vec_push(&c.from, add_ob(l, o));
         vec_push(&c.from, l->k);
         vec_push(&c.from, l->init);

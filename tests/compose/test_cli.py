@@ -92,13 +92,13 @@ check('json claims', st == {'no_write sensor -> logger_mem': 'failed',
                             'no_write logger -> msg': 'discharged',
                             'no_flow logger -> sensor': 'failed'}, str(st))
 ob = {o['id']: o['status'] for o in led['obligations']}
-check('json obligations', ob.get('K') == 'trusted' and ob.get('INIT') == 'trusted' and
+check('json obligations', ob.get('WF') == 'discharged' and ob.get('K') == 'trusted' and ob.get('INIT') == 'trusted' and
       'DMA' not in ob, str(ob))
 c1 = led['claims'][0]
 check('json witness path', c1['witness_paths'] == [[
     {'kind': 'pd', 'name': 'sensor', 'via': None},
     {'kind': 'mr', 'name': 'logger_mem', 'via': 'write'}]], str(c1))
-check('json from', c1['from'] == ['I1', 'K', 'INIT'], str(c1['from']))
+check('json from', c1['from'] == ['WF', 'I1', 'K', 'INIT'], str(c1['from']))
 auth = {a['pd']: a for a in led['authority']}
 s_maps = sorted((m['mr'], m['vaddr'], m['end'], m['perms']) for m in auth['sensor']['maps'])
 check('json authority sensor', s_maps == [('logger_mem', 0x3000000, 0x3010000, 'rw'),
