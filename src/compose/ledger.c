@@ -357,6 +357,15 @@ static void render_text(const Ledger *l, StrBuf *b)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
+/* "k1":"v1","k2":"v2",... for n key/value pairs (a NULL value is null). */
+static void json_strs(StrBuf *b, const char *const *kv, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i) sb_putc(b, ',');
+        cmp_json_kv(b, kv[2 * i], kv[2 * i + 1]);
+    }
+}
+
 static const char *edge_kind_name(CmpEdgeKind k)
 {
     switch (k) {
@@ -375,12 +384,11 @@ static const char *edge_kind_name(CmpEdgeKind k)
 
 static void json_node(StrBuf *b, const CmpGraph *g, int node, const CmpEdge *via)
 {
+    const char *kv[] = {"kind", cmp_node_is_pd(g, node) ? "pd" : "mr",
+                        "name", cmp_node_name(g, node),
+                        "via", via ? edge_kind_name(via->kind) : NULL};
     sb_puts(b, "{");
-    cmp_json_kv(b, "kind", cmp_node_is_pd(g, node) ? "pd" : "mr");
-    sb_puts(b, ",");
-    cmp_json_kv(b, "name", cmp_node_name(g, node));
-    sb_puts(b, ",");
-    cmp_json_kv(b, "via", via ? edge_kind_name(via->kind) : NULL);
+    json_strs(b, kv, 3);
     sb_puts(b, "}");
 }
 
@@ -413,23 +421,16 @@ static void json_cov(StrBuf *b, const char *k, Cov c, bool last)
 
 static void render_json(const Ledger *l, StrBuf *b)
 {
+    const char *top[] = {"system", l->in->s->path, "status", cmp_status_name(overall(l))};
     sb_puts(b, "{");
-    cmp_json_kv(b, "system", l->in->s->path);
-    sb_puts(b, ",");
-    cmp_json_kv(b, "status", cmp_status_name(overall(l)));
+    json_strs(b, top, 2);
     sb_puts(b, ",\"claims\":[");
     for (size_t i = 0; i < l->cl.n; i++) {
         const Claim *c = &l->cl.v[i];
+        const char *kv[] = {"id", c->id, "claim", c->p->text, "label", c->p->label,
+                            "status", cmp_status_name(c->status), "witness", c->p->witness};
         sb_puts(b, i ? ",{" : "{");
-        cmp_json_kv(b, "id", c->id);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "claim", c->p->text);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "label", c->p->label);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "status", cmp_status_name(c->status));
-        sb_puts(b, ",");
-        cmp_json_kv(b, "witness", c->p->witness);
+        json_strs(b, kv, 5);
         sb_puts(b, ",\"witness_paths\":");
         json_witness(b, l->in->g, c->p);
         sb_puts(b, ",\"from\":[");
@@ -440,28 +441,20 @@ static void render_json(const Ledger *l, StrBuf *b)
     sb_puts(b, "],\"obligations\":[");
     for (size_t i = 0; i < l->ob.n; i++) {
         const Oblig *o = &l->ob.v[i];
+        const char *kv[] = {"id", o->id, "kind", o->kind, "text", o->text,
+                            "status", cmp_status_name(o->status), "evidence", o->evidence,
+                            "witness", o->witness};
         sb_puts(b, i ? ",{" : "{");
-        cmp_json_kv(b, "id", o->id);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "kind", o->kind);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "text", o->text);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "status", cmp_status_name(o->status));
-        sb_puts(b, ",");
-        cmp_json_kv(b, "evidence", o->evidence);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "witness", o->witness);
+        json_strs(b, kv, 6);
         sb_puts(b, "}");
     }
     sb_puts(b, "],\"trusted_base\":[");
     TrustItem t[8];
     size_t nt = trusted_base(l, t);
     for (size_t i = 0; i < nt; i++) {
+        const char *kv[] = {"what", t[i].what, "why", t[i].why};
         sb_puts(b, i ? ",{" : "{");
-        cmp_json_kv(b, "what", t[i].what);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "why", t[i].why);
+        json_strs(b, kv, 2);
         sb_puts(b, "}");
     }
     sb_puts(b, "],\"coverage\":{");

@@ -55,20 +55,6 @@ typedef struct ComposeCli {
     VEC(char *) policies, contracts;
 } ComposeCli;
 
-static const char *optval(int argc, char **argv, int *i, const char *opt, bool *missing)
-{
-    size_t n = strlen(opt);
-    const char *a = argv[*i];
-    if (strncmp(a, opt, n)) return NULL;
-    if (a[n] == '=') return a + n + 1;
-    if (a[n]) return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
@@ -142,7 +128,7 @@ static int parse_args(ComposeCli *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         bool miss = false;
-#define OPT(name) ((v = optval(argc, argv, &i, name, &miss)) != NULL || miss)
+#define OPT(name) ((v = driver_optval(argc, argv, &i, name, &miss)) != NULL || miss)
         if (!strcmp(a, "--init-run")) c->init_run = true;
         else if (!strcmp(a, "--authority")) c->authority = true;
         else if (OPT("--format")) {
