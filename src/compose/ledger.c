@@ -464,6 +464,20 @@ static void render_json(const Ledger *l, StrBuf *b)
     json_cov(b, "entry_points", l->entries, true);
     sb_puts(b, "},\"authority\":");
     cmp_authority_json(l->in->g, b);
+    sb_puts(b, ",\"influence\":");
+    cmp_influence_json(l->in->g, b);
+    const CmpInitReport *ir = l->in->init;
+    sb_puts(b, ",\"init\":");
+    if (ir && ir->checked) {
+        sb_puts(b, "{");
+        cmp_json_kv(b, "source", ir->source);
+        sb_printf(b, ",\"compared\":%zu,\"differences\":[", ir->ncompared);
+        for (size_t i = 0; i < ir->diffs.n; i++) {
+            if (i) sb_putc(b, ',');
+            sb_json_str(b, ir->diffs.v[i], strlen(ir->diffs.v[i]));
+        }
+        sb_puts(b, "]}");
+    } else sb_puts(b, "null");
     sb_puts(b, "}\n");
 }
 

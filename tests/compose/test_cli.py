@@ -43,7 +43,8 @@ cases = [
     ([SL, '--frobnicate'], 2, "unknown option '--frobnicate'"),
     ([SL, '--init-run', '--init-state', 'x.json'], 2, 'exclude each other'),
     ([SL, '--search-path', '.'], 2, '--search-path only makes sense with --init-run'),
-    ([SL, '--authority', '--format', 'json'], 2, '--authority is for the text format'),
+    ([SL, '--authority', '--format', 'json'], 2, '--authority and --influence are for the text format'),
+    ([SL, '--influence', '--format', 'md'], 2, '--authority and --influence are for the text format'),
     ([empty], 1, "must hold exactly one .system file, not 0"),
     ([two], 1, "must hold exactly one .system file, not 2"),
     (['/nonexistent/x.system'], 1, "cannot read '/nonexistent/x.system'"),
@@ -123,6 +124,20 @@ check('-o', p.returncode == 0 and p.stdout == '' and 'result: discharged' in ope
 p = run([SL, '--authority'])
 check('--authority', 'msg                          [0x2000000..0x2001000)' in p.stdout and
       'ch 0  notify logger (its id 0)' in p.stdout, p.stdout[:800])
+
+# influence, hand-derived from sensor_logger.system: sensor writes msg, notifies
+# logger, logger reads msg; only logger maps logger_mem; logger cannot notify
+p = run([SL, '--influence'])
+check('--influence sensor', '  sensor\n    affects PDs: sensor, logger\n    affects regions: msg, '
+      'logger_mem\n    affected by: nothing\n' in p.stdout, p.stdout[:600])
+check('--influence logger', '  logger\n    affects PDs: logger\n    affects regions: logger_mem'
+      '\n    affected by: sensor\n' in p.stdout, p.stdout[:600])
+# sensor_logger_bad: sensor also maps logger_mem rw, so logger -> logger_mem -> sensor
+inf = led['influence']
+both = {'affects_pds': ['sensor', 'logger'], 'affects_regions': ['msg', 'logger_mem']}
+check('json influence', inf == {'sensor': dict(both, affected_by=['logger']),
+                                'logger': dict(both, affected_by=['sensor'])}, str(inf))
+check('json init null', led['init'] is None)
 
 # ---- pictures
 dotf = os.path.join(tmp, 'x.dot')

@@ -95,6 +95,16 @@ for fn, want in mutations:
     check(fn.__name__, p.returncode == 1 and '[failed] initialisation' in p.stdout and
           want in p.stdout and ', 1 differences' in p.stdout, p.stdout[p.stdout.find('INIT'):][:700])
 
+# the JSON ledger carries the differences as a list
+st = copy.deepcopy(base)
+m_prio(st)
+f = os.path.join(tmp, 'prio.json')
+json.dump(st, open(f, 'w'))
+p = compose([SYS, '--init-state', f, '--format', 'json'])
+ini = json.loads(p.stdout)['init']
+check('json init', p.returncode == 1 and ini['source'] == f and ini['differences'] ==
+      ["protection domain 'logger': priority is 149 (0x95), the SDF specifies 150 (0x96)"], ini)
+
 # malformed dumps: located input errors
 bad = [
     ('{"memory_regions": [', 1, 21, 'unexpected end of input'),
