@@ -160,6 +160,7 @@ int sim_mr_index(const SimSystem *s, const char *name);
 typedef struct SimLoad {
     uint64_t rate_pps, count;
     unsigned size;          /* UDP payload bytes */
+    unsigned window;        /* at most this many requests unanswered; 0 = open loop */
 } SimLoad;
 
 typedef struct SimRunOpts {
@@ -174,6 +175,7 @@ typedef struct SimRunOpts {
     bool dump_only;         /* realise, dump, stop before any init() runs */
     bool trace;             /* log every kernel event */
     bool pin;               /* emulator and PDs on two CPUs of their own; spin */
+    bool no_budgets;        /* do not enforce budgets and periods */
     double drain_s;         /* after the last load frame, wait this long for replies */
 } SimRunOpts;
 

@@ -53,6 +53,7 @@ static uint64_t source(const greg_t *g, const SimInsn *in)
 void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
                      const char *why)
 {
+    rt_crit_begin();
     rt_kp->op = SIM_OP_FAULT;
     rt_kp->addr = addr;
     rt_kp->ip = ip;
@@ -63,6 +64,7 @@ void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
     memcpy(rt_kp->text, why, n);
     rt_kp->text[n] = 0;
     rt_kcall();
+    rt_crit_end();
 }
 
 /* Copies up to 15 instruction bytes at ip. Within one page they are
@@ -97,6 +99,7 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
         *kind = SIM_FAULT_MMIO_PERM;
         return false;
     }
+    rt_crit_begin();
     rt_kp->op = SIM_OP_MMIO;
     rt_kp->addr = addr;
     rt_kp->width = in.width;
@@ -105,6 +108,7 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
     rt_kp->mmio_traps++;
     rt_kcall();
     if (!is_write) set_dest(g, &in, rt_kp->ret_val);
+    rt_crit_end();
     g[REG_RIP] += in.len;
     return true;
 }
@@ -152,6 +156,7 @@ int rt_trap_install(const SimBootCfg *b)
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIM_PREEMPT_SIGNAL); /* preemption waits for the handler's end */
     if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL)) {
         strcpy(rt_kp->text, "cannot install the fault handler");
         return 1;
