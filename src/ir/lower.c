@@ -422,9 +422,10 @@ static void stmt_mem(Lower *l, const Stmt *s)
         }
         vec_free(&v);
     } else if (s->kind == S_SHLOAD) {
+        Opnd a = word(l, s->u.shmem.addr);
         IrIns *in = emit(l, IR_SHLOAD);
         in->width = s->u.shmem.width;
-        in->a = word(l, s->u.shmem.addr);
+        in->a = a;
         in->dst = ir_new_vreg(l->fn);
         in->span = s->span;
         Opnd v = ir_vreg(in->dst);

@@ -13,7 +13,11 @@ Two modes:
       // trace: {json}            expected trace, event by event (optional)
       // build-exit: 1            griddle build itself must exit with this
       // build-stderr: text       ... and print this on stderr
-      // stack-report: main 96    a line --stack-report must print
+      // stack-report: main unbounded   a line --stack-report must print
+      // stack-exact: main        run on a stack of exactly the reported
+                                  size (must behave as expected), and on
+                                  16 bytes less (must die on the guard page)
+Every case is built and run at -O0 and at -O1.
 
   diff GRIDDLE FFILIB DIR...  differential: every program in DIR... that
                              `griddle run` finishes without an Error (exit
@@ -76,11 +80,11 @@ def build_exe(griddle, src, out, extra, cwd):
 
 # ---------------------------------------------------------------- cases
 
-def case(griddle, path, tmp):
+def case(griddle, path, tmp, level):
     h = header(path)
     cwd = os.path.dirname(os.path.abspath(path))
     exe = os.path.join(tmp, 'prog')
-    extra = sum((shlex.split(a) for a in h.get('build', [])), [])
+    extra = [level] + sum((shlex.split(a) for a in h.get('build', [])), [])
     r = build_exe(griddle, path, exe, extra, cwd)
     want_bx = int(h.get('build-exit', ['0'])[0])
     if r.returncode != want_bx:
@@ -97,6 +101,16 @@ def case(griddle, path, tmp):
             if s not in lines:
                 return 'stack report lacks %r: %r' % (s, lines)
     args = sum((shlex.split(a) for a in h.get('run', [])), [])
+    if 'stack-exact' in h:
+        rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
+        name = h['stack-exact'][0]
+        sizes = [l.split()[1] for l in rep.stdout.decode().splitlines() if l.split()[0] == name]
+        if len(sizes) != 1 or not sizes[0].isdigit():
+            return 'no bounded stack report for %s: %r' % (name, rep.stdout)
+        short = run([exe, '--stack', str(int(sizes[0]) - 16)] + args, cwd=cwd)
+        if short.returncode >= 0:
+            return 'ran on %d bytes, 16 less than the reported %s' % (int(sizes[0]) - 16, sizes[0])
+        args = ['--stack', sizes[0]] + args
     trace = os.path.join(tmp, 'trace.jsonl')
     want_trace = 'trace' in h
     if want_trace:
@@ -204,11 +218,12 @@ def main():
             d = sys.argv[3]
             names = sorted(f for f in os.listdir(d) if f.endswith('.pnk'))
             for n in names:
-                why = case(griddle, os.path.join(d, n), tmp)
-                if why:
-                    failed += 1
-                    print('FAIL %s: %s' % (n, why))
-            print('%d cases, %d failed' % (len(names), failed))
+                for level in ('-O0', '-O1'):
+                    why = case(griddle, os.path.join(d, n), tmp, level)
+                    if why:
+                        failed += 1
+                        print('FAIL %s %s: %s' % (n, level, why))
+            print('%d cases at -O0 and -O1, %d failures' % (len(names), failed))
         else:
             subst = {'ffi': os.path.abspath(sys.argv[3]), 'log': os.path.abspath(sys.argv[4]),
                      'dev': '/nonexistent.so', 'srcdir': os.path.abspath(sys.argv[5])}
