@@ -588,22 +588,49 @@ static void dot_nodes(const Ledger *l, const bool *bad_node, StrBuf *b)
     }
 }
 
-/* One DOT edge per map, per channel direction and per IRQ; DMA edges only
- * where a witness uses them (there are many and they say one thing). */
+/* One DOT edge per map, per notifying channel end, per PPC and per IRQ;
+ * DMA and reply edges only where a witness uses them (there are many and
+ * they say one thing). */
 static void dot_edge(const Ledger *l, StrBuf *b, const CmpEdge *e, const char *colour,
                      const char *style, bool bold)
 {
     const CmpGraph *g = l->in->g;
     StrBuf lab = {0};
-    cmp_edge_label(g, e, &lab);
+    const SimMap *m = e->map >= 0 ? &g->s->pds.v[e->pd].maps.v[e->map] : NULL;
+    bool both = m && e->kind == CMP_E_WRITE && (m->perms & (SIM_PERM_R | SIM_PERM_X));
+    if (m) {
+        char perms[4];
+        cmp_perms_str(m->perms, perms);
+        sb_printf(&lab, "%s @0x%llx", perms, (unsigned long long)m->vaddr);
+    } else cmp_edge_label(g, e, &lab);
     sb_puts(b, "  ");
     dot_id(b, g, e->from);
     sb_puts(b, " -> ");
     dot_id(b, g, e->to);
     sb_printf(b, " [color=\"%s\", fontcolor=\"%s\", style=%s, label=\"", colour, colour, style);
     dot_str(b, lab.s ? lab.s : "");
-    sb_printf(b, "\"%s];\n", bold ? ", penwidth=2.5" : "");
+    sb_printf(b, "\"%s%s];\n", bold ? ", penwidth=2.5" : "", both ? ", dir=both" : "");
     sb_free(&lab);
+}
+
+/* One DOT edge per map: the write edge (both ways if the map is also
+ * readable), else the read edge, else the exec edge. */
+static bool map_drawn_elsewhere(const CmpGraph *g, const CmpEdge *e)
+{
+    if (e->map < 0 || e->kind == CMP_E_WRITE) return false;
+    unsigned perms = g->s->pds.v[e->pd].maps.v[e->map].perms;
+    if (perms & SIM_PERM_W) return true;
+    return e->kind == CMP_E_EXEC && (perms & SIM_PERM_R);
+}
+
+/* Any edge of the same map (or the edge itself) on a failed witness. */
+static bool edge_bad(const CmpGraph *g, const bool *bad_edge, size_t i)
+{
+    const CmpEdge *e = &g->edges.v[i];
+    if (bad_edge[i] || e->map < 0) return bad_edge[i];
+    for (size_t k = 0; k < g->edges.n; k++)
+        if (bad_edge[k] && g->edges.v[k].pd == e->pd && g->edges.v[k].map == e->map) return true;
+    return false;
 }
 
 void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
@@ -625,16 +652,17 @@ void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
     for (size_t i = 0; i < g->edges.n; i++) {
         const CmpEdge *e = &g->edges.v[i];
         bool dma = e->kind == CMP_E_DMA_READ || e->kind == CMP_E_DMA_WRITE;
-        if (dma && !bad_edge[i]) continue;
+        bool bad = edge_bad(g, bad_edge, i);
+        if (((dma || e->kind == CMP_E_REPLY) && !bad) || map_drawn_elsewhere(g, e)) continue;
         /* covered: both ends are named by discharged claims */
         bool cov_from = cmp_node_is_pd(g, e->from) ? l.pd_cov[e->from]
                                                    : l.mr_cov[(size_t)e->from - g->npd];
         bool cov_to = cmp_node_is_pd(g, e->to) ? l.pd_cov[e->to] : l.mr_cov[(size_t)e->to - g->npd];
-        const char *colour = bad_edge[i] ? RED : cov_from && cov_to ? GREEN : GREY;
+        const char *colour = bad ? RED : cov_from && cov_to ? GREEN : GREY;
         const char *style = e->kind == CMP_E_NOTIFY || e->kind == CMP_E_REPLY ? "dashed"
                           : e->kind == CMP_E_PPC ? "bold" : dma || e->kind == CMP_E_IRQ ? "dotted"
                           : "solid";
-        dot_edge(&l, b, e, colour, style, bad_edge[i]);
+        dot_edge(&l, b, e, colour, style, bad);
     }
     sb_puts(b, "  label=\"");
     dot_str(b, in->s->path);
