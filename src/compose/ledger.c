@@ -70,7 +70,7 @@ static void fixed_obligations(Ledger *l)
 {
     const CmpLedgerIn *in = l->in;
     Arena *a = &l->a;
-    l->wf = add_ob(l, (Oblig){"WF", "authority",
+    l->wf = add_ob(l, (Oblig){"WF", "well-formedness",
         "the system description is well-formed (the Microkit tool's rules and compose's)",
         CMP_DISCHARGED, arena_printf(a, "checked by sim_load and cmp_wellformed: %zu warning%s "
                                      "(reported as diagnostics)", in->nwarnings,
@@ -521,6 +521,10 @@ static void render_md(const Ledger *l, StrBuf *b)
         md_cell(b, o->text);
         sb_printf(b, " | %s | ", cmp_status_name(o->status));
         md_cell(b, o->evidence);
+        if (o->witness) {
+            sb_puts(b, o->evidence ? "<br>witness: " : "witness: ");
+            md_cell(b, o->witness);
+        }
         sb_puts(b, " |\n");
     }
     TrustItem t[8];
