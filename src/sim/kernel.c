@@ -209,6 +209,9 @@ static void finish(Sim *k, int a)
             trace(k, "%s timeslice over: %s runs", name(k, a), name(k, b));
         } else {
             pd->slice_over = false;
+            /* asked to yield for its budget, which is back by now */
+            if (k->budgets && pd->budget_check == UINT64_MAX)
+                pd->budget_check = now + sc_left(run_sc(k, a));
             pd->st = K_RUNNING;     /* keeps running: not a new activation */
             resume(k, a);
             return;
@@ -263,6 +266,7 @@ void k_start(Sim *k)
 uint64_t k_enforce(Sim *k, uint64_t now)
 {
     uint64_t next = k->budgets ? release_throttled(k, now) : UINT64_MAX;
+    k_schedule(k);
     int a = k->running;
     if (a < 0) return next;
     KPd *pd = &k->pd[a];
