@@ -6,14 +6,19 @@
  * crasher writes to a region it maps read-only; quitter reads an
  * unmapped address. parent replies to crasher's first fault (the write is
  * retried and faults again), restarts it twice, then stops it; it stops
- * quitter at once. */
+ * quitter at once.
+ *
+ * tests/sim/sys/child2.system: boss (100) with child kid (id 1, 50) and
+ * a top-level waker (10). boss restarts kid while kid is preempted in a
+ * kernel call, stops it, signals it while stopped, restarts it again (the
+ * signal is still pending), then names a child that does not exist. */
 #include "common.h"
 
 #include <stdint.h>
 
 uintptr_t buf;          /* setvar_vaddr: parent rw, crasher r */
 uintptr_t crasher_id;   /* parent: setvar_id of the child crasher */
-static int inits, faults;
+static int inits, faults, rounds;
 
 void init(void)
 {
@@ -29,15 +34,39 @@ void init(void)
     } else if (is("quitter")) {
         say("init");
         say("read %lu (wrong)", (unsigned long)*(volatile uint64_t *)0x7000000);
-    } else if (is("bystander")) {
+    } else if (is("bystander") || is("waker")) {
         say("init");
         microkit_notify(0);
+    } else if (is("kid")) {
+        say("init %d", ++inits);
+        microkit_notify(0); /* boss is higher: it runs at once */
+    } else {
+        say("init");
+    }
+}
+
+static void boss(microkit_channel ch)
+{
+    say("notified on %u (round %d)", ch, ++rounds);
+    if (rounds == 1) {
+        microkit_pd_restart(1, 0);
+        say("restarted kid");
+    } else if (rounds == 2) {
+        microkit_pd_stop(1);
+        microkit_notify(0);
+        say("stopped kid, then signalled it");
+    } else {
+        microkit_pd_restart(1, 0);
+        say("restarted kid");
+        microkit_pd_restart(9, 0); /* no child 9: libmicrokit crashes the caller */
+        say("still running (wrong)");
     }
 }
 
 void notified(microkit_channel ch)
 {
-    say("notified on %u", ch);
+    if (is("boss")) boss(ch);
+    else say("notified on %u", ch);
 }
 
 seL4_Bool fault(microkit_child child, microkit_msginfo msginfo, microkit_msginfo *reply)
