@@ -279,8 +279,11 @@ void microkit_deferred_irq_ack(microkit_channel ch)
 }
 
 /* As libmicrokit: an error from the TCB operation (no such child) is
- * printed and crashes the caller, writing to the error code as an
- * address, so the fault report shows it. */
+ * printed and crashes the caller, which there writes to the error code
+ * as an address so that the fault report shows it. The same fault is
+ * reported here without the undefined behaviour: a user-mode write to an
+ * unmapped page (x86 error code 6); a parent's reply makes it fault
+ * again, as the retried store would. */
 static void child_op(uint32_t op, microkit_child pd, seL4_Word entry, const char *what)
 {
     rt_crit_begin();
@@ -292,7 +295,8 @@ static void child_op(uint32_t op, microkit_child pd, seL4_Word entry, const char
     rt_crit_end();
     if (!err) return;
     microkit_dbg_puts(what);
-    *(volatile int *)(uintptr_t)err = 0;
+    uint64_t ip = (uint64_t)(uintptr_t)__builtin_return_address(0);
+    for (;;) rt_fault_report(err, ip, 6, SIM_ACC_WRITE, SIM_FAULT_UNMAPPED, "");
 }
 
 /* entry_point is not used: the child starts again at the runtime's entry
