@@ -39,38 +39,16 @@ static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RB
                              REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
                              REG_R12, REG_R13, REG_R14, REG_R15};
 
-static uint64_t extend(uint64_t v, unsigned width, bool sign)
-{
-    if (width >= 8) return v;
-    uint64_t mask = (1ull << (8 * width)) - 1;
-    v &= mask;
-    if (sign && (v >> (8 * width - 1)) & 1) v |= ~mask;
-    return v;
-}
-
-/* Writes a loaded value the way the CPU would: 32-bit destinations
- * zero-extend into the full register; 8/16-bit ones merge. */
+/* Writes a loaded value the way the CPU would (x86dec.c). */
 static void set_dest(greg_t *g, const SimInsn *in, uint64_t v)
 {
     uint64_t *r = (uint64_t *)&g[GREG[in->reg]];
-    v = extend(v, in->width, in->sign_extend);
-    switch (in->dest_width) {
-    case 8: *r = v; break;
-    case 4: *r = (uint32_t)v; break;
-    case 2: *r = (*r & ~0xffffull) | (v & 0xffff); break;
-    default:
-        if (in->high8) *r = (*r & ~0xff00ull) | ((v & 0xff) << 8);
-        else *r = (*r & ~0xffull) | (v & 0xff);
-        break;
-    }
+    *r = sim_x86_load_result(in, *r, v);
 }
 
 static uint64_t source(const greg_t *g, const SimInsn *in)
 {
-    if (in->kind == SIM_INSN_STORE_IMM) return in->imm;
-    uint64_t v = (uint64_t)g[GREG[in->reg]];
-    if (in->high8) v >>= 8;
-    return extend(v, in->width, false);
+    return sim_x86_store_value(in, (uint64_t)g[GREG[in->reg]]);
 }
 
 void rt_fault_report(uint64_t addr, uint64_t ip, uint64_t fsr, uint32_t access, uint32_t kind,
