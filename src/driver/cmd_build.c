@@ -47,6 +47,8 @@ static const char HELP[] =
     "  -O0, -O1               optimisation level (default 1)\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
+    "  --entry-table          (--target c) also emit pnk_exports[], a table of the\n"
+    "                         exported functions for hosts that call them by name\n"
     "\n"
     "%s"
     "\n"
@@ -61,7 +63,7 @@ typedef enum Emit { EMIT_DEFAULT, EMIT_ASM, EMIT_OBJ, EMIT_EXE, EMIT_C } Emit;
 
 typedef struct BuildOpts {
     const char *out, *header, *dump;
-    bool target_c, stack_report;
+    bool target_c, stack_report, entry_table;
     Emit emit;
     int opt;
     VEC(const char *) links;
@@ -112,6 +114,8 @@ static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
         vec_push(&bo->links, v);
     } else if (!strcmp(argv[*i], "--stack-report")) {
         bo->stack_report = true;
+    } else if (!strcmp(argv[*i], "--entry-table")) {
+        bo->entry_table = true;
     } else if (!strcmp(argv[*i], "-O0") || !strcmp(argv[*i], "-O1")) {
         bo->opt = argv[*i][2] - '0';
     } else {
@@ -344,7 +348,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
 static int build_c(const BuildOpts *bo, SourceUnit *u)
 {
 #ifdef HAVE_CBACK
-    CbackOpts co = {.entry_table = bo->emit == EMIT_EXE};
+    CbackOpts co = {.entry_table = bo->entry_table || bo->emit == EMIT_EXE};
     StrBuf c = {0};
     const char *err = NULL;
     int rc = EXIT_OK;
