@@ -223,7 +223,10 @@ typedef struct VMethod {   /* model method, or `method` annotation (abstract) */
     bool has_body;         /* body verified with the model (incl. refute false) */
 } VMethod;
 
-typedef struct VAxiom { Sym name; VExpr *e; Span span; } VAxiom;
+typedef struct VAxiom {
+    Sym name; VExpr *e; Span span;
+    VLocals locals;        /* its bound variables (VX_LOCAL indices) */
+} VAxiom;
 
 typedef struct VDomain {
     Sym name;

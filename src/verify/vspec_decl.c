@@ -438,12 +438,15 @@ static void bodies(VSCtx *c, PDecl *d, void *obj)
     }
     case PD_DOMAIN: {
         VDomain *dm = obj;
-        VLocals none = {0};
         dm->axioms = arena_alloc(c->a, (d->naxioms + 1) * sizeof *dm->axioms);
         for (uint32_t i = 0; i < d->naxioms; i++) {
-            decl_env(c, &env, VO_MODEL, &none, 0, "a domain axiom");
-            VExpr *e = vtype_pure(c, d->axioms[i].e, c->t_bool);
-            if (e) dm->axioms[dm->naxioms++] = (VAxiom){d->axioms[i].name, e, d->axioms[i].span};
+            VAxiom *ax = &dm->axioms[dm->naxioms];
+            memset(ax, 0, sizeof *ax);
+            decl_env(c, &env, VO_MODEL, &ax->locals, 0, "a domain axiom");
+            ax->e = vtype_pure(c, d->axioms[i].e, c->t_bool);
+            ax->name = d->axioms[i].name;
+            ax->span = d->axioms[i].span;
+            if (ax->e) dm->naxioms++;
         }
         return;
     }
@@ -795,9 +798,13 @@ static void mark_recursive(VSCtx *c)
         g.from = (uint32_t)i;
         vexpr_walk(i < g.np ? c->s->preds.v[i]->body : c->s->funcs.v[i - g.np]->body, edge, &g);
     }
+    size_t nedges = 0;
+    for (size_t i = 0; i < n; i++) nedges += g.out[i].n;
     uint8_t *seen = xmalloc(n);
-    uint32_t *stack = xmalloc(n * sizeof *stack);
+    uint32_t *stack = xmalloc((nedges + 1) * sizeof *stack);
     for (size_t root = 0; root < n; root++) {
+        /* depth-first from root's callees: is root reachable again? Each
+         * node is expanded once, so the stack holds at most every edge. */
         memset(seen, 0, n);
         size_t sp = 0;
         bool rec = false;
@@ -807,10 +814,7 @@ static void mark_recursive(VSCtx *c)
             if (v == root) rec = true;
             if (seen[v]) continue;
             seen[v] = 1;
-            for (size_t k = 0; k < g.out[v].n && sp < n; k++)
-                if (!seen[g.out[v].v[k]]) stack[sp++] = g.out[v].v[k];
-            if (sp == n) /* stack full: fall back to a rescan of v later */
-                seen[v] = 0;
+            for (size_t k = 0; k < g.out[v].n; k++) stack[sp++] = g.out[v].v[k];
         }
         if (root < g.np) c->s->preds.v[root]->recursive = rec;
         else c->s->funcs.v[root - g.np]->recursive = rec;

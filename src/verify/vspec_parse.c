@@ -172,7 +172,7 @@ static void expand(VSCtx *c, VMacro *m)
     Span usp = c->t[use].span;
     uint32_t *as = NULL, *an = NULL;
     uint32_t na = 0;
-    if (m->nparams || (p < c->nt && c->t[p].kind == VT_LPAREN && m->nparams == 0 && 0)) {
+    if (m->nparams) {
         if (c->t[p].kind != VT_LPAREN) {
             perr_at(c, &usp, "macro %s takes %u argument(s)", m->name, m->nparams);
             return;

@@ -408,8 +408,8 @@ static void dump_decls(Pr *p)
         const VDomain *d = s->domains.v[i];
         sb_printf(b, "domain %s\n", d->name);
         for (uint32_t j = 0; j < d->nfuncs; j++) dump_func(p, d->funcs[j], 1);
-        p->locals = NULL;
         for (uint32_t j = 0; j < d->naxioms; j++) {
+            p->locals = &d->axioms[j].locals;
             sb_printf(b, "  axiom %s: ", d->axioms[j].name ? d->axioms[j].name : "");
             pe(p, d->axioms[j].e);
             sb_puts(b, "\n");
