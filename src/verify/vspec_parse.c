@@ -133,7 +133,7 @@ static PNode *bad(VSCtx *c) { return node(c, P_BOOL, cur(c)->span); }
 static bool enter(VSCtx *c)
 {
     if (++c->depth > MAX_DEPTH) {
-        perr_at(c, &cur(c)->span, "annotation nested too deeply (more than %d levels)", MAX_DEPTH);
+        perr_at(c, &cur(c)->span, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
         return false;
     }
     return true;

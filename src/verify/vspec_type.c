@@ -205,6 +205,9 @@ static VExpr *binop(VSCtx *c, VBinOp op, VExpr *a, VExpr *b, const VType *t, Spa
     return e;
 }
 
+/* Model-file declarations are Viper: no Int-as-Bool coercion, no `read`. */
+static bool viper_mode(const VSCtx *c) { return c->env && c->env->origin == VO_MODEL; }
+
 static bool is_int(const VExpr *e) { return e->type && e->type->kind == VT_INT; }
 static bool is_bool(const VExpr *e) { return e->type && e->type->kind == VT_BOOL; }
 static bool is_perm(const VExpr *e) { return e->type && e->type->kind == VT_PERM; }
@@ -213,7 +216,7 @@ static bool is_perm(const VExpr *e) { return e->type && e->type->kind == VT_PERM
 static VExpr *as_bool(VSCtx *c, VExpr *e, const char *what)
 {
     if (!e || is_bool(e)) return e;
-    if (is_int(e) && !c->viper) {
+    if (is_int(e) && !viper_mode(c)) {
         VExpr *b = vexpr_new(c, VX_TOBOOL, c->t_bool, e->span);
         b->u.un.a = e;
         return b;
@@ -337,7 +340,7 @@ static VExpr *ty_ident(VSCtx *c, PNode *n)
     }
     if (s == c->k.write) return permlit(c, 1, 1, n->span);
     if (s == c->k.none) return permlit(c, 0, 1, n->span);
-    if (s == c->k.read && !c->viper) return permlit(c, 1, 2, n->span);
+    if (s == c->k.read && !viper_mode(c)) return permlit(c, 1, 2, n->span);
     if (s == c->k.wildcard) return vexpr_new(c, VX_WILDCARD, c->t_perm, n->span);
     if (env->origin == VO_PANCAKE) {
         int32_t mf = vfind_mfield(c->s, s);
@@ -534,8 +537,8 @@ static VExpr *ty_eq(VSCtx *c, PNode *n, bool neg, bool viper_eq)
     VExpr *a = ty_pure(c, n->a), *b = ty_pure(c, n->b);
     if (!a || !b) return NULL;
     if (!vtype_eq(a->type, b->type) && !viper_eq) {
-        if (is_bool(a) && is_int(b) && !c->viper) b = as_bool(c, b, "operand");
-        else if (is_int(a) && is_bool(b) && !c->viper) a = as_bool(c, a, "operand");
+        if (is_bool(a) && is_int(b) && !viper_mode(c)) b = as_bool(c, b, "operand");
+        else if (is_int(a) && is_bool(b) && !viper_mode(c)) a = as_bool(c, a, "operand");
         else if (is_perm(a)) b = to_perm(c, b, "the right operand");
         else if (is_perm(b)) a = to_perm(c, a, "the left operand");
         if (!a || !b) return NULL;
