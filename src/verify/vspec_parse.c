@@ -909,6 +909,8 @@ static PDecl *decl_new(VSCtx *c, PDeclKind k, Span sp)
     return d;
 }
 
+static void parse_contract(VSCtx *c, PDecl *d);
+
 /* predicate NAME(params) [{ body }] */
 static PDecl *parse_predicate(VSCtx *c, Span sp)
 {
@@ -936,27 +938,7 @@ static PDecl *parse_function(VSCtx *c, Span sp, bool in_domain)
     expect(c, VT_COLON);
     d->type = parse_type(c);
     if (in_domain) return d;
-    for (;;) {
-        if (at_kw(c, c->k.requires)) {
-            PList l = parse_clauses(c, c->k.requires);
-            PNode **v = arena_alloc(c->a, (d->requires.n + l.n) * sizeof *v + 1);
-            memcpy(v, d->requires.v, d->requires.n * sizeof *v);
-            memcpy(v + d->requires.n, l.v, l.n * sizeof *v);
-            d->requires.v = v;
-            d->requires.n += l.n;
-        } else if (at_kw(c, c->k.ensures)) {
-            PList l = parse_clauses(c, c->k.ensures);
-            PNode **v = arena_alloc(c->a, (d->ensures.n + l.n) * sizeof *v + 1);
-            memcpy(v, d->ensures.v, d->ensures.n * sizeof *v);
-            memcpy(v + d->ensures.n, l.v, l.n * sizeof *v);
-            d->ensures.v = v;
-            d->ensures.n += l.n;
-        } else if (at_kw(c, c->k.decreases)) {
-            perr_at(c, &cur(c)->span, "'decreases' clauses are not supported");
-        } else {
-            break;
-        }
-    }
+    parse_contract(c, d);
     if (accept(c, VT_LBRACE)) {
         d->has_body = true;
         d->body = parse_expr(c, 0);
@@ -965,18 +947,24 @@ static PDecl *parse_function(VSCtx *c, Span sp, bool in_domain)
     return d;
 }
 
+static void list_append(VSCtx *c, PList *dst, PList l)
+{
+    if (!l.n) return;
+    PNode **v = arena_alloc(c->a, (dst->n + l.n) * sizeof *v);
+    if (dst->n) memcpy(v, dst->v, dst->n * sizeof *v);
+    memcpy(v + dst->n, l.v, l.n * sizeof *v);
+    dst->v = v;
+    dst->n += l.n;
+}
+
+/* [requires e | ensures e]* (decreases is rejected) */
 static void parse_contract(VSCtx *c, PDecl *d)
 {
     for (;;) {
-        if (at_kw(c, c->k.requires) || at_kw(c, c->k.ensures)) {
-            bool req = at_kw(c, c->k.requires);
-            PList l = parse_clauses(c, req ? c->k.requires : c->k.ensures);
-            PList *dst = req ? &d->requires : &d->ensures;
-            PNode **v = arena_alloc(c->a, (dst->n + l.n) * sizeof *v + 1);
-            memcpy(v, dst->v, dst->n * sizeof *v);
-            memcpy(v + dst->n, l.v, l.n * sizeof *v);
-            dst->v = v;
-            dst->n += l.n;
+        if (at_kw(c, c->k.requires)) {
+            list_append(c, &d->requires, parse_clauses(c, c->k.requires));
+        } else if (at_kw(c, c->k.ensures)) {
+            list_append(c, &d->ensures, parse_clauses(c, c->k.ensures));
         } else if (at_kw(c, c->k.decreases)) {
             perr_at(c, &cur(c)->span, "'decreases' clauses are not supported");
         } else {

@@ -656,8 +656,8 @@ bool vspec_build(VSpec *out, const Program *prog, const VOpts *o, DiagList *dl)
     read_toplevel_annots(&c);
     vdecls_build(&c);
     vbodies_build(&c);
-    qsort(out->annots.v, out->annots.n, sizeof *out->annots.v, annot_by_ptr);
-    qsort(out->loops.v, out->loops.n, sizeof *out->loops.v, loop_by_ptr);
+    if (out->annots.n > 1) qsort(out->annots.v, out->annots.n, sizeof *out->annots.v, annot_by_ptr);
+    if (out->loops.n > 1) qsort(out->loops.v, out->loops.n, sizeof *out->loops.v, loop_by_ptr);
     vec_free(&c.macros);
     vec_free(&c.bound);
     vec_free(&c.pdecls);
