@@ -225,7 +225,7 @@ typedef struct VMethod {   /* model method, or `method` annotation (abstract) */
 
 typedef struct VAxiom {
     Sym name; VExpr *e; Span span;
-    VLocals locals;        /* its bound variables (VX_LOCAL indices) */
+    VLocals locals;        /* its bound variables (VX_LOCAL indices of e) */
 } VAxiom;
 
 typedef struct VDomain {
@@ -381,6 +381,8 @@ void vspec_dump(StrBuf *b, const VSpec *s);
  *     ffi          an FFI call's contract
  *     unreachable  the end of a function or a model method's `refute false`
  *                  is unreachable (vacuity)
+ *     throw        a `throw` may be reached (verified functions are
+ *                  exception-free; docs/verifier.md)
  *     unknown      the solver answered unknown or timed out (exit status 3)
  */
 
