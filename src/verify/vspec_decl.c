@@ -687,8 +687,8 @@ static void shared_collisions(VSCtx *c)
             if (!((a->read && b->read) || (a->write && b->write))) continue;
             if (!regions_meet(a, b, &at)) continue;
             Diag *d = verr(c, "shared-decl", &b->span,
-                           "shared regions %s and %s (both u%u, both %s) serve the same address "
-                           "0x%" PRIx64 " through different methods", a->name, b->name,
+                           "shared regions %s and %s overlap (both u%u, both %s): they serve the "
+                           "same address 0x%" PRIx64 " through different methods", a->name, b->name,
                            8 * b->width, a->read && b->read ? "readable" : "writable", at);
             diag_note(d, &a->span, "%s is declared here", a->name);
         }

@@ -108,6 +108,7 @@ struct PNode {
     PKind kind;
     int op;
     Span span;
+    Span nspan;        /* FIELD/SFIELD: the field's name or number */
     PNode *a, *b, *c;
     Sym name;
     uint64_t val;

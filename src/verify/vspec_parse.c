@@ -617,12 +617,14 @@ static PNode *parse_postfix(VSCtx *c, PNode *n)
             const VTok *t = cur(c);
             if (t->kind == VT_NUM && !c->viper) {
                 PNode *f = node(c, P_SFIELD, span_join(n->span, t->span));
+                f->nspan = t->span;
                 f->a = n;
                 f->val = t->big ? UINT64_MAX : t->val;
                 next(c);
                 n = f;
             } else if (t->kind == VT_IDENT) {
                 PNode *f = node(c, P_FIELD, span_join(n->span, t->span));
+                f->nspan = t->span;
                 f->a = n;
                 f->name = t->text;
                 next(c);
@@ -856,28 +858,29 @@ static PStmt *parse_viper_stmt(VSCtx *c)
         perr_at(c, &sp, "'%s' is not supported in model methods", cur(c)->text);
         return stmt_new(c, PS_BLOCK, sp);
     }
-    if (at(c, VT_IDENT) && peek(c, 1)->kind == VT_LPAREN) {
-        PStmt *s = stmt_new(c, PS_CALL, sp);
-        s->name = cur(c)->text;
-        s->name_span = sp;
-        next(c);
-        next(c);
-        s->args = parse_args(c, VT_RPAREN);
-        s->span = span_join(sp, prev_span(c));
-        return s;
-    }
-    /* targets := value */
-    PStmt *s = stmt_new(c, PS_ASSIGN, sp);
+    /* m(args)  |  targets := value  (a target may be f(x).fld) */
     VEC(PNode *) l = {0};
     do vec_push(&l, parse_postfix(c, parse_primary(c)));
     while (!c->perr && accept(c, VT_COMMA));
-    s->lhs.v = arena_memdup(c->a, l.v, l.n * sizeof *l.v);
-    s->lhs.n = (uint32_t)l.n;
+    PStmt *s;
+    if (l.n == 1 && l.v[0]->kind == P_CALL && !at(c, VT_ASSIGN)) {
+        s = stmt_new(c, PS_CALL, sp);
+        s->name = l.v[0]->name;
+        s->name_span = l.v[0]->span;
+        s->name_span.eline = sp.eline;
+        s->name_span.ecol = sp.ecol;
+        s->args = l.v[0]->args;
+        s->span = l.v[0]->span;
+    } else {
+        s = stmt_new(c, PS_ASSIGN, sp);
+        s->lhs.v = arena_memdup(c->a, l.v, l.n * sizeof *l.v);
+        s->lhs.n = (uint32_t)l.n;
+        if (!at(c, VT_ASSIGN)) expected(c, "a statement");
+        next(c);
+        s->e = parse_expr(c, 0);
+        s->span = span_join(sp, s->e->span);
+    }
     vec_free(&l);
-    if (!at(c, VT_ASSIGN)) expected(c, "a statement");
-    next(c);
-    s->e = parse_expr(c, 0);
-    s->span = span_join(sp, s->e->span);
     return s;
 }
 

@@ -739,7 +739,7 @@ static VExpr *ty_sfield(VSCtx *c, PNode *n)
     }
     const Shape *sh = a->type->shape;
     if (n->val >= sh->n) {
-        verr(c, "type", &n->span, "field .%" PRIu64 " of a struct with %u field(s)", n->val, sh->n);
+        verr(c, "type", &n->nspan, "field .%" PRIu64 " of a struct with %u field(s)", n->val, sh->n);
         return NULL;
     }
     uint32_t off = 0;
@@ -759,7 +759,7 @@ static VExpr *ty_field(VSCtx *c, PNode *n)
     if (!r) return NULL;
     VField *f = vfind_field(c->s, n->name);
     if (!f) {
-        verr(c, "name", &n->span, "unknown field %s (declare it in a model file, or with "
+        verr(c, "name", &n->nspan, "unknown field %s (declare it in a model file, or with "
                                   "/@ extern field %s: T @/)", n->name, n->name);
         return NULL;
     }

@@ -82,7 +82,7 @@ fun f(1 a) {
   /@ assert nope == 1 @/ ⟦nope¦1¦name¦unknown name nope⟧
   /@ assert foo(1) == 1 @/ ⟦foo¦1¦name¦unknown function or predicate foo⟧
   /@ assert P @/ ⟦P¦1¦name¦P is a predicate⟧
-  /@ assert m.nofield == 1 @/ ⟦m.¦1¦name¦unknown field nofield⟧
+  /@ assert m.nofield == 1 @/ ⟦nofield¦1¦name¦unknown field nofield⟧
   /@ use nowhere @/ ⟦nowhere¦1¦name¦no shared region nowhere⟧
   while (x < 1) {
     var 1 y = 0;
@@ -109,7 +109,7 @@ fun f(1 a) {
   /@ assert acc(heap[0], true) @/ ⟦true¦1¦type¦expected a permission⟧
   /@ fold a == 1 @/ ⟦a¦1¦type¦need a predicate instance⟧
   /@ assert <(a == 1)> == <1> @/ ⟦a¦2¦type¦a struct field must be an Int or a struct⟧
-  /@ assert <1, 2>.2 == 1 @/ ⟦<¦1¦type¦field .2 of a struct with 2 field(s)⟧
+  /@ assert <1, 2>.2 == 1 @/ ⟦2 ==¦1¦type¦field .2 of a struct with 2 field(s)⟧
   /@ assert mm(1) == 1 @/ ⟦mm¦1¦type¦method mm cannot be called in an expression⟧
   /@ assert |a| == 1 @/ ⟦|¦1¦type¦needs a Seq, Set or IArray⟧
   /@ assert perm(heap[0]) == write @/ ⟦perm¦1¦type¦only available in model files⟧
@@ -139,7 +139,7 @@ fun f(1 a) {
   return 0;
 }""")
 build("neg-shared.pnk", "Shared region declarations (§1.5, §2.15 #15, #16).", r"""/@ shared r u16 U[0x1000 + 2..0x1008] @/
-/@ shared r u16 V[0x1004] @/ ⟦V¦1¦shared-decl¦serve the same address 0x1004⟧
+/@ shared r u16 V[0x1004] @/ ⟦V¦1¦shared-decl¦overlap (both u16, both readable): they serve the same address 0x1004⟧
 /@ shared r u8 NoMeth[1] @/ ⟦NoMeth¦1¦shared-decl¦no method load_NoMeth⟧
 /@ shared w u8 S[3] @/ ⟦S¦1¦shared-decl¦no method store_S is declared⟧
 /@ shared r u16 S[0x10..0x10] @/ ⟦0x10¦1¦shared-decl¦empty shared range⟧
