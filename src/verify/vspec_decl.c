@@ -262,6 +262,11 @@ static VStmt *call_stmt(VSCtx *c, VMethod *m, PStmt *ps, Sym name, Span nsp, PLi
         verr(c, "name", &nsp, "unknown method %s", name);
         return NULL;
     }
+    if (callee->origin == VO_PANCAKE) {
+        verr(c, "name", &nsp, "%s is declared in a Pancake annotation: model files only see model "
+                              "declarations", name);
+        return NULL;
+    }
     VStmt *s = stmt_new(c, VS_CALL, ps->span);
     s->method = callee;
     if (args.n != callee->nparams) {

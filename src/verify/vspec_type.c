@@ -485,13 +485,18 @@ static VExpr *ty_call(VSCtx *c, PNode *n, bool assn)
     if (s == c->k.bounded32) return bounded(c, n, 32);
     if (s == c->k.bounded64) return bounded(c, n, 64);
     VFunc *f = vfind_func(c->s, s);
+    VPred *p = vfind_pred(c->s, s);
+    if (viper_mode(c) && ((f && f->origin == VO_PANCAKE) || (p && p->origin == VO_PANCAKE))) {
+        verr(c, "name", &n->span, "%s is declared in a Pancake annotation: model files only see "
+                                  "model declarations", s);
+        return NULL;
+    }
     if (f) {
         VExpr *e = vexpr_new(c, VX_CALL, f->ret, n->span);
         e->u.call.fn = f;
         return ty_args(c, n, s, f->origin, f->is_domain, &f->locals, f->nparams, &e->u.call.args)
                    ? e : NULL;
     }
-    VPred *p = vfind_pred(c->s, s);
     if (p) {
         if (!assn) {
             verr(c, "type", &n->span, "predicate instance %s(...) in a pure position (only in "

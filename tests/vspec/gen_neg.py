@@ -152,7 +152,9 @@ fun f() {
   return 0;
 }""", models=("regions.vpr",))
 build("neg-model.pnk", "Errors in model files are located in the model file; a syntax error stops\nits file, other errors are all reported.",
-r"""fun f() {
+r"""/@ predicate PancakeP() @/
+/@ method pancake_m() @/
+fun f() {
   return 0;
 }""", models=("bad-syntax.vpr", "bad-comment.vpr", "bad-macro.vpr", "bad-rec.vpr", "bad-import.vpr", "bad-type.vpr"),
 model_files={
@@ -182,5 +184,7 @@ method m5(p: Ref) { var v: Int := 1 var v: Int := 2 } ⟦v¦4¦name¦v is alread
 predicate p1(x: Int) { old(x) == 1 } ⟦old¦1¦placement¦old(...) is not available⟧
 function f2(x: Int): Int ensures result == x requires retval == 1 ⟦retval¦1¦placement¦retval is only available⟧
 method m6(x: Int) requires result == 1 ⟦result¦1¦placement¦result is only available⟧
+predicate p7() { PancakeP() } ⟦PancakeP¦1¦name¦model files only see model declarations⟧
+method m8() { pancake_m() } ⟦pancake_m¦1¦name¦model files only see model declarations⟧
 """,
 })
