@@ -49,7 +49,8 @@ struct VType {
     const VType *elem, *elem2;
     const Shape *shape;          /* VT_SHAPE: resolved (no SHAPE_NAMED left) */
     uint32_t words;              /* VT_SHAPE: flattened size */
-    Sym name;                    /* VT_DOMAIN */
+    Sym name;                    /* VT_DOMAIN; VT_SHAPE: the Pancake struct's name when
+                                    the value has a named struct shape, else NULL */
 };
 
 /* ---- expressions ------------------------------------------------------- */
@@ -85,8 +86,9 @@ typedef enum VExprKind {
     VX_SETLIT,     /* Set(e, ...) or Set[T]() */
     VX_LEN,        /* |s| (Seq or Set) or alen(a) on an IArray/heap: un.a */
     VX_STRUCT,     /* Pancake struct literal < e, ... >: list (type VT_SHAPE) */
-    VX_SFIELD,     /* Pancake field .N of a struct value: sfld.e, sfld.index,
-                      sfld.offset/words = flattened word range of the field */
+    VX_SFIELD,     /* Pancake field .N (or .name of a named struct) of a struct
+                      value: sfld.e, sfld.index, sfld.offset/words = flattened
+                      word range of the field */
     VX_CALL,       /* call of a spec function / domain function: call.fn, args */
     VX_PREDCALL,   /* predicate instance P(args) as an assertion (full permission) */
     VX_ACC,        /* acc(loc, perm): acc.loc is VX_INDEX (heap/IArray word), VX_FIELD,

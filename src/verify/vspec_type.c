@@ -79,6 +79,7 @@ const VType *vtype_shape(VSCtx *c, const Shape *sh)
     t->kind = VT_SHAPE;
     t->shape = r;
     t->words = shape_size(r);
+    if (sh->kind == SHAPE_NAMED) t->name = sh->name;
     return t;
 }
 
@@ -733,6 +734,26 @@ static VExpr *ty_tern(VSCtx *c, PNode *n, bool assn)
 
 /* ---- selections ---------------------------------------------------------------- */
 
+/* Field k of struct value a: its word range in the flattening, and its
+ * type (named when the struct's declaration gives the field a named shape). */
+static VExpr *sfield(VSCtx *c, PNode *n, VExpr *a, uint32_t k)
+{
+    const Shape *sh = a->type->shape;
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < k; i++) off += shape_size(sh->elems[i]);
+    const Shape *fs = sh->elems[k];
+    StructDecl *sd = a->type->name ? check_find_struct(c->s->prog, a->type->name) : NULL;
+    if (sd && k < sd->nfields) fs = sd->fields[k].shape;
+    const VType *t = vtype_shape(c, fs);
+    if (!t) return NULL;
+    VExpr *e = vexpr_new(c, VX_SFIELD, t, n->span);
+    e->u.sfld.e = a;
+    e->u.sfld.index = k;
+    e->u.sfld.offset = off;
+    e->u.sfld.words = t->kind == VT_SHAPE ? t->words : 1;
+    return e;
+}
+
 static VExpr *ty_sfield(VSCtx *c, PNode *n)
 {
     VExpr *a = ty_pure(c, n->a);
@@ -747,21 +768,21 @@ static VExpr *ty_sfield(VSCtx *c, PNode *n)
         verr(c, "type", &n->nspan, "field .%" PRIu64 " of a struct with %u field(s)", n->val, sh->n);
         return NULL;
     }
-    uint32_t off = 0;
-    for (uint32_t i = 0; i < n->val; i++) off += shape_size(sh->elems[i]);
-    const Shape *fs = sh->elems[n->val];
-    VExpr *e = vexpr_new(c, VX_SFIELD, vtype_shape(c, fs), n->span);
-    e->u.sfld.e = a;
-    e->u.sfld.index = (uint32_t)n->val;
-    e->u.sfld.offset = off;
-    e->u.sfld.words = shape_size(fs);
-    return e;
+    return sfield(c, n, a, (uint32_t)n->val);
 }
 
 static VExpr *ty_field(VSCtx *c, PNode *n)
 {
     VExpr *r = ty_pure(c, n->a);
     if (!r) return NULL;
+    if (r->type && r->type->kind == VT_SHAPE && r->type->name) {
+        /* .name of a named Pancake struct */
+        StructDecl *sd = check_find_struct(c->s->prog, r->type->name);
+        for (uint32_t k = 0; sd && k < sd->nfields; k++)
+            if (sd->fields[k].name == n->name) return sfield(c, n, r, k);
+        verr(c, "name", &n->nspan, "struct %s has no field %s", r->type->name, n->name);
+        return NULL;
+    }
     VField *f = vfind_field(c->s, n->name);
     if (!f) {
         verr(c, "name", &n->nspan, "unknown field %s (declare it in a model file, or with "

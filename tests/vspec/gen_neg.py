@@ -68,7 +68,14 @@ fun f(1 a) {
   /@ assert @top == 1 @/ ⟦@top¦1¦syntax¦only @base and @biw⟧
   return 0;
 }""")
-build("neg-name.pnk", "Unknown and duplicate names.", r"""/@ predicate P(x: Int) @/
+build("neg-name.pnk", "Unknown and duplicate names.", r"""struct pt {
+  1 x
+}
+fun 1 g(pt v) {
+  /@ requires v.z == 0 @/ ⟦z¦1¦name¦struct pt has no field z⟧
+  return 0;
+}
+/@ predicate P(x: Int) @/
 /@ predicate P(y: Int) @/ ⟦P¦1¦name¦P is already declared⟧
 /@ predicate R(x: Foo) @/ ⟦Foo¦1¦name¦unknown type Foo⟧
 /@ predicate T(x: Int, x: Int) @/ ⟦x¦2¦name¦parameter x is declared twice⟧

@@ -209,8 +209,37 @@ static void test_collisions(void)
     teardown(&f);
 }
 
+/* .name on named structs: word ranges from the declaration. */
+static void test_named_struct(void)
+{
+    Fix f;
+    setup(&f,
+          "struct inner {\n  1 lo,\n  {1,1} hi\n}\n"
+          "struct point {\n  {1,1,1} x,\n  inner y\n}\n"
+          "fun 1 f(point p) {\n"
+          "  /@ assert p.y.hi == <1, 2> @/\n"
+          "  return 0;\n}\n",
+          NULL);
+    CHECK(f.ok);
+    if (!f.ok) return teardown(&f);
+    const VAnnotStmt *va = vspec_annot(&f.s, nth_stmt(&fun0(&f.p)->body, S_ANNOT, 0));
+    CHECK(va != NULL);
+    if (va) {
+        /* p: x = words 0..2, y = words 3..5 (lo 3, hi 4..5); p.y.hi is
+         * field 1 of y at offset 1 within y, 2 words */
+        const VExpr *hi = va->stmt.e->u.bin.a, *y = hi->u.sfld.e;
+        CHECK(hi->kind == VX_SFIELD && hi->u.sfld.index == 1 && hi->u.sfld.offset == 1 &&
+              hi->u.sfld.words == 2);
+        CHECK(y->kind == VX_SFIELD && y->u.sfld.index == 1 && y->u.sfld.offset == 3 &&
+              y->u.sfld.words == 3 && y->type->name && !strcmp(y->type->name, "inner"));
+        CHECK(y->u.sfld.e->kind == VX_PVAR && y->u.sfld.e->type->words == 6);
+    }
+    teardown(&f);
+}
+
 int main(void)
 {
+    test_named_struct();
     test_lookups();
     test_shared();
     test_collisions();
