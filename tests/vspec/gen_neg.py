@@ -7,7 +7,7 @@
 # and located in the text here, independently of griddle.
 import re, sys, os
 sys.argv[1:] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases')]
-def build(name, desc, body, models=(), model_files={}):
+def build(name, desc, body, models=(), model_files={}, args=""):
     lines = body.split("\n")
     out, exps = [], []
     for ln in lines:
@@ -29,8 +29,8 @@ def build(name, desc, body, models=(), model_files={}):
                 exps.append((len(mout), clean, marker, int(occ), code, text, mf))
         open(os.path.join(sys.argv[1], "..", "models", mf), "w").write("\n".join(mout))
     hdr = []
-    if models:
-        hdr.append("// args: " + " ".join("-m {dir}/../models/" + m for m in models))
+    if models or args:
+        hdr.append("// args: " + " ".join([args] * bool(args) + ["-m {dir}/../models/" + m for m in models]))
     for (l, clean, marker, occ, code, text, mf) in exps:
         idx = -1
         for _ in range(occ):
@@ -195,3 +195,15 @@ predicate p7() { PancakeP() } ⟦PancakeP¦1¦name¦model files only see model d
 method m8() { pancake_m() } ⟦pancake_m¦1¦name¦model files only see model declarations⟧
 """,
 })
+build("neg-locations.pnk", "Locations inside annotations: cake's two-character escapes are whitespace\non the same line, real newlines advance the line.", r"""fun f(1 a) {
+  /@ assert a ==\n   zz @/ ⟦zz¦1¦name¦unknown name zz⟧
+  /@ assert a == 1 &&\t
+       yy == 2 @/ ⟦yy¦1¦name¦unknown name yy⟧
+  /@ requires a == 0
+     ensures a @/ ⟦ensures¦1¦syntax¦expected the end of the annotation⟧
+  return 0;
+}""")
+build("neg-compat.pnk", "In --compat mode a 2024-era /*@ ... @*/ annotation's text starts after /*@.", r"""fun f(1 a) {
+  /*@ assert a == zz @*/ ⟦zz¦1¦name¦unknown name zz⟧
+  return 0;
+}""", args="--compat")
