@@ -219,8 +219,10 @@ struct VSCtx {
     Arena *a;
     uint32_t nerr_start;
     size_t nerrors;
-    /* lexer/parser state of the text being read */
-    VTok *t; uint32_t nt, pos;
+    /* parser state of the text being read: its tokens in a gap buffer
+     * (tb[0, pos) are read, tb[tail, cap) are to come), so a macro
+     * expansion costs its own size (vspec_parse.c) */
+    VTok *tb; uint32_t cap, pos, tail;
     bool viper;            /* Viper (model) mode */
     bool perr;             /* a syntax error was reported in this text */
     int depth;

@@ -33,18 +33,25 @@
 #define MAX_DEPTH 200
 #define MAX_EXPANDED (1u << 20)
 
-static const VTok *cur(VSCtx *c) { return &c->t[c->perr ? c->nt - 1 : c->pos]; }
+/* Tokens: logical index i is tb[i] below pos, tb[tail + i - pos] from pos
+ * on; the last token is always VT_EOF. */
+static uint32_t ntok(const VSCtx *c) { return c->pos + (c->cap - c->tail); }
+static VTok *tok_at(VSCtx *c, uint32_t i)
+{
+    if (i >= ntok(c)) i = ntok(c) - 1;
+    return i < c->pos ? &c->tb[i] : &c->tb[c->tail + (i - c->pos)];
+}
+static const VTok *cur(VSCtx *c) { return tok_at(c, c->perr ? ntok(c) - 1 : c->pos); }
 static const VTok *peek(VSCtx *c, uint32_t k)
 {
-    if (c->perr) return &c->t[c->nt - 1];
-    uint32_t i = c->pos + k;
-    return &c->t[i < c->nt ? i : c->nt - 1];
+    return tok_at(c, c->perr ? ntok(c) - 1 : c->pos + k);
 }
 static bool at(VSCtx *c, VTokKind k) { return cur(c)->kind == k; }
 static bool at_kw(VSCtx *c, Sym kw) { return cur(c)->kind == VT_IDENT && cur(c)->text == kw; }
 static void next(VSCtx *c)
 {
-    if (!c->perr && c->pos + 1 < c->nt) c->pos++;
+    if (c->perr || c->pos + 1 >= ntok(c)) return;
+    c->tb[c->pos++] = c->tb[c->tail++];
 }
 
 static void describe(StrBuf *b, const VTok *t)
@@ -118,7 +125,13 @@ static Span span_join(Span a, Span b)
     return a;
 }
 
-static Span prev_span(VSCtx *c) { return c->t[c->pos ? c->pos - 1 : 0].span; }
+static Span prev_span(VSCtx *c) { return tok_at(c, c->pos ? c->pos - 1 : 0)->span; }
+
+/* Un-reads the last token. */
+static void back(VSCtx *c)
+{
+    if (c->pos) c->tb[--c->tail] = c->tb[--c->pos];
+}
 
 static PNode *node(VSCtx *c, PKind k, Span sp)
 {
@@ -165,15 +178,18 @@ static bool simple_arg(const VTok *t, uint32_t n)
     return true;
 }
 
-/* Replaces the macro use at c->pos by its expansion. */
+/* Replaces the macro use at c->pos by its expansion: the use's tokens are
+ * dropped from the front of the gap buffer's tail and the expansion is
+ * written just before it. */
 static void expand(VSCtx *c, VMacro *m)
 {
-    uint32_t use = c->pos, p = c->pos + 1;
-    Span usp = c->t[use].span;
+    uint32_t use = c->pos, p = c->pos + 1, n = ntok(c);
+    Span usp = tok_at(c, use)->span;
     uint32_t *as = NULL, *an = NULL;
     uint32_t na = 0;
+    VTokVec ex = {0};
     if (m->nparams) {
-        if (c->t[p].kind != VT_LPAREN) {
+        if (tok_at(c, p)->kind != VT_LPAREN) {
             perr_at(c, &usp, "macro %s takes %u argument(s)", m->name, m->nparams);
             return;
         }
@@ -183,16 +199,16 @@ static void expand(VSCtx *c, VMacro *m)
         int depth = 0;
         uint32_t start = p;
         for (;; p++) {
-            if (p >= c->nt || c->t[p].kind == VT_EOF) {
+            if (p >= n || tok_at(c, p)->kind == VT_EOF) {
                 perr_at(c, &usp, "unterminated arguments of macro %s", m->name);
                 goto out;
             }
-            VTokKind k = c->t[p].kind;
+            VTokKind k = tok_at(c, p)->kind;
             if (k == VT_LPAREN || k == VT_LBRACK || k == VT_LBRACE) depth++;
             else if ((k == VT_RPAREN || k == VT_RBRACK || k == VT_RBRACE) && depth) depth--;
             else if (!depth && (k == VT_COMMA || k == VT_RPAREN)) {
                 if (p == start) {
-                    perr_at(c, &c->t[p].span, "empty argument of macro %s", m->name);
+                    perr_at(c, &tok_at(c, p)->span, "empty argument of macro %s", m->name);
                     goto out;
                 }
                 if (na == m->nparams) {
@@ -210,43 +226,50 @@ static void expand(VSCtx *c, VMacro *m)
             perr_at(c, &usp, "macro %s takes %u argument(s), %u given", m->name, m->nparams, na);
             goto out;
         }
-    } else if (p < c->nt && c->t[p].kind == VT_LPAREN && p + 1 < c->nt &&
-               c->t[p + 1].kind == VT_RPAREN) {
+    } else if (p + 1 < n && tok_at(c, p)->kind == VT_LPAREN && tok_at(c, p + 1)->kind == VT_RPAREN) {
         p += 2; /* NAME() for a parameterless macro */
     }
-    {
-        VTokVec nt = {0};
-        for (uint32_t i = 0; i < use; i++) vec_push(&nt, c->t[i]);
-        VTok lp = {.kind = VT_LPAREN, .span = usp}, rp = {.kind = VT_RPAREN, .span = usp};
-        if (!m->is_block) vec_push(&nt, lp);
-        for (uint32_t i = 0; i < m->nbody; i++) {
-            VTok bt = m->body[i];
-            uint32_t k = 0;
-            if (bt.kind == VT_IDENT)
-                while (k < m->nparams && m->params[k] != bt.text) k++;
-            if (bt.kind != VT_IDENT || k == m->nparams) {
-                bt.span = usp;
-                vec_push(&nt, bt);
-                continue;
-            }
-            bool par = !simple_arg(&c->t[as[k]], an[k]);
-            if (par) vec_push(&nt, lp);
-            for (uint32_t j = 0; j < an[k]; j++) vec_push(&nt, c->t[as[k] + j]);
-            if (par) vec_push(&nt, rp);
+    VTok lp = {.kind = VT_LPAREN, .span = usp}, rp = {.kind = VT_RPAREN, .span = usp};
+    if (!m->is_block) vec_push(&ex, lp);
+    for (uint32_t i = 0; i < m->nbody; i++) {
+        VTok bt = m->body[i];
+        uint32_t k = 0;
+        if (bt.kind == VT_IDENT)
+            while (k < m->nparams && m->params[k] != bt.text) k++;
+        if (bt.kind != VT_IDENT || k == m->nparams) {
+            bt.span = usp;
+            vec_push(&ex, bt);
+            continue;
         }
-        if (!m->is_block) vec_push(&nt, rp);
-        c->expanded += nt.n - use;
-        for (uint32_t i = p; i < c->nt; i++) vec_push(&nt, c->t[i]);
-        if (c->expanded > MAX_EXPANDED) {
-            vec_free(&nt);
-            perr_at(c, &usp, "macro expansion too large (more than %u tokens)", MAX_EXPANDED);
-            goto out;
-        }
-        free(c->t);
-        c->t = nt.v;
-        c->nt = (uint32_t)nt.n;
+        /* arguments are in the tail, contiguous */
+        const VTok *arg = tok_at(c, as[k]);
+        bool par = !simple_arg(arg, an[k]);
+        if (par) vec_push(&ex, lp);
+        for (uint32_t j = 0; j < an[k]; j++) vec_push(&ex, arg[j]);
+        if (par) vec_push(&ex, rp);
     }
+    if (!m->is_block) vec_push(&ex, rp);
+    c->expanded += ex.n;
+    if (c->expanded > MAX_EXPANDED) {
+        perr_at(c, &usp, "macro expansion too large (more than %u tokens)", MAX_EXPANDED);
+        goto out;
+    }
+    c->tail += p - use; /* drop the use */
+    if (c->tail - c->pos < ex.n) {
+        uint32_t rest = c->cap - c->tail;
+        uint32_t cap = c->pos + (uint32_t)ex.n + rest + c->cap / 2 + 64;
+        VTok *nb = xmalloc(cap * sizeof *nb);
+        memcpy(nb, c->tb, c->pos * sizeof *nb);
+        memcpy(nb + cap - rest, c->tb + c->tail, rest * sizeof *nb);
+        free(c->tb);
+        c->tb = nb;
+        c->tail = cap - rest;
+        c->cap = cap;
+    }
+    c->tail -= (uint32_t)ex.n;
+    memcpy(c->tb + c->tail, ex.v, ex.n * sizeof *ex.v);
 out:
+    vec_free(&ex);
     free(as);
     free(an);
 }
@@ -582,7 +605,7 @@ static PNode *parse_primary(VSCtx *c)
             while (!c->perr && accept(c, VT_COMMA));
             /* `<a, <b, c>>`: the lexer read '>>' */
             if (at(c, VT_ASR) || at(c, VT_LSR)) {
-                VTok *tt = &c->t[c->pos];
+                VTok *tt = tok_at(c, c->pos);
                 tt->kind = tt->kind == VT_ASR ? VT_GT : VT_ASR;
                 tt->span.col++;
             } else {
@@ -1071,7 +1094,7 @@ static void parse_define(VSCtx *c)
     if (!c->perr) {
         m.params = arena_memdup(c->a, ps.v, ps.n * sizeof *ps.v);
         m.nparams = (uint32_t)ps.n;
-        m.body = arena_memdup(c->a, c->t + from, (c->pos - from) * sizeof *c->t);
+        m.body = arena_memdup(c->a, c->tb + from, (c->pos - from) * sizeof *c->tb);
         m.nbody = c->pos - from;
         vec_push(&c->macros, m);
     }
@@ -1169,9 +1192,9 @@ static PDecl *parse_annot_toplevel(VSCtx *c, Span sp)
 
 static void reset_tokens(VSCtx *c, VTokVec *v)
 {
-    c->t = v->v;
-    c->nt = (uint32_t)v->n;
-    c->pos = 0;
+    c->tb = v->v;
+    c->cap = (uint32_t)v->n;
+    c->pos = c->tail = 0;
     c->perr = false;
     c->depth = 0;
 }
@@ -1216,9 +1239,9 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
                                "assume, refute, inhale, exhale, fold, unfold, use, trusted)");
     }
     bool ok = !c->perr;
-    free(c->t);
-    c->t = NULL;
-    c->nt = 0;
+    free(c->tb);
+    c->tb = NULL;
+    c->cap = c->pos = c->tail = 0;
     return ok ? d : NULL;
 }
 
@@ -1257,7 +1280,7 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
         } else if (k == c->k.import) {
             perr_at(c, &sp, "'import' is not supported: give every model file with -m/-I");
         } else {
-            if (k) c->pos--;
+            if (k) back(c);
             expected(c, "a declaration (field, predicate, function, method, domain, define)");
         }
         while (accept(c, VT_SEMI)) {}
@@ -1267,9 +1290,9 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
         }
     }
     bool ok = !c->perr;
-    free(c->t);
-    c->t = NULL;
-    c->nt = 0;
+    free(c->tb);
+    c->tb = NULL;
+    c->cap = c->pos = c->tail = 0;
     c->viper = false;
     return ok;
 }
