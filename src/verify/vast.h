@@ -354,6 +354,47 @@ void vexpr_print(StrBuf *b, const VSpec *s, const VExpr *e);
 void vspec_dump(StrBuf *b, const VSpec *s);
 
 /*
+ * Conventions vspec guarantees (docs/verifier-language.md has the user's view):
+ *
+ *  - Implicit parameters. A predicate/function/method declared in a Pancake
+ *    annotation (origin VO_PANCAKE) has the default parameters of
+ *    pancake2viper (heap, then one Ref per model field in order) only
+ *    implicitly: they are NOT in its locals; vgen supplies them. A model-file
+ *    declaration (VO_MODEL) lists them as ordinary parameters. When a Pancake
+ *    annotation calls a model declaration without them, vspec prepends
+ *    VX_HEAP and the VX_MFIELDs to the call's arguments, so VX_CALL and
+ *    VX_PREDCALL arguments always match the callee's parameters. Model
+ *    declarations never refer to VO_PANCAKE ones. VX_HEAP therefore also
+ *    appears as an argument for an IArray parameter.
+ *  - Methods called implicitly (shared load_X/store_X, ffi): a VO_MODEL
+ *    method takes heap and the model fields first, then (address) /
+ *    (address, value) / the 4 FFI arguments; vspec has checked this shape.
+ *  - VFunSpec.requires/ensures mention parameters (VX_PVAR, slot < nparams)
+ *    and globals only; a parameter there means its value at entry.
+ *    VFunSpec.locals holds the bound variables of all the function's
+ *    annotations (clauses, invariants, statement annotations).
+ *  - Loop invariants mention only variables in scope at their while.
+ *    vspec_loop answers a VLoopSpec (maybe without invariants) for every
+ *    while of every function; vspec_annot for every S_ANNOT holding
+ *    assert/assume/refute/inhale/exhale/fold/unfold/use.
+ *  - fold/unfold: e is VX_PREDCALL or VX_ACC whose loc is one.
+ *  - `use NAME` with no shared region NAME: a VShared outside
+ *    VSpec.shared with lo == hi == 0 (no addresses), width 0, and the
+ *    load_NAME/store_NAME methods that exist.
+ *  - Permissions: VB_ADD/VB_SUB/VB_MUL on Perm operands (VB_MUL also Int *
+ *    Perm) have type Perm, as do VB_DIV of a Perm by an Int and VB_PDIV of
+ *    two Ints; comparisons may compare Perms.
+ *  - VB_EQ/VB_NE compare equal types only (shapes: equal shapes, compared
+ *    word by word).
+ *  - Prelude: unless the models declare them, a domain "IArray" with
+ *    functions slot(a, i): Ref, first(r): IArray, second(r): Int (and the
+ *    injectivity axiom) and `field heap_elem: Int` are declared (their spans
+ *    are in the file "<prelude>"); VX_INDEX on an IArray is slot(a, i).heap_elem.
+ *  - Model-method locals are one table (VMethod.locals); a VS_VARDECL's
+ *    local is fresh even when a sibling block reuses the name.
+ */
+
+/*
  * Locations. Spans of annotation expressions point into the Pancake source:
  * the S_ANNOT/D_ANNOT span's start plus the offset inside the annotation
  * text (newlines in the text advance the line). After cpp macro expansion
