@@ -937,14 +937,21 @@ static PDecl *decl_new(VSCtx *c, PDeclKind k, Span sp)
 
 static void parse_contract(VSCtx *c, PDecl *d);
 
-/* predicate NAME(params) [{ body }] */
-static PDecl *parse_predicate(VSCtx *c, Span sp)
+/* NAME(x: T, ...) of a predicate, function or method */
+static PDecl *parse_header(VSCtx *c, PDeclKind k, Span sp)
 {
-    PDecl *d = decl_new(c, PD_PRED, sp);
+    PDecl *d = decl_new(c, k, sp);
     d->name = expect_ident(c, &d->name_span);
     expect(c, VT_LPAREN);
     d->params = parse_decls(c, true, VT_RPAREN);
     expect(c, VT_RPAREN);
+    return d;
+}
+
+/* predicate NAME(params) [{ body }] */
+static PDecl *parse_predicate(VSCtx *c, Span sp)
+{
+    PDecl *d = parse_header(c, PD_PRED, sp);
     if (accept(c, VT_LBRACE)) {
         d->has_body = true;
         d->body = parse_expr(c, 0);
@@ -956,11 +963,7 @@ static PDecl *parse_predicate(VSCtx *c, Span sp)
 /* function NAME(params): T [requires e]* [ensures e]* [{ body }] */
 static PDecl *parse_function(VSCtx *c, Span sp, bool in_domain)
 {
-    PDecl *d = decl_new(c, PD_FUNC, sp);
-    d->name = expect_ident(c, &d->name_span);
-    expect(c, VT_LPAREN);
-    d->params = parse_decls(c, true, VT_RPAREN);
-    expect(c, VT_RPAREN);
+    PDecl *d = parse_header(c, PD_FUNC, sp);
     expect(c, VT_COLON);
     d->type = parse_type(c);
     if (in_domain) return d;
@@ -1003,11 +1006,7 @@ static void parse_contract(VSCtx *c, PDecl *d)
  * method NAME(params) [: (rets)] contract                    (annotation) */
 static PDecl *parse_method(VSCtx *c, Span sp)
 {
-    PDecl *d = decl_new(c, PD_METHOD, sp);
-    d->name = expect_ident(c, &d->name_span);
-    expect(c, VT_LPAREN);
-    d->params = parse_decls(c, true, VT_RPAREN);
-    expect(c, VT_RPAREN);
+    PDecl *d = parse_header(c, PD_METHOD, sp);
     if ((c->viper && at_kw(c, c->k.returns)) || (!c->viper && at(c, VT_COLON))) {
         next(c);
         expect(c, VT_LPAREN);

@@ -99,6 +99,14 @@ static void pperm(Pr *p, const VExpr *perm)
     pe(p, perm);
 }
 
+/* open e ) */
+static void pwrap(Pr *p, const char *open, const VExpr *e)
+{
+    sb_puts(p->b, open);
+    pe(p, e);
+    sb_puts(p->b, ")");
+}
+
 static void pe(Pr *p, const VExpr *e)
 {
     StrBuf *b = p->b;
@@ -140,9 +148,7 @@ static void pe(Pr *p, const VExpr *e)
         sb_puts(b, ")");
         return;
     case VX_TOBOOL:
-        sb_puts(b, "tobool(");
-        pe(p, e->u.un.a);
-        sb_puts(b, ")");
+        pwrap(p, "tobool(", e->u.un.a);
         return;
     case VX_COND:
         sb_puts(b, "(");
@@ -199,9 +205,7 @@ static void pe(Pr *p, const VExpr *e)
         return;
     case VX_LEN:
         if (e->u.un.a->kind == VX_HEAP || e->u.un.a->type->kind == VT_IARRAY) {
-            sb_puts(b, "alen(");
-            pe(p, e->u.un.a);
-            sb_puts(b, ")");
+            pwrap(p, "alen(", e->u.un.a);
         } else {
             sb_puts(b, "|");
             pe(p, e->u.un.a);
@@ -230,14 +234,10 @@ static void pe(Pr *p, const VExpr *e)
         sb_puts(b, ")");
         return;
     case VX_PERM:
-        sb_puts(b, "perm(");
-        pe(p, e->u.permof.loc);
-        sb_puts(b, ")");
+        pwrap(p, "perm(", e->u.permof.loc);
         return;
     case VX_OLD:
-        sb_puts(b, "old(");
-        pe(p, e->u.un.a);
-        sb_puts(b, ")");
+        pwrap(p, "old(", e->u.un.a);
         return;
     case VX_UNFOLDING:
         sb_puts(b, "(unfolding ");
