@@ -390,6 +390,8 @@ void vspec_dump(StrBuf *b, const VSpec *s);
  *    functions slot(a, i): Ref, first(r): IArray, second(r): Int (and the
  *    injectivity axiom) and `field heap_elem: Int` are declared (their spans
  *    are in the file "<prelude>"); VX_INDEX on an IArray is slot(a, i).heap_elem.
+ *    pancake2viper's bv64_* functions are expanded into Int operations on
+ *    the unsigned value (no VT for bit-vectors; docs/verifier-language.md).
  *  - Model-method locals are one table (VMethod.locals); a VS_VARDECL's
  *    local is fresh even when a sibling block reuses the name.
  */

@@ -420,6 +420,110 @@ static VExpr *bounded(VSCtx *c, PNode *n, unsigned bits)
     return binop(c, VB_AND, lo, hi, c->t_bool, n->span);
 }
 
+/* ---- pancake2viper's bit-vector prelude --------------------------------------
+ * Its domain BitVectorDomain64 (bv64_from_int, bv64_to_int, bv64_and, ...)
+ * is interpreted as SMT (_ BitVec 64). griddle represents a BV64 value by
+ * its unsigned value in [0, 2^64) and expands each function into the exact
+ * Int operation, so a model using them needs nothing else:
+ *   from_int(x) = x % 2^64 (Euclidean, so in range), to_int(b) = b,
+ *   and/or/xor/shl/lshr/ashr = the VB_ bit operations (64-bit two's
+ *   complement of in-range operands, unsigned result), not(a) = a ^ (2^64-1),
+ *   add/sub/mul = (a op b) % 2^64, neg(a) = (2^64 - a) % 2^64,
+ *   udiv(a, b) = b == 0 ? 2^64-1 : a / b, urem(a, b) = b == 0 ? a : a % b
+ *   (SMT-LIB's total bvudiv/bvurem), ult/ule/ugt/uge = the comparisons,
+ *   slt/sle/sgt/sge compare the signed readings (a >= 2^63 ? a - 2^64 : a). */
+enum { BV_FROM, BV_TO, BV_NOT, BV_NEG, BV_AND, BV_OR, BV_XOR, BV_SHL, BV_LSHR, BV_ASHR, BV_ADD,
+       BV_SUB, BV_MUL, BV_UDIV, BV_UREM, BV_ULT, BV_ULE, BV_UGT, BV_UGE, BV_SLT, BV_SLE, BV_SGT,
+       BV_SGE };
+static const struct { const char *name; int op; } bv_fns[] = {
+    {"bv64_from_int", BV_FROM}, {"bv64_to_int", BV_TO}, {"bv64_not", BV_NOT},
+    {"bv64_neg", BV_NEG}, {"bv64_and", BV_AND}, {"bv64_or", BV_OR}, {"bv64_xor", BV_XOR},
+    {"bv64_shl", BV_SHL}, {"bv64_lshr", BV_LSHR}, {"bv64_ashr", BV_ASHR}, {"bv64_add", BV_ADD},
+    {"bv64_sub", BV_SUB}, {"bv64_mul", BV_MUL}, {"bv64_udiv", BV_UDIV}, {"bv64_urem", BV_UREM},
+    {"bv64_ult", BV_ULT}, {"bv64_ule", BV_ULE}, {"bv64_ugt", BV_UGT}, {"bv64_uge", BV_UGE},
+    {"bv64_slt", BV_SLT}, {"bv64_sle", BV_SLE}, {"bv64_sgt", BV_SGT}, {"bv64_sge", BV_SGE},
+};
+
+static VExpr *big_lit(VSCtx *c, const char *dec, Span sp)
+{
+    VExpr *e = int_lit(c, 0, sp);
+    e->u.lit.big = dec;
+    return e;
+}
+
+#define TWO64 "18446744073709551616"
+#define MAX64 "18446744073709551615"
+
+static VExpr *mod64(VSCtx *c, VExpr *a, Span sp)
+{
+    return binop(c, VB_MOD, a, big_lit(c, TWO64, sp), c->t_int, sp);
+}
+
+static VExpr *signed64(VSCtx *c, VExpr *a, Span sp)
+{
+    VExpr *neg = binop(c, VB_GE, a, big_lit(c, "9223372036854775808", sp), c->t_bool, sp);
+    VExpr *e = vexpr_new(c, VX_COND, c->t_int, sp);
+    e->u.tern.c = neg;
+    e->u.tern.a = binop(c, VB_SUB, a, big_lit(c, TWO64, sp), c->t_int, sp);
+    e->u.tern.b = a;
+    return e;
+}
+
+static VExpr *cond(VSCtx *c, VExpr *k, VExpr *a, VExpr *b, Span sp)
+{
+    VExpr *e = vexpr_new(c, VX_COND, a->type, sp);
+    e->u.tern.c = k;
+    e->u.tern.a = a;
+    e->u.tern.b = b;
+    return e;
+}
+
+/* NULL with *found false when n names no bit-vector function. */
+static VExpr *ty_bv64(VSCtx *c, PNode *n, bool *found)
+{
+    int op = -1;
+    for (size_t i = 0; i < ARRAY_LEN(bv_fns) && op < 0; i++)
+        if (!strcmp(n->name, bv_fns[i].name)) op = bv_fns[i].op;
+    *found = op >= 0;
+    if (op < 0) return NULL;
+    uint32_t want = op <= BV_NEG ? 1 : 2;
+    if (n->args.n != want) {
+        verr(c, "type", &n->span, "%s takes %u argument(s), %u given", n->name, want, n->args.n);
+        return NULL;
+    }
+    VExpr *a = coerce(c, ty_pure(c, n->args.v[0]), c->t_int, "the argument");
+    VExpr *b = want == 2 ? coerce(c, ty_pure(c, n->args.v[1]), c->t_int, "the argument") : NULL;
+    if (!a || (want == 2 && !b)) return NULL;
+    Span sp = n->span;
+    switch (op) {
+    case BV_FROM: return mod64(c, a, sp);
+    case BV_TO: return a;
+    case BV_NOT: return binop(c, VB_BXOR, a, big_lit(c, MAX64, sp), c->t_int, sp);
+    case BV_NEG: return mod64(c, binop(c, VB_SUB, big_lit(c, TWO64, sp), a, c->t_int, sp), sp);
+    case BV_AND: return binop(c, VB_BAND, a, b, c->t_int, sp);
+    case BV_OR: return binop(c, VB_BOR, a, b, c->t_int, sp);
+    case BV_XOR: return binop(c, VB_BXOR, a, b, c->t_int, sp);
+    case BV_SHL: return binop(c, VB_SHL, a, b, c->t_int, sp);
+    case BV_LSHR: return binop(c, VB_LSHR, a, b, c->t_int, sp);
+    case BV_ASHR: return binop(c, VB_ASHR, a, b, c->t_int, sp);
+    case BV_ADD: return mod64(c, binop(c, VB_ADD, a, b, c->t_int, sp), sp);
+    case BV_SUB: return mod64(c, binop(c, VB_SUB, a, b, c->t_int, sp), sp);
+    case BV_MUL: return mod64(c, binop(c, VB_MUL, a, b, c->t_int, sp), sp);
+    case BV_UDIV:
+    case BV_UREM: {
+        VExpr *zero = binop(c, VB_EQ, b, int_lit(c, 0, sp), c->t_bool, sp);
+        VExpr *q = binop(c, op == BV_UDIV ? VB_DIV : VB_MOD, a, b, c->t_int, sp);
+        return cond(c, zero, op == BV_UDIV ? big_lit(c, MAX64, sp) : a, q, sp);
+    }
+    case BV_ULT: return binop(c, VB_LT, a, b, c->t_bool, sp);
+    case BV_ULE: return binop(c, VB_LE, a, b, c->t_bool, sp);
+    case BV_UGT: return binop(c, VB_GT, a, b, c->t_bool, sp);
+    case BV_UGE: return binop(c, VB_GE, a, b, c->t_bool, sp);
+    }
+    VBinOp cmp = op == BV_SLT ? VB_LT : op == BV_SLE ? VB_LE : op == BV_SGT ? VB_GT : VB_GE;
+    return binop(c, cmp, signed64(c, a, sp), signed64(c, b, sp), c->t_bool, sp);
+}
+
 static VExpr *ty_collection(VSCtx *c, PNode *n)
 {
     bool seq = n->name == c->k.Seq;
@@ -512,6 +616,9 @@ static VExpr *ty_call(VSCtx *c, PNode *n, bool assn)
         verr(c, "type", &n->span, "method %s cannot be called in an expression", s);
         return NULL;
     }
+    bool bv;
+    VExpr *e = ty_bv64(c, n, &bv);
+    if (bv) return e;
     verr(c, "name", &n->span, "unknown function or predicate %s", s);
     return NULL;
 }
