@@ -114,6 +114,8 @@ struct PNode {
     uint64_t val;
     const char *big;
     bool incl, exists;
+    bool paren;        /* written in parentheses (stops comparison chains) */
+    bool chain;        /* the && of a comparison chain a < b < c */
     PList args;
     PType *targ;
     PDeclVars vars;    /* QUANT */

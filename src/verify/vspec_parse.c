@@ -437,6 +437,12 @@ static int infix_bp(VSCtx *c, const VTok *t, int *op, bool *right)
     return 0;
 }
 
+static bool is_ordering(int op)
+{
+    return op == VT_LT || op == VT_LE || op == VT_GT || op == VT_GE || op == VT_LTU ||
+           op == VT_LEU || op == VT_GTU || op == VT_GEU;
+}
+
 #define BP_TERN_ANNOT 4
 #define BP_TERN_VIPER 2
 #define BP_SHIFT 20
@@ -579,6 +585,7 @@ static PNode *parse_primary(VSCtx *c)
         next(c);
         PNode *n = parse_expr(c, 0);
         expect(c, VT_RPAREN);
+        n->paren = true;
         return n;
     }
     case VT_NUM: {
@@ -760,7 +767,20 @@ static PNode *parse_expr(VSCtx *c, int min)
         n->a = lhs;
         n->b = parse_expr(c, right ? bp : bp + 1);
         n->span = span_join(lhs->span, n->b->span);
-        n->c = NULL;
+        bool chains = lhs->kind == P_BIN && !lhs->paren && (is_ordering(lhs->op) || lhs->chain);
+        if (is_ordering(op) && chains) {
+            /* a < b <= c is a < b && b <= c (Viper's chained comparisons) */
+            PNode *last = lhs->chain ? lhs->b : lhs;
+            n->a = last->b;
+            n->span = span_join(last->b->span, n->b->span);
+            PNode *and = node(c, P_BIN, opsp);
+            and->op = VT_ANDAND;
+            and->chain = true;
+            and->a = lhs;
+            and->b = n;
+            and->span = span_join(lhs->span, n->span);
+            n = and;
+        }
         lhs = n;
     }
     c->depth--;
