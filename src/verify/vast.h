@@ -140,7 +140,7 @@ struct VExpr {
         bool bval;
         struct { int64_t num, den; } perm;                       /* VX_PERMLIT */
         struct { uint32_t slot; Sym name; } pvar;                /* VX_PVAR/VX_PGLOBAL */
-        struct { uint32_t index; } local;                        /* VX_LOCAL */
+        struct { uint32_t index; Sym name; } local;              /* VX_LOCAL (name: for printing) */
         uint32_t mfield;                                         /* VX_MFIELD */
         struct { VUnOp op; VExpr *a; } un;                       /* VX_UNOP/TOBOOL/LEN/OLD */
         struct { VBinOp op; VExpr *a, *b; } bin;                 /* VX_BINOP */
@@ -307,6 +307,9 @@ typedef struct VOpts {
     const char **models; size_t nmodels;     /* -m / -I files, in order */
     uint64_t heap_words;                     /* alen(heap) (default 16384/8? see docs) */
     bool allow_undefined_shared;
+    /* An extra model given as text (tests, fuzzing), read after the files
+     * under the name model_text_name (default "<model>"). */
+    const char *model_text; size_t model_text_len; const char *model_text_name;
 } VOpts;
 
 typedef struct VSpec {
@@ -340,8 +343,13 @@ const VAnnotStmt *vspec_annot(const VSpec *s, const Stmt *annot_stmt);
 const VLoopSpec *vspec_loop(const VSpec *s, const Stmt *while_stmt);
 const VShared *vspec_shared_at(const VSpec *s, uint64_t addr, uint8_t width, bool store);
 
-/* Prints an expression in the annotation language (for messages, --emit-viper). */
+/* Prints an expression in the annotation language (for messages, --emit-viper):
+ * fully parenthesised, coercions visible (tobool(e), frac(a, b) for VB_PDIV),
+ * names resolved (x#slot3, g#global0, i#local2, dev#mfield0). */
 void vexpr_print(StrBuf *b, const VSpec *s, const VExpr *e);
+/* Prints the whole resolved specification (griddle verify --dump-spec;
+ * format in docs/verifier-language.md). */
+void vspec_dump(StrBuf *b, const VSpec *s);
 
 /*
  * Locations. Spans of annotation expressions point into the Pancake source:
