@@ -82,6 +82,8 @@ typedef struct IrIns {
     uint8_t width;   /* memory operations: 1, 2, 4, 8 */
     uint32_t dst;    /* vreg or 0 */
     Opnd a, b;
+    Opnd x;          /* memory operations: index (instruction selection) */
+    uint8_t scale;   /* ... times 1, 2, 4 or 8 */
     int64_t disp;    /* LOAD/STORE displacement; GLOAD/GSTORE/GETX word */
     uint32_t list, nargs, nres; /* operands in IrFn.lists (args, then result vregs) */
     uint32_t callee; /* CALL/TAILCALL/TRYCALL: function index; THROW/XMATCH: exception */
@@ -97,7 +99,7 @@ typedef struct IrBlock {
 typedef struct IrFn {
     Sym name;
     uint32_t index;
-    bool is_export, is_init;
+    bool is_export, is_init, is_inline;
     uint32_t nparams;       /* parameter words: vregs 1..nparams */
     uint32_t nret;          /* return words */
     VEC(IrBlock) blocks;    /* block 0 is the entry */
@@ -124,6 +126,10 @@ typedef struct IrProg {
  * Never fails on a checked program. */
 IrProg *ir_lower(Program *p);
 void ir_free(IrProg *ir);
+
+/* Inlines small leaf functions and `inline fun` at their CALL sites
+ * (inline.c). */
+void ir_inline(IrProg *ir);
 
 /* Optimisation passes (opt.c); `level` 0 runs none. */
 void ir_opt(IrFn *fn, int level);

@@ -585,6 +585,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
 {
     IrFn *fn = new_fn(l, f->name, f->index);
     fn->is_export = f->is_export;
+    fn->is_inline = f->is_inline;
     fn->span = f->name_span;
     fn->nret = words(l, f->ret);
     note_words(l, fn->nret);
