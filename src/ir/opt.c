@@ -146,6 +146,55 @@ static void propagate_block(IrFn *fn, IrBlock *b, Prop *p)
     }
 }
 
+/* ---- single definitions --------------------------------------------- */
+
+/* A vreg with exactly one definition `v = MOV c` (c an immediate, or a
+ * vreg that itself never changes after its definition) has that value at
+ * every use: Pancake variables are initialised where declared, so the
+ * definition dominates every use. Such uses are replaced everywhere. */
+static void global_propagate(IrFn *fn)
+{
+    uint32_t n = fn->nvregs + 1;
+    uint32_t *defs = xcalloc(n, sizeof *defs);
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+            const IrIns *in = &fn->blocks.v[b].ins.v[i];
+            if (in->dst) defs[in->dst]++;
+            for (uint32_t k = 0; k < in->nres; k++) defs[fn->lists.v[in->list + in->nargs + k].v] += 2;
+        }
+    Opnd *val = xcalloc(n, sizeof *val);
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+            const IrIns *in = &fn->blocks.v[b].ins.v[i];
+            if (in->op != IR_MOV || defs[in->dst] != 1 || in->dst <= fn->nparams) continue;
+            bool fixed_src = in->a.kind == OPND_IMM ||
+                             (in->a.kind == OPND_VREG && (defs[in->a.v] == 1 ||
+                              (in->a.v <= fn->nparams && defs[in->a.v] == 0)));
+            if (fixed_src && !(in->a.kind == OPND_VREG && in->a.v == in->dst)) val[in->dst] = in->a;
+        }
+    for (uint32_t v = 1; v < n; v++) {   /* resolve chains v -> w -> imm */
+        for (int hop = 0; hop < 8 && val[v].kind == OPND_VREG && val[val[v].v].kind; hop++)
+            val[v] = val[val[v].v];
+    }
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+            IrIns *in = &fn->blocks.v[b].ins.v[i];
+            Opnd *ops[] = {&in->a, &in->b, &in->x};
+            int nr = ir_nreads(in->op);
+            for (int k = 0; k < 3; k++) {
+                if ((k < 2 && k >= nr) || ops[k]->kind != OPND_VREG || !val[ops[k]->v].kind) continue;
+                if (k == 2 && val[ops[k]->v].kind != OPND_VREG) continue;  /* index must be a vreg */
+                *ops[k] = val[ops[k]->v];
+            }
+            for (uint32_t k = 0; k < in->nargs; k++) {
+                Opnd *o = &fn->lists.v[in->list + k];
+                if (o->kind == OPND_VREG && val[o->v].kind) *o = val[o->v];
+            }
+        }
+    free(defs);
+    free(val);
+}
+
 /* ---- coalescing ----------------------------------------------------- */
 
 typedef struct Count {
@@ -260,6 +309,7 @@ void ir_opt(IrFn *fn, int level)
     if (level <= 0) return;
     Prop p = {xcalloc(fn->nvregs + 1, sizeof(Opnd)), xcalloc(fn->nvregs + 1, sizeof(uint32_t)), 0, {0}};
     for (int round = 0; round < 2; round++) {
+        global_propagate(fn);
         for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
         ir_dce(fn);
         coalesce(fn);
