@@ -85,7 +85,24 @@ static void simplify(IrIns *in)
         to_mov(in, ir_imm(eval(in, in->a.imm, in->b.imm)));
         return;
     }
-    if (in->op == IR_SETCC) return;
+    if (in->op == IR_SETCC) {
+        if (in->a.kind == OPND_IMM && in->b.kind == OPND_VREG) {   /* 0 < x: x > 0 */
+            static const uint8_t SWAP[] = {CC_EQ, CC_NE, CC_GT, CC_LT, CC_GE, CC_LE,
+                                           CC_A, CC_B, CC_AE, CC_BE};
+            Opnd t = in->a;
+            in->a = in->b;
+            in->b = t;
+            in->cc = SWAP[in->cc];
+        }
+        return;
+    }
+    if (in->op == IR_MUL && in->b.kind == OPND_IMM && in->b.imm > 1 && !(in->b.imm & (in->b.imm - 1))) {
+        unsigned k = 0;
+        while (!((in->b.imm >> k) & 1)) k++;
+        in->op = IR_SHL;   /* x * 2^k = x << k */
+        in->b = ir_imm(k);
+        return;
+    }
     bool zero = is_imm(in->b, 0);
     if (zero && in->op != IR_MUL && in->op != IR_AND) to_mov(in, in->a);   /* x op 0 = x */
     else if (zero || (in->op == IR_AND && is_imm(in->a, 0))) to_mov(in, ir_imm(0));

@@ -46,49 +46,97 @@ static void fuse_branches(IrFn *fn, const uint32_t *uses)
     }
 }
 
-/* Folds `y = x + imm` into the displacement of later memory operations
- * addressed by y in the same block, while x and y keep their values. */
+/* Address arithmetic a memory operation can absorb: base + idx*scale +
+ * disp, valid while base and idx keep the values they had (versions). */
+typedef struct Addr {
+    uint32_t base, idx, bver, iver, stamp;
+    uint8_t scale;
+    int64_t disp;
+} Addr;
+
+typedef struct AddrCtx {
+    Addr *rec;
+    uint32_t *ver, stamp;
+} AddrCtx;
+
+static bool fits32s(int64_t x) { return x == (int64_t)(int32_t)x; }
+
+static const Addr *valid(const AddrCtx *c, Opnd o)
+{
+    if (o.kind != OPND_VREG) return NULL;
+    const Addr *r = &c->rec[o.v];
+    if (r->stamp != c->stamp || (r->base && c->ver[r->base] != r->bver) ||
+        (r->idx && c->ver[r->idx] != r->iver))
+        return NULL;
+    return r;
+}
+
+/* What address does d = in compute, if any? */
+static bool addr_of(const AddrCtx *c, const IrIns *in, Addr *out)
+{
+    Addr r = {0};
+    r.scale = 1;
+    const Addr *ra = valid(c, in->a), *rb = valid(c, in->b);
+    if (in->op == IR_SHL && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM && in->b.imm <= 3) {
+        r.idx = in->a.v;
+        r.scale = (uint8_t)(1u << in->b.imm);
+    } else if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM) {
+        if (ra && ra->base) r = *ra;
+        else r.base = in->a.v;
+        r.disp += (int64_t)in->b.imm;
+        if (!fits32s(r.disp)) return false;
+    } else if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_VREG) {
+        if (rb && !rb->base && rb->idx && !rb->disp) r = (Addr){.base = in->a.v, .idx = rb->idx, .scale = rb->scale};
+        else if (ra && !ra->base && ra->idx && !ra->disp) r = (Addr){.base = in->b.v, .idx = ra->idx, .scale = ra->scale};
+        else if (ra && ra->base && !ra->idx) r = (Addr){.base = ra->base, .idx = in->b.v, .scale = 1, .disp = ra->disp};
+        else if (rb && rb->base && !rb->idx) r = (Addr){.base = rb->base, .idx = in->a.v, .scale = 1, .disp = rb->disp};
+        else r = (Addr){.base = in->a.v, .idx = in->b.v, .scale = 1};
+    } else {
+        return false;
+    }
+    if (r.base == in->dst || r.idx == in->dst) return false;
+    r.bver = r.base ? c->ver[r.base] : 0;
+    r.iver = r.idx ? c->ver[r.idx] : 0;
+    r.stamp = c->stamp;
+    *out = r;
+    return true;
+}
+
+static bool is_mem(IrOp op) { return op == IR_LOAD || op == IR_STORE || op == IR_SHLOAD || op == IR_SHSTORE; }
+
+static void bump(void *ctx, uint32_t v) { ((AddrCtx *)ctx)->ver[v]++; }
+
+/* Folds address arithmetic defined earlier in the same block into the
+ * base, index, scale and displacement of memory operations (which stay
+ * one instruction: shared accesses keep their width and number). */
 static void fold_addresses(IrFn *fn)
 {
     uint32_t n = fn->nvregs + 1;
-    uint32_t *ver = xcalloc(n, sizeof *ver);
-    struct { uint32_t base, base_ver, stamp; int64_t off; } *def = xcalloc(n, sizeof *def);
-    uint32_t stamp = 0;
+    AddrCtx c = {xcalloc(n, sizeof(Addr)), xcalloc(n, sizeof(uint32_t)), 0};
     for (size_t b = 0; b < fn->blocks.n; b++) {
-        stamp++;
+        c.stamp++;
         IrBlock *bl = &fn->blocks.v[b];
         for (size_t i = 0; i < bl->ins.n; i++) {
             IrIns *in = &bl->ins.v[i];
-            bool mem = in->op == IR_LOAD || in->op == IR_STORE || in->op == IR_SHLOAD ||
-                       in->op == IR_SHSTORE;
-            if (mem && in->a.kind == OPND_VREG) {
-                uint32_t y = in->a.v;
-                if (def[y].stamp == stamp && ver[def[y].base] == def[y].base_ver) {
-                    int64_t d = in->disp + def[y].off;
-                    if (d == (int64_t)(int32_t)d) {
-                        in->a = ir_vreg(def[y].base);
-                        in->disp = d;
-                    }
-                }
+            const Addr *r = is_mem(in->op) && !in->x.kind ? valid(&c, in->a) : NULL;
+            if (r && r->base && fits32s(in->disp + r->disp)) {
+                in->a = ir_vreg(r->base);
+                in->x = r->idx ? ir_vreg(r->idx) : (Opnd){0};
+                in->scale = r->scale;
+                in->disp += r->disp;
             }
-            if (!in->dst) {
-                for (uint32_t k = 0; k < in->nres; k++)
-                    ver[fn->lists.v[in->list + in->nargs + k].v]++;
-                continue;
-            }
-            ver[in->dst]++;
-            def[in->dst].stamp = 0;
-            if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM &&
-                in->a.v != in->dst && (int64_t)in->b.imm == (int64_t)(int32_t)in->b.imm) {
-                def[in->dst].stamp = stamp;
-                def[in->dst].base = in->a.v;
-                def[in->dst].base_ver = ver[in->a.v];
-                def[in->dst].off = (int64_t)in->b.imm;
+            Addr na;
+            bool has = in->dst && addr_of(&c, in, &na);
+            ir_defs(fn, in, bump, &c);
+            if (in->dst) c.rec[in->dst] = has ? na : (Addr){0};
+            if (has) {   /* versions were taken before this definition */
+                c.rec[in->dst].bver = na.base ? c.ver[na.base] : 0;
+                c.rec[in->dst].iver = na.idx ? c.ver[na.idx] : 0;
             }
         }
     }
-    free(ver);
-    free(def);
+    free(c.rec);
+    free(c.ver);
 }
 
 void x64_isel(IrFn *fn)
