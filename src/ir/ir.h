@@ -135,6 +135,9 @@ void ir_inline(IrProg *ir);
 void ir_opt(IrFn *fn, int level);
 /* Dead-code elimination alone (also run after instruction selection). */
 void ir_dce(IrFn *fn);
+/* Coalescing of single-use temporaries into their consumer's destination
+ * (MOV consumers; with alu, also two-address arithmetic). */
+void ir_coalesce(IrFn *fn, bool alu);
 
 /* Does the instruction read/write the outside world, so that it must be
  * kept, in order? (shared memory, FFI, calls, stores, control). */

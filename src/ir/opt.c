@@ -8,7 +8,10 @@
  *    panSem, so any result is allowed), algebraic identities applied, and
  *    branches on constants become jumps;
  *  - coalesce: `t = op ...; x = t` with t used nowhere else becomes
- *    `x = op ...` (lowering copies through temporaries);
+ *    `x = op ...` (lowering copies through temporaries); after
+ *    instruction selection (which needs the temporaries of address
+ *    arithmetic) also `t = op ...; x = t op y` -> `x = op ...; x = x op y`,
+ *    the accumulator form two-address code wants;
  *  - ir_dce: instructions without effect whose result is dead go.
  * None of them touches an instruction with an effect (ir_has_effect:
  * shared-memory operations, FFI and other calls, stores, control), so
@@ -232,7 +235,7 @@ static void touch(void *ctx, uint32_t v)
     t->hit |= v == t->x;
 }
 
-static void coalesce(IrFn *fn)
+void ir_coalesce(IrFn *fn, bool alu)
 {
     Count c = {xcalloc(fn->nvregs + 1, sizeof(uint32_t)), xcalloc(fn->nvregs + 1, sizeof(uint32_t))};
     for (size_t b = 0; b < fn->blocks.n; b++)
@@ -244,9 +247,11 @@ static void coalesce(IrFn *fn)
         IrBlock *bl = &fn->blocks.v[b];
         for (size_t i = 0; i < bl->ins.n; i++) {
             IrIns *mv = &bl->ins.v[i];
-            if (mv->op != IR_MOV || mv->a.kind != OPND_VREG) continue;
+            bool two = mv->op == IR_MOV || (alu && mv->op >= IR_ADD && mv->op <= IR_ROR);
+            if (!two || mv->a.kind != OPND_VREG) continue;
             uint32_t t = mv->a.v, x = mv->dst;
             if (t == x || c.uses[t] != 1 || c.defs[t] != 1 || t <= fn->nparams) continue;
+            if (mv->op != IR_MOV && mv->b.kind == OPND_VREG && mv->b.v == x) continue;
             /* find t's definition earlier in this block; x untouched between */
             size_t j = i;
             bool ok = false;
@@ -263,7 +268,7 @@ static void coalesce(IrFn *fn)
             }
             if (!ok) continue;
             bl->ins.v[j].dst = x;
-            *mv = (IrIns){.op = IR_MOV, .dst = x, .a = ir_vreg(x)};
+            mv->a = ir_vreg(x);   /* a MOV becomes x = x, removed as dead */
         }
     }
     free(c.uses);
@@ -329,7 +334,7 @@ void ir_opt(IrFn *fn, int level)
         global_propagate(fn);
         for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
         ir_dce(fn);
-        coalesce(fn);
+        ir_coalesce(fn, false);
         ir_dce(fn);
     }
     free(p.val);

@@ -143,6 +143,8 @@ void x64_isel(IrFn *fn)
 {
     fold_addresses(fn);
     ir_dce(fn);
+    ir_coalesce(fn, true);
+    ir_dce(fn);
     Uses u = {xcalloc(fn->nvregs + 1, sizeof(uint32_t))};
     for (size_t b = 0; b < fn->blocks.n; b++)
         for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++)
