@@ -269,6 +269,18 @@ static void alu(Em *e, const IrIns *in)
         a = b;
         b = t;
     }
+    /* three-address add: lea (a,b), d / lea imm(a), d */
+    Loc al = oloc(e, a), bl = oloc(e, b);
+    bool imm_b = bl.kind == L_IMM && fits32(in->op == IR_SUB ? 0 - bl.imm : bl.imm);
+    if ((in->op == IR_ADD || (in->op == IR_SUB && imm_b)) && dl.kind == L_REG && al.kind == L_REG &&
+        al.reg != dl.reg && (imm_b || (bl.kind == L_REG && in->op == IR_ADD))) {
+        if (imm_b)
+            sb_printf(e->o, "\tleaq %lld(%%%s), %%%s\n",
+                      (long long)(in->op == IR_SUB ? 0 - bl.imm : bl.imm), R64[al.reg], R64[dl.reg]);
+        else
+            sb_printf(e->o, "\tleaq (%%%s,%%%s), %%%s\n", R64[al.reg], R64[bl.reg], R64[dl.reg]);
+        return;
+    }
     int w = work(e, in->dst, b);
     char src[64];
     if (in->op == IR_MUL && b.kind == OPND_IMM && fits32(b.imm)) {
