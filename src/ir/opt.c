@@ -275,6 +275,61 @@ void ir_coalesce(IrFn *fn, bool alu)
     free(c.defs);
 }
 
+/* ---- control flow --------------------------------------------------- */
+
+/* Follows blocks that only jump elsewhere. */
+static uint32_t final_target(const IrFn *fn, uint32_t b)
+{
+    for (int hop = 0; hop < 16; hop++) {
+        const IrBlock *bl = &fn->blocks.v[b];
+        if (bl->ins.n != 1 || bl->ins.v[0].op != IR_JMP || bl->ins.v[0].t == b) break;
+        b = bl->ins.v[0].t;
+    }
+    return b;
+}
+
+/* Jump threading, then merging of a block into its only predecessor
+ * when that one jumps straight to it (so block-local propagation and
+ * compare-and-branch fusion see across what inlining and lowering
+ * split). A merged-away block is left as an unreachable TRAP. */
+static void simplify_cfg(IrFn *fn)
+{
+    size_t nb = fn->blocks.n;
+    for (size_t b = 0; b < nb; b++) {
+        IrBlock *bl = &fn->blocks.v[b];
+        IrIns *t = &bl->ins.v[bl->ins.n - 1];
+        uint32_t s[2];
+        int ns = ir_succs(fn, (uint32_t)b, s);
+        if (ns >= 1 && t->op != IR_TRYCALL) t->t = final_target(fn, t->t);
+        if (ns == 2 && t->op != IR_TRYCALL) t->f = final_target(fn, t->f);
+        if (t->op == IR_BR && t->t == t->f) *t = (IrIns){.op = IR_JMP, .t = t->t};
+    }
+    bool *reach = ir_reachable(fn);
+    uint32_t *preds = xcalloc(nb + 1, sizeof *preds);
+    for (size_t b = 0; b < nb; b++) {
+        uint32_t s[2];
+        int ns = reach[b] ? ir_succs(fn, (uint32_t)b, s) : 0;
+        for (int k = 0; k < ns; k++) preds[s[k]]++;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        for (;;) {
+            IrBlock *bl = &fn->blocks.v[b];
+            IrIns *t = &bl->ins.v[bl->ins.n - 1];
+            if (!reach[b] || t->op != IR_JMP || t->t == b || t->t == 0 || preds[t->t] != 1) break;
+            uint32_t sb = t->t;
+            bl->ins.n--;
+            IrBlock *from = &fn->blocks.v[sb];
+            for (size_t i = 0; i < from->ins.n; i++) vec_push(&fn->blocks.v[b].ins, from->ins.v[i]);
+            from = &fn->blocks.v[sb];
+            from->ins.n = 0;
+            ir_emit(fn, sb, IR_TRAP);
+            reach[sb] = false;
+        }
+    }
+    free(preds);
+    free(reach);
+}
+
 /* ---- dead code ------------------------------------------------------ */
 
 typedef struct Live {
@@ -331,10 +386,14 @@ void ir_opt(IrFn *fn, int level)
     if (level <= 0) return;
     Prop p = {xcalloc(fn->nvregs + 1, sizeof(Opnd)), xcalloc(fn->nvregs + 1, sizeof(uint32_t)), 0, {0}};
     for (int round = 0; round < 2; round++) {
+        simplify_cfg(fn);
         global_propagate(fn);
-        for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
+        /* coalesce before propagating copies: `t = ..; x = t` should
+         * become `x = ..`, not make later uses of x read t */
         ir_dce(fn);
         ir_coalesce(fn, false);
+        ir_dce(fn);
+        for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
         ir_dce(fn);
     }
     free(p.val);
