@@ -12,7 +12,9 @@
  *    instruction selection (which needs the temporaries of address
  *    arithmetic) also `t = op ...; x = t op y` -> `x = op ...; x = x op y`,
  *    the accumulator form two-address code wants;
- *  - ir_dce: instructions without effect whose result is dead go.
+ *  - ir_dce: instructions without effect whose result is dead go;
+ *  - licm: pure arithmetic whose operands do not change in a loop moves
+ *    to the loop's preheader (natural loops from dominators).
  * None of them touches an instruction with an effect (ir_has_effect:
  * shared-memory operations, FFI and other calls, stores, control), so
  * shared accesses and FFI calls keep their number and order.
@@ -330,6 +332,152 @@ static void simplify_cfg(IrFn *fn)
     free(reach);
 }
 
+/* ---- loop-invariant code motion -------------------------------------- */
+
+static bool bit(const uint64_t *s, size_t i) { return (s[i >> 6] >> (i & 63)) & 1; }
+
+/* dom[b] = the blocks dominating b (iterative dataflow over bitsets). */
+static uint64_t *dominators(const IrFn *fn, const bool *reach, uint32_t **preds, uint32_t *npreds)
+{
+    size_t nb = fn->blocks.n, w = (nb + 63) / 64;
+    uint64_t *dom = xmalloc(nb * w * sizeof *dom + 8);
+    for (size_t b = 0; b < nb; b++)
+        for (size_t k = 0; k < w; k++) dom[b * w + k] = b == 0 ? 0 : ~0ull;
+    dom[0] |= 1;
+    uint64_t *t = xmalloc(w * sizeof *t + 8);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t b = 1; b < nb; b++) {
+            if (!reach[b]) continue;
+            for (size_t k = 0; k < w; k++) t[k] = ~0ull;
+            for (uint32_t p = 0; p < npreds[b]; p++)
+                if (reach[preds[b][p]])
+                    for (size_t k = 0; k < w; k++) t[k] &= dom[preds[b][p] * w + k];
+            t[b >> 6] |= 1ull << (b & 63);
+            for (size_t k = 0; k < w; k++)
+                if (t[k] != dom[b * w + k]) {
+                    dom[b * w + k] = t[k];
+                    changed = true;
+                }
+        }
+    }
+    free(t);
+    return dom;
+}
+
+static bool hoistable(const IrIns *in)
+{
+    return (in->op >= IR_ADD && in->op <= IR_SETCC) || in->op == IR_BASE || in->op == IR_TOP;
+}
+
+/* Hoists pure arithmetic whose operands do not change in the loop (and
+ * whose result has no other definition) to the loop's preheader. Loads
+ * are never hoisted (one that the loop would not execute could fault),
+ * nor anything with an effect. */
+static void hoist_loop(IrFn *fn, const bool *body, uint32_t pre, const uint32_t *defs)
+{
+    size_t nb = fn->blocks.n;
+    uint32_t *in_loop = xcalloc(fn->nvregs + 1, sizeof *in_loop);   /* defs inside */
+    for (size_t b = 0; b < nb; b++)
+        for (size_t i = 0; body[b] && i < fn->blocks.v[b].ins.n; i++) {
+            const IrIns *in = &fn->blocks.v[b].ins.v[i];
+            if (in->dst) in_loop[in->dst]++;
+            for (uint32_t k = 0; k < in->nres; k++) in_loop[fn->lists.v[in->list + in->nargs + k].v]++;
+        }
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (size_t b = 0; b < nb; b++) {
+            IrBlock *bl = &fn->blocks.v[b];
+            for (size_t i = 0; body[b] && i < bl->ins.n; i++) {
+                IrIns in = bl->ins.v[i];
+                if (!hoistable(&in) || defs[in.dst] != 1) continue;
+                int nr = ir_nreads(in.op);
+                bool inv = (nr < 1 || in.a.kind != OPND_VREG || !in_loop[in.a.v]) &&
+                           (nr < 2 || in.b.kind != OPND_VREG || !in_loop[in.b.v]);
+                if (!inv) continue;
+                memmove(&bl->ins.v[i], &bl->ins.v[i + 1], (bl->ins.n - i - 1) * sizeof in);
+                bl->ins.n--;
+                i--;
+                IrBlock *pb = &fn->blocks.v[pre];
+                vec_push(&pb->ins, in);   /* then swap it before the terminator */
+                pb->ins.v[pb->ins.n - 1] = pb->ins.v[pb->ins.n - 2];
+                pb->ins.v[pb->ins.n - 2] = in;
+                in_loop[in.dst] = 0;
+                moved = true;
+            }
+        }
+    }
+    free(in_loop);
+}
+
+static void collect_body(const IrFn *fn, uint32_t **preds, const uint32_t *npreds, uint32_t h,
+                         uint32_t u, bool *body)
+{
+    uint32_t *stack = xmalloc((fn->blocks.n + 1) * sizeof *stack);
+    size_t sp = 0;
+    body[h] = true;
+    if (!body[u]) {
+        body[u] = true;
+        stack[sp++] = u;
+    }
+    while (sp) {
+        uint32_t b = stack[--sp];
+        for (uint32_t p = 0; p < npreds[b]; p++)
+            if (!body[preds[b][p]]) {
+                body[preds[b][p]] = true;
+                stack[sp++] = preds[b][p];
+            }
+    }
+    free(stack);
+}
+
+static void licm(IrFn *fn)
+{
+    size_t nb = fn->blocks.n, w = (nb + 63) / 64;
+    bool *reach = ir_reachable(fn);
+    uint32_t **preds = xcalloc(nb + 1, sizeof *preds), *npreds = xcalloc(nb + 1, sizeof *npreds);
+    for (size_t b = 0; b < nb; b++) preds[b] = xmalloc(2 * (nb + 1) * sizeof **preds);
+    for (size_t b = 0; b < nb; b++) {
+        uint32_t s[2];
+        int ns = reach[b] ? ir_succs(fn, (uint32_t)b, s) : 0;
+        for (int k = 0; k < ns; k++) preds[s[k]][npreds[s[k]]++] = (uint32_t)b;
+    }
+    uint64_t *dom = dominators(fn, reach, preds, npreds);
+    uint32_t *defs = xcalloc(fn->nvregs + 1, sizeof *defs);
+    for (size_t b = 0; b < nb; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+            const IrIns *in = &fn->blocks.v[b].ins.v[i];
+            if (in->dst) defs[in->dst]++;
+            for (uint32_t k = 0; k < in->nres; k++) defs[fn->lists.v[in->list + in->nargs + k].v] += 2;
+        }
+    bool *body = xmalloc(nb + 1);
+    for (uint32_t u = 0; u < nb; u++) {
+        uint32_t s[2];
+        int ns = reach[u] ? ir_succs(fn, u, s) : 0;
+        for (int k = 0; k < ns; k++) {
+            uint32_t h = s[k];
+            if (!bit(dom + u * w, h)) continue;          /* not a back edge */
+            memset(body, 0, nb + 1);
+            collect_body(fn, preds, npreds, h, u, body);
+            uint32_t pre = UINT32_MAX, outside = 0;
+            for (uint32_t p = 0; p < npreds[h]; p++)
+                if (!body[preds[h][p]]) {
+                    pre = preds[h][p];
+                    outside++;
+                }
+            const IrIns *pt = outside == 1 ? &fn->blocks.v[pre].ins.v[fn->blocks.v[pre].ins.n - 1] : NULL;
+            if (pt && pt->op != IR_TRYCALL) hoist_loop(fn, body, pre, defs);
+        }
+    }
+    free(body);
+    free(defs);
+    free(dom);
+    for (size_t b = 0; b < nb; b++) free(preds[b]);
+    free(preds);
+    free(npreds);
+    free(reach);
+}
+
 /* ---- dead code ------------------------------------------------------ */
 
 typedef struct Live {
@@ -396,6 +544,7 @@ void ir_opt(IrFn *fn, int level)
         for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
         ir_dce(fn);
     }
+    licm(fn);
     free(p.val);
     free(p.stamp);
     vec_free(&p.copies);

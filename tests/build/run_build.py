@@ -16,6 +16,8 @@ Two modes:
                                   (and, unless 0, write no output file)
       // build-stderr: text       ... and print this on stderr
       // stack-report: main unbounded   a line --stack-report must print
+      // entry-has: MUL           at -O1, `--dump=opt` shows this text in
+                                  block b0 of main (code moved out of loops)
       // stack-exact: main        run on a stack of exactly the reported
                                   size (must behave as expected), and on
                                   16 bytes less (must die on the guard page)
@@ -110,6 +112,13 @@ def case(griddle, path, tmp, level):
             if s not in lines:
                 return 'stack report lacks %r: %r' % (s, lines)
     args = sum((shlex.split(a) for a in h.get('run', [])), [])
+    if 'entry-has' in h and level == '-O1':
+        d = run([griddle, 'build', '--dump=opt'] + extra + [os.path.basename(path)], cwd=cwd).stdout.decode()
+        fn = d[d.find('function main('):]
+        b0 = fn[fn.find('b0:'):fn.find('  b1:')]
+        for t in h['entry-has']:
+            if t not in b0:
+                return 'main b0 after opt lacks %r:\n%s' % (t, b0)
     if 'stack-exact' in h:
         rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
         name = h['stack-exact'][0]
