@@ -318,9 +318,9 @@ static void entry_call(Cg *g, CFn *f, const char *args, StrBuf *out)
     if (!f->throws) {
         sb_printf(out, "    pk_res = %s(%s);\n", name.s, args);
     } else {
-        sb_printf(out, "    uint64_t pk_rv[1];\n    uint32_t pk_st = %s(pk_rv%s%s);\n", name.s,
+        sb_printf(out, "    uint64_t pk_rv[1] = {0};\n    uint32_t pk_rc = %s(pk_rv%s%s);\n", name.s,
                   *args ? ", " : "", args);
-        sb_puts(out, "    if (pk_st) pk_uncaught(pk_st);\n    else pk_res = pk_rv[0];\n");
+        sb_puts(out, "    if (pk_rc) pk_uncaught(pk_rc);\n    else pk_res = pk_rv[0];\n");
     }
     sb_free(&name);
 }

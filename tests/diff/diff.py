@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Differential testing: griddle run (the reference semantics) against the
+C back end, and against the x86-64 back end when the build has it.
+
+usage: diff.py GRIDDLE [--count N | --unbounded] [--seed S] [--jobs J]
+               [--functions F] [--failures DIR] [--opt LEVELS]
+
+For each seed, tests/gen/gen.py writes a random well-formed program
+(no Error by construction). griddle run --trace gives the reference
+trace; the program is compiled by `griddle build --target c`, built with
+the test host (tests/cback/host.c, with the FFI and shared-memory hooks)
+and the logging FFI (tests/gen/ffi_gen.c), and run with the same
+options. Exit status, standard output and the trace (outcome locations
+aside, which only the interpreter has) must be equal. The x86-64 leg runs
+when `griddle build --target x86_64 --emit exe` works, else it is skipped
+with a message.
+
+A mismatch is written to DIR (default: diff-failures/) as seed-N.pnk with
+both traces, and the run exits 1. Regressions found this way are kept,
+minimised, in tests/diff/regress/ and replayed by --regress.
+"""
+import argparse
+import collections
+import concurrent.futures
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'gen'))
+import gen  # noqa: E402
+
+HOST = os.path.join(ROOT, 'tests', 'cback', 'host.c')
+FFI = os.path.join(ROOT, 'tests', 'gen', 'ffi_gen.c')
+LOCATION_KEYS = ('file', 'line', 'col', 'stack', 'stack_omitted', 'reason')
+CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror']
+
+
+def normalise(text):
+    out = []
+    for line in text.splitlines():
+        e = json.loads(line)
+        if e.get('event') == 'outcome':
+            e = {k: v for k, v in e.items() if k not in LOCATION_KEYS}
+        out.append(e)
+    return out
+
+
+def header_args(text, ffi_so):
+    for line in text.splitlines():
+        if line.startswith('// args:'):
+            return [a.replace('{ffi}', ffi_so) for a in shlex.split(line[len('// args:'):])]
+    return []
+
+
+def run(cmd, cwd, timeout=60):
+    try:
+        return subprocess.run(cmd, capture_output=True, cwd=cwd, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def observe(cmd, trace, cwd):
+    """(exit status, stdout, normalised trace) of one execution."""
+    r = run(cmd + ['--trace', trace], cwd)
+    if r is None:
+        return ('timeout', b'', [])
+    try:
+        with open(trace) as f:
+            events = normalise(f.read())
+    except (OSError, json.JSONDecodeError) as e:
+        events = [f'unreadable trace: {e}']
+    return (r.returncode, r.stdout, events)
+
+
+def check_program(env, name, text, opt):
+    """Returns None when every leg agrees, else a report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, name + '.pnk')
+        with open(src, 'w') as f:
+            f.write(text)
+        args = header_args(text, env['ffi_so'])
+        ref = observe([env['griddle'], 'run', '-w', src] + args, os.path.join(tmp, 'ref.jsonl'), tmp)
+        if ref[0] not in (0, 4) or not ref[2] or ref[2][-1].get('kind') == 'error':
+            return f'{name}: griddle run did not finish cleanly (exit {ref[0]}): ' \
+                   f'{ref[2][-1] if ref[2] else "no trace"}'
+        legs = []
+        c_file, exe = os.path.join(tmp, 'p.c'), os.path.join(tmp, 'p_c')
+        b = run([env['griddle'], 'build', '-w', '--target', 'c', '--emit', 'c', '--entry-table',
+                 '-o', c_file, src], tmp)
+        if b is None or b.returncode:
+            return f'{name}: griddle build --target c failed: {b.stderr.decode()[:2000] if b else "timeout"}'
+        cc = run(['gcc'] + CFLAGS + [opt, '-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', c_file,
+                  env['host_o'], env['ffi_o'], '-o', exe], tmp, 300)
+        if cc is None or cc.returncode:
+            return f'{name}: gcc {opt} failed on the C back end output: ' \
+                   f'{cc.stderr.decode()[:3000] if cc else "timeout"}'
+        legs.append(('c ' + opt, [exe]))
+        if env['x86']:
+            xexe = os.path.join(tmp, 'p_x86')
+            b = run([env['griddle'], 'build', '-w', '--target', 'x86_64', '--emit', 'exe', '-o',
+                     xexe, src], tmp)
+            if b is None or b.returncode:
+                return f'{name}: griddle build --target x86_64 failed: ' \
+                       f'{b.stderr.decode()[:2000] if b else "timeout"}'
+            legs.append(('x86_64', [xexe]))
+        problems = []
+        for leg, cmd in legs:
+            got = observe(cmd + args, os.path.join(tmp, 'leg.jsonl'), tmp)
+            if got != ref:
+                what = []
+                if got[0] != ref[0]:
+                    what.append(f'exit {got[0]} vs {ref[0]}')
+                if got[1] != ref[1]:
+                    what.append(f'stdout {got[1][:300]!r} vs {ref[1][:300]!r}')
+                if got[2] != ref[2]:
+                    first = next((i for i, (a, b) in enumerate(zip(got[2], ref[2])) if a != b),
+                                 min(len(got[2]), len(ref[2])))
+                    what.append(f'trace differs at event {first}: '
+                                f'{json.dumps(got[2][first]) if first < len(got[2]) else "end"} vs '
+                                f'{json.dumps(ref[2][first]) if first < len(ref[2]) else "end"}')
+                problems.append(f'{name} [{leg}]: ' + '; '.join(what))
+        return '\n'.join(problems) or None
+
+
+def x86_available(griddle):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'p.pnk')
+        with open(src, 'w') as f:
+            f.write('fun main() {\n  return 0;\n}\n')
+        r = run([griddle, 'build', '--target', 'x86_64', '--emit', 'exe', '-o',
+                 os.path.join(tmp, 'p'), src], tmp)
+        return r is not None and r.returncode == 0
+
+
+def job(env, seed, functions, opt):
+    text = gen.Gen(seed, functions).program()
+    problem = check_program(env, f'seed-{seed}', text, opt)
+    return seed, text, problem
+
+
+def regress_job(env, path):
+    with open(path) as f:
+        text = f.read()
+    return path, text, check_program(env, os.path.basename(path)[:-4], text, '-O2')
+
+
+def setup(griddle, tmp):
+    env = {'griddle': os.path.abspath(griddle), 'ffi_so': os.path.join(tmp, 'ffi_gen.so'),
+           'host_o': os.path.join(tmp, 'host.o'), 'ffi_o': os.path.join(tmp, 'ffi_gen.o')}
+    subprocess.run(['gcc', '-shared', '-fPIC', '-O1', FFI, '-o', env['ffi_so']], check=True)
+    subprocess.run(['gcc'] + CFLAGS + ['-O1', '-c', HOST, '-o', env['host_o']], check=True)
+    subprocess.run(['gcc'] + CFLAGS + ['-O1', '-c', FFI, '-o', env['ffi_o']], check=True)
+    env['x86'] = x86_available(env['griddle'])
+    if not env['x86']:
+        print('diff: x86-64 leg skipped: `griddle build --target x86_64 --emit exe` is not '
+              'available in this build', flush=True)
+    return env
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('griddle')
+    ap.add_argument('--count', type=int, default=100)
+    ap.add_argument('--unbounded', action='store_true')
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--jobs', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('--functions', type=int, default=6)
+    ap.add_argument('--failures', default='diff-failures')
+    ap.add_argument('--opt', default='-O0,-O2', help='gcc levels, used in turn')
+    ap.add_argument('--regress', action='store_true', help='replay tests/diff/regress/*.pnk')
+    a = ap.parse_args()
+    opts = a.opt.split(',')
+    failures = 0
+    done = 0
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = setup(a.griddle, tmp)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=a.jobs) as ex:
+            pending = collections.deque()
+            if a.regress:
+                rdir = os.path.join(HERE, 'regress')
+                for f in sorted(os.listdir(rdir)):
+                    if f.endswith('.pnk'):
+                        pending.append(ex.submit(regress_job, env, os.path.join(rdir, f)))
+                seeds = iter(())
+            else:
+                seeds = iter(range(a.seed, (1 << 62) if a.unbounded else a.seed + a.count))
+
+            def refill():
+                while len(pending) < a.jobs * 4:
+                    s = next(seeds, None)
+                    if s is None:
+                        return
+                    pending.append(ex.submit(job, env, s, a.functions, opts[s % len(opts)]))
+            refill()
+            while pending:
+                key, text, problem = pending.popleft().result()
+                refill()
+                done += 1
+                if problem:
+                    failures += 1
+                    os.makedirs(a.failures, exist_ok=True)
+                    name = os.path.basename(key) if isinstance(key, str) else f'seed-{key}.pnk'
+                    with open(os.path.join(a.failures, name), 'w') as f:
+                        f.write(text)
+                    print('MISMATCH ' + problem, flush=True)
+                if a.unbounded and done % 1000 == 0:
+                    dt = time.time() - t0
+                    print(f'diff: {done} programs, {failures} mismatches, {done / dt:.1f}/s',
+                          flush=True)
+    dt = time.time() - t0
+    print(f'diff: {done} programs, {failures} mismatches, {dt:.1f} s, {done / dt:.1f} programs/s'
+          f' ({a.jobs} jobs)')
+    sys.exit(1 if failures or not done else 0)
+
+
+if __name__ == '__main__':
+    main()
