@@ -54,8 +54,12 @@ static void set_var(Cg *g, StrBuf *b, const VarRef *v, uint32_t w, uint32_t n, c
         sb_printf(b, "pk_gst(%u, %s);\n", g->gofs[v->slot] + w, val);
         return;
     }
-    cx_var(g, v->slot, w, n, b);
-    sb_printf(b, " = %s;\n", val);
+    StrBuf d = {0};
+    cx_var(g, v->slot, w, n, &d);
+    /* x = x is a no-op (and clang warns about it) */
+    if (!strcmp(d.s, val)) sb_printf(b, "(void)%s;\n", d.s);
+    else sb_printf(b, "%s = %s;\n", d.s, val);
+    sb_free(&d);
 }
 
 /* v := the n words of e. With more than one word, every word is computed

@@ -340,7 +340,7 @@ int main(int argc, char **argv)
             usage("unknown option", a);
         }
     }
-    unsigned char *heap = aligned_alloc(4096, (heap_size + 4095) & ~(uint64_t)4095);
+    unsigned char *heap = malloc(heap_size ? heap_size : 8); /* aligned for any word */
     if (!heap) usage("no memory for the heap", "");
     memset(heap, 0, heap_size);
     if (heap_init) {

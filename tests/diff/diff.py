@@ -2,14 +2,15 @@
 """Differential testing: griddle run (the reference semantics) against the
 C back end, and against the x86-64 back end when the build has it.
 
-usage: diff.py GRIDDLE [--count N | --unbounded] [--seed S] [--jobs J]
-               [--functions F] [--failures DIR] [--opt LEVELS]
+usage: diff.py GRIDDLE [--count N | --unbounded | --regress] [--seed S]
+               [--jobs J] [--functions F] [--failures DIR] [--cc LIST]
 
 For each seed, tests/gen/gen.py writes a random well-formed program
 (no Error by construction). griddle run --trace gives the reference
 trace; the program is compiled by `griddle build --target c`, built with
 the test host (tests/cback/host.c, with the FFI and shared-memory hooks)
-and the logging FFI (tests/gen/ffi_gen.c), and run with the same
+and the logging FFI (tests/gen/ffi_gen.c) by one of the C compilers in
+--cc (tcc, gcc, clang, at several optimisation levels), and run with the same
 options. Exit status, standard output and the trace (outcome locations
 aside, which only the interpreter has) must be equal. The x86-64 leg runs
 when `griddle build --target x86_64 --emit exe` works, else it is skipped
@@ -39,6 +40,11 @@ HOST = os.path.join(ROOT, 'tests', 'cback', 'host.c')
 FFI = os.path.join(ROOT, 'tests', 'gen', 'ffi_gen.c')
 LOCATION_KEYS = ('file', 'line', 'col', 'stack', 'stack_omitted', 'reason')
 CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror']
+# tcc compiles about ten times faster than gcc -O0, so most programs use
+# it; gcc and clang with optimisation check what an optimiser makes of
+# the output (undefined behaviour would show there).
+DEFAULT_CC = 'tcc,tcc,tcc,tcc,tcc,tcc,gcc -O2,clang -O2,tcc,tcc,tcc,tcc,tcc,tcc,gcc -O0,clang -O0'
+
 
 
 def normalise(text):
@@ -95,12 +101,17 @@ def check_program(env, name, text, opt):
                  '-o', c_file, src], tmp)
         if b is None or b.returncode:
             return f'{name}: griddle build --target c failed: {b.stderr.decode()[:2000] if b else "timeout"}'
-        cc = run(['gcc'] + CFLAGS + [opt, '-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', c_file,
-                  env['host_o'], env['ffi_o'], '-o', exe], tmp, 300)
+        compiler = opt.split()
+        if compiler[0] == 'tcc':
+            # tcc is fast enough to build the host and FFI each time
+            cmd = compiler + ['-Wall', '-Werror', c_file, HOST, FFI]
+        else:
+            cmd = compiler + CFLAGS + [c_file, env['host_o'], env['ffi_o']]
+        cc = run(cmd + ['-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', '-o', exe], tmp, 300)
         if cc is None or cc.returncode:
-            return f'{name}: gcc {opt} failed on the C back end output: ' \
+            return f'{name}: {opt} failed on the C back end output: ' \
                    f'{cc.stderr.decode()[:3000] if cc else "timeout"}'
-        legs.append(('c ' + opt, [exe]))
+        legs.append(('C back end, ' + opt, [exe]))
         if env['x86']:
             xexe = os.path.join(tmp, 'p_x86')
             b = run([env['griddle'], 'build', '-w', '--target', 'x86_64', '--emit', 'exe', '-o',
@@ -147,7 +158,9 @@ def job(env, seed, functions, opt):
 def regress_job(env, path):
     with open(path) as f:
         text = f.read()
-    return path, text, check_program(env, os.path.basename(path)[:-4], text, '-O2')
+    problems = [check_program(env, os.path.basename(path)[:-4], text, cc)
+                for cc in ('gcc -O2', 'clang -O2', 'tcc')]
+    return path, text, '\n'.join(p for p in problems if p) or None
 
 
 def setup(griddle, tmp):
@@ -172,10 +185,11 @@ def main():
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 2)
     ap.add_argument('--functions', type=int, default=6)
     ap.add_argument('--failures', default='diff-failures')
-    ap.add_argument('--opt', default='-O0,-O2', help='gcc levels, used in turn')
+    ap.add_argument('--cc', default=DEFAULT_CC,
+                    help='C compilers with options, used in turn by seed (default: %(default)s)')
     ap.add_argument('--regress', action='store_true', help='replay tests/diff/regress/*.pnk')
     a = ap.parse_args()
-    opts = a.opt.split(',')
+    opts = a.cc.split(',')
     failures = 0
     done = 0
     t0 = time.time()
