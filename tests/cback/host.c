@@ -1,20 +1,28 @@
 /*
  * A test host for programs compiled by the C back end (griddle build
  * --target c), linked with the generated C built with -DPNK_FFI_HOOK
- * -DPNK_SHM_HOOK -and --entry-table. It plays the part `griddle run` plays
+ * -DPNK_SHM_HOOK and --entry-table. It plays the part `griddle run` plays
  * for the interpreter, with the same options and the same trace format
  * (docs/trace.md), so the two traces of one program can be compared:
  *
  *   --heap-size N[K|M]  --heap-init FILE  --poke OFF=VAL
- *   --shared BASE:SIZE  (plain memory, each access recorded)
+ *   --shared BASE:SIZE  (plain memory mapped at BASE; with -DPNK_SHM_HOOK
+ *                       each access is also recorded)
  *   --call 'f(1,2)'  --print-result  --trace FILE
  *   --ffi-permissive, --ffi LIB, --fuel N, --max-depth N: accepted and
  *   ignored (the FFI functions are linked in; compiled code has no clock)
+ *
+ * Built with -DHOST_PLAIN it serves programs compiled without the hooks
+ * (the plain cake ABI): their FFI and shared-memory accesses are then not
+ * in the trace, but their effects show in the results.
  *
  * The FFI built-ins of griddle run (write, read, exit, print_u64) are
  * defined here. FFI buffers outside [@base, @top) are traced as null with
  * the raw arguments, as griddle run --ffi-permissive does.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_FIXED_NOREPLACE */
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -217,6 +225,30 @@ void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
     exit(code);
 }
 
+static void usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "host: %s: %s\n", msg, arg);
+    exit(2);
+}
+
+/* Plain memory at [base, base + size) itself, so code built without the
+ * hooks reaches it with its own volatile accesses. */
+static unsigned char *map_region(uint64_t base, uint64_t size)
+{
+    uint64_t page = 4096, lo = base & ~(page - 1);
+    uint64_t len = (base + size - lo + page - 1) & ~(page - 1);
+    void *p = mmap((void *)(uintptr_t)lo, len ? len : page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != MAP_FAILED && p == (void *)(uintptr_t)lo) return (unsigned char *)p + (base - lo);
+#ifdef HOST_PLAIN
+    usage("cannot map the shared region at its address", "");
+#endif
+    /* the hooks serve it from anywhere */
+    unsigned char *m = calloc(1, size ? size : 1);
+    if (!m) abort();
+    return m;
+}
+
 /* ---- command line --------------------------------------------------- */
 
 static int parse_word(const char *s, uint64_t *out)
@@ -228,12 +260,6 @@ static int parse_word(const char *s, uint64_t *out)
     if (end == s || *end || errno) return 0;
     *out = neg ? (uint64_t)0 - v : v;
     return 1;
-}
-
-static void usage(const char *msg, const char *arg)
-{
-    fprintf(stderr, "host: %s: %s\n", msg, arg);
-    exit(2);
 }
 
 typedef struct Call {
@@ -329,7 +355,7 @@ int main(int argc, char **argv)
             memcpy(b, v, (size_t)(colon - v));
             b[colon - v] = 0;
             if (!parse_word(b, &r->base) || !parse_word(colon + 1, &r->size)) usage("bad --shared", v);
-            r->mem = calloc(1, r->size ? r->size : 1);
+            r->mem = map_region(r->base, r->size);
             nregions++;
         } else if (!strcmp(a, "--call")) {
             if (ncalls == 32) usage("too many calls", v);

@@ -14,7 +14,10 @@ and the logging FFI (tests/gen/ffi_gen.c) by one of the C compilers in
 options. Exit status, standard output and the trace (outcome locations
 aside, which only the interpreter has) must be equal. The x86-64 leg runs
 when `griddle build --target x86_64 --emit exe` works, else it is skipped
-with a message.
+with a message. Each program is also built without the hooks (the plain
+cake ABI: volatile shared accesses to the region mapped at its address,
+direct FFI calls) and run; only call, return and outcome events and
+standard output can be compared there, which checks what the hooks hide.
 
 A mismatch is written to DIR (default: diff-failures/) as seed-N.pnk with
 both traces, and the run exits 1. Regressions found this way are kept,
@@ -102,16 +105,21 @@ def check_program(env, name, text, opt):
         if b is None or b.returncode:
             return f'{name}: griddle build --target c failed: {b.stderr.decode()[:2000] if b else "timeout"}'
         compiler = opt.split()
-        if compiler[0] == 'tcc':
-            # tcc is fast enough to build the host and FFI each time
-            cmd = compiler + ['-Wall', '-Werror', c_file, HOST, FFI]
-        else:
-            cmd = compiler + CFLAGS + [c_file, env['host_o'], env['ffi_o']]
-        cc = run(cmd + ['-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', '-o', exe], tmp, 300)
-        if cc is None or cc.returncode:
-            return f'{name}: {opt} failed on the C back end output: ' \
-                   f'{cc.stderr.decode()[:3000] if cc else "timeout"}'
-        legs.append(('C back end, ' + opt, [exe]))
+        for plain in (False, True):
+            out = exe + ('_plain' if plain else '')
+            if compiler[0] == 'tcc':
+                # tcc is fast enough to build the host and FFI each time
+                cmd = compiler + ['-Wall', '-Werror', c_file, HOST, FFI] + \
+                    (['-DHOST_PLAIN'] if plain else [])
+            else:
+                cmd = compiler + CFLAGS + [c_file, env['host_plain_o' if plain else 'host_o'],
+                                           env['ffi_o']]
+            hooks = [] if plain else ['-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK']
+            cc = run(cmd + hooks + ['-o', out], tmp, 300)
+            if cc is None or cc.returncode:
+                return f'{name}: {opt} failed on the C back end output: ' \
+                       f'{cc.stderr.decode()[:3000] if cc else "timeout"}'
+            legs.append((f'C back end, {opt}{", plain ABI" if plain else ""}', [out], plain))
         if env['x86']:
             xexe = os.path.join(tmp, 'p_x86')
             b = run([env['griddle'], 'build', '-w', '--target', 'x86_64', '--emit', 'exe', '-o',
@@ -119,22 +127,26 @@ def check_program(env, name, text, opt):
             if b is None or b.returncode:
                 return f'{name}: griddle build --target x86_64 failed: ' \
                        f'{b.stderr.decode()[:2000] if b else "timeout"}'
-            legs.append(('x86_64', [xexe]))
+            legs.append(('x86_64', [xexe], False))
         problems = []
-        for leg, cmd in legs:
+        for leg, cmd, plain in legs:
             got = observe(cmd + args, os.path.join(tmp, 'leg.jsonl'), tmp)
-            if got != ref:
+            want = ref
+            if plain:  # no hooks: I/O events are not seen, only their effects
+                want = (ref[0], ref[1], [e for e in ref[2] if e.get('event') in
+                                         ('call', 'return', 'outcome')])
+            if got != want:
                 what = []
-                if got[0] != ref[0]:
-                    what.append(f'exit {got[0]} vs {ref[0]}')
-                if got[1] != ref[1]:
-                    what.append(f'stdout {got[1][:300]!r} vs {ref[1][:300]!r}')
-                if got[2] != ref[2]:
-                    first = next((i for i, (a, b) in enumerate(zip(got[2], ref[2])) if a != b),
-                                 min(len(got[2]), len(ref[2])))
+                if got[0] != want[0]:
+                    what.append(f'exit {got[0]} vs {want[0]}')
+                if got[1] != want[1]:
+                    what.append(f'stdout {got[1][:300]!r} vs {want[1][:300]!r}')
+                if got[2] != want[2]:
+                    first = next((i for i, (a, b) in enumerate(zip(got[2], want[2])) if a != b),
+                                 min(len(got[2]), len(want[2])))
                     what.append(f'trace differs at event {first}: '
                                 f'{json.dumps(got[2][first]) if first < len(got[2]) else "end"} vs '
-                                f'{json.dumps(ref[2][first]) if first < len(ref[2]) else "end"}')
+                                f'{json.dumps(want[2][first]) if first < len(want[2]) else "end"}')
                 problems.append(f'{name} [{leg}]: ' + '; '.join(what))
         return '\n'.join(problems) or None
 
@@ -168,6 +180,9 @@ def setup(griddle, tmp):
            'host_o': os.path.join(tmp, 'host.o'), 'ffi_o': os.path.join(tmp, 'ffi_gen.o')}
     subprocess.run(['gcc', '-shared', '-fPIC', '-O1', FFI, '-o', env['ffi_so']], check=True)
     subprocess.run(['gcc'] + CFLAGS + ['-O1', '-c', HOST, '-o', env['host_o']], check=True)
+    env['host_plain_o'] = os.path.join(tmp, 'host_plain.o')
+    subprocess.run(['gcc'] + CFLAGS + ['-O1', '-DHOST_PLAIN', '-c', HOST, '-o',
+                                       env['host_plain_o']], check=True)
     subprocess.run(['gcc'] + CFLAGS + ['-O1', '-c', FFI, '-o', env['ffi_o']], check=True)
     env['x86'] = x86_available(env['griddle'])
     if not env['x86']:
