@@ -20,6 +20,7 @@ PKGS=(
   tshark            # reads the emulator's pcap in tests
   iproute2          # network namespaces for bridge tests
   iputils-ping      # ping through the emulated NIC
+  graphviz          # griddle compose --svg (dot)
 )
 
 missing=()

@@ -27,9 +27,11 @@ static const char SIM_HELP[] =
     "  --dump-only           realise, dump, and stop before any init() runs\n"
     "  --duration SECONDS    stop after this long (default: when the load is done,\n"
     "                        else at SIGINT/SIGTERM or when every PD has stopped)\n"
-    "  --load rate=PPS,count=N,size=BYTES\n"
+    "  --load rate=PPS,count=N,size=BYTES[,window=W]\n"
     "                        built-in load generator: UDP echo requests of BYTES\n"
-    "                        payload to the echo client, every reply checked\n"
+    "                        payload to the echo client, every reply checked;\n"
+    "                        with window=W never more than W unanswered (closed\n"
+    "                        loop), else a fixed rate (open loop)\n"
     "  --drain SECONDS       wait this long for outstanding replies (default 2)\n"
     "  --pcap FILE           capture the wire (both directions) in pcap format\n"
     "  --bridge IFACE        connect the wire to a Linux interface (AF_PACKET)\n"
@@ -37,6 +39,9 @@ static const char SIM_HELP[] =
     "  --pin                 run the emulator on one CPU and every PD on another,\n"
     "                        and let the emulator spin for requests: much faster,\n"
     "                        but wants two otherwise idle CPUs\n"
+    "  --no-budgets          do not enforce the PDs' budgets and periods (they\n"
+    "                        are enforced by default, charging each PD process's\n"
+    "                        CPU time as seL4 MCS sporadic servers would)\n"
     "  --trace               log every kernel event\n"
     "  --diagnostics-format=text|json, --color=auto|always|never\n"
     "\n"
@@ -76,7 +81,8 @@ static bool parse_seconds(const char *v, double *out)
     return true;
 }
 
-/* rate=PPS,count=N,size=BYTES (any order, all three required) */
+/* rate=PPS,count=N,size=BYTES[,window=W] (any order, the first three
+ * required) */
 static bool parse_load(const char *v, SimLoad *l)
 {
     char buf[128];
@@ -93,6 +99,7 @@ static bool parse_load(const char *v, SimLoad *l)
         if (!strcmp(tok, "rate")) l->rate_pps = x, have[0] = true;
         else if (!strcmp(tok, "count")) l->count = x, have[1] = true;
         else if (!strcmp(tok, "size")) l->size = (unsigned)x, have[2] = x < 100000;
+        else if (!strcmp(tok, "window") && x >= 1 && x <= 1000000) l->window = (unsigned)x;
         else return false;
     }
     return have[0] && have[1] && have[2] && l->rate_pps > 0 && l->rate_pps <= 10000000 &&
@@ -110,6 +117,7 @@ static int parse_args(SimCli *c, int argc, char **argv)
         else if (!strcmp(a, "--dump-only")) c->ro.dump_only = true;
         else if (!strcmp(a, "--trace")) c->ro.trace = true;
         else if (!strcmp(a, "--pin")) c->ro.pin = true;
+        else if (!strcmp(a, "--no-budgets")) c->ro.no_budgets = true;
         else if (OPT("--search-path")) { if (miss) goto missing; vec_push(&c->search, v); }
         else if (OPT("--board")) { if (miss) goto missing; c->lo.board = v; }
         else if (OPT("--device")) { if (miss) goto missing; vec_push(&c->devices, v); }
@@ -130,8 +138,9 @@ static int parse_args(SimCli *c, int argc, char **argv)
         } else if (OPT("--load")) {
             if (miss) goto missing;
             if (!parse_load(v, &c->ro.load))
-                return usage_error("sim", "--load needs rate=PPS,count=N,size=BYTES with "
-                                   "1 <= PPS <= 10000000 and 16 <= BYTES <= 1472, not '%s'", v);
+                return usage_error("sim", "--load needs rate=PPS,count=N,size=BYTES[,window=W] "
+                                   "with 1 <= PPS <= 10000000, 16 <= BYTES <= 1472 and "
+                                   "1 <= W <= 1000000, not '%s'", v);
             c->ro.have_load = true;
         } else {
             int r = source_opts_arg(&c->so, argc, argv, &i);

@@ -361,6 +361,33 @@ bool sim_dump_state(Sim *k, const char *path)
     return ok;
 }
 
+/* null, and why: the schema has null where the host refuses to count */
+static void instructions_unavailable(StrBuf *b, const KPd *pd)
+{
+    char why[200];
+    int e = pd->perf_errno;
+    if (e == EACCES || e == EPERM) {
+        char paranoid[16] = "?";
+        FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+        if (f) {
+            if (!fgets(paranoid, sizeof paranoid, f)) strcpy(paranoid, "?");
+            paranoid[strcspn(paranoid, "\n")] = 0;
+            fclose(f);
+        }
+        snprintf(why, sizeof why, "perf_event_open refused: %s (kernel.perf_event_paranoid = "
+                 "%s, or a container's policy)", strerror(e), paranoid);
+    } else if (e == ENOENT || e == EOPNOTSUPP || e == ENODEV) {
+        snprintf(why, sizeof why, "no hardware instruction counter on this host "
+                 "(perf_event_open: %s; usual in virtual machines)", strerror(e));
+    } else if (e) {
+        snprintf(why, sizeof why, "perf_event_open: %s", strerror(e));
+    } else {
+        snprintf(why, sizeof why, "the counter could not be read");
+    }
+    sb_puts(b, "null,");
+    json_s(b, "instructions_unavailable", why);
+}
+
 bool sim_write_report(Sim *k, const char *path)
 {
     StrBuf b = {0};
@@ -375,7 +402,7 @@ bool sim_write_report(Sim *k, const char *path)
                   (double)pd->ru.ru_utime.tv_sec + (double)pd->ru.ru_utime.tv_usec / 1e6,
                   (double)pd->ru.ru_stime.tv_sec + (double)pd->ru.ru_stime.tv_usec / 1e6);
         if (pd->have_instructions) sb_printf(&b, "%llu", (unsigned long long)pd->instructions);
-        else sb_puts(&b, "null");
+        else instructions_unavailable(&b, pd);
         sb_printf(&b, ",\"notified\":%llu,\"notifications_sent\":%llu,\"irqs\":%llu,"
                   "\"ppcalls\":%llu,\"protected\":%llu,\"mmio\":%llu,\"kernel_calls\":%llu,",
                   (unsigned long long)pd->n_notified, (unsigned long long)pd->n_sent,
@@ -385,6 +412,10 @@ bool sim_write_report(Sim *k, const char *path)
         /* reported by the PD's runtime (informational): wall time spent in
          * the MMIO trap handler, which the CPU figures above include */
         sb_printf(&b, "\"mmio_trap_wall_s\":%.6f,", (double)pd->kp->trap_ns / 1e9);
+        sb_printf(&b, "\"budget_us\":%llu,\"period_us\":%llu,\"throttled\":%llu,"
+                  "\"preempt_signals\":%llu,",
+                  (unsigned long long)pd->spd->budget, (unsigned long long)pd->spd->period,
+                  (unsigned long long)pd->n_throttled, (unsigned long long)pd->n_preempt_signals);
         json_s(&b, "state", k_state_name(pd->st));
         sb_puts(&b, "}");
     }

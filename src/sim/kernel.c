@@ -16,8 +16,15 @@
  *    call of the running PD the highest-priority ready PD runs; equal
  *    priority does not preempt; a preempted PD goes to the head of its
  *    priority's queue and a woken one to the tail (seL4's tcbSchedEnqueue
- *    and tcbSchedAppend). Interrupts raised while a PD runs preempt it at
- *    its next kernel call or device access, not asynchronously.
+ *    and tcbSchedAppend). When a higher-priority PD becomes ready while
+ *    another runs (an interrupt), or the running PD's budget runs out,
+ *    the emulator asks it to yield (SIM_PREEMPT_SIGNAL, sim_proto.h) and
+ *    switches when it has: still one PD at a time.
+ *  - Budgets (sched.c): the CPU time of each PD's process is charged to
+ *    the scheduling context it runs on (its own, or its caller's while a
+ *    passive PD serves a PPC); a PD whose budget is used up is not run
+ *    until its refill is released; with budget == period the budget is
+ *    a round-robin timeslice among equal priorities.
  *  - Faults: reported like the Microkit monitor; the PD stays stopped.
  *
  * Requests come from a page the PD can write, so each is copied once and
@@ -27,6 +34,7 @@
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <time.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -82,12 +90,56 @@ static void make_ready(Sim *k, int p, bool head)
     k->pd[p].stamp = head ? --k->head_stamp : ++k->next_stamp;
 }
 
+/* The scheduling context p runs on: a passive PD serving a PPC runs on
+ * its caller's (reference §1.2 "passive", §1.4.4). */
+static KSc *run_sc(Sim *k, int p)
+{
+    for (size_t hops = 0; hops < k->npd; hops++) {
+        KPd *pd = &k->pd[p];
+        if (!pd->spd->passive || pd->serving < 0) return &pd->sc;
+        p = pd->serving;
+    }
+    return &k->pd[p].sc;
+}
+
+static uint64_t cpu_time(KPd *pd)
+{
+    struct timespec ts;
+    if (!pd->have_cpuclk || clock_gettime(pd->cpuclk, &ts)) return pd->cpu_charged;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Charges the CPU time p used since it was last charged to the SC it
+ * runs on, and sets when to look again while it keeps running. */
+static void charge(Sim *k, int p, uint64_t now)
+{
+    KPd *pd = &k->pd[p];
+    if (!k->budgets) return;
+    uint64_t c = cpu_time(pd), used = c > pd->cpu_charged ? c - pd->cpu_charged : 0;
+    pd->cpu_charged = c;
+    KSc *sc = run_sc(k, p);
+    if (sc_charge(sc, used)) pd->slice_over = true;
+    pd->budget_check = sc_ready(sc, now) ? now + sc_left(sc) : UINT64_MAX;
+}
+
+/* A blocked PD became ready (seL4's refill_unblock_check, then
+ * tcbSchedAppend); it waits if its budget is not back yet. */
+static void wake(Sim *k, int p)
+{
+    make_ready(k, p, false);
+    if (!k->budgets) return;
+    uint64_t now = sim_now_ns();
+    KSc *sc = run_sc(k, p);
+    if (sc == &k->pd[p].sc) sc_unblock(sc, now);
+    k->pd[p].throttled = !sc_ready(sc, now);
+}
+
 static int best_ready(Sim *k, int except)
 {
     int best = -1;
     for (size_t i = 0; i < k->npd; i++) {
         KPd *pd = &k->pd[i];
-        if ((int)i == except || pd->st != K_READY) continue;
+        if ((int)i == except || pd->st != K_READY || pd->throttled) continue;
         if (best < 0 || pd->spd->priority > prio(k, best) ||
             (pd->spd->priority == prio(k, best) && pd->stamp < k->pd[best].stamp))
             best = (int)i;
@@ -103,9 +155,13 @@ static void resume(Sim *k, int p)
         k->n_switches++;
         trace(k, "run %s", name(k, p));
     }
+    pd->run_since = sim_now_ns();
+    /* a new activation (not a PD continuing after a kernel call): it was
+     * charged when it last gave the CPU away, so its budget is exact */
+    if (k->budgets && pd->st != K_RUNNING)
+        pd->budget_check = pd->run_since + sc_left(run_sc(k, p));
     pd->st = K_RUNNING;
     k->running = p;
-    pd->run_since = sim_now_ns();
     pd->warned_long_run = false;
     __atomic_store_n(&pd->kp->kern_seq, pd->seen_seq, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&pd->kp->pd_waiting, __ATOMIC_SEQ_CST))
@@ -119,23 +175,112 @@ void k_schedule(Sim *k)
     if (p >= 0) resume(k, p);
 }
 
+static void throttle(Sim *k, int p)
+{
+    KPd *pd = &k->pd[p];
+    make_ready(k, p, false);
+    pd->throttled = true;
+    pd->n_throttled++;
+    trace(k, "%s throttled: budget used up until +%.6f s", name(k, p),
+          (double)(sc_release(run_sc(k, p)) - k->t0) / 1e9);
+}
+
 /* After a request of the running PD a: it keeps the baton unless it
- * blocked or a strictly higher-priority PD is ready. */
+ * blocked, a strictly higher-priority PD is ready, its budget is used
+ * up, or its timeslice ran out and an equal-priority PD is ready. */
 static void finish(Sim *k, int a)
 {
     KPd *pd = &k->pd[a];
+    uint64_t now = sim_now_ns();
+    bool runnable = pd->st == K_READY || pd->st == K_RUNNING;
+    int b = runnable ? best_ready(k, a) : -1;
+    bool higher = b >= 0 && prio(k, b) > prio(k, a);
+    if (!runnable || higher) charge(k, a, now); /* it gives the CPU away: account now */
     k->running = -1;
-    if (pd->st == K_READY || pd->st == K_RUNNING) {
-        int b = best_ready(k, a);
-        if (b >= 0 && prio(k, b) > prio(k, a)) {
+    if (runnable) {
+        if (k->budgets && !sc_ready(run_sc(k, a), now)) {
+            throttle(k, a);
+        } else if (higher) {
             make_ready(k, a, true);
             trace(k, "%s preempted by %s", name(k, a), name(k, b));
+        } else if (pd->slice_over && b >= 0) {
+            pd->slice_over = false;
+            make_ready(k, a, false);
+            trace(k, "%s timeslice over: %s runs", name(k, a), name(k, b));
         } else {
+            pd->slice_over = false;
+            pd->st = K_RUNNING;     /* keeps running: not a new activation */
             resume(k, a);
             return;
         }
     }
     k_schedule(k);
+}
+
+/* Throttled PDs whose budget is back go to the tail of their queue;
+ * returns the next release time. */
+static uint64_t release_throttled(Sim *k, uint64_t now)
+{
+    uint64_t next = UINT64_MAX;
+    for (size_t i = 0; i < k->npd; i++) {
+        KPd *pd = &k->pd[i];
+        if (!pd->throttled) continue;
+        KSc *sc = run_sc(k, (int)i);
+        if (pd->st != K_READY || sc_ready(sc, now)) {
+            pd->throttled = false;
+            if (pd->st == K_READY) make_ready(k, (int)i, false);
+            trace(k, "%s budget released", name(k, (int)i));
+        } else if (sc_release(sc) < next) {
+            next = sc_release(sc);
+        }
+    }
+    return next;
+}
+
+static void ask_yield(Sim *k, int p, const char *why)
+{
+    KPd *pd = &k->pd[p];
+    if (pd->yield_sent) return;
+    pd->yield_sent = true;
+    pd->n_preempt_signals++;
+    __atomic_store_n(&pd->kp->yield_req, 1, __ATOMIC_RELEASE);
+    kill(pd->pid, SIM_PREEMPT_SIGNAL);
+    trace(k, "%s asked to yield: %s", name(k, p), why);
+}
+
+void k_start(Sim *k)
+{
+    k->budgets = !k->o->no_budgets;
+    uint64_t now = sim_now_ns();
+    for (size_t i = 0; i < k->npd; i++) {
+        KPd *pd = &k->pd[i];
+        sc_init(&pd->sc, pd->spd->budget * 1000, pd->spd->period * 1000, now);
+        pd->cpu_charged = 0;
+        pd->cpu_charged = cpu_time(pd); /* start-up is not charged */
+    }
+}
+
+uint64_t k_enforce(Sim *k, uint64_t now)
+{
+    uint64_t next = k->budgets ? release_throttled(k, now) : UINT64_MAX;
+    int a = k->running;
+    if (a < 0) return next;
+    KPd *pd = &k->pd[a];
+    if (pd->yield_sent) return next;
+    int b = best_ready(k, a);
+    if (b >= 0 && prio(k, b) > prio(k, a)) {
+        ask_yield(k, a, "a higher-priority PD is ready");
+        return next;
+    }
+    if (!k->budgets) return next;
+    if (now >= pd->budget_check) {
+        charge(k, a, now);
+        if (!sc_ready(run_sc(k, a), now)) ask_yield(k, a, "budget used up");
+        else if (pd->slice_over && b >= 0 && prio(k, b) == prio(k, a))
+            ask_yield(k, a, "timeslice over");
+        else pd->slice_over = false;
+    }
+    return pd->yield_sent || pd->budget_check > next ? next : pd->budget_check;
 }
 
 /* ---- notifications ------------------------------------------------------ */
@@ -147,7 +292,7 @@ static void take_word(Sim *k, int p)
     pd->kp->badge = pd->pending;
     pd->n_notified += (uint64_t)__builtin_popcountll(pd->pending);
     pd->pending = 0;
-    make_ready(k, p, false);
+    wake(k, p);
 }
 
 static void signal_pd(Sim *k, int to, uint64_t bits)
@@ -234,7 +379,7 @@ static void deliver_call(Sim *k, int b, int a)
     B->kp->ret_msginfo = A->call_msginfo;
     B->n_protected++;
     trace(k, "%s ppcall -> %s (id %u)", name(k, a), name(k, b), A->call_ch);
-    make_ready(k, b, false);
+    wake(k, b);
 }
 
 static void do_ppcall(Sim *k, int a, uint32_t ch, uint64_t msginfo)
@@ -278,7 +423,7 @@ static void do_reply(Sim *k, int b, uint64_t msginfo)
     C->kp->ret_msginfo = msginfo;
     C->calling = -1;
     trace(k, "%s replies to %s", name(k, b), name(k, c));
-    make_ready(k, c, false);
+    wake(k, c);
 }
 
 /* The highest-priority, then earliest, caller queued on b's endpoint. */
@@ -300,6 +445,7 @@ static void do_recv(Sim *k, int b, const Req *r)
 {
     KPd *B = &k->pd[b];
     if (r->have_deferred) do_post(k, b, r->deferred_kind, r->deferred_ch);
+    if (r->have_reply && B->spd->passive) charge(k, b, sim_now_ns());
     if (r->have_reply) do_reply(k, b, r->reply_msginfo);
     B->n_kcalls++;
     if (B->pending) {
@@ -454,6 +600,9 @@ void k_request(Sim *k, int a)
     if (seq == pd->seen_seq) return;
     pd->seen_seq = seq;
     if (k->running != a) return; /* only the baton holder may call the kernel */
+    /* every request is a preemption point: a pending yield request is moot */
+    __atomic_store_n(&pd->kp->yield_req, 0, __ATOMIC_RELAXED);
+    pd->yield_sent = false;
     Req r;
     copy_req(pd->kp, &r);
     for (uint32_t i = 0; i < r.nposted; i++) do_post(k, a, r.posted[i].kind, r.posted[i].ch);
@@ -465,6 +614,7 @@ void k_request(Sim *k, int a)
     case SIM_OP_MMIO: do_mmio(k, a, &r); break;
     case SIM_OP_FAULT: do_fault(k, a, &r); break;
     case SIM_OP_FLUSH: make_ready(k, a, true); break;
+    case SIM_OP_YIELD: make_ready(k, a, true); break;
     default:
         fprintf(k->log, "MON|ERROR: PD '%s' made an invalid kernel call %u\n", name(k, a), r.op);
         pd->st = K_FAULTED;

@@ -33,6 +33,9 @@ struct LoadGen {
     uint64_t next_arp, t_start, t_first, t_last_send, t_last_reply;
     uint64_t sent, received, bad, dups;
     uint64_t rebased_at, rebases; /* schedule restarts after host stalls */
+    uint64_t t_progress;    /* last send or good reply (closed loop: stall detection) */
+    uint64_t window_waits;
+    bool waiting;           /* a due request waits for the window */
     uint8_t *seen;          /* one byte per sequence number */
     uint64_t *rtt;          /* nanoseconds, in arrival order */
 };
@@ -137,7 +140,12 @@ static void send_request(LoadGen *lg, uint64_t seq, uint64_t now)
                             payload, lg->cfg.size, (uint16_t)seq);
     lg->send(lg->ctx, frame, n);
     lg->sent++;
-    lg->t_last_send = now;
+    lg->t_last_send = lg->t_progress = now;
+}
+
+static bool window_full(const LoadGen *lg)
+{
+    return lg->cfg.window && lg->sent - lg->received >= lg->cfg.window;
 }
 
 uint64_t lg_poll(LoadGen *lg, uint64_t now, uint64_t drain_ns)
@@ -153,6 +161,18 @@ uint64_t lg_poll(LoadGen *lg, uint64_t now, uint64_t drain_ns)
     uint64_t period = 1000000000ull / lg->cfg.rate_pps;
     unsigned burst = 0;
     while (lg->sent < lg->cfg.count) {
+        if (window_full(lg)) {
+            /* lg_receive opens it; the emulator polls us after every event */
+            if (!lg->waiting) lg->window_waits++;
+            lg->waiting = true;
+            return lg->t_progress + drain_ns;
+        }
+        if (lg->waiting) {
+            /* the rate applies from the reply that opened the window */
+            lg->waiting = false;
+            lg->t_start = now;
+            lg->rebased_at = lg->sent;
+        }
         uint64_t due = lg->t_start + (lg->sent - lg->rebased_at) * period;
         if (due > now) return due;
         /* The generator runs in the emulator process: if the host did not
@@ -164,7 +184,6 @@ uint64_t lg_poll(LoadGen *lg, uint64_t now, uint64_t drain_ns)
             lg->rebases++;
             lg->t_start = now;
             lg->rebased_at = lg->sent;
-            due = now;
         }
         if (++burst > MAX_BURST) return now;
         send_request(lg, lg->sent, now);
@@ -238,13 +257,14 @@ void lg_receive(LoadGen *lg, const uint8_t *f, size_t len, uint64_t now)
     uint64_t sent_at;
     memcpy(&sent_at, p + 8, 8);
     lg->rtt[lg->received++] = now - sent_at;
-    lg->t_last_reply = now;
+    lg->t_last_reply = lg->t_progress = now;
 }
 
 bool lg_done(const LoadGen *lg, uint64_t now, uint64_t drain_ns)
 {
     if (!lg->resolved) return lg->arp_tries >= ARP_TRIES && now >= lg->next_arp;
-    if (lg->sent < lg->cfg.count) return false;
+    /* closed loop: nothing came back for the drain time with the window full */
+    if (lg->sent < lg->cfg.count) return window_full(lg) && now >= lg->t_progress + drain_ns;
     return lg->received == lg->sent || now >= lg->t_last_send + drain_ns;
 }
 
@@ -274,6 +294,7 @@ void lg_stats(LoadGen *lg, LgStats *o)
     o->duplicates = lg->dups;
     o->arp_resolved = lg->resolved;
     o->rebases = lg->rebases;
+    o->window_waits = lg->window_waits;
     uint64_t n = lg->received;
     if (!n) return;
     uint64_t *v = xmalloc(n * sizeof *v);

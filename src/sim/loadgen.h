@@ -3,7 +3,11 @@
  * host on the wire at 10.0.0.1 that resolves the echo client (10.0.0.2)
  * with ARP, sends it UDP echo requests to port 1235 at a fixed rate, each
  * carrying a sequence number, a timestamp and a checkable pattern, and
- * checks every reply. Private to src/sim; no process or clock of its own:
+ * checks every reply. With a window (closed loop) it also never has more
+ * than `window` requests unanswered: it waits for replies instead of
+ * sending, so host scheduling noise delays the load instead of
+ * overflowing the system's queues; a window that stays full for the
+ * drain time ends the run (the missing replies count as lost). Private to src/sim; no process or clock of its own:
  * the caller passes the time and a function to put frames on the wire.
  */
 #ifndef GRIDDLE_SIM_LOADGEN_H
@@ -27,6 +31,7 @@ bool lg_done(const LoadGen *lg, uint64_t now, uint64_t drain_ns);
 typedef struct LgStats {
     uint64_t sent, received, lost, bad, duplicates;
     uint64_t rebases;       /* times the schedule restarted after a host stall */
+    uint64_t window_waits;  /* times a due request waited for the window */
     bool arp_resolved;
     double rtt_p50_us, rtt_p99_us, rtt_min_us, rtt_max_us, rtt_mean_us;
     double seconds;         /* first send to last reply */

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -244,6 +245,8 @@ static bool spawn(Sim *k, int p)
     pd->pid = pid;
     pd->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     pd->perf_fd = perf_open(pid);
+    pd->perf_errno = pd->perf_fd < 0 ? errno : 0;
+    pd->have_cpuclk = clock_getcpuclockid(pid, &pd->cpuclk) == 0;
     ssize_t w = write(pipefd[1], "g", 1);
     close(pipefd[1]);
     close_boot_fds(&pd->kp->boot);

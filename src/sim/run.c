@@ -163,6 +163,8 @@ static void main_loop(Sim *k)
             break;
         }
         k_schedule(k);
+        uint64_t e = k_enforce(k, sim_now_ns());
+        if (e < next) next = e;
         if (next > end) next = end;
         if (!anyone_ready(k) && next == UINT64_MAX && !sim_wire_external(k)) {
             stop(k, "idle: every PD is waiting and nothing outside can wake one");
@@ -251,6 +253,7 @@ int sim_run(SimSystem *s, const SimRunOpts *o, DiagList *dl)
     if (rc == 0 && o->dump_state_path && !sim_dump_state(&k, o->dump_state_path)) rc = 3;
     if (rc == 0 && !o->dump_only) {
         k.t0 = sim_now_ns();
+        k_start(&k);
         main_loop(&k);
         summary(&k);
         rc = sim_wire_finish(&k);

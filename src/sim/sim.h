@@ -160,6 +160,7 @@ int sim_mr_index(const SimSystem *s, const char *name);
 typedef struct SimLoad {
     uint64_t rate_pps, count;
     unsigned size;          /* UDP payload bytes */
+    unsigned window;        /* at most this many requests unanswered; 0 = open loop */
 } SimLoad;
 
 typedef struct SimRunOpts {
@@ -174,6 +175,7 @@ typedef struct SimRunOpts {
     bool dump_only;         /* realise, dump, stop before any init() runs */
     bool trace;             /* log every kernel event */
     bool pin;               /* emulator and PDs on two CPUs of their own; spin */
+    bool no_budgets;        /* do not enforce budgets and periods */
     double drain_s;         /* after the last load frame, wait this long for replies */
 } SimRunOpts;
 
@@ -183,31 +185,9 @@ typedef struct SimRunOpts {
  * or a reply was wrong. */
 int sim_run(SimSystem *s, const SimRunOpts *o, DiagList *dl);
 
-/* ---- x86-64 load/store decoding (MMIO trapping, reference §4.7) --------- */
-
-typedef enum SimInsnKind {
-    SIM_INSN_LOAD,          /* reg <- [mem], zero- or sign-extended */
-    SIM_INSN_STORE_REG,     /* [mem] <- reg */
-    SIM_INSN_STORE_IMM,     /* [mem] <- imm */
-} SimInsnKind;
-
-typedef struct SimInsn {
-    SimInsnKind kind;
-    unsigned len;           /* instruction length in bytes */
-    unsigned width;         /* access width in bytes: 1, 2, 4 or 8 */
-    unsigned reg;           /* register number 0..15 (rax..r15) */
-    bool high8;             /* AH/CH/DH/BH (no REX, reg 4..7 with width 1) */
-    unsigned dest_width;    /* loads: bytes written to reg (movzx/movsx: 2/4/8) */
-    bool sign_extend;       /* movsx / movsxd */
-    uint64_t imm;
-} SimInsn;
-
-/* Decodes the instruction at code (at most avail bytes). Only the forms a
- * compiler emits for volatile scalar accesses are accepted: mov r/m<->reg
- * (88/89/8A/8B), mov r/m,imm (C6/C7), movzx (0F B6/B7), movsx (0F BE/BF),
- * movsxd (63), with 66/REX prefixes and any ModRM/SIB/displacement form.
- * Returns false for anything else. */
-bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *out);
+/* x86-64 load/store decoding (MMIO trapping, reference §4.7): x86dec.h,
+ * self-contained so the compiled-program host (src/target/host) embeds it. */
+#include "sim/x86dec.h"
 
 /* ---- device models ---------------------------------------------------- */
 

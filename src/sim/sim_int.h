@@ -55,6 +55,7 @@ uint64_t sim_now_ns(void);
 
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
 typedef enum KState {
     K_BOOTING,      /* process started, not yet reported BOOTED */
@@ -83,6 +84,25 @@ typedef struct KIrq {
     bool edge, masked, line, latched;
 } KIrq;
 
+/* A scheduling context (sched.c): budget and period as seL4 MCS refills. */
+enum { KSC_REFILLS = 8 };
+typedef struct KRefill {
+    uint64_t t, amount;     /* release time and budget, ns */
+} KRefill;
+typedef struct KSc {
+    uint64_t budget, period;
+    bool rr;                /* budget == period: a round-robin timeslice */
+    KRefill r[KSC_REFILLS]; /* circular queue */
+    unsigned head, n;
+} KSc;
+
+void sc_init(KSc *sc, uint64_t budget_ns, uint64_t period_ns, uint64_t now);
+bool sc_ready(const KSc *sc, uint64_t now);     /* may run now */
+uint64_t sc_release(const KSc *sc);             /* when the head refill is released */
+uint64_t sc_left(const KSc *sc);                /* budget in the head refill */
+void sc_unblock(KSc *sc, uint64_t now);         /* its thread woke up */
+bool sc_charge(KSc *sc, uint64_t used);         /* consumed; true: timeslice over */
+
 typedef struct KPd {
     const SimPd *spd;
     pid_t pid;
@@ -103,6 +123,7 @@ typedef struct KPd {
     /* statistics */
     uint64_t n_notified, n_sent, n_irqs, n_ppcalls, n_protected, n_mmio, n_kcalls;
     int perf_fd;
+    int perf_errno;         /* why perf_event_open failed, 0 if it did not */
     uint64_t instructions;
     bool have_instructions;
     struct rusage ru;
@@ -111,6 +132,16 @@ typedef struct KPd {
     bool warned_blocked;
     uint64_t run_since;     /* when it last got the baton */
     bool warned_long_run;
+    /* budgets (sched.c) and asynchronous preemption */
+    KSc sc;
+    clockid_t cpuclk;       /* the process's CPU-time clock */
+    bool have_cpuclk;
+    uint64_t cpu_charged;   /* its CPU time charged so far, ns */
+    uint64_t budget_check;  /* while it runs: when to look at its budget again */
+    bool throttled;         /* ready, but its SC has no budget until sc_release() */
+    bool slice_over;        /* round-robin timeslice ran out: yield to a peer */
+    bool yield_sent;        /* asked to yield (SIM_PREEMPT_SIGNAL), no request since */
+    uint64_t n_throttled, n_preempt_signals;
 } KPd;
 
 typedef struct KDev {
@@ -143,6 +174,7 @@ typedef struct Sim {
     SimWire *wire;
     SimDevHost host;        /* given to every device model */
     bool settled;           /* every PD has waited at least once with none ready */
+    bool budgets;           /* enforce budgets and periods */
     bool stop;
     const char *stop_reason;
     uint64_t t0;
@@ -160,6 +192,11 @@ uint8_t *sim_dma(void *ctx, uint64_t paddr, size_t len);
 void k_request(Sim *k, int pd);         /* a PD posted a request */
 void k_schedule(Sim *k);                /* give the baton away if nobody holds it */
 void k_irq_update(Sim *k);              /* device lines -> IRQ deliveries */
+/* Between requests: releases throttled PDs whose budget is back, asks the
+ * running PD to yield if a higher-priority PD is ready or its budget ran
+ * out; returns when it next needs to be called. */
+uint64_t k_enforce(Sim *k, uint64_t now);
+void k_start(Sim *k);                   /* before the first PD runs: budgets */
 void k_pd_died(Sim *k, int pd);
 const char *k_state_name(KState st);
 

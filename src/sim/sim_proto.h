@@ -19,6 +19,7 @@
 #ifndef GRIDDLE_SIM_PROTO_H
 #define GRIDDLE_SIM_PROTO_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #define SIM_PROTO_MAGIC 0x67726431u     /* "grd1" */
@@ -38,6 +39,7 @@ enum SimOp {
     SIM_OP_MMIO,        /* device register access (trapped) */
     SIM_OP_FAULT,       /* memory fault: addr, access, ip, text */
     SIM_OP_FLUSH,       /* just deliver posted ops (e.g. before a long computation) */
+    SIM_OP_YIELD,       /* preempted: the emulator asked (yield_req + SIM_PREEMPT_SIGNAL) */
     SIM_OP_COUNT
 };
 
@@ -100,7 +102,8 @@ typedef struct SimKPage {
     uint8_t pad0[56];
     uint32_t kern_seq;
     uint32_t kern_waiting;      /* emulator is asleep: the PD must write its eventfd */
-    uint8_t pad1[56];
+    uint32_t yield_req;         /* emulator wants the baton back (see SIM_PREEMPT_SIGNAL) */
+    uint8_t pad1[52];
 
     /* request */
     uint32_t op;
@@ -129,6 +132,15 @@ typedef struct SimKPage {
 } SimKPage;
 
 _Static_assert(sizeof(SimKPage) <= SIM_KPAGE_SIZE, "kernel page too small");
+
+/* Asynchronous preemption. The emulator sets yield_req and sends this
+ * signal to the running PD when a higher-priority PD became ready (an
+ * interrupt) or the PD's budget ran out; the runtime's handler answers
+ * with SIM_OP_YIELD and returns when the PD is scheduled again. Every
+ * request clears yield_req (each kernel call is a preemption point
+ * anyway), so a late signal finds it clear and does nothing. SIGURG is
+ * ignored by default, so a signal racing with start-up is harmless. */
+#define SIM_PREEMPT_SIGNAL SIGURG
 
 /* Badge bits (reference §1.3). */
 #define SIM_BADGE_PPC (1ull << 63)

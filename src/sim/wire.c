@@ -279,13 +279,13 @@ void sim_wire_report(Sim *k, StrBuf *b)
     lg_stats(w->lg, &st);
     sb_printf(b, "{\"sent\":%llu,\"received\":%llu,\"lost\":%llu,\"bad\":%llu,"
               "\"duplicates\":%llu,\"generator_stalls\":%llu,\"rate_pps\":%llu,\"size\":%u,"
-              "\"seconds\":%.6f,"
+              "\"window\":%u,\"window_waits\":%llu,\"seconds\":%.6f,"
               "\"rtt_us\":{\"p50\":%.3f,\"p99\":%.3f,\"min\":%.3f,\"max\":%.3f,\"mean\":%.3f}}",
               (unsigned long long)st.sent, (unsigned long long)st.received,
               (unsigned long long)st.lost, (unsigned long long)st.bad,
               (unsigned long long)st.duplicates, (unsigned long long)st.rebases,
               (unsigned long long)k->o->load.rate_pps,
-              k->o->load.size, st.seconds, st.rtt_p50_us, st.rtt_p99_us, st.rtt_min_us,
+              k->o->load.size, k->o->load.window, (unsigned long long)st.window_waits, st.seconds, st.rtt_p50_us, st.rtt_p99_us, st.rtt_min_us,
               st.rtt_max_us, st.rtt_mean_us);
 }
 

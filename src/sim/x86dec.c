@@ -10,7 +10,7 @@
  * Shared by the emulator (tests) and the PD runtime (signal handler), so
  * it must stay async-signal-safe: no allocation, no libc calls.
  */
-#include "sim.h"
+#include "x86dec.h"
 
 typedef struct Cursor {
     const uint8_t *p;
@@ -165,4 +165,33 @@ bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *o)
     }
     o->len = (unsigned)c.i;
     return true;
+}
+
+static uint64_t extend(uint64_t v, unsigned width, bool sign)
+{
+    if (width >= 8) return v;
+    uint64_t mask = (1ull << (8 * width)) - 1;
+    v &= mask;
+    if (sign && (v >> (8 * width - 1)) & 1) v |= ~mask;
+    return v;
+}
+
+uint64_t sim_x86_store_value(const SimInsn *in, uint64_t reg)
+{
+    if (in->kind == SIM_INSN_STORE_IMM) return extend(in->imm, in->width, false);
+    if (in->high8) reg >>= 8;
+    return extend(reg, in->width, false);
+}
+
+uint64_t sim_x86_load_result(const SimInsn *in, uint64_t old, uint64_t loaded)
+{
+    uint64_t v = extend(loaded, in->width, in->sign_extend);
+    switch (in->dest_width) {
+    case 8: return v;
+    case 4: return (uint32_t)v;
+    case 2: return (old & ~0xffffull) | (v & 0xffff);
+    default:
+        if (in->high8) return (old & ~0xff00ull) | ((v & 0xff) << 8);
+        return (old & ~0xffull) | (v & 0xff);
+    }
 }

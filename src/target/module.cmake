@@ -1,3 +1,12 @@
-# target: code generators. The portable C back end (cback*.c) works from
-# the checked AST; native back ends add their own files and dependencies.
-griddle_module(target g_check)
+# target: the x86-64 back end (g_target) and the default host of built
+# programs, whose sources are embedded into griddle (embed.cmake) so that
+# `griddle build --emit exe` works from any directory. docs/abi.md.
+set(host_srcs ${CMAKE_SOURCE_DIR}/src/target/host/host.c
+              ${CMAKE_SOURCE_DIR}/src/sim/x86dec.c ${CMAKE_SOURCE_DIR}/src/sim/x86dec.h)
+string(REPLACE ";" "|" host_list "${host_srcs}")
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/host_embed.c
+  COMMAND ${CMAKE_COMMAND} "-DFILES=${host_list}" -DOUT=${CMAKE_BINARY_DIR}/host_embed.c
+          -P ${CMAKE_SOURCE_DIR}/src/target/embed.cmake
+  DEPENDS ${host_srcs} ${CMAKE_SOURCE_DIR}/src/target/embed.cmake VERBATIM)
+griddle_module(target g_ir)
+target_sources(g_target PRIVATE ${CMAKE_BINARY_DIR}/host_embed.c)

@@ -11,7 +11,7 @@ if ! command -v clang >/dev/null; then
   exit 1
 fi
 CC=clang cmake -S . -B $build -DCMAKE_BUILD_TYPE=Debug -DGRIDDLE_SANITIZE=ON -DGRIDDLE_FUZZ=ON >/dev/null
-cmake --build $build -j "$(nproc)" --target fuzz_front fuzz_sdf >/dev/null
+cmake --build $build -j "$(nproc)" --target fuzz_front fuzz_sdf fuzz_compose >/dev/null
 
 # seed corpus: every Pancake file in the tree, prefixed with the mode byte
 seeds=$build/fuzz-seeds
@@ -46,4 +46,21 @@ ASAN_OPTIONS=detect_leaks=1 "$build/tests/sim/fuzz_sdf" "$sdf_corpus" "$sdf_seed
   -max_total_time="$sdf_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 > $build/fuzz-sdf.log 2>&1 || { tail -n 60 $build/fuzz-sdf.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
 grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-sdf.log || true
+
+# compose's readers: policy files (mode byte 0) and --dump-state JSON (1)
+cmp_seeds=$build/fuzz-compose-seeds
+rm -rf "$cmp_seeds"; mkdir -p "$cmp_seeds"
+i=0
+while IFS= read -r -d '' f; do
+  i=$((i+1))
+  { printf '\000'; cat "$f"; } > "$cmp_seeds/p$i"
+done < <(find tests/compose examples -type f -name '*.policy' -print0 2>/dev/null)
+printf '\001{"memory_regions":[{"name":"m","size":4096,"page_size":4096,"paddr":null,"device":null}],"protection_domains":[{"name":"a","priority":1,"maps":[],"channels":[],"irqs":[],"setvars":[],"extra_shared_mappings":[],"libmicrokit":null}]}' > "$cmp_seeds/j1"
+cmp_corpus=tests/fuzz/corpus-compose
+mkdir -p "$cmp_corpus"
+echo "fuzz: fuzz_compose for ${sdf_secs}s ($(ls "$cmp_seeds" | wc -l) seed files)"
+ASAN_OPTIONS=detect_leaks=1 "$build/tests/compose/fuzz_compose" "$cmp_corpus" "$cmp_seeds" \
+  -max_total_time="$sdf_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 > $build/fuzz-compose.log 2>&1 || { tail -n 60 $build/fuzz-compose.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
+grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-compose.log || true
 echo "fuzz: no crash found"

@@ -42,6 +42,9 @@ SimKPage *rt_kp;
 static int rt_efd = -1;
 static uint64_t rt_preempt;
 static uint32_t deferred_kind, deferred_ch;
+/* asynchronous preemption: nesting depth of request-building sections,
+ * and a preemption signal that arrived inside one */
+static volatile sig_atomic_t crit, yield_pending;
 
 /* ---- kernel calls ---------------------------------------------------- */
 
@@ -85,8 +88,65 @@ void rt_kcall(void)
     rt_kp->nposted = 0;
 }
 
+/* ---- asynchronous preemption (sim_proto.h, SIM_PREEMPT_SIGNAL) -------- */
+
+static bool yield_requested(void)
+{
+    return __atomic_load_n(&rt_kp->yield_req, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Gives the baton back; returns when the emulator runs us again. The
+ * interrupted code's request fields are untouched: we are never called
+ * inside a critical section. */
+static void yield_now(void)
+{
+    crit++;
+    rt_kp->op = SIM_OP_YIELD;
+    rt_kcall();
+    crit--;
+}
+
+void rt_crit_begin(void)
+{
+    crit++;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+void rt_crit_end(void)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    if (--crit == 0 && yield_pending) {
+        yield_pending = 0;
+        if (yield_requested()) yield_now();
+    }
+}
+
+static void on_preempt(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    if (crit) yield_pending = 1;
+    else if (yield_requested()) yield_now();
+    errno = saved;
+}
+
+static int preempt_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_preempt;
+    sa.sa_flags = SA_ONSTACK | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIM_PREEMPT_SIGNAL, &sa, NULL)) {
+        strcpy(rt_kp->text, "cannot install the preemption handler");
+        return 1;
+    }
+    return 0;
+}
+
 static void post(uint32_t kind, microkit_channel ch)
 {
+    rt_crit_begin();
     if (rt_kp->nposted == SIM_MAX_POSTED) {
         rt_kp->op = SIM_OP_FLUSH;
         rt_kcall();
@@ -94,6 +154,7 @@ static void post(uint32_t kind, microkit_channel ch)
     rt_kp->posted[rt_kp->nposted].kind = kind;
     rt_kp->posted[rt_kp->nposted].ch = ch;
     rt_kp->nposted++;
+    rt_crit_end();
 }
 
 /* ---- debug output ------------------------------------------------------ */
@@ -146,9 +207,11 @@ void microkit_notify(microkit_channel ch)
 {
     if (!valid(ch, microkit_notifications)) return bad_channel("microkit_notify", ch);
     if (rt_preempt & (1ull << ch)) {
+        rt_crit_begin();
         rt_kp->op = SIM_OP_NOTIFY;
         rt_kp->ch = ch;
         rt_kcall();
+        rt_crit_end();
     } else {
         post(SIM_POST_NOTIFY, ch);
     }
@@ -166,11 +229,14 @@ microkit_msginfo microkit_ppcall(microkit_channel ch, microkit_msginfo msginfo)
         bad_channel("microkit_ppcall", ch);
         return microkit_msginfo_new(0, 0);
     }
+    rt_crit_begin();
     rt_kp->op = SIM_OP_PPCALL;
     rt_kp->ch = ch;
     rt_kp->msginfo = msginfo.words[0];
     rt_kcall();
-    return (microkit_msginfo){{rt_kp->ret_msginfo}};
+    microkit_msginfo ret = {{rt_kp->ret_msginfo}};
+    rt_crit_end();
+    return ret;
 }
 
 /* One slot: a second deferred call in the same entry point overwrites
@@ -329,9 +395,12 @@ __attribute__((constructor(101))) static void rt_boot(void)
         patch_symbols(b);
         status = rt_trap_install(b);
     }
+    if (!status) status = preempt_install();
+    rt_crit_begin(); /* a preemption must not interrupt the wait for the first run */
     rt_kp->op = SIM_OP_BOOTED;
     rt_kp->status = (uint32_t)status;
     rt_kcall();
+    rt_crit_end();
     if (status) for (;;) pause(); /* the emulator ends us */
 }
 
@@ -342,6 +411,7 @@ static void event_loop(void)
     bool have_reply = false;
     uint64_t reply = 0;
     for (;;) {
+        rt_crit_begin();
         rt_kp->op = SIM_OP_RECV;
         rt_kp->have_reply = have_reply;
         rt_kp->reply_msginfo = reply;
@@ -352,8 +422,9 @@ static void event_loop(void)
         rt_kcall();
         have_reply = false;
         uint64_t badge = rt_kp->badge;
+        microkit_msginfo m = {{rt_kp->ret_msginfo}};
+        rt_crit_end();
         if (badge & SIM_BADGE_PPC) {
-            microkit_msginfo m = {{rt_kp->ret_msginfo}};
             reply = protected((microkit_channel)(badge & 0x3f), m).words[0];
             have_reply = true;
             continue;

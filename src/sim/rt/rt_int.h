@@ -9,8 +9,13 @@
 extern SimKPage *rt_kp;
 
 /* One kernel call with the request already in rt_kp (sim_proto.h).
- * Async-signal-safe. */
+ * Async-signal-safe. Building a request and making the call must happen
+ * between rt_crit_begin() and rt_crit_end(), so that an asynchronous
+ * preemption (SIM_PREEMPT_SIGNAL) cannot overwrite a half-built request:
+ * inside, the preemption is remembered and taken at rt_crit_end(). */
 void rt_kcall(void);
+void rt_crit_begin(void);
+void rt_crit_end(void);
 /* Installs the SIGSEGV/SIGBUS handler on an alternate stack; 0 or an
  * error (message in rt_kp->text). */
 int rt_trap_install(const SimBootCfg *b);

@@ -38,43 +38,22 @@ static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RB
                              REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
                              REG_R12, REG_R13, REG_R14, REG_R15};
 
-static uint64_t extend(uint64_t v, unsigned width, bool sign)
-{
-    if (width >= 8) return v;
-    uint64_t mask = (1ull << (8 * width)) - 1;
-    v &= mask;
-    if (sign && (v >> (8 * width - 1)) & 1) v |= ~mask;
-    return v;
-}
-
-/* Writes a loaded value the way the CPU would: 32-bit destinations
- * zero-extend into the full register; 8/16-bit ones merge. */
+/* Writes a loaded value the way the CPU would (x86dec.c). */
 static void set_dest(greg_t *g, const SimInsn *in, uint64_t v)
 {
     uint64_t *r = (uint64_t *)&g[GREG[in->reg]];
-    v = extend(v, in->width, in->sign_extend);
-    switch (in->dest_width) {
-    case 8: *r = v; break;
-    case 4: *r = (uint32_t)v; break;
-    case 2: *r = (*r & ~0xffffull) | (v & 0xffff); break;
-    default:
-        if (in->high8) *r = (*r & ~0xff00ull) | ((v & 0xff) << 8);
-        else *r = (*r & ~0xffull) | (v & 0xff);
-        break;
-    }
+    *r = sim_x86_load_result(in, *r, v);
 }
 
 static uint64_t source(const greg_t *g, const SimInsn *in)
 {
-    if (in->kind == SIM_INSN_STORE_IMM) return in->imm;
-    uint64_t v = (uint64_t)g[GREG[in->reg]];
-    if (in->high8) v >>= 8;
-    return extend(v, in->width, false);
+    return sim_x86_store_value(in, (uint64_t)g[GREG[in->reg]]);
 }
 
 void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
                      const char *why)
 {
+    rt_crit_begin();
     rt_kp->op = SIM_OP_FAULT;
     rt_kp->addr = addr;
     rt_kp->ip = ip;
@@ -85,6 +64,7 @@ void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
     memcpy(rt_kp->text, why, n);
     rt_kp->text[n] = 0;
     rt_kcall();
+    rt_crit_end();
 }
 
 /* Copies up to 15 instruction bytes at ip. Within one page they are
@@ -119,6 +99,7 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
         *kind = SIM_FAULT_MMIO_PERM;
         return false;
     }
+    rt_crit_begin();
     rt_kp->op = SIM_OP_MMIO;
     rt_kp->addr = addr;
     rt_kp->width = in.width;
@@ -127,6 +108,7 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
     rt_kp->mmio_traps++;
     rt_kcall();
     if (!is_write) set_dest(g, &in, rt_kp->ret_val);
+    rt_crit_end();
     g[REG_RIP] += in.len;
     return true;
 }
@@ -174,6 +156,7 @@ int rt_trap_install(const SimBootCfg *b)
     sa.sa_sigaction = on_fault;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIM_PREEMPT_SIGNAL); /* preemption waits for the handler's end */
     if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL)) {
         strcpy(rt_kp->text, "cannot install the fault handler");
         return 1;

@@ -1,0 +1,228 @@
+/*
+ * compose: the Microkit system composition checker (`griddle compose`,
+ * docs/composition.md).
+ *
+ * The pipeline is authority -> policies -> initialisation -> ledger:
+ *  - cmp_authority() turns a validated system description (a SimSystem
+ *    from sim_load, the one SDF reader of griddle) into the authority each
+ *    protection domain holds (I) and the influence graph over PDs and
+ *    memory regions: who can affect whom, through writes, reads,
+ *    notifications, PPCs, interrupts and device DMA. The kernel contract K
+ *    (no mapping, no access; no channel, no signal) is what makes this
+ *    graph complete; the ledger lists it as trusted.
+ *  - cmp_policy_parse() reads a policy file (`no_write PD -> MR`,
+ *    `no_read PD -> MR`, `no_flow A -> B`, `isolated PD`, `assume no_dma
+ *    MR`) and cmp_policy_check() decides each policy on the graph,
+ *    producing a witness path when one fails.
+ *  - cmp_init_check() compares a `griddle sim --dump-state` JSON document
+ *    with what the system description specifies (reference §2.3).
+ *  - cmp_ledger_*() assemble claims, obligations, the trusted base and a
+ *    coverage summary, and render them as text, JSON, Markdown or DOT.
+ *
+ * Depends on: util, sim (the SimSystem model, read as data). Memory: a
+ * CmpGraph, CmpPolicySet and CmpInitReport own what they point to (one
+ * arena each), released by their *_free(); they point into the SimSystem,
+ * which must outlive them. Global state: none. Library code never prints:
+ * problems in the user's input are diagnostics appended to a DiagList,
+ * findings (failed policies, initialisation differences) are data.
+ */
+#ifndef GRIDDLE_COMPOSE_H
+#define GRIDDLE_COMPOSE_H
+
+#include "sim/sim.h"
+#include "util/util.h"
+
+/* ---- authority and the influence graph ------------------------------- */
+
+/* Nodes: PDs are 0..npd-1, memory regions npd..npd+nmr-1. A memory region
+ * that covers a device's registers stands for the device itself (its
+ * registers, its DMA engine and its interrupt line). */
+typedef enum CmpEdgeKind {
+    CMP_E_WRITE,     /* PD -> MR: a map with w */
+    CMP_E_READ,      /* MR -> PD: a map with r */
+    CMP_E_EXEC,      /* MR -> PD: a map with x (its contents run as the PD) */
+    CMP_E_NOTIFY,    /* PD -> PD: a channel end with notify */
+    CMP_E_PPC,       /* PD -> PD: a channel end with pp (call and its payload) */
+    CMP_E_REPLY,     /* PD -> PD: the callee's reply to a PPC */
+    CMP_E_IRQ,       /* device MR -> PD: the device's interrupt line */
+    CMP_E_DMA_WRITE, /* device MR -> MR: DMA into a region with a physical address */
+    CMP_E_DMA_READ,  /* MR -> device MR: DMA from it */
+} CmpEdgeKind;
+
+typedef VEC(int) CmpIntVec;
+
+typedef struct CmpEdge {
+    CmpEdgeKind kind;
+    int from, to;           /* node ids */
+    int pd;                 /* the PD whose authority this is (-1: hardware) */
+    int map;                /* index into that PD's maps (WRITE/READ/EXEC), else -1 */
+    int channel;            /* index into SimSystem.channels (NOTIFY/PPC/REPLY), else -1 */
+    int end;                /* which end of the channel is `from` */
+    int irq;                /* index into the PD's irqs (IRQ), else -1 */
+} CmpEdge;
+
+typedef struct CmpGraph {
+    const SimSystem *s;
+    size_t npd, nmr, nnodes;
+    VEC(CmpEdge) edges;
+    bool *no_dma;           /* per MR: `assume no_dma` given (device does not DMA) */
+    bool *dma_target;       /* per MR: reachable by device DMA (non-device, has a paddr) */
+    VEC(int) *out;          /* per node: indices of outgoing edges */
+} CmpGraph;
+
+/* Extra well-formedness rules sim_load does not apply (it validates the
+ * SDF the way the Microkit tool does); appended to dl as warnings/errors
+ * located in the SDF. Returns false if there were errors. */
+bool cmp_wellformed(const SimSystem *s, DiagList *dl);
+
+/* Builds the graph. no_dma (per MR, may be NULL) removes DMA edges of
+ * devices the policy files assume not to be bus masters. */
+void cmp_graph_build(CmpGraph *g, const SimSystem *s, const bool *no_dma);
+void cmp_graph_free(CmpGraph *g);
+
+const char *cmp_node_name(const CmpGraph *g, int node);
+bool cmp_node_is_pd(const CmpGraph *g, int node);
+/* Node id of a PD or MR by name (PDs first), or -1. */
+int cmp_node_find(const CmpGraph *g, const char *name);
+/* "write (rw map at 0x3000000)" and the like, for witnesses. */
+void cmp_edge_label(const CmpGraph *g, const CmpEdge *e, StrBuf *b);
+/* A path as "a --label--> b --label--> c". */
+void cmp_path_print(const CmpGraph *g, const int *edges, size_t n, int from, StrBuf *b);
+
+/* Shortest path (fewest edges) from node `from` to node `to` with at least
+ * one edge, following only edges for which allow(edge, ctx) is true (NULL:
+ * all). Fills *path (edge indices) and returns true if one exists. */
+typedef bool (*CmpEdgeFilter)(const CmpGraph *g, const CmpEdge *e, void *ctx);
+bool cmp_path(const CmpGraph *g, int from, int to, CmpEdgeFilter allow, void *ctx,
+              CmpIntVec *path);
+
+/* The authority of every PD as a JSON array (for the ledger). */
+void cmp_authority_json(const CmpGraph *g, StrBuf *b);
+/* ... and as text, one block per PD. */
+void cmp_authority_text(const CmpGraph *g, StrBuf *b);
+
+/* ---- policies ---------------------------------------------------------- */
+
+typedef enum CmpPolicyKind {
+    CMP_P_NO_WRITE,  /* no_write PD -> MR */
+    CMP_P_NO_READ,   /* no_read PD -> MR */
+    CMP_P_NO_FLOW,   /* no_flow A -> B (PD or MR each) */
+    CMP_P_ISOLATED,  /* isolated PD */
+    CMP_P_NO_DMA,    /* assume no_dma MR: an assumption, not a claim */
+} CmpPolicyKind;
+
+typedef enum CmpStatus {
+    CMP_DISCHARGED,
+    CMP_FAILED,
+    CMP_TRUSTED,
+    CMP_UNKNOWN,
+} CmpStatus;
+
+const char *cmp_status_name(CmpStatus st);
+
+typedef struct CmpPolicy {
+    CmpPolicyKind kind;
+    const char *a_name, *b_name; /* as written (b_name NULL for isolated/no_dma) */
+    int a, b;                    /* node ids */
+    const char *label;           /* optional "..." text, or NULL */
+    const char *text;            /* the statement, normalised ("no_write sensor -> logger_mem") */
+    Span span;
+    /* results of cmp_policy_check */
+    CmpStatus status;
+    char *witness;               /* failed: the path(s), else NULL */
+    CmpIntVec wedges;            /* failed: the witness paths' edges */
+    char *evidence;              /* discharged: what was checked */
+    bool uses_dma;               /* the decision depended on DMA edges */
+} CmpPolicy;
+
+typedef struct CmpPolicySet {
+    Arena arena;
+    VEC(CmpPolicy) v;
+} CmpPolicySet;
+
+void cmp_policy_init(CmpPolicySet *ps);
+void cmp_policy_free(CmpPolicySet *ps);
+/* Parses one policy file's text (added to sm as `name`), resolving names
+ * against the system. Appends to ps; errors (located) to dl. Returns false
+ * if there were errors. */
+bool cmp_policy_parse(CmpPolicySet *ps, const SimSystem *s, const char *name, const char *text,
+                      size_t len, SrcMgr *sm, DiagList *dl);
+/* Per MR: true when some `assume no_dma MR` names it. Caller frees. */
+bool *cmp_policy_no_dma(const CmpPolicySet *ps, const SimSystem *s);
+/* Decides every policy on the graph (sets status, witness, evidence). */
+void cmp_policy_check(CmpPolicySet *ps, const CmpGraph *g);
+/* One error per failed policy, at the statement, with the witness and
+ * the SDF elements (maps, channel ends, IRQs) its edges come from as notes. */
+void cmp_policy_report(const CmpPolicySet *ps, const CmpGraph *g, DiagList *dl);
+
+/* ---- initialisation (reference §2.3) ------------------------------------ */
+
+typedef struct CmpInitReport {
+    bool checked;            /* a dump was compared */
+    const char *source;      /* where the dump came from (file name) */
+    size_t ncompared;        /* facts compared */
+    VEC(char *) diffs;       /* one line per difference */
+} CmpInitReport;
+
+/* Compares the dump (JSON text, added to sm as `name` so parse errors are
+ * located) with the system. Returns false on malformed input (errors in
+ * dl); differences are findings in r, not errors. */
+bool cmp_init_check(CmpInitReport *r, const SimSystem *s, const char *name, const char *text,
+                    size_t len, SrcMgr *sm, DiagList *dl);
+void cmp_init_free(CmpInitReport *r);
+
+/* ---- the assurance ledger ---------------------------------------------- */
+
+/* Component contracts (issue 7, part 3/4b/4c) need the verifier's
+ * annotation language; until it exists a contract file is recorded as an
+ * obligation of unknown status. */
+typedef struct CmpContract {
+    const char *path;
+} CmpContract;
+
+typedef struct CmpLedgerIn {
+    const SimSystem *s;
+    const CmpGraph *g;
+    const CmpPolicySet *ps;
+    const CmpInitReport *init;
+    const CmpContract *contracts;
+    size_t ncontracts;
+    size_t nwarnings;        /* well-formedness warnings (reported as diagnostics) */
+} CmpLedgerIn;
+
+typedef enum CmpFormat { CMP_FMT_TEXT, CMP_FMT_JSON, CMP_FMT_MD } CmpFormat;
+
+/* Overall status: failed if anything failed, else unknown if anything is
+ * unknown, else discharged (trusted obligations are listed, not failures). */
+CmpStatus cmp_ledger_status(const CmpLedgerIn *in);
+void cmp_ledger_render(const CmpLedgerIn *in, CmpFormat f, StrBuf *b);
+/* The system as a graphviz digraph: PDs, regions, channels; edges on a
+ * failed policy's witness red, edges and nodes covered by discharged
+ * claims green. */
+void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b);
+
+/* ---- JSON reading (the dump) --------------------------------------------- */
+
+typedef enum CmpJsonKind { CJ_NULL, CJ_BOOL, CJ_NUM, CJ_STR, CJ_ARR, CJ_OBJ } CmpJsonKind;
+
+typedef struct CmpJson CmpJson;
+struct CmpJson {
+    CmpJsonKind kind;
+    bool b;
+    double num;
+    bool num_is_u64;         /* an integer literal that fits in uint64_t */
+    uint64_t u64;
+    const char *str;         /* CJ_STR (NUL-terminated; embedded NULs rejected) */
+    const char **keys;       /* CJ_OBJ */
+    CmpJson **items;         /* CJ_ARR elements / CJ_OBJ values */
+    size_t n;
+    uint32_t off;            /* byte offset in the text */
+};
+
+/* Parses text into arena-allocated values; NULL and a located error in dl
+ * (file `file` of the SrcMgr) on malformed input. Nesting is limited. */
+CmpJson *cmp_json_parse(Arena *a, const char *text, size_t len, uint32_t file, SrcMgr *sm,
+                        DiagList *dl);
+const CmpJson *cmp_json_get(const CmpJson *obj, const char *key);
+
+#endif

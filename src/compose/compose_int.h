@@ -1,0 +1,17 @@
+/* compose_int.h: shared between the files of src/compose only. */
+#ifndef GRIDDLE_COMPOSE_INT_H
+#define GRIDDLE_COMPOSE_INT_H
+
+#include "compose.h"
+
+/* Span of n bytes at byte offset off of a file in the SrcMgr. */
+Span cmp_span_at(SrcMgr *sm, uint32_t file, size_t off, size_t n);
+
+/* "rw", "r", "rx" ... */
+void cmp_perms_str(unsigned perms, char out[4]);
+
+/* JSON output helpers. */
+void cmp_json_key(StrBuf *b, const char *k);
+void cmp_json_kv(StrBuf *b, const char *k, const char *v);
+
+#endif

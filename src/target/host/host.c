@@ -1,0 +1,480 @@
+/*
+ * The default host of programs built by `griddle build --emit exe`
+ * (docs/abi.md, "The default host"). It plays the part of cake's
+ * basis_ffi.c: it provides the heap (cml_heap, cml_stack, cml_stackend),
+ * runs the program through cml_main(), and offers the built-in FFI
+ * functions of `griddle run` (write, read, exit, print_u64) plus the
+ * logging FFI `log` used by the differential tests.
+ *
+ * Run-time options (argv of the built program; the program itself cannot
+ * read argv, so all of it is ours):
+ *   --print-result       print each entry's result (main, then --call) as
+ *                        an unsigned decimal line, like griddle run
+ *   --call 'f(1,2)'      after main, call exported function f (repeatable)
+ *   --heap-size N        heap bytes (default 1 MiB, a multiple of 8)
+ *   --shared BASE:SIZE   map a zero-filled shared-memory region (repeatable)
+ *   --trace FILE         write the JSON Lines trace of docs/trace.md
+ *                        (also: environment variable GRIDDLE_TRACE=FILE)
+ *   --stack N            run every entry on a fresh stack of exactly N
+ *                        bytes with an inaccessible guard page below it
+ *   --heap-init FILE     copy FILE's bytes to @base (before --poke)
+ *   --poke OFF=VALUE     store the word VALUE at @base+OFF (repeatable)
+ * While tracing, shared regions are mapped PROT_NONE: every access traps
+ * (SIGSEGV on an alternate stack), the faulting mov is decoded by the
+ * x86dec.c that the emulator uses too, performed on a private copy of the
+ * region, recorded as a load/store event, and skipped.
+ *
+ * This file is compiled together with the program's code by griddle (it
+ * is embedded in the griddle binary), with any C compiler, as GNU C.
+ * Global state: the run's configuration and trace stream (one program per
+ * process, as with cake's host).
+ */
+#define _GNU_SOURCE 1
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "x86dec.h"
+
+/* ---- what the program provides (docs/abi.md) -------------------------- */
+
+typedef struct GriddleExport {
+    const char *name;
+    uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t);
+    long nargs;
+} GriddleExport;
+
+extern uint64_t cml_main(void);
+extern const uint64_t griddle_globals_bytes __attribute__((weak));
+extern const GriddleExport griddle_exports[] __attribute__((weak));
+
+/* ---- what the host provides to the program ---------------------------- */
+
+void *cml_heap, *cml_stack, *cml_stackend;
+
+void cml_exit(int code);
+void cml_err(int code);
+void cml_clear(void);
+void griddle_uncaught(const char *name, const uint64_t *payload, long nwords);
+void ffiwrite(unsigned char *c, long clen, unsigned char *a, long alen);
+void ffiread(unsigned char *c, long clen, unsigned char *a, long alen);
+void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen);
+void ffiprint_u64(unsigned char *c, long clen, unsigned char *a, long alen);
+void ffilog(unsigned char *c, long clen, unsigned char *a, long alen);
+
+/* ---- run configuration ------------------------------------------------ */
+
+#define MAX_REGIONS 16
+#define MAX_CALLS 64
+
+typedef struct Region {
+    uint64_t base, size;
+    uint8_t *copy;          /* tracing: the region's contents */
+} Region;
+
+static struct {
+    FILE *trace;
+    int print_result;
+    uint64_t heap_size, stack_size;
+    Region regions[MAX_REGIONS];
+    int nregions;
+    const char *calls[MAX_CALLS];
+    int ncalls;
+    const char *pokes[MAX_CALLS];
+    int npokes;
+    const char *heap_init;
+    unsigned long log_calls; /* ffilog's call counter */
+} H = {.heap_size = 1 << 20};
+
+static void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("griddle host: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(2);
+}
+
+static uint64_t top_addr(void)
+{
+    uint64_t g = &griddle_globals_bytes ? griddle_globals_bytes : 0;
+    return (uint64_t)(uintptr_t)cml_stack - g;
+}
+
+/* ---- trace ------------------------------------------------------------ */
+
+static void trace_hex(const uint8_t *p, long n)
+{
+    fputc('"', H.trace);
+    for (long i = 0; i < n; i++) fprintf(H.trace, "%02x", p[i]);
+    fputc('"', H.trace);
+}
+
+static int in_heap(const unsigned char *p, long n)
+{
+    uint64_t a = (uint64_t)(uintptr_t)p, b = (uint64_t)(uintptr_t)cml_heap;
+    if (n == 0) return 1;
+    return a >= b && a <= top_addr() && (uint64_t)n <= top_addr() - a;
+}
+
+/* One FFI event (docs/trace.md): c as read before the call, a before and
+ * after. A buffer outside [@base, @top) is null, and the raw arguments
+ * follow, as griddle run --ffi-permissive writes it. */
+static void trace_ffi(const char *name, unsigned char *c, long clen, const uint8_t *before,
+                      unsigned char *a, long alen)
+{
+    if (!H.trace) return;
+    int c_ok = in_heap(c, clen), a_ok = in_heap(a, alen);
+    fprintf(H.trace, "{\"event\":\"ffi\",\"name\":\"%s\",\"c\":", name);
+    if (c_ok) trace_hex(c, clen);
+    else fputs("null", H.trace);
+    fputs(",\"a_before\":", H.trace);
+    if (a_ok) trace_hex(before, alen);
+    else fputs("\"\"", H.trace);
+    fputs(",\"a_after\":", H.trace);
+    if (a_ok) trace_hex(a, alen);
+    else fputs("\"\"", H.trace);
+    if (!c_ok || !a_ok)
+        fprintf(H.trace, ",\"args\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+                (uint64_t)(uintptr_t)c, (uint64_t)clen, (uint64_t)(uintptr_t)a, (uint64_t)alen);
+    fputs("}\n", H.trace);
+}
+
+/* A copy of a before the call (only while tracing and readable). */
+static uint8_t *snap(unsigned char *a, long alen)
+{
+    if (!H.trace || !in_heap(a, alen)) return NULL;
+    uint8_t *b = malloc(alen ? (size_t)alen : 1);
+    if (!b) fatal("out of memory");
+    if (alen) memcpy(b, a, (size_t)alen);
+    return b;
+}
+
+static void finish(int code) __attribute__((noreturn));
+static void finish(int code)
+{
+    fflush(stdout);
+    if (H.trace) fclose(H.trace);
+    exit(code);
+}
+
+/* ---- built-in FFI functions (weak: a program's own definition wins) ---- */
+
+#define WEAK __attribute__((weak))
+
+WEAK void ffiwrite(unsigned char *c, long clen, unsigned char *a, long alen)
+{
+    uint8_t *b = snap(a, alen);
+    if (clen > 0) fwrite(c, 1, (size_t)clen, stdout);
+    trace_ffi("write", c, clen, b, a, alen);
+    free(b);
+}
+
+WEAK void ffiread(unsigned char *c, long clen, unsigned char *a, long alen)
+{
+    uint8_t *b = snap(a, alen);
+    if (alen >= 8) {
+        uint64_t n = fread(a + 8, 1, (size_t)alen - 8, stdin);
+        memcpy(a, &n, 8);
+    }
+    trace_ffi("read", c, clen, b, a, alen);
+    free(b);
+}
+
+WEAK void ffiprint_u64(unsigned char *c, long clen, unsigned char *a, long alen)
+{
+    uint8_t *b = snap(a, alen);
+    if (clen >= 8) {
+        uint64_t v;
+        memcpy(&v, c, 8);
+        printf("%" PRIu64 "\n", v);
+    }
+    trace_ffi("print_u64", c, clen, b, a, alen);
+    free(b);
+}
+
+WEAK void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
+{
+    int code = clen > 0 ? c[0] : 0;
+    trace_ffi("exit", c, clen, a, a, alen);
+    if (H.trace) fprintf(H.trace, "{\"event\":\"outcome\",\"kind\":\"exit\",\"code\":%d}\n", code);
+    finish(code);
+}
+
+/* The logging FFI of the differential tests (the same function is in
+ * tests/build/ffi_log.c for griddle run): with k the number of earlier
+ * calls and s the sum of c's bytes, a[i] = 3*a[i] + s + k + i (mod 256).
+ * It depends on the call order, so reordered calls change the trace. */
+WEAK void ffilog(unsigned char *c, long clen, unsigned char *a, long alen)
+{
+    uint8_t *b = snap(a, alen);
+    unsigned s = 0;
+    for (long i = 0; i < clen; i++) s += c[i];
+    for (long i = 0; i < alen; i++)
+        a[i] = (unsigned char)(3u * a[i] + s + H.log_calls + (unsigned long)i);
+    H.log_calls++;
+    trace_ffi("log", c, clen, b, a, alen);
+    free(b);
+}
+
+/* cake's host hooks, for glue written against basis_ffi.c. */
+void cml_exit(int code) { finish(code); }
+void cml_err(int code) { fatal("the program reported error %d", code); }
+void cml_clear(void) {}
+
+/* An exception escaped an entry (main or an exported function). */
+void griddle_uncaught(const char *name, const uint64_t *payload, long nwords)
+{
+    if (H.trace) {
+        fprintf(H.trace, "{\"event\":\"outcome\",\"kind\":\"exception\",\"name\":\"%s\",\"value\":[",
+                name);
+        for (long i = 0; i < nwords; i++)
+            fprintf(H.trace, "%s%" PRIu64, i ? "," : "", payload[i]);
+        fputs("]}\n", H.trace);
+    }
+    fprintf(stderr, "griddle host: uncaught exception %s\n", name);
+    finish(4);
+}
+
+/* ---- shared memory ---------------------------------------------------- */
+
+static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                             REG_R12, REG_R13, REG_R14, REG_R15};
+
+static Region *find_region(uint64_t addr)
+{
+    for (int i = 0; i < H.nregions; i++)
+        if (addr >= H.regions[i].base && addr - H.regions[i].base < H.regions[i].size)
+            return &H.regions[i];
+    return NULL;
+}
+
+/* Performs one trapped access on the region's copy and records it. The
+ * fault is synchronous in generated code, never inside stdio, so writing
+ * the trace here is safe in practice. */
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t addr = (uint64_t)(uintptr_t)si->si_addr;
+    Region *r = find_region(addr);
+    SimInsn in;
+    if (!r || !sim_x86_decode((const uint8_t *)(uintptr_t)g[REG_RIP], 15, &in) ||
+        addr + in.width > r->base + r->size) {
+        signal(sig, SIG_DFL);   /* a real fault: let it kill us */
+        return;
+    }
+    uint8_t *p = r->copy + (addr - r->base);
+    uint64_t v = 0;
+    uint64_t *dst = (uint64_t *)&g[GREG[in.reg]];
+    if (in.kind == SIM_INSN_LOAD) {
+        memcpy(&v, p, in.width);
+        *dst = sim_x86_load_result(&in, *dst, v);
+    } else {
+        v = sim_x86_store_value(&in, *dst);
+        memcpy(p, &v, in.width);
+    }
+    fprintf(H.trace, "{\"event\":\"%s\",\"width\":%u,\"addr\":%" PRIu64 ",\"value\":%" PRIu64 "}\n",
+            in.kind == SIM_INSN_LOAD ? "load" : "store", in.width, addr, v);
+    g[REG_RIP] += in.len;
+}
+
+static void map_regions(void)
+{
+    for (int i = 0; i < H.nregions; i++) {
+        Region *r = &H.regions[i];
+        void *p = mmap((void *)(uintptr_t)r->base, r->size, H.trace ? PROT_NONE : PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (p == MAP_FAILED || p != (void *)(uintptr_t)r->base)
+            fatal("cannot map the shared region at 0x%" PRIx64 ": %s", r->base, strerror(errno));
+        if (H.trace && !(r->copy = calloc(1, r->size))) fatal("out of memory");
+    }
+    if (!H.trace || !H.nregions) return;
+    static uint8_t altstack[64 * 1024];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL))
+        fatal("cannot install the shared-memory trap handler");
+}
+
+/* ---- running entries -------------------------------------------------- */
+
+/* griddle_on_stack(fn, a0..a3, top): calls fn(a0..a3) with %rsp = top,
+ * so the entry's stack holds exactly its own frames (and the return
+ * address of this call). */
+uint64_t griddle_on_stack(void *fn, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                          void *top);
+__asm__(".text\n"
+        ".globl griddle_on_stack\n"
+        "griddle_on_stack:\n"
+        "  push %rbx\n"
+        "  mov %rsp, %rbx\n"
+        "  mov %rdi, %rax\n"
+        "  mov %r9, %rsp\n"
+        "  mov %rsi, %rdi\n"
+        "  mov %rdx, %rsi\n"
+        "  mov %rcx, %rdx\n"
+        "  mov %r8, %rcx\n"
+        "  call *%rax\n"
+        "  mov %rbx, %rsp\n"
+        "  pop %rbx\n"
+        "  ret\n");
+
+static void *entry_stack_top;
+
+static uint64_t run_entry(void *fn, const uint64_t a[4])
+{
+    if (!entry_stack_top) {
+        uint64_t (*f)(uint64_t, uint64_t, uint64_t, uint64_t) = (uint64_t (*)(uint64_t, uint64_t, uint64_t, uint64_t))fn;
+        return f(a[0], a[1], a[2], a[3]);
+    }
+    return griddle_on_stack(fn, a[0], a[1], a[2], a[3], entry_stack_top);
+}
+
+/* The stack for --stack N: a guard page (PROT_NONE) and right above it
+ * exactly N bytes (rounded up to 16) below the entry's initial %rsp. */
+static void make_stack(void)
+{
+    uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+    uint64_t n = (H.stack_size + 15) & ~15ull;
+    uint64_t len = pg + (n + pg - 1) / pg * pg;
+    uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED || mprotect(m, pg, PROT_NONE)) fatal("cannot allocate the stack");
+    entry_stack_top = m + pg + n;
+}
+
+static uint64_t parse_num(const char *s, const char *what)
+{
+    char *end;
+    errno = 0;
+    uint64_t v;
+    if (s[0] == '-') v = (uint64_t)strtoll(s, &end, 10);
+    else v = strtoull(s, &end, 0);
+    if (!*s || *end || errno) fatal("bad %s: '%s'", what, s);
+    return v;
+}
+
+static void do_call(const char *spec)
+{
+    char name[256];
+    const char *p = strchr(spec, '(');
+    size_t n = p ? (size_t)(p - spec) : 0;
+    if (!p || !n || n >= sizeof name || spec[strlen(spec) - 1] != ')') fatal("bad --call '%s'", spec);
+    memcpy(name, spec, n);
+    name[n] = 0;
+    const GriddleExport *e = &griddle_exports ? griddle_exports : NULL;
+    while (e && e->name && strcmp(e->name, name)) e++;
+    if (!e || !e->name) fatal("--call: %s is not an exported function", name);
+    uint64_t a[4] = {0};
+    long na = 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%.*s", (int)(strlen(p + 1) - 1), p + 1);
+    for (char *tok = strtok(buf, ", "); tok; tok = strtok(NULL, ", ")) {
+        if (na == 4) fatal("--call: too many arguments");
+        a[na++] = parse_num(tok, "--call argument");
+    }
+    if (na != e->nargs) fatal("--call: %s takes %ld arguments", name, e->nargs);
+    if (H.trace) {
+        fprintf(H.trace, "{\"event\":\"call\",\"function\":\"%s\",\"args\":[", name);
+        for (long i = 0; i < na; i++) fprintf(H.trace, "%s%" PRIu64, i ? "," : "", a[i]);
+        fputs("]}\n", H.trace);
+    }
+    uint64_t r = run_entry((void *)e->fn, a);
+    if (H.trace)
+        fprintf(H.trace, "{\"event\":\"return\",\"function\":\"%s\",\"value\":%" PRIu64 "}\n", name, r);
+    if (H.print_result) printf("%" PRIu64 "\n", r);
+}
+
+static void parse_args(int argc, char **argv)
+{
+    const char *trace = getenv("GRIDDLE_TRACE");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--print-result")) { H.print_result = 1; continue; }
+        if (!v) fatal("unknown option or missing value: %s", a);
+        i++;
+        if (!strcmp(a, "--trace")) trace = v;
+        else if (!strcmp(a, "--heap-size")) H.heap_size = parse_num(v, "--heap-size");
+        else if (!strcmp(a, "--stack")) H.stack_size = parse_num(v, "--stack");
+        else if (!strcmp(a, "--call")) {
+            if (H.ncalls == MAX_CALLS) fatal("too many --call");
+            H.calls[H.ncalls++] = v;
+        } else if (!strcmp(a, "--poke")) {
+            if (H.npokes == MAX_CALLS) fatal("too many --poke");
+            H.pokes[H.npokes++] = v;
+        } else if (!strcmp(a, "--heap-init")) {
+            H.heap_init = v;
+        } else if (!strcmp(a, "--shared")) {
+            char *colon = strchr(v, ':');
+            if (!colon || H.nregions == MAX_REGIONS) fatal("bad --shared '%s' (BASE:SIZE)", v);
+            *colon = 0;
+            Region *r = &H.regions[H.nregions++];
+            r->base = parse_num(v, "region base");
+            r->size = parse_num(colon + 1, "region size");
+            if (!r->size || r->base % 4096 || r->size % 8) fatal("--shared: BASE must be page-aligned, SIZE a non-zero multiple of 8");
+        } else fatal("unknown option %s", a);
+    }
+    if (!H.heap_size || H.heap_size % 8) fatal("--heap-size must be a non-zero multiple of 8");
+    if (trace && *trace) {
+        H.trace = !strcmp(trace, "-") ? stdout : fopen(trace, "w");
+        if (!H.trace) fatal("cannot open %s: %s", trace, strerror(errno));
+    }
+}
+
+/* --heap-init and --poke, as griddle run does them. */
+static void init_heap(void)
+{
+    uint64_t top = top_addr() - (uint64_t)(uintptr_t)cml_heap;
+    if (H.heap_init) {
+        FILE *f = fopen(H.heap_init, "rb");
+        if (!f) fatal("cannot read %s: %s", H.heap_init, strerror(errno));
+        size_t n = fread(cml_heap, 1, top, f);
+        int more = fgetc(f) != EOF;
+        fclose(f);
+        if (more || n > top) fatal("%s does not fit below @top", H.heap_init);
+    }
+    for (int i = 0; i < H.npokes; i++) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", H.pokes[i]);
+        char *eq = strchr(buf, '=');
+        if (!eq) fatal("bad --poke '%s' (OFF=VALUE)", H.pokes[i]);
+        *eq = 0;
+        uint64_t off = parse_num(buf, "--poke offset"), v = parse_num(eq + 1, "--poke value");
+        if (off % 8 || off >= top) fatal("--poke offset %s is not an aligned word below @top", buf);
+        memcpy((uint8_t *)cml_heap + off, &v, 8);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    uint64_t g = &griddle_globals_bytes ? griddle_globals_bytes : 0;
+    if (H.heap_size < g) fatal("the heap (%" PRIu64 " bytes) is smaller than the globals", H.heap_size);
+    cml_heap = calloc(1, H.heap_size);
+    if (!cml_heap) fatal("cannot allocate the heap");
+    cml_stack = cml_stackend = (uint8_t *)cml_heap + H.heap_size;
+    init_heap();
+    map_regions();
+    if (H.stack_size) make_stack();
+    uint64_t none[4] = {0};
+    uint64_t r = run_entry((void *)cml_main, none);
+    if (H.print_result) printf("%" PRIu64 "\n", r);
+    for (int i = 0; i < H.ncalls; i++) do_call(H.calls[i]);
+    if (H.trace) fprintf(H.trace, "{\"event\":\"outcome\",\"kind\":\"success\",\"value\":%" PRIu64 "}\n", r);
+    finish(0);
+}

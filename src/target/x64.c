@@ -1,0 +1,335 @@
+/*
+ * The x86-64 back end's driver: runs the passes over every function
+ * (optimisation, instruction selection, register allocation, emission),
+ * writes the entry points of the cake ABI (cml_main, one C-callable
+ * wrapper per `export fun`), the run-time pieces (throw, data), and
+ * computes the stack report from the generated frames.
+ *
+ * Entry wrappers (docs/abi.md): save the C callee-saved registers, link
+ * a handler record for uncaught exceptions (which calls the host's
+ * griddle_uncaught), call the Pancake function, restore. cml_main also
+ * sets @base/@top from cml_heap/cml_stack and runs the globals'
+ * initialiser first (§5.3).
+ */
+#include "x64_int.h"
+
+#include <string.h>
+
+/* Bytes an entry wrapper adds below the C caller's %rsp: the return
+ * address, six saved registers, a 24-byte handler record. */
+#define WRAPPER_BYTES (8 + 48 + 24)
+
+/* ---- instruction selection ------------------------------------------ */
+
+typedef struct Uses {
+    uint32_t *count;
+} Uses;
+
+static void count_use(void *ctx, uint32_t v) { ((Uses *)ctx)->count[v]++; }
+
+/* if (a cc b) as one compare-and-branch when the SETCC feeds only the BR. */
+static void fuse_branches(IrFn *fn, const uint32_t *uses)
+{
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        IrBlock *bl = &fn->blocks.v[b];
+        if (bl->ins.n < 2) continue;
+        IrIns *br = &bl->ins.v[bl->ins.n - 1], *sc = br - 1;
+        if (br->op != IR_BR || br->a.kind != OPND_VREG || sc->op != IR_SETCC ||
+            sc->dst != br->a.v || uses[sc->dst] != 1)
+            continue;
+        br->op = IR_BRCC;
+        br->cc = sc->cc;
+        br->a = sc->a;
+        br->b = sc->b;
+        *sc = *br;
+        bl->ins.n--;
+    }
+}
+
+/* Folds `y = x + imm` into the displacement of later memory operations
+ * addressed by y in the same block, while x and y keep their values. */
+static void fold_addresses(IrFn *fn)
+{
+    uint32_t n = fn->nvregs + 1;
+    uint32_t *ver = xcalloc(n, sizeof *ver);
+    struct { uint32_t base, base_ver, stamp; int64_t off; } *def = xcalloc(n, sizeof *def);
+    uint32_t stamp = 0;
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        stamp++;
+        IrBlock *bl = &fn->blocks.v[b];
+        for (size_t i = 0; i < bl->ins.n; i++) {
+            IrIns *in = &bl->ins.v[i];
+            bool mem = in->op == IR_LOAD || in->op == IR_STORE || in->op == IR_SHLOAD ||
+                       in->op == IR_SHSTORE;
+            if (mem && in->a.kind == OPND_VREG) {
+                uint32_t y = in->a.v;
+                if (def[y].stamp == stamp && ver[def[y].base] == def[y].base_ver) {
+                    int64_t d = in->disp + def[y].off;
+                    if (d == (int64_t)(int32_t)d) {
+                        in->a = ir_vreg(def[y].base);
+                        in->disp = d;
+                    }
+                }
+            }
+            if (!in->dst) {
+                for (uint32_t k = 0; k < in->nres; k++)
+                    ver[fn->lists.v[in->list + in->nargs + k].v]++;
+                continue;
+            }
+            ver[in->dst]++;
+            def[in->dst].stamp = 0;
+            if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM &&
+                in->a.v != in->dst && (int64_t)in->b.imm == (int64_t)(int32_t)in->b.imm) {
+                def[in->dst].stamp = stamp;
+                def[in->dst].base = in->a.v;
+                def[in->dst].base_ver = ver[in->a.v];
+                def[in->dst].off = (int64_t)in->b.imm;
+            }
+        }
+    }
+    free(ver);
+    free(def);
+}
+
+void x64_isel(IrFn *fn)
+{
+    fold_addresses(fn);
+    ir_dce(fn);
+    Uses u = {xcalloc(fn->nvregs + 1, sizeof(uint32_t))};
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++)
+            ir_uses(fn, &fn->blocks.v[b].ins.v[i], count_use, &u);
+    fuse_branches(fn, u.count);
+    free(u.count);
+}
+
+/* ---- functions ------------------------------------------------------ */
+
+static uint32_t count_try(const IrFn *fn, const bool *reach)
+{
+    uint32_t n = 0;
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        if (!reach[b]) continue;
+        const IrBlock *bl = &fn->blocks.v[b];
+        n += bl->ins.n && bl->ins.v[bl->ins.n - 1].op == IR_TRYCALL;
+    }
+    return n;
+}
+
+static bool makes_calls(const X64Fn *xf)
+{
+    const IrFn *fn = xf->fn;
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; xf->reachable[b] && i < fn->blocks.v[b].ins.n; i++) {
+            IrOp op = fn->blocks.v[b].ins.v[i].op;
+            if (op == IR_CALL || op == IR_TRYCALL || op == IR_FFI) return true;
+        }
+    return false;
+}
+
+static void frame_layout(X64Fn *xf)
+{
+    uint32_t bytes = 8 * xf->nslots + 24 * xf->ntry;
+    /* %rsp is 8 mod 16 at entry (return address): keep calls aligned */
+    if ((bytes + 8) % 16 && makes_calls(xf)) bytes += 8;
+    xf->frame = bytes;
+}
+
+static void dump_stage(const X64Opts *o, const char *stage, const IrFn *fn, const IrProg *ir,
+                       const X64Fn *xf)
+{
+    if (!o->dump || strcmp(o->dump, stage)) return;
+    ir_dump_fn(fn, ir, o->dump_out, xf ? x64_loc_name : NULL, (void *)xf);
+}
+
+/* ---- program-level assembly ----------------------------------------- */
+
+static void wrapper(StrBuf *out, const IrProg *ir, const char *sym, const IrFn *callee, bool is_main)
+{
+    sb_printf(out, "\t.globl %s\n\t.type %s, @function\n\t.p2align 4\n%s:\n", sym, sym, sym);
+    sb_puts(out, "\tpushq %rbx\n\tpushq %rbp\n\tpushq %r12\n\tpushq %r13\n\tpushq %r14\n\tpushq %r15\n");
+    sb_puts(out, "\tsubq $24, %rsp\n\tmovq griddle_handler(%rip), %r11\n\tmovq %r11, 0(%rsp)\n");
+    sb_printf(out, "\tmovq %%rsp, 8(%%rsp)\n\tleaq .Lunc_%s(%%rip), %%r11\n\tmovq %%r11, 16(%%rsp)\n", sym);
+    sb_puts(out, "\tmovq %rsp, griddle_handler(%rip)\n");
+    if (is_main) {
+        sb_puts(out, "\tmovq cml_heap(%rip), %r11\n\tmovq %r11, griddle_base(%rip)\n");
+        sb_printf(out, "\tmovq cml_stack(%%rip), %%r11\n\tsubq $%llu, %%r11\n",
+                  8ull * ir->global_words);
+        sb_puts(out, "\tmovq %r11, griddle_top(%rip)\n\tcall pnk_init\n");
+    }
+    sb_printf(out, "\tcall pnk_f_%s\n", callee->name);
+    sb_puts(out, "\tmovq 0(%rsp), %r11\n\tmovq %r11, griddle_handler(%rip)\n");
+    sb_printf(out, ".Lret_%s:\n\taddq $24, %%rsp\n", sym);
+    sb_puts(out, "\tpopq %r15\n\tpopq %r14\n\tpopq %r13\n\tpopq %r12\n\tpopq %rbp\n\tpopq %rbx\n\tret\n");
+    /* an exception escaped: %rsp is back at the record, already unlinked */
+    sb_printf(out, ".Lunc_%s:\n", sym);
+    sb_puts(out, "\tmovq griddle_xid(%rip), %rax\n\tleaq griddle_exn_names(%rip), %r11\n"
+                 "\tmovq (%r11,%rax,8), %rdi\n\tleaq griddle_exn_words(%rip), %r11\n"
+                 "\tmovq (%r11,%rax,8), %rdx\n\tleaq griddle_xbuf(%rip), %rsi\n"
+                 "\tmovq griddle_uncaught@GOTPCREL(%rip), %rax\n\ttestq %rax, %rax\n"
+                 "\tjz 1f\n\tcall *%rax\n\txorl %eax, %eax\n");
+    sb_printf(out, "\tjmp .Lret_%s\n1:\tud2\n\t.size %s, .-%s\n", sym, sym, sym);
+}
+
+static void runtime(StrBuf *out, const IrProg *ir)
+{
+    sb_puts(out, "\t.p2align 4\n"
+                 "griddle_throw:\n"
+                 "\tmovq griddle_handler(%rip), %r11\n"
+                 "\tmovq 0(%r11), %r10\n"
+                 "\tmovq %r10, griddle_handler(%rip)\n"
+                 "\tmovq 8(%r11), %rsp\n"
+                 "\tjmp *16(%r11)\n");
+    uint32_t buf = ir->max_words > 8 ? ir->max_words : 8;
+    sb_puts(out, "\n\t.bss\n\t.p2align 4\n");
+    sb_puts(out, "griddle_base:\t.zero 8\ngriddle_top:\t.zero 8\n");
+    sb_puts(out, "griddle_handler:\t.zero 8\ngriddle_xid:\t.zero 8\n");
+    sb_printf(out, "griddle_xbuf:\t.zero %u\ngriddle_abuf:\t.zero %u\ngriddle_rbuf:\t.zero %u\n",
+              8 * buf, 8 * buf, 8 * buf);
+    sb_puts(out, "\n\t.section .rodata\n\t.p2align 3\n\t.globl griddle_globals_bytes\n");
+    sb_printf(out, "griddle_globals_bytes:\t.quad %llu\n", 8ull * ir->global_words);
+    sb_puts(out, "griddle_exn_words:\n");
+    for (size_t i = 0; i < ir->exns.n; i++) sb_printf(out, "\t.quad %u\n", ir->exns.v[i].words);
+    for (size_t i = 0; i < ir->exns.n; i++) sb_printf(out, ".Lxn%zu:\t.string \"%s\"\n", i, ir->exns.v[i].name);
+    for (size_t i = 0; i < ir->fns.n; i++)
+        if (ir->fns.v[i]->is_export) sb_printf(out, ".Lex%zu:\t.string \"%s\"\n", i, ir->fns.v[i]->name);
+    sb_puts(out, "\n\t.section .data.rel.ro,\"aw\"\n\t.p2align 3\ngriddle_exn_names:\n");
+    for (size_t i = 0; i < ir->exns.n; i++) sb_printf(out, "\t.quad .Lxn%zu\n", i);
+    sb_puts(out, "\t.globl griddle_exports\ngriddle_exports:\n");
+    for (size_t i = 0; i < ir->fns.n; i++)
+        if (ir->fns.v[i]->is_export)
+            sb_printf(out, "\t.quad .Lex%zu, %s, %u\n", i, ir->fns.v[i]->name, ir->fns.v[i]->nparams);
+    sb_puts(out, "\t.quad 0, 0, 0\n\t.weak griddle_uncaught\n");
+    sb_puts(out, "\t.section .note.GNU-stack,\"\",@progbits\n");
+}
+
+/* ---- stack report --------------------------------------------------- */
+
+typedef struct Graph {
+    size_t n;
+    uint64_t *frame;        /* own bytes incl. return address */
+    VEC(uint32_t) *calls;   /* non-tail callees */
+    VEC(uint32_t) *tails;   /* tail callees */
+} Graph;
+
+static void reach(const Graph *g, uint32_t f, bool *seen)
+{
+    if (seen[f]) return;
+    seen[f] = true;
+    for (size_t k = 0; k < g->calls[f].n; k++) reach(g, g->calls[f].v[k], seen);
+    for (size_t k = 0; k < g->tails[f].n; k++) reach(g, g->tails[f].v[k], seen);
+}
+
+/* need(f) = max(frame(f) + max over calls need(g), max over tail calls
+ * need(g)): a tail call reuses f's place. Unbounded when f reaches a
+ * cycle through a non-tail call. */
+static void stack_need(const Graph *g, bool *unb, uint64_t *need)
+{
+    size_t n = g->n;
+    bool *seen = xcalloc(n * n + 1, sizeof *seen);
+    for (size_t f = 0; f < n; f++) reach(g, (uint32_t)f, seen + f * n);
+    bool *bad = xcalloc(n + 1, sizeof *bad);   /* on a cycle with a non-tail edge */
+    for (size_t f = 0; f < n; f++)
+        for (size_t k = 0; k < g->calls[f].n; k++)
+            if (seen[g->calls[f].v[k] * n + f]) bad[f] = true;
+    for (size_t f = 0; f < n; f++) {
+        unb[f] = false;
+        for (size_t h = 0; h < n; h++) unb[f] |= bad[h] && seen[f * n + h];
+        need[f] = 0;
+    }
+    for (bool changed = true; changed;) {   /* bounded part: a fixed point */
+        changed = false;
+        for (size_t f = 0; f < n; f++) {
+            if (unb[f]) continue;
+            uint64_t inner = 0, v = 0;
+            for (size_t k = 0; k < g->calls[f].n; k++)
+                if (need[g->calls[f].v[k]] > inner) inner = need[g->calls[f].v[k]];
+            v = g->frame[f] + inner;
+            for (size_t k = 0; k < g->tails[f].n; k++)
+                if (need[g->tails[f].v[k]] > v) v = need[g->tails[f].v[k]];
+            if (v != need[f]) {
+                need[f] = v;
+                changed = true;
+            }
+        }
+    }
+    free(seen);
+    free(bad);
+}
+
+static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
+{
+    Graph g = {ir->fns.n, xcalloc(ir->fns.n + 1, sizeof(uint64_t)),
+               xcalloc(ir->fns.n + 1, sizeof *g.calls), xcalloc(ir->fns.n + 1, sizeof *g.tails)};
+    for (size_t f = 0; f < g.n; f++) {
+        const IrFn *fn = xfs[f].fn;
+        g.frame[f] = xfs[f].frame + 8;
+        for (size_t b = 0; b < fn->blocks.n; b++) {
+            if (!xfs[f].reachable[b]) continue;
+            for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+                const IrIns *in = &fn->blocks.v[b].ins.v[i];
+                if (in->op == IR_CALL || in->op == IR_TRYCALL) vec_push(&g.calls[f], in->callee);
+                if (in->op == IR_TAILCALL) vec_push(&g.tails[f], in->callee);
+            }
+        }
+    }
+    bool *unb = xcalloc(g.n + 1, sizeof *unb);
+    uint64_t *need = xcalloc(g.n + 1, sizeof *need);
+    stack_need(&g, unb, need);
+    uint32_t m = ir->main_fn, in = ir->init_fn;
+    X64StackUse mu = {ir->fns.v[m]->name, unb[m] || unb[in],
+                      WRAPPER_BYTES + (need[m] > need[in] ? need[m] : need[in])};
+    vec_push(&res->stack, mu);
+    for (size_t f = 0; f < g.n; f++) {
+        if (!ir->fns.v[f]->is_export) continue;
+        X64StackUse u = {ir->fns.v[f]->name, unb[f], WRAPPER_BYTES + need[f]};
+        vec_push(&res->stack, u);
+    }
+    for (size_t f = 0; f < g.n; f++) {
+        vec_free(&g.calls[f]);
+        vec_free(&g.tails[f]);
+    }
+    free(g.calls);
+    free(g.tails);
+    free(g.frame);
+    free(unb);
+    free(need);
+}
+
+/* ---- driver --------------------------------------------------------- */
+
+bool x64_compile(IrProg *ir, const X64Opts *o, StrBuf *out, X64Result *res, char **why)
+{
+    *why = NULL;
+    X64Fn *xfs = xcalloc(ir->fns.n + 1, sizeof *xfs);
+    for (size_t f = 0; f < ir->fns.n; f++) dump_stage(o, "ir", ir->fns.v[f], ir, NULL);
+    sb_puts(out, "# generated by griddle build (x86-64, cake ABI: docs/abi.md)\n\t.text\n");
+    for (size_t f = 0; f < ir->fns.n; f++) {
+        IrFn *fn = ir->fns.v[f];
+        X64Fn *xf = &xfs[f];
+        xf->fn = fn;
+        ir_opt(fn, o->opt_level);
+        dump_stage(o, "opt", fn, ir, NULL);
+        x64_isel(fn);
+        dump_stage(o, "isel", fn, ir, NULL);
+        xf->reachable = ir_reachable(fn);
+        xf->ntry = count_try(fn, xf->reachable);
+        x64_ra(xf);
+        frame_layout(xf);
+        dump_stage(o, "ra", fn, ir, xf);
+        x64_emit_fn(xf, ir, out);
+    }
+    wrapper(out, ir, "cml_main", ir->fns.v[ir->main_fn], true);
+    for (size_t f = 0; f < ir->fns.n; f++)
+        if (ir->fns.v[f]->is_export) wrapper(out, ir, ir->fns.v[f]->name, ir->fns.v[f], false);
+    runtime(out, ir);
+    stack_report(ir, xfs, res);
+    for (size_t f = 0; f < ir->fns.n; f++) {
+        free(xfs[f].loc);
+        free(xfs[f].reachable);
+    }
+    free(xfs);
+    return true;
+}
+
+void x64_result_free(X64Result *r) { vec_free(&r->stack); }

@@ -1,0 +1,153 @@
+/*
+ * Register allocation: linear scan (Poletto & Sarkar) over live intervals.
+ *
+ * Preconditions: reachable blocks end in terminators; vregs 1..nparams
+ * are defined at entry. Blocks are laid out in index order; each vreg's
+ * interval is the smallest [start, end] covering every point where it is
+ * live (its defs, uses, and the ends of blocks where it is live in/out),
+ * which may over-approximate but never misses a live point.
+ *
+ * Every register is clobbered by calls (the internal convention has no
+ * callee-saved registers, which makes exceptions cheap: a throw just
+ * resets %rsp), so an interval that is live across a call, FFI call or
+ * try-call lives in a stack slot. The others compete for the 12
+ * allocatable registers; when none is free, the interval that ends last
+ * is spilled (to a slot of its own for its whole life). Operands in
+ * slots are handled at emission with the scratch registers r10/r11.
+ */
+#include "x64_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const int X64_ALLOC_REGS[X64_NALLOC] = {RAX, RDX, RSI, RDI, R8, R9, RBX, RBP, R12, R13, R14, R15};
+const int X64_ARG_REGS[X64_NARG_REGS] = {RDI, RSI, RDX, RCX, R8, R9};
+
+typedef struct Iv {
+    uint32_t v, start, end;
+} Iv;
+
+typedef VEC(uint32_t) U32s;
+
+typedef struct Build {
+    Iv *iv;       /* by vreg */
+    uint32_t pos;
+} Build;
+
+static void extend(Iv *iv, uint32_t p)
+{
+    if (p < iv->start) iv->start = p;
+    if (p > iv->end) iv->end = p;
+}
+
+static void at_pos(void *ctx, uint32_t v)
+{
+    Build *b = ctx;
+    extend(&b->iv[v], b->pos);
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const Iv *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->v < y->v ? -1 : x->v > y->v;
+}
+
+static bool is_call(IrOp op) { return op == IR_CALL || op == IR_TRYCALL || op == IR_FFI; }
+
+/* Computes intervals and the positions of calls. */
+static Iv *intervals(X64Fn *xf, U32s *calls)
+{
+    IrFn *fn = xf->fn;
+    Liveness lv;
+    ir_liveness(fn, &lv);
+    Build b = {xcalloc(fn->nvregs + 1, sizeof(Iv)), 2};
+    for (uint32_t v = 0; v <= fn->nvregs; v++) b.iv[v] = (Iv){v, UINT32_MAX, 0};
+    for (uint32_t v = 1; v <= fn->nparams; v++) extend(&b.iv[v], 0);
+    for (size_t bl = 0; bl < fn->blocks.n; bl++) {
+        if (!xf->reachable[bl]) continue;
+        uint32_t bstart = b.pos++;
+        const IrBlock *blk = &fn->blocks.v[bl];
+        for (size_t i = 0; i < blk->ins.n; i++, b.pos += 2) {
+            const IrIns *in = &blk->ins.v[i];
+            ir_uses(fn, in, at_pos, &b);
+            ir_defs(fn, in, at_pos, &b);
+            if (is_call(in->op)) vec_push(calls, b.pos);
+        }
+        uint32_t bend = b.pos - 2;
+        for (uint32_t v = 1; v <= fn->nvregs; v++) {
+            if (ir_live_test(lv.in + bl * lv.words, v)) extend(&b.iv[v], bstart);
+            if (ir_live_test(lv.out + bl * lv.words, v)) extend(&b.iv[v], bend);
+        }
+    }
+    ir_liveness_free(&lv);
+    return b.iv;
+}
+
+static bool crosses_call(const Iv *iv, const uint32_t *calls, size_t n)
+{
+    /* calls are sorted: find the first > start */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (calls[mid] <= iv->start) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && calls[lo] < iv->end;
+}
+
+static void spill(X64Fn *xf, uint32_t v)
+{
+    xf->loc[v].reg = -1;
+    xf->loc[v].slot = (int32_t)xf->nslots++;
+}
+
+void x64_ra(X64Fn *xf)
+{
+    IrFn *fn = xf->fn;
+    U32s calls = {0};
+    Iv *iv = intervals(xf, &calls);
+    xf->loc = xcalloc(fn->nvregs + 1, sizeof(VLoc));
+    Iv *order = xmalloc((fn->nvregs + 1) * sizeof(Iv));
+    size_t n = 0;
+    for (uint32_t v = 1; v <= fn->nvregs; v++) {
+        xf->loc[v].reg = -2;  /* never live: no location */
+        if (iv[v].start == UINT32_MAX) continue;
+        if (crosses_call(&iv[v], calls.v, calls.n)) spill(xf, v);
+        else order[n++] = iv[v];
+    }
+    qsort(order, n, sizeof *order, by_start);
+    Iv *active[X64_NALLOC];
+    int nactive = 0;
+    bool used[16] = {0};
+    for (size_t i = 0; i < n; i++) {
+        Iv *cur = &order[i];
+        for (int k = 0; k < nactive;) {     /* expire */
+            if (active[k]->end < cur->start) {
+                used[xf->loc[active[k]->v].reg] = false;
+                active[k] = active[--nactive];
+            } else k++;
+        }
+        int reg = -1;
+        for (int r = 0; r < X64_NALLOC && reg < 0; r++)
+            if (!used[X64_ALLOC_REGS[r]]) reg = X64_ALLOC_REGS[r];
+        if (reg < 0) {
+            int far = 0;
+            for (int k = 1; k < nactive; k++)
+                if (active[k]->end > active[far]->end) far = k;
+            if (active[far]->end <= cur->end) {
+                spill(xf, cur->v);
+                continue;
+            }
+            reg = xf->loc[active[far]->v].reg;
+            spill(xf, active[far]->v);
+            active[far] = active[--nactive];
+        }
+        used[reg] = true;
+        xf->loc[cur->v].reg = (int8_t)reg;
+        active[nactive++] = cur;
+    }
+    free(order);
+    free(iv);
+    vec_free(&calls);
+}

@@ -1,0 +1,371 @@
+/* Pancake expressions in code. A word is an Int in [0, 2^64); every
+ * arithmetic result carries an overflow obligation (+ - * <<, negative
+ * literals), so a verified program never wraps. Signed comparisons and
+ * >> read words as two's complement. Bit operations use the rewrites of
+ * verifier.md §7.4 when an operand is a constant mask, and bit-vectors
+ * otherwise. Memory is the word array H indexed by addr div 8 (@base = 0)
+ * with the permission mask M; sub-word accesses shift by 8*(addr mod 8)
+ * (little-endian). Pancake evaluates every operand (no short circuit),
+ * so every operand's obligations are checked. */
+#include "vgen_int.h"
+
+#include <string.h>
+
+uint32_t shape_words(Gen *g, const Shape *s)
+{
+    return s ? check_shape_words(g->prog, s) : 1;
+}
+
+static void check(Gen *g, State *st, Z3_ast phi, const char *code, Span at, const char *msg)
+{
+    Oblig ob = {code, at, msg, NULL, NULL};
+    smt_check(g, st, phi, &ob);
+}
+
+Z3_ast word_overflow(Gen *g, State *st, Z3_ast r, Span at, const char *what)
+{
+    if (g->o->no_overflow) return Z3_mk_mod(g->z, r, g->two64);
+    char msg[128];
+    snprintf(msg, sizeof msg, "possible overflow: the result of %s may be outside [0, 2^64)", what);
+    check(g, st, mk_bounded(g, r, 64), "verify.overflow", at, msg);
+    return r;
+}
+
+Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at)
+{
+    if (align > 1) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "address may not be a multiple of %u (unaligned access)", align);
+        check(g, st, mk_eq(g, Z3_mk_mod(g->z, addr, mk_int(g, align)), g->zero),
+              "verify.permission", at, msg);
+    }
+    Z3_ast idx = Z3_mk_div(g->z, addr, mk_int(g, PNK_WORD_BYTES));
+    vec_push(&g->touched, idx);
+    return idx;
+}
+
+void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at)
+{
+    check(g, st, Z3_mk_gt(g->z, Z3_mk_select(g->z, st->M, idx), g->rzero), "verify.permission", at,
+          "no permission to read this heap word");
+}
+
+void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at)
+{
+    check(g, st, mk_eq(g, Z3_mk_select(g->z, st->M, idx), g->rone), "verify.permission", at,
+          "no write permission to this heap word");
+}
+
+/* ---- bit operations --------------------------------------------------- */
+
+static Z3_ast to_bv(Gen *g, Z3_ast x) { return Z3_mk_int2bv(g->z, 64, x); }
+static Z3_ast of_bv(Gen *g, Z3_ast x) { return Z3_mk_bv2int(g->z, x, false); }
+
+static bool low_mask(uint64_t c, unsigned *k)
+{
+    if (c == UINT64_MAX) return *k = 64, true;
+    if (c & (c + 1)) return false;
+    unsigned n = 0;
+    while (c >> n) n++;
+    *k = n;
+    return true;
+}
+
+static Z3_ast bit_and(Gen *g, Z3_ast a, Z3_ast b)
+{
+    uint64_t c, d;
+    if (term_u64(g, a, &c) && !term_u64(g, b, &d)) {
+        Z3_ast t = a;
+        a = b;
+        b = t;
+    }
+    if (term_u64(g, a, &d) && term_u64(g, b, &c)) return mk_u64(g, d & c);
+    if (term_u64(g, b, &c)) {
+        unsigned k, lo = 0;
+        if (c == 0) return g->zero;
+        if (low_mask(c, &k)) return k == 64 ? a : Z3_mk_mod(g->z, a, mk_pow2(g, k));
+        while (!((c >> lo) & 1)) lo++;
+        if (low_mask(c >> lo, &k)) /* contiguous ones: (a div 2^lo mod 2^k) * 2^lo */
+            return mk_mul2(g, Z3_mk_mod(g->z, Z3_mk_div(g->z, a, mk_pow2(g, lo)), mk_pow2(g, k)),
+                           mk_pow2(g, lo));
+    }
+    return of_bv(g, Z3_mk_bvand(g->z, to_bv(g, a), to_bv(g, b)));
+}
+
+static Z3_ast bit_op(Gen *g, ExprKind k, Z3_ast a, Z3_ast b)
+{
+    uint64_t c, d;
+    bool ca = term_u64(g, a, &c), cb = term_u64(g, b, &d);
+    switch ((int)k) {
+    case E_AND: return bit_and(g, a, b);
+    case E_OR:
+        if (ca && cb) return mk_u64(g, c | d);
+        if (ca && !c) return b;
+        if (cb && !d) return a;
+        return of_bv(g, Z3_mk_bvor(g->z, to_bv(g, a), to_bv(g, b)));
+    default:
+        if (ca && cb) return mk_u64(g, c ^ d);
+        if (ca && !c) return b;
+        if (cb && !d) return a;
+        return of_bv(g, Z3_mk_bvxor(g->z, to_bv(g, a), to_bv(g, b)));
+    }
+}
+
+static Z3_ast to_signed(Gen *g, Z3_ast x)
+{
+    return mk_ite(g, mk_lt(g, x, g->two63), x, mk_sub2(g, x, g->two64));
+}
+
+static Z3_ast cmp_bool(Gen *g, CmpOp op, Z3_ast a, Z3_ast b)
+{
+    switch (op) {
+    case CMP_EQ: return mk_eq(g, a, b);
+    case CMP_NE: return mk_not(g, mk_eq(g, a, b));
+    case CMP_LTU: return mk_lt(g, a, b);
+    case CMP_GTU: return mk_lt(g, b, a);
+    case CMP_LEU: return mk_le(g, a, b);
+    case CMP_GEU: return mk_le(g, b, a);
+    case CMP_LT: return mk_lt(g, to_signed(g, a), to_signed(g, b));
+    case CMP_GT: return mk_lt(g, to_signed(g, b), to_signed(g, a));
+    case CMP_LE: return mk_le(g, to_signed(g, a), to_signed(g, b));
+    case CMP_GE: return mk_le(g, to_signed(g, b), to_signed(g, a));
+    }
+    return NULL;
+}
+
+static Z3_ast shift(Gen *g, State *st, const Expr *e, Z3_ast a, Z3_ast n)
+{
+    uint64_t k;
+    if (term_u64(g, n, &k)) {
+        if (k == 0) return a;
+        if (k >= 64) {
+            check(g, st, Z3_mk_false(g->z), "verify.overflow", e->span,
+                  "shift by 64 or more is an Error in Pancake");
+            return g->zero;
+        }
+        switch ((ShiftOp)e->op) {
+        case SH_LSL: return word_overflow(g, st, mk_mul2(g, a, mk_pow2(g, (unsigned)k)), e->span, "'<<'");
+        case SH_LSR: return Z3_mk_div(g->z, a, mk_pow2(g, (unsigned)k));
+        case SH_ASR: {
+            Z3_ast q = Z3_mk_div(g->z, a, mk_pow2(g, (unsigned)k));
+            Z3_ast fill = mk_sub2(g, g->two64, mk_pow2(g, 64 - (unsigned)k));
+            return mk_ite(g, mk_lt(g, a, g->two63), q, mk_add2(g, q, fill));
+        }
+        case SH_ROR:
+            return mk_add2(g, Z3_mk_div(g->z, a, mk_pow2(g, (unsigned)k)),
+                           mk_mul2(g, Z3_mk_mod(g->z, a, mk_pow2(g, (unsigned)k)),
+                                   mk_pow2(g, 64 - (unsigned)k)));
+        }
+    }
+    check(g, st, mk_lt(g, n, mk_int(g, 64)), "verify.overflow", e->span,
+          "shift amount may be 64 or more (an Error in Pancake)");
+    Z3_ast x = to_bv(g, a), y = to_bv(g, n);
+    switch ((ShiftOp)e->op) {
+    case SH_LSL: {
+        Z3_ast r = Z3_mk_bvshl(g->z, x, y);
+        if (!g->o->no_overflow)
+            check(g, st, mk_eq(g, Z3_mk_bvlshr(g->z, r, y), x), "verify.overflow", e->span,
+                  "possible overflow: the result of '<<' may be outside [0, 2^64)");
+        return of_bv(g, r);
+    }
+    case SH_LSR: return of_bv(g, Z3_mk_bvlshr(g->z, x, y));
+    case SH_ASR: return of_bv(g, Z3_mk_bvashr(g->z, x, y));
+    case SH_ROR: return of_bv(g, Z3_mk_ext_rotate_right(g->z, x, y));
+    }
+    return NULL;
+}
+
+/* ---- sub-word memory ------------------------------------------------- */
+
+static Z3_ast byte_of(Gen *g, Z3_ast w, unsigned k)
+{
+    return Z3_mk_mod(g->z, Z3_mk_div(g->z, w, mk_pow2(g, 8 * k)), mk_int(g, 256));
+}
+
+/* The byte at offset r = addr mod 8 of word w (little-endian). */
+static Z3_ast load_byte(Gen *g, Z3_ast w, Z3_ast r)
+{
+    uint64_t k;
+    if (term_u64(g, r, &k)) return byte_of(g, w, (unsigned)k);
+    Z3_ast v = byte_of(g, w, 7);
+    for (int i = 6; i >= 0; i--) v = mk_ite(g, mk_eq(g, r, mk_int(g, i)), byte_of(g, w, (unsigned)i), v);
+    return v;
+}
+
+static Z3_ast store_byte_k(Gen *g, Z3_ast w, Z3_ast v, unsigned k)
+{
+    Z3_ast p = mk_pow2(g, 8 * k);
+    Z3_ast low = Z3_mk_mod(g->z, v, mk_int(g, 256));
+    return mk_add2(g, mk_sub2(g, w, mk_mul2(g, byte_of(g, w, k), p)), mk_mul2(g, low, p));
+}
+
+Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
+Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
+{
+    uint64_t k;
+    if (term_u64(g, r, &k)) return store_byte_k(g, w, v, (unsigned)k);
+    Z3_ast x = store_byte_k(g, w, v, 7);
+    for (int i = 6; i >= 0; i--) x = mk_ite(g, mk_eq(g, r, mk_int(g, i)), store_byte_k(g, w, v, (unsigned)i), x);
+    return x;
+}
+
+static Z3_ast load_half(Gen *g, Z3_ast w, Z3_ast r)
+{
+    Z3_ast p = mk_pow2(g, 32);
+    return mk_ite(g, mk_eq(g, r, g->zero), Z3_mk_mod(g->z, w, p), Z3_mk_div(g->z, w, p));
+}
+
+Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
+Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
+{
+    Z3_ast p = mk_pow2(g, 32);
+    Z3_ast lo = Z3_mk_mod(g->z, w, p), hi = Z3_mk_div(g->z, w, p), nv = Z3_mk_mod(g->z, v, p);
+    return mk_ite(g, mk_eq(g, r, g->zero), mk_add2(g, mk_mul2(g, hi, p), nv),
+                  mk_add2(g, mk_mul2(g, nv, p), lo));
+}
+
+/* ---- expressions ------------------------------------------------------ */
+
+static Z3_ast word(Gen *g, State *st, const Expr *e)
+{
+    Val v = pexpr(g, st, e);
+    return v.n ? v.w[0] : g->zero;
+}
+
+static Val concat(Gen *g, Val *parts, uint32_t n)
+{
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < n; i++) total += parts[i].n;
+    Val r = val_alloc(g, total);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < parts[i].n; j++) r.w[k++] = parts[i].w[j];
+    return r;
+}
+
+static Val slice(Gen *g, Val v, uint32_t off, uint32_t n)
+{
+    Val r = val_alloc(g, n);
+    for (uint32_t i = 0; i < n && off + i < v.n; i++) r.w[i] = v.w[off + i];
+    return r;
+}
+
+static Val load_words(Gen *g, State *st, const Expr *e)
+{
+    uint32_t n = shape_words(g, e->u.load.shape);
+    Z3_ast idx = mem_word_index(g, st, word(g, st, e->u.load.addr), PNK_WORD_BYTES, e->span);
+    Val r = val_alloc(g, n);
+    for (uint32_t i = 0; i < n; i++) {
+        Z3_ast ix = i ? mk_add2(g, idx, mk_int(g, i)) : idx;
+        mem_check_read(g, st, ix, e->span);
+        r.w[i] = Z3_mk_select(g->z, st->H, ix);
+    }
+    return r;
+}
+
+static Val arith(Gen *g, State *st, const Expr *e)
+{
+    Z3_ast acc = word(g, st, e->u.list.v[0]);
+    for (uint32_t i = 1; i < e->u.list.n; i++) {
+        Z3_ast b = word(g, st, e->u.list.v[i]);
+        switch ((int)e->kind) {
+        case E_ADD: acc = mk_add2(g, acc, b); break;
+        case E_SUB: acc = mk_sub2(g, acc, b); break;
+        case E_MUL: acc = mk_mul2(g, acc, b); break;
+        default: acc = bit_op(g, e->kind, acc, b); break;
+        }
+    }
+    const char *what = e->kind == E_ADD ? "'+'" : e->kind == E_SUB ? "'-'" : "'*'";
+    if (e->kind == E_ADD || e->kind == E_SUB || e->kind == E_MUL)
+        acc = word_overflow(g, st, acc, e->span, what);
+    return val_one(g, acc);
+}
+
+Val pexpr(Gen *g, State *st, const Expr *e)
+{
+    switch (e->kind) {
+    case E_CONST:
+        if (e->op == 1 && e->u.value != 0 && !g->o->no_overflow)
+            check(g, st, Z3_mk_false(g->z), "verify.overflow", e->span,
+                  "negative literal: words are unsigned, so it wraps to 2^64 minus its magnitude");
+        return val_one(g, mk_u64(g, e->u.value));
+    case E_VAR:
+        return e->u.var.global ? st->globals[e->u.var.slot] : st->locals[e->u.var.slot];
+    case E_STRUCT: {
+        Val *parts = arena_alloc(&g->ar, (e->u.list.n + 1) * sizeof(Val));
+        for (uint32_t i = 0; i < e->u.list.n; i++) parts[i] = pexpr(g, st, e->u.list.v[i]);
+        return concat(g, parts, e->u.list.n);
+    }
+    case E_NSTRUCT: {
+        uint32_t n = e->u.nstruct.n;
+        Val *parts = arena_alloc(&g->ar, (n + 1) * sizeof(Val));
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t pos = e->u.nstruct.v[i].index < n ? e->u.nstruct.v[i].index : i;
+            parts[pos] = pexpr(g, st, e->u.nstruct.v[i].value);
+        }
+        return concat(g, parts, n);
+    }
+    case E_FIELD: {
+        Val in = pexpr(g, st, e->u.field.e);
+        const Shape *s = e->u.field.e->shape;
+        uint32_t off = 0;
+        for (uint32_t i = 0; s && s->kind == SHAPE_COMB && i < e->u.field.index; i++)
+            off += shape_words(g, s->elems[i]);
+        return slice(g, in, off, shape_words(g, e->shape));
+    }
+    case E_NFIELD:
+        return slice(g, pexpr(g, st, e->u.field.e), e->u.field.offset, shape_words(g, e->shape));
+    case E_LOAD: return load_words(g, st, e);
+    case E_LOAD8:
+    case E_LOAD32: {
+        Z3_ast a = word(g, st, e->u.load.addr);
+        unsigned al = e->kind == E_LOAD32 ? 4 : 1;
+        Z3_ast idx = mem_word_index(g, st, a, al, e->span);
+        mem_check_read(g, st, idx, e->span);
+        Z3_ast w = Z3_mk_select(g->z, st->H, idx), r = Z3_mk_mod(g->z, a, mk_int(g, 8));
+        return val_one(g, e->kind == E_LOAD8 ? load_byte(g, w, r) : load_half(g, w, r));
+    }
+    case E_ADD:
+    case E_SUB:
+    case E_MUL:
+    case E_AND:
+    case E_OR:
+    case E_XOR: return arith(g, st, e);
+    case E_LAND:
+    case E_LOR:
+    case E_NOT:
+    case E_CMP: return val_one(g, mk_ite(g, pcond(g, st, e), g->one, g->zero));
+    case E_SHIFT: {
+        Z3_ast a = word(g, st, e->u.bin.a), n = word(g, st, e->u.bin.b);
+        return val_one(g, shift(g, st, e, a, n));
+    }
+    case E_BASE: return val_one(g, g->zero);
+    case E_TOP: {
+        uint64_t words = g->spec->opts.heap_words ? g->spec->opts.heap_words : 16384;
+        return val_one(g, mk_u64(g, words * PNK_WORD_BYTES));
+    }
+    case E_BIW: return val_one(g, mk_int(g, PNK_WORD_BYTES));
+    }
+    return val_one(g, g->zero);
+}
+
+Z3_ast pcond(Gen *g, State *st, const Expr *e)
+{
+    switch ((int)e->kind) {
+    case E_CMP: {
+        Z3_ast a = word(g, st, e->u.bin.a), b = word(g, st, e->u.bin.b);
+        return cmp_bool(g, (CmpOp)e->op, a, b);
+    }
+    case E_NOT: return mk_not(g, pcond(g, st, e->u.un));
+    case E_LAND:
+    case E_LOR: {
+        Z3_ast acc = pcond(g, st, e->u.list.v[0]);
+        for (uint32_t i = 1; i < e->u.list.n; i++) {
+            Z3_ast b = pcond(g, st, e->u.list.v[i]);
+            acc = e->kind == E_LAND ? mk_and2(g, acc, b) : mk_or2(g, acc, b);
+        }
+        return acc;
+    }
+    default: return mk_not(g, mk_eq(g, word(g, st, e), g->zero));
+    }
+}

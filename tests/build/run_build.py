@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Tests for `griddle build` (x86-64).
+
+Two modes:
+
+  cases GRIDDLE DIR          each DIR/*.pnk states in its leading `//` lines
+                             what the compiled program must do, worked out
+                             by hand from the language reference:
+      // build: --compat          extra griddle build arguments
+      // run: --call 'f(1)'       arguments of the built program
+      // stdout: text             one expected line (all lines = whole output)
+      // exit: 0                  expected exit status of the program
+      // trace: {json}            expected trace, event by event (optional)
+      // build-exit: 1            griddle build itself must exit with this
+      // build-stderr: text       ... and print this on stderr
+      // stack-report: main unbounded   a line --stack-report must print
+      // stack-exact: main        run on a stack of exactly the reported
+                                  size (must behave as expected), and on
+                                  16 bytes less (must die on the guard page)
+Every case is built and run at -O0 and at -O1.
+
+  diff GRIDDLE FFILIB DIR...  differential: every program in DIR... that
+                             `griddle run` finishes without an Error (exit
+                             0, within a fuel bound) is compiled, run with
+                             the same inputs, and must produce the same
+                             standard output and the same trace (the
+                             reference semantics is the oracle). Headers
+                             of tests/sem cases supply run arguments;
+                             programs needing a device model, fuel, or
+                             --ffi-permissive are skipped (and counted).
+"""
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+BUILTIN_FFI = {'write', 'read', 'exit', 'print_u64', 'log'}
+
+
+def header(path):
+    h = {}
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            s = line.strip()
+            if not s.startswith('//'):
+                if s:
+                    break
+                continue
+            key, sep, val = s[2:].strip().partition(':')
+            if sep and ' ' not in key:
+                h.setdefault(key, []).append(val[1:] if val.startswith(' ') else val)
+    return h
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, timeout=kw.pop('timeout', 60), **kw)
+
+
+def read_trace(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def comparable(ev):
+    """Drop what only the interpreter records: locations, reasons."""
+    ev = dict(ev)
+    for k in ('file', 'line', 'col', 'stack', 'stack_omitted', 'reason'):
+        ev.pop(k, None)
+    return ev
+
+
+def build_exe(griddle, src, out, extra, cwd):
+    r = run([griddle, 'build', '--color=never'] + extra + [os.path.basename(src), '-o', out], cwd=cwd)
+    return r
+
+
+# ---------------------------------------------------------------- cases
+
+def case(griddle, path, tmp, level):
+    h = header(path)
+    cwd = os.path.dirname(os.path.abspath(path))
+    exe = os.path.join(tmp, 'prog')
+    extra = [level] + sum((shlex.split(a) for a in h.get('build', [])), [])
+    r = build_exe(griddle, path, exe, extra, cwd)
+    want_bx = int(h.get('build-exit', ['0'])[0])
+    if r.returncode != want_bx:
+        return 'griddle build exit %d, expected %d: %s' % (r.returncode, want_bx, r.stderr.decode()[-800:])
+    for s in h.get('build-stderr', []):
+        if s not in r.stderr.decode():
+            return 'build stderr lacks %r: %s' % (s, r.stderr.decode()[-400:])
+    if want_bx != 0:
+        return None
+    if 'stack-report' in h:
+        rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
+        lines = rep.stdout.decode().splitlines()
+        for s in h['stack-report']:
+            if s not in lines:
+                return 'stack report lacks %r: %r' % (s, lines)
+    args = sum((shlex.split(a) for a in h.get('run', [])), [])
+    if 'stack-exact' in h:
+        rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
+        name = h['stack-exact'][0]
+        sizes = [l.split()[1] for l in rep.stdout.decode().splitlines() if l.split()[0] == name]
+        if len(sizes) != 1 or not sizes[0].isdigit():
+            return 'no bounded stack report for %s: %r' % (name, rep.stdout)
+        short = run([exe, '--stack', str(int(sizes[0]) - 16)] + args, cwd=cwd)
+        if short.returncode >= 0:
+            return 'ran on %d bytes, 16 less than the reported %s' % (int(sizes[0]) - 16, sizes[0])
+        args = ['--stack', sizes[0]] + args
+    trace = os.path.join(tmp, 'trace.jsonl')
+    want_trace = 'trace' in h
+    if want_trace:
+        args += ['--trace', trace]
+    p = run([exe] + args, cwd=cwd)
+    want_exit = int(h.get('exit', ['0'])[0])
+    if p.returncode != want_exit:
+        return 'exit %d, expected %d (stderr %s)' % (p.returncode, want_exit, p.stderr.decode()[-400:])
+    got = p.stdout.decode().splitlines()
+    if got != h.get('stdout', []):
+        return 'stdout %r, expected %r' % (got, h.get('stdout', []))
+    if want_trace:
+        exp = [json.loads(t) for t in h['trace']]
+        gt = read_trace(trace)
+        if gt != exp:
+            return 'trace %r, expected %r' % (gt, exp)
+    return None
+
+
+# ----------------------------------------------------------------- diff
+
+RUN_ONLY = {'--fuel', '--max-depth', '--stats', '--ffi-permissive', '--device', '--shared-manifest'}
+
+
+def translate(args, ffilib_dir):
+    """griddle run arguments -> (build args, program args, links) or None."""
+    build, prog, links = [], [], []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        name, eq, val = a.partition('=')
+        if name in RUN_ONLY:
+            return None
+        takes = name in ('--call', '--shared', '--heap-size', '--poke', '--heap-init', '--ffi', '-I', '-D')
+        if takes and not eq:
+            i += 1
+            val = args[i] if i < len(args) else ''
+        if name == '--compat' or name in ('-I', '-D'):
+            build += [a] if not takes or eq else [name, val]
+        elif name == '--ffi':
+            links.append(val)
+        elif name == '--heap-size':
+            mult = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
+            v = val
+            n = int(v[:-1], 0) * mult[v[-1].upper()] if v[-1].upper() in mult else int(v, 0)
+            prog += ['--heap-size', str(n)]
+        elif name in ('--call', '--shared', '--poke', '--heap-init', '--print-result'):
+            prog += [name] + ([val] if takes else [])
+        else:
+            return None
+        i += 1
+    return build, prog, links
+
+
+def diff_one(griddle, path, subst, tmp):
+    h = header(path)
+    if h.get('exit', ['0'])[0] != '0':
+        return 'skip'
+    cwd = os.path.dirname(os.path.abspath(path))
+    args = sum((shlex.split(a.format(**subst, dir=cwd)) for a in h.get('args', [])), [])
+    if 'stdin' in h:
+        return 'skip'
+    tr = translate(args, subst)
+    if tr is None:
+        return 'skip'
+    build, prog, links = tr
+    t1, t2 = os.path.join(tmp, 'i.jsonl'), os.path.join(tmp, 'c.jsonl')
+    try:
+        ri = run([griddle, 'run', '--fuel', '2000000', '--trace', t1, '--ffi', subst['log'],
+                  os.path.basename(path)] + args, cwd=cwd, timeout=30)
+    except subprocess.TimeoutExpired:
+        return 'skip'
+    if ri.returncode != 0:
+        return 'skip'     # an Error, exception, timeout: compiled code may differ
+    src_links = []
+    for l in links:
+        if os.path.abspath(l) != subst['ffi']:
+            return 'skip'
+        src_links += ['--link', os.path.join(subst['srcdir'], 'ffi_test.c')]
+    exe = os.path.join(tmp, 'prog')
+    rb = build_exe(griddle, path, exe, build + src_links, cwd)
+    if rb.returncode != 0:
+        return 'FAIL: griddle build exit %d: %s' % (rb.returncode, rb.stderr.decode()[-800:])
+    rc = run([exe, '--trace', t2] + prog, cwd=cwd, timeout=30)
+    if rc.returncode != 0:
+        return 'FAIL: program exit %d: %s' % (rc.returncode, rc.stderr.decode()[-400:])
+    if rc.stdout != ri.stdout:
+        return 'FAIL: stdout %r vs interpreter %r' % (rc.stdout[:300], ri.stdout[:300])
+    a = [comparable(e) for e in read_trace(t1)
+         if e['event'] != 'ffi' or e['name'] in BUILTIN_FFI]
+    b = [comparable(e) for e in read_trace(t2)]
+    if a != b:
+        for k, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return 'FAIL: trace event %d: compiled %s, interpreter %s' % (k, y, x)
+        return 'FAIL: trace lengths %d (compiled) vs %d' % (len(b), len(a))
+    return 'ok'
+
+
+def main():
+    mode, griddle = sys.argv[1], os.path.abspath(sys.argv[2])
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        if mode == 'cases':
+            d = sys.argv[3]
+            names = sorted(f for f in os.listdir(d) if f.endswith('.pnk'))
+            for n in names:
+                for level in ('-O0', '-O1'):
+                    why = case(griddle, os.path.join(d, n), tmp, level)
+                    if why:
+                        failed += 1
+                        print('FAIL %s %s: %s' % (n, level, why))
+            print('%d cases at -O0 and -O1, %d failures' % (len(names), failed))
+        else:
+            subst = {'ffi': os.path.abspath(sys.argv[3]), 'log': os.path.abspath(sys.argv[4]),
+                     'dev': '/nonexistent.so', 'srcdir': os.path.abspath(sys.argv[5])}
+            counts = {'ok': 0, 'skip': 0}
+            for d in sys.argv[6:]:
+                for n in sorted(os.listdir(d)):
+                    if not n.endswith('.pnk'):
+                        continue
+                    res = diff_one(griddle, os.path.join(d, n), subst, tmp)
+                    if res in counts:
+                        counts[res] += 1
+                    else:
+                        failed += 1
+                        print('%s/%s: %s' % (d, n, res))
+            print('differential: %d agree, %d skipped, %d differ' % (counts['ok'], counts['skip'], failed))
+            if counts['ok'] == 0:
+                failed += 1
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""griddle compose's command line and outputs. Expected values are written
+by hand from the issue, the examples' SDFs and docs/composition.md:
+usage errors exit 2, failed obligations or bad input 1, unknown 3."""
+import json, os, shutil, subprocess, sys, tempfile
+
+griddle, root = sys.argv[1], sys.argv[2]
+ex = lambda *p: os.path.join(root, 'examples', *p)
+SL, SLB = ex('sensor_logger'), ex('sensor_logger_bad')
+fails = 0
+total = 0
+
+
+def run(args, **kw):
+    return subprocess.run([griddle, 'compose'] + args, capture_output=True, text=True,
+                          timeout=60, **kw)
+
+
+def check(name, cond, detail=''):
+    global fails, total
+    total += 1
+    if not cond:
+        fails += 1
+        print(f'FAIL {name} {detail}'[:600])
+
+
+# ---- usage errors (exit 2) and bad input (exit 1)
+tmp = tempfile.mkdtemp()
+empty = os.path.join(tmp, 'empty')
+os.mkdir(empty)
+two = os.path.join(tmp, 'two')
+os.mkdir(two)
+for n in ('a.system', 'b.system'):
+    shutil.copy(ex('sensor_logger', 'sensor_logger.system'), os.path.join(two, n))
+sysf = ex('sensor_logger', 'sensor_logger.system')
+cases = [
+    ([], 2, 'no system description or directory given'),
+    ([SL, sysf], 2, 'either a directory or a system description'),
+    ([sysf, sysf], 2, 'only one system description'),
+    (['x.policy'], 2, "must be a directory or a .system file, not 'x.policy'"),
+    ([SL, '--format', 'xml'], 2, "--format must be text, json or md, not 'xml'"),
+    ([SL, '--svg'], 2, '--svg needs a value'),
+    ([SL, '--frobnicate'], 2, "unknown option '--frobnicate'"),
+    ([SL, '--init-run', '--init-state', 'x.json'], 2, 'exclude each other'),
+    ([SL, '--search-path', '.'], 2, '--search-path only makes sense with --init-run'),
+    ([SL, '--authority', '--format', 'json'], 2, '--authority is for the text format'),
+    ([empty], 1, "must hold exactly one .system file, not 0"),
+    ([two], 1, "must hold exactly one .system file, not 2"),
+    (['/nonexistent/x.system'], 1, "cannot read '/nonexistent/x.system'"),
+    ([sysf, '/nonexistent/p.policy'], 1, "cannot read '/nonexistent/p.policy'"),
+    ([SL, '--init-state', '/nonexistent/d.json'], 1, "cannot read '/nonexistent/d.json'"),
+    ([sysf, '--board', 'vax'], 1, "unknown board 'vax'"),
+]
+for args, rc, msg in cases:
+    p = run(args)
+    check(f'cli {args}', p.returncode == rc and msg in p.stderr,
+          f'rc {p.returncode} (want {rc}) stderr {p.stderr.strip()}')
+p = run(['--help'])
+check('--help', p.returncode == 0 and 'griddle compose DIR' in p.stdout and '--init-state' in p.stdout)
+
+# ---- the worked examples
+p = run([SL])
+check('sensor_logger exit 0', p.returncode == 0, p.stdout + p.stderr)
+for claim in ['no_write sensor -> logger_mem', 'no_read sensor -> logger_mem',
+              'no_write logger -> msg', 'no_flow logger -> sensor']:
+    check(f'sensor_logger claim {claim}', f'[discharged] {claim}' in p.stdout, p.stdout)
+check('sensor_logger result', 'result: discharged' in p.stdout)
+# 2 PDs, 2 regions, 1 channel: every one is named by a discharged claim
+check('sensor_logger coverage', 'protection domains   2/2' in p.stdout and
+      'memory regions       2/2' in p.stdout and 'channels             1/1' in p.stdout, p.stdout)
+# entry points: init + notified for 2 PDs, nobody may call (no pp) = 4
+check('sensor_logger entry points', 'entry points         0/4' in p.stdout, p.stdout)
+
+p = run([SLB])
+check('sensor_logger_bad exit 1', p.returncode == 1)
+check('sensor_logger_bad witness',
+      'sensor --write(rw map at 0x3000000)--> logger_mem' in p.stdout, p.stdout)
+check('sensor_logger_bad located', 'sensor_logger.policy:3:1: error: policy does not hold: '
+      'no_write sensor -> logger_mem' in p.stderr and
+      'sensor_logger_bad.system:15:10: note: sensor -> logger_mem' in p.stderr, p.stderr)
+check('sensor_logger_bad flow witness',
+      'logger --write(rw map at 0x3000000)--> logger_mem --read(rw map at 0x3000000)--> sensor'
+      in p.stdout, p.stdout)
+
+# ---- formats
+p = run([SLB, '--format', 'json'])
+led = json.loads(p.stdout)
+check('json status', led['status'] == 'failed')
+st = {c['claim']: c['status'] for c in led['claims']}
+check('json claims', st == {'no_write sensor -> logger_mem': 'failed',
+                            'no_read sensor -> logger_mem': 'failed',
+                            'no_write logger -> msg': 'discharged',
+                            'no_flow logger -> sensor': 'failed'}, str(st))
+ob = {o['id']: o['status'] for o in led['obligations']}
+check('json obligations', ob.get('K') == 'trusted' and ob.get('INIT') == 'trusted' and
+      'DMA' not in ob, str(ob))
+c1 = led['claims'][0]
+check('json witness path', c1['witness_paths'] == [[
+    {'kind': 'pd', 'name': 'sensor', 'via': None},
+    {'kind': 'mr', 'name': 'logger_mem', 'via': 'write'}]], str(c1))
+check('json from', c1['from'] == ['I1', 'K', 'INIT'], str(c1['from']))
+auth = {a['pd']: a for a in led['authority']}
+s_maps = sorted((m['mr'], m['vaddr'], m['end'], m['perms']) for m in auth['sensor']['maps'])
+check('json authority sensor', s_maps == [('logger_mem', 0x3000000, 0x3010000, 'rw'),
+                                          ('msg', 0x2000000, 0x2001000, 'rw')], str(s_maps))
+ch = auth['logger']['channels']
+check('json authority channel', ch == [{'id': 0, 'peer': 'sensor', 'peer_id': 0,
+      'may_notify': False, 'may_call': False, 'notified_by_peer': True,
+      'called_by_peer': False}], str(ch))
+check('json coverage', led['coverage']['protection_domains'] == {'covered': 1, 'total': 2}
+      and led['coverage']['entry_points'] == {'covered': 0, 'total': 4}, str(led['coverage']))
+tb = [t['what'] for t in led['trusted_base']]
+check('json trusted base', tb == ['hardware', 'kernel', 'boot', 'compiler', 'solver', 'models',
+                                  'components'], str(tb))
+
+p = run([SL, '--format', 'md'])
+check('md', p.returncode == 0 and p.stdout.startswith('# Assurance ledger') and
+      '| C1 | `no_write sensor -> logger_mem`' in p.stdout and '## Trusted base' in p.stdout,
+      p.stdout[:400])
+out = os.path.join(tmp, 'ledger.txt')
+p = run([SL, '-o', out])
+check('-o', p.returncode == 0 and p.stdout == '' and 'result: discharged' in open(out).read())
+p = run([SL, '--authority'])
+check('--authority', 'msg                          [0x2000000..0x2001000)' in p.stdout and
+      'ch 0  notify logger (its id 0)' in p.stdout, p.stdout[:800])
+
+# ---- pictures
+dotf = os.path.join(tmp, 'x.dot')
+p = run([SLB, '--dot', dotf])
+dot = open(dotf).read()
+check('dot red witness edge', '"pd:sensor" -> "mr:logger_mem" [color="#d62728"' in dot, dot[:1500])
+check('dot covered edge', '"mr:msg" -> "pd:logger" [color="#2ca02c"' in dot, dot[:1500])
+if shutil.which('dot'):
+    svg = os.path.join(tmp, 'x.svg')
+    p = run([SL, '--svg', svg])
+    check('svg', p.returncode == 0 and open(svg).read().lstrip().startswith(('<?xml', '<svg')))
+p = run([SL, '--svg', '/nonexistent/dir/x.svg'])
+check('svg unwritable', p.returncode == 3 and 'dot failed' in p.stderr, p.stderr)
+
+# ---- contracts: not checkable without the verifier -> unknown -> exit 3
+d = os.path.join(tmp, 'withcontract')
+shutil.copytree(SL, d)
+with open(os.path.join(d, 'logger.contract'), 'w') as f:
+    f.write('// a contract\n')
+p = run([d])
+check('contract unknown exit 3', p.returncode == 3 and '[unknown] contract' in p.stdout and
+      'result: unknown' in p.stdout, p.stdout[-600:])
+
+# ---- well-formedness warnings beyond sim_load's
+wf = os.path.join(tmp, 'wf.system')
+with open(wf, 'w') as f:
+    f.write('''<system>
+  <memory_region name="m" size="0x1000" />
+  <protection_domain name="a" priority="1"><program_image path="a" />
+    <map mr="m" vaddr="0x2000000" perms="rwx" />
+    <map mr="m" vaddr="0x3000000" perms="r" />
+  </protection_domain>
+  <protection_domain name="b" priority="2" passive="true"><program_image path="b" /></protection_domain>
+  <channel><end pd="a" id="0" notify="false" /><end pd="b" id="0" notify="false" /></channel>
+</system>
+''')
+p = run([wf, '--diagnostics-format=json'])
+diags = json.loads(p.stderr)
+got = sorted((d['line'], d['column'], d['message'].split(':')[0][:40]) for d in diags)
+want = [(4, 6, "'a' maps 'm' writable and executable"),
+        (5, 6, "'a' maps 'm' twice"),
+        (7, 4, "passive protection domain 'b' can never"),
+        (8, 4, "channel between 'a' and 'b' grants nothing (no end may notify or call)"[:40])]
+check('wf warnings', p.returncode == 0 and len(got) == 4 and [(l, c, m[:len(w)]) for (l, c, m), (_, _, w) in zip(got, want)]
+      == want, str(got))
+
+shutil.rmtree(tmp)
+print(f'{total - fails}/{total} command-line and output checks passed')
+sys.exit(1 if fails else 0)
