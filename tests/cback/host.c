@@ -1,7 +1,8 @@
 /*
  * A test host for programs compiled by the C back end (griddle build
  * --target c), linked with the generated C built with -DPNK_FFI_HOOK
- * -DPNK_SHM_HOOK and --entry-table. It plays the part `griddle run` plays
+ * -DPNK_SHM_HOOK and --entry-table (griddle_exports, griddle_globals_bytes,
+ * griddle_uncaught: the default host's interface, docs/abi.md). It plays the part `griddle run` plays
  * for the interpreter, with the same options and the same trace format
  * (docs/trace.md), so the two traces of one program can be compared:
  *
@@ -31,20 +32,21 @@
 #include <string.h>
 
 typedef void ffi_fn(unsigned char *, long, unsigned char *, long);
-struct pnk_export {
+typedef struct GriddleExport {
     const char *name;
-    unsigned nargs;
-    void (*fn)(void);
-};
-extern const struct pnk_export pnk_exports[];
+    uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t);
+    long nargs;
+} GriddleExport;
+extern const GriddleExport griddle_exports[];
+extern const uint64_t griddle_globals_bytes;
 extern void *cml_heap, *cml_stack, *cml_stackend;
 extern const char *pnk_exn_name;
 extern uint64_t pnk_exn_value[32];
 extern uint32_t pnk_exn_words;
-extern const uint32_t pnk_global_words;
 uint64_t cml_main(void);
 
 void cml_err(int code);
+void griddle_uncaught(const char *name, const uint64_t *payload, long nwords);
 void cml_exit(int code);
 void cml_clear(void);
 uint64_t pnk_shm_load(uint64_t addr, unsigned width);
@@ -263,7 +265,7 @@ static int parse_word(const char *s, uint64_t *out)
 }
 
 typedef struct Call {
-    const struct pnk_export *e;
+    const GriddleExport *e;
     uint64_t args[4];
     unsigned nargs;
 } Call;
@@ -274,7 +276,7 @@ static void parse_call(const char *text, Call *c)
     size_t n = lp ? (size_t)(lp - text) : 0;
     if (!lp || text[strlen(text) - 1] != ')') usage("bad --call", text);
     c->e = NULL;
-    for (const struct pnk_export *e = pnk_exports; e->name; e++)
+    for (const GriddleExport *e = griddle_exports; e->name; e++)
         if (strlen(e->name) == n && !strncmp(e->name, text, n)) c->e = e;
     if (!c->e) usage("no exported function", text);
     size_t len = strlen(lp + 1);
@@ -283,25 +285,29 @@ static void parse_call(const char *text, Call *c)
     memcpy(args, lp + 1, len + 1);
     args[strlen(args) - 1] = 0;
     c->nargs = 0;
+    memset(c->args, 0, sizeof c->args);
     for (char *tok = strtok(args, ", "); tok; tok = strtok(NULL, ", ")) {
         if (c->nargs == 4 || !parse_word(tok, &c->args[c->nargs++])) usage("bad --call", text);
     }
     free(args);
-    if (c->nargs != c->e->nargs) usage("wrong number of arguments", text);
+    if ((long)c->nargs != c->e->nargs) usage("wrong number of arguments", text);
 }
 
 static uint64_t invoke(const Call *c)
 {
-    const uint64_t *a = c->args;
-    switch (c->nargs) {
-    case 0: return ((uint64_t(*)(void))c->e->fn)();
-    case 1: return ((uint64_t(*)(uint64_t))c->e->fn)(a[0]);
-    case 2: return ((uint64_t(*)(uint64_t, uint64_t))c->e->fn)(a[0], a[1]);
-    case 3: return ((uint64_t(*)(uint64_t, uint64_t, uint64_t))c->e->fn)(a[0], a[1], a[2]);
-    default:
-        return ((uint64_t(*)(uint64_t, uint64_t, uint64_t, uint64_t))c->e->fn)(a[0], a[1], a[2],
-                                                                                a[3]);
-    }
+    return c->e->fn(c->args[0], c->args[1], c->args[2], c->args[3]);
+}
+
+static void exception_outcome(void);
+
+/* An exception escaped main or an exported function (the program also
+ * sets pnk_exn_*, which this reads). */
+void griddle_uncaught(const char *name, const uint64_t *payload, long nwords)
+{
+    (void)name;
+    (void)payload;
+    (void)nwords;
+    exception_outcome();
 }
 
 static void exception_outcome(void)
@@ -385,7 +391,7 @@ int main(int argc, char **argv)
     cml_stack = heap + heap_size;
     cml_stackend = cml_stack;
     base = (uint64_t)(uintptr_t)heap;
-    top = base + heap_size - 8 * (uint64_t)pnk_global_words;
+    top = base + heap_size - griddle_globals_bytes;
     uint64_t result = cml_main();
     if (pnk_exn_name) exception_outcome();
     if (print) printf("%" PRIu64 "\n", result);

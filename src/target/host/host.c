@@ -58,7 +58,10 @@ extern const GriddleExport griddle_exports[] __attribute__((weak));
 
 /* ---- what the host provides to the program ---------------------------- */
 
-void *cml_heap, *cml_stack, *cml_stackend;
+/* Weak: cake's programs define these themselves (hosts declare them
+ * extern), and so does the C back end's output; the x86-64 back end's
+ * does not. */
+__attribute__((weak)) void *cml_heap, *cml_stack, *cml_stackend;
 
 void cml_exit(int code);
 void cml_err(int code);
