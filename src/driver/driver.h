@@ -21,6 +21,8 @@ int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_compose(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+/* griddle verify --dump-spec (verify_dump.c), called by cmd_verify. */
+int verify_dump_main(int argc, char **argv);
 
 /* Options shared by every subcommand that reads Pancake sources. */
 typedef struct SourceOpts {
