@@ -241,6 +241,14 @@ static void gen_bridge(Gen *g, const SimSystem *s, const CmpBridge *br)
     gen_puts(g, "}\n");
 }
 
+/* The clause on a generated line, or NULL. */
+static const CmpClause *map_line(const Gen *g, uint32_t line)
+{
+    for (size_t k = 0; k < g->map.n; k++)
+        if (g->map.v[k].line == line) return g->map.v[k].cl;
+    return NULL;
+}
+
 /* Diagnostics of vspec in the generated text, located in the contracts. */
 static void relocate(const Gen *g, uint32_t file, DiagList *from, DiagList *to)
 {
@@ -249,16 +257,23 @@ static void relocate(const Gen *g, uint32_t file, DiagList *from, DiagList *to)
         Span sp = d->span;
         bool has = d->has_span;
         if (has && sp.file == file) {
-            has = false;
-            for (size_t k = 0; k < g->map.n; k++)
-                if (g->map.v[k].line == sp.line) {
-                    Span c = g->map.v[k].cl->span;
-                    uint32_t col = c.col + (sp.col > 2 ? sp.col - 2 : 0);
-                    sp = c;
-                    sp.col = sp.ecol = col;
-                    has = true;
-                }
+            const CmpClause *cl = map_line(g, sp.line);
+            has = cl != NULL;
+            if (cl) {
+                uint32_t col = cl->span.col + (sp.col > 2 ? sp.col - 2 : 0);
+                sp = cl->span;
+                sp.col = sp.ecol = col;
+            }
         }
+        /* a clause used by several obligations is reported once */
+        bool dup = false;
+        for (size_t k = 0; k < i && has; k++) {
+            const Diag *o = &from->v.v[k];
+            dup |= o->has_span && o->span.file == file && d->span.file == file &&
+                   o->span.col == d->span.col && !strcmp(o->msg, d->msg) &&
+                   map_line(g, o->span.line) == map_line(g, d->span.line);
+        }
+        if (dup) continue;
         Diag *nd = diag_add(to, d->sev, d->code, has ? &sp : NULL, "%s%s", d->msg,
                             has || !d->has_span ? "" : " (in the generated bridge model)");
         for (size_t k = 0; k < d->notes.n; k++)
