@@ -249,6 +249,17 @@ static const CmpClause *map_line(const Gen *g, uint32_t line)
     return NULL;
 }
 
+/* Diag codes point into the verifier's memory, released before rendering:
+ * the stable codes of vast.h, as literals. */
+static const char *stable_code(const char *code)
+{
+    static const char *const codes[] = {"verify.syntax", "verify.type", "verify.name",
+                                        "verify.shared-decl", "verify.placement", "io"};
+    for (size_t i = 0; code && i < ARRAY_LEN(codes); i++)
+        if (!strcmp(code, codes[i])) return codes[i];
+    return "compose.contract";
+}
+
 /* Diagnostics of vspec in the generated text, located in the contracts. */
 static void relocate(const Gen *g, uint32_t file, DiagList *from, DiagList *to)
 {
@@ -274,7 +285,7 @@ static void relocate(const Gen *g, uint32_t file, DiagList *from, DiagList *to)
                    map_line(g, o->span.line) == map_line(g, d->span.line);
         }
         if (dup) continue;
-        Diag *nd = diag_add(to, d->sev, d->code, has ? &sp : NULL, "%s%s", d->msg,
+        Diag *nd = diag_add(to, d->sev, stable_code(d->code), has ? &sp : NULL, "%s%s", d->msg,
                             has || !d->has_span ? "" : " (in the generated bridge model)");
         for (size_t k = 0; k < d->notes.n; k++)
             if (!d->notes.v[k].has_span || d->notes.v[k].span.file != file)
@@ -396,7 +407,7 @@ bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSyst
             verify_report_free(&r);
             diag_free(&udl);
         }
-        if (ok) vspec_free(&spec);
+        vspec_free(&spec);           /* safe after a failed build too */
         diag_free(&vdl);
         program_free(&p);
         interner_free(&in);
