@@ -150,28 +150,55 @@ static void gen_puts(Gen *g, const char *s)
     sb_puts(&g->b, s);
 }
 
-/* `(let f == (off) in ... \n(EXPR))`: the expression alone on its line. */
-static void gen_clause(Gen *g, const CmpContract *c, const CmpClause *cl, const char *bind_v)
+/* The clause's text with whole identifiers replaced: view fields of a
+ * region clause by their offsets, and v by bind_v (the zero bridge). */
+static char *substitute(const CmpContract *c, const CmpClause *cl, const char *bind_v)
 {
-    gen_puts(g, "(");
-    if (bind_v) {
-        sb_printf(&g->b, "let v == (%s) in ", bind_v);
+    const CmpView *view = NULL;
+    for (size_t i = 0; cl->mr >= 0 && i < c->views.n; i++)
+        if (c->views.v[i].mr == cl->mr) view = &c->views.v[i];
+    StrBuf out = {0};
+    const char *t = cl->gen;
+    for (size_t i = 0; t[i];) {
+        if (!(isalpha((unsigned char)t[i]) || t[i] == '_') ||
+            (i && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
+            sb_putc(&out, t[i++]);
+            continue;
+        }
+        size_t j = i;
+        while (isalnum((unsigned char)t[j]) || t[j] == '_') j++;
+        const char *rep = NULL;
+        char num[24];
+        if (bind_v && j - i == 1 && t[i] == 'v') rep = bind_v;
+        for (size_t k = 0; view && !rep && k < view->fields.n; k++)
+            if (strlen(view->fields.v[k].name) == j - i &&
+                !memcmp(view->fields.v[k].name, t + i, j - i)) {
+                snprintf(num, sizeof num, "%llu", (unsigned long long)view->fields.v[k].off);
+                rep = num;
+            }
+        if (rep) sb_puts(&out, rep);
+        else sb_putn(&out, t + i, j - i);
+        i = j;
     }
-    for (size_t i = 0; cl->mr >= 0 && i < c->views.n; i++) {
-        if (c->views.v[i].mr != cl->mr) continue;
-        for (size_t k = 0; k < c->views.v[i].fields.n; k++)
-            sb_printf(&g->b, "let %s == (%llu) in ", c->views.v[i].fields.v[k].name,
-                      (unsigned long long)c->views.v[i].fields.v[k].off);
-    }
+    return sb_take(&out);
+}
+
+/* `  /@ KW (\n(EXPR)) @/`: the expression alone on its line, at column 2. */
+static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpClause *cl,
+                       const char *bind_v)
+{
+    sb_printf(&g->b, "  /@ %s (", kw);
     gen_puts(g, "\n");
     LineMap m = {.line = g->line + 1, .cl = cl};
     vec_push(&g->map, m);
+    char *text = substitute(c, cl, bind_v);
     gen_puts(g, "(");
-    gen_puts(g, cl->gen);
-    gen_puts(g, "))\n");
+    gen_puts(g, text);
+    gen_puts(g, ")) @/\n");
+    free(text);
 }
 
-/* The REGION_at_OFF words a channel clause uses, as "name: Int" params. */
+/* The REGION_at_OFF words a channel clause uses, as "1 name" params. */
 static void word_params(const SimSystem *s, const CmpClause *a, const CmpClause *b, StrBuf *out)
 {
     VEC(char *) seen = {0};
@@ -201,44 +228,40 @@ static void word_params(const SimSystem *s, const CmpClause *a, const CmpClause 
         }
     }
     for (size_t q = 0; q < seen.n; q++) {
-        sb_printf(out, "%s%s: Int", q ? ", " : "", seen.v[q]);
+        sb_printf(out, "%s1 %s", q ? ", " : "", seen.v[q]);
         free(seen.v[q]);
     }
     vec_free(&seen);
 }
 
-static void gen_bridge(Gen *g, const SimSystem *s, const CmpBridge *br)
+/* One Pancake function per obligation: its parameters are the words the
+ * clauses speak of (Pancake words: 0 <= x < 2^64 in annotations), the
+ * premise is required, the conclusion asserted. griddle verify reports a
+ * failed assert with a counterexample over the parameters. */
+static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
 {
+    br->first_line = g->line + 1;
     if (br->kind == CMP_B_CHANNEL) {
         StrBuf p = {0};
         word_params(s, br->g, br->r, &p);
-        sb_printf(&g->b, "method %s(%s)\n", br->method, p.s ? p.s : "");
+        sb_printf(&g->b, "fun 1 %s(%s) {\n", br->method, p.s ? p.s : "");
         sb_free(&p);
     } else if (br->kind == CMP_B_ZERO) {
-        sb_printf(&g->b, "method %s(addr: Int)\n", br->method);
+        sb_printf(&g->b, "fun 1 %s(1 addr) {\n", br->method);
     } else {
-        sb_printf(&g->b, "method %s(addr: Int, old: Int, v: Int)\n", br->method);
+        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v) {\n", br->method);
     }
     g->line++;
     if (br->kind != CMP_B_CHANNEL) {
-        sb_printf(&g->b, "  requires 0 <= addr && addr < %llu && addr %% 8 == 0\n",
+        sb_printf(&g->b, "  /@ requires addr < %llu && addr %% 8 == 0 @/\n",
                   (unsigned long long)s->mrs.v[br->mr].size);
         g->line++;
     }
-    if (br->kind == CMP_B_REGION) {
-        gen_puts(g, "  requires 0 <= v && v <= " WORD_MAX " && 0 <= old && old <= " WORD_MAX "\n");
-        if (br->g) {
-            gen_puts(g, "  requires ");
-            gen_clause(g, br->wc, br->g, NULL);
-        }
-    }
-    if (br->kind == CMP_B_CHANNEL && br->g) {
-        gen_puts(g, "  requires ");
-        gen_clause(g, br->wc, br->g, NULL);
-    }
-    gen_puts(g, "{\n  assert ");
-    gen_clause(g, br->rc, br->r, br->kind == CMP_B_ZERO ? "0" : NULL);
-    gen_puts(g, "}\n");
+    if (br->g && (br->kind == CMP_B_REGION || br->kind == CMP_B_CHANNEL))
+        gen_clause(g, "requires", br->wc, br->g, NULL);
+    gen_clause(g, "assert", br->rc, br->r, br->kind == CMP_B_ZERO ? "0" : NULL);
+    gen_puts(g, "  return 0;\n}\n");
+    br->last_line = g->line;
 }
 
 /* The clause on a generated line, or NULL. */
@@ -302,7 +325,22 @@ static const char *clause_where(SrcMgr *sm, const CmpClause *cl, StrBuf *b)
     return b->s;
 }
 
-static void record(CmpBridge *br, const VerifyUnit *u, SrcMgr *sm, DiagList *dl)
+/* The counterexamples griddle verify gave inside the obligation's function. */
+static void counterexamples(const CmpBridge *br, const DiagList *udl, uint32_t gfile, StrBuf *e)
+{
+    for (size_t i = 0; i < udl->v.n; i++) {
+        const Diag *d = &udl->v.v[i];
+        if (!d->has_span || d->span.file != gfile || d->span.line < br->first_line ||
+            d->span.line > br->last_line)
+            continue;
+        for (size_t k = 0; k < d->notes.n; k++)
+            if (!strncmp(d->notes.v[k].msg, "counterexample", 14))
+                sb_printf(e, "; %s", d->notes.v[k].msg);
+    }
+}
+
+static void record(CmpBridge *br, const VerifyUnit *u, const DiagList *udl, uint32_t gfile,
+                   SrcMgr *sm, DiagList *dl)
 {
     StrBuf e = {0};
     switch (u->status) {
@@ -319,11 +357,16 @@ static void record(CmpBridge *br, const VerifyUnit *u, SrcMgr *sm, DiagList *dl)
         if (br->g) clause_where(sm, br->g, &e);
         sb_puts(&e, "; conclusion ");
         clause_where(sm, br->r, &e);
+        counterexamples(br, udl, gfile, &e);
         {
             Diag *d = diag_add(dl, DIAG_ERROR, "compose.bridge", &br->r->span,
                                "bridge obligation fails: %s", br->text);
             if (br->g) diag_note(d, &br->g->span, "the premise");
             else diag_note(d, NULL, "the writer states no guarantee");
+            StrBuf ce = {0};
+            counterexamples(br, udl, gfile, &ce);
+            if (ce.n) diag_note(d, NULL, "%s", ce.s + 2);
+            sb_free(&ce);
         }
         break;
     case VERIFY_UNKNOWN:
@@ -337,16 +380,22 @@ static void record(CmpBridge *br, const VerifyUnit *u, SrcMgr *sm, DiagList *dl)
     br->evidence = sb_take(&e);
 }
 
-static bool load_empty_program(Program *p, Interner *in, SrcMgr *sm, DiagList *dl)
+/* Parses and checks the generated program; FunDecl.index numbered as
+ * vspec expects (cmd_verify does the same). */
+static bool load_program(Program *p, Interner *in, SrcMgr *sm, const StrBuf *text, DiagList *dl)
 {
-    static const char MAIN[] = "fun main() {\n  return 0;\n}\n";
     memset(p, 0, sizeof *p);
     p->interner = in;
     p->srcmgr = sm;
     FrontOpts fo = {0};
     CheckOpts co = {0};
-    return front_load_text(p, "<compose>", MAIN, sizeof MAIN - 1, &fo, dl) &&
-           check_program(p, &co, dl);
+    if (!front_load_text(p, "<bridge obligations>", text->s, text->n, &fo, dl) ||
+        !check_program(p, &co, dl))
+        return false;
+    uint32_t nfun = 0;
+    for (size_t i = 0; i < p->decls.n; i++)
+        if (p->decls.v[i]->kind == D_FUN) p->decls.v[i]->u.fun.index = nfun++;
+    return true;
 }
 
 bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSystem *s,
@@ -380,15 +429,14 @@ bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSyst
         Program p;
         DiagList vdl;
         diag_init(&vdl);
-        if (!load_empty_program(&p, &in, sm, &vdl)) die("compose: the empty program does not check");
-        VOpts vo = {.heap_words = 16384, .model_text = g.b.s, .model_text_len = g.b.n,
-                    .model_text_name = "<bridge obligations>"};
         VSpec spec;
         memset(&spec, 0, sizeof spec);
-        ok = vspec_build(&spec, &p, &vo, &vdl);
+        ok = load_program(&p, &in, sm, &g.b, &vdl);
         uint32_t gfile = (uint32_t)sm->files.n - 1;
         for (size_t f = 0; f < sm->files.n; f++)
             if (!strcmp(sm->files.v[f]->name, "<bridge obligations>")) gfile = (uint32_t)f;
+        VOpts vo = {.heap_words = 16384};
+        if (ok) ok = vspec_build(&spec, &p, &vo, &vdl);
         relocate(&g, gfile, &vdl, dl);
         if (ok) {
             VerifyOpts o = {.jobs = 2, .timeout_ms = timeout_ms, .only = names.v, .nonly = names.n};
@@ -397,13 +445,9 @@ bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSyst
             diag_init(&udl);
             verify_program(&spec, &o, &r, &udl);
             for (size_t u = 0; u < r.units.n; u++)
-                for (size_t i = 0; i < bs->v.n; i++) {
-                    StrBuf want = {0};
-                    sb_printf(&want, "model method %s", bs->v.v[i].method);
-                    if (!strcmp(r.units.v[u].name, want.s))
-                        record(&bs->v.v[i], &r.units.v[u], sm, dl);
-                    sb_free(&want);
-                }
+                for (size_t i = 0; i < bs->v.n; i++)
+                    if (!strcmp(r.units.v[u].name, bs->v.v[i].method))
+                        record(&bs->v.v[i], &r.units.v[u], &udl, gfile, sm, dl);
             verify_report_free(&r);
             diag_free(&udl);
         }

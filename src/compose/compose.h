@@ -246,7 +246,8 @@ typedef struct CmpBridge {
     char *text;              /* what the obligation says */
     CmpStatus status;
     char *evidence;
-    char method[32];         /* the generated model method */
+    char method[32];         /* the generated Pancake function */
+    uint32_t first_line, last_line; /* its lines in the generated text */
 } CmpBridge;
 
 typedef struct CmpBridgeSet {

@@ -8,9 +8,12 @@ by hand from the contracts and the SDF (never from griddle's output):
     error FILE L:C text              a diagnostic located in FILE (text: a substring)
     obligation ID STATUS             an obligation of the JSON ledger
     claim STATUS text                a claim of the JSON ledger (exact text)
+    counterexample ID PYEXPR         the obligation's counterexample (name = value, ...)
+                                     must satisfy PYEXPR: premise and not conclusion,
+                                     evaluated here independently of the solver
 
 Every expected error must appear and no unexpected error may."""
-import json, os, pathlib, subprocess, sys
+import json, os, pathlib, re, subprocess, sys
 
 
 def run_case(griddle, system, d):
@@ -46,6 +49,17 @@ def run_case(griddle, system, d):
             got = [o['status'] for o in (led or {}).get('obligations', []) if o['id'] == oid]
             if got != [st]:
                 problems.append(f'obligation {oid}: {got}, expected {st}')
+        elif kind == 'counterexample':
+            oid, cond = rest.split(' ', 1)
+            ev = [o['evidence'] or '' for o in (led or {}).get('obligations', []) if o['id'] == oid]
+            m = re.search(r'counterexample: (.*)', ev[0]) if ev else None
+            if not m:
+                problems.append(f'{oid}: no counterexample in {ev}')
+                continue
+            vals = {k.strip(): int(v.split()[0], 0) for k, v in
+                    (kv.split('=') for kv in m[1].split(';')[0].split(','))}
+            if not eval(cond, {}, vals):
+                problems.append(f'{oid}: counterexample {vals} does not satisfy {cond}')
         elif kind == 'claim':
             st, text = rest.split(' ', 1)
             got = [c['status'] for c in (led or {}).get('claims', []) if c['claim'] == text]
