@@ -294,6 +294,12 @@ static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
         return;
     }
     x->pos = x->line_end;
+    for (size_t i = b; i + 1 < e; i++)
+        if ((x->t[i] == '@' && x->t[i + 1] == '/') || (x->t[i] == '/' && x->t[i + 1] == '@')) {
+            cerr(x, i, 2, "'%c%c' may not appear in a clause (it delimits annotations)",
+                 x->t[i], x->t[i + 1]);
+            return;
+        }
     for (size_t i = 0; i < x->c->clauses.n; i++) {
         const CmpClause *o = &x->c->clauses.v[i];
         if (o->kind == k && o->mr == cl.mr && o->id == cl.id) {
