@@ -56,6 +56,27 @@ void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at)
           "no write permission to this heap word");
 }
 
+/* The span of the operator written after operand a (overflow is reported
+ * at the operator, vast.h); the whole expression when the text is not at
+ * hand or the operator is on another line. Source files are loaded
+ * before the worker threads start (verify_program). */
+static Span op_span(Gen *g, const Expr *a, const Expr *b, const Expr *whole, unsigned width)
+{
+    Span s = whole->span;
+    size_t n;
+    if (!g->spec->srcmgr) return s;
+    const char *t = srcmgr_line(g->spec->srcmgr, a->span.file, a->span.eline, &n);
+    if (!t) return s;
+    size_t i = a->span.ecol;
+    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == ')')) i++;
+    if (i >= n || (b->span.line == a->span.eline && i + 1 >= b->span.col)) return s;
+    s.file = a->span.file;
+    s.line = s.eline = a->span.eline;
+    s.col = (uint32_t)i + 1;
+    s.ecol = (uint32_t)i + width;
+    return s;
+}
+
 /* ---- bit operations --------------------------------------------------- */
 
 static Z3_ast to_bv(Gen *g, Z3_ast x) { return Z3_mk_int2bv(g->z, 64, x); }
@@ -133,9 +154,13 @@ static Z3_ast cmp_bool(Gen *g, CmpOp op, Z3_ast a, Z3_ast b)
     return NULL;
 }
 
-static Z3_ast shift(Gen *g, State *st, const Expr *e, Z3_ast a, Z3_ast n)
+static Z3_ast shift(Gen *g, State *st, const Expr *e0, Z3_ast a, Z3_ast n)
 {
     uint64_t k;
+    ShiftOp sop = (ShiftOp)e0->op;
+    Expr at = *e0;
+    at.span = op_span(g, e0->u.bin.a, e0->u.bin.b, e0, sop == SH_LSL || sop == SH_ASR ? 2 : 3);
+    const Expr *e = &at;
     if (term_u64(g, n, &k)) {
         if (k == 0) return a;
         if (k >= 64) {
@@ -259,6 +284,7 @@ static Val load_words(Gen *g, State *st, const Expr *e)
         Z3_ast ix = i ? mk_add2(g, idx, mk_int(g, i)) : idx;
         mem_check_read(g, st, ix, e->span);
         r.w[i] = Z3_mk_select(g->z, st->H, ix);
+        smt_assume(g, st->pc, mk_bounded(g, r.w[i], 64)); /* memory holds words */
     }
     return r;
 }
@@ -276,8 +302,10 @@ static Val arith(Gen *g, State *st, const Expr *e)
         }
     }
     const char *what = e->kind == E_ADD ? "'+'" : e->kind == E_SUB ? "'-'" : "'*'";
-    if (e->kind == E_ADD || e->kind == E_SUB || e->kind == E_MUL)
-        acc = word_overflow(g, st, acc, e->span, what);
+    if (e->kind == E_ADD || e->kind == E_SUB || e->kind == E_MUL) {
+        uint32_t n = e->u.list.n;
+        acc = word_overflow(g, st, acc, op_span(g, e->u.list.v[n - 2], e->u.list.v[n - 1], e, 1), what);
+    }
     return val_one(g, acc);
 }
 
@@ -323,6 +351,7 @@ Val pexpr(Gen *g, State *st, const Expr *e)
         Z3_ast idx = mem_word_index(g, st, a, al, e->span);
         mem_check_read(g, st, idx, e->span);
         Z3_ast w = Z3_mk_select(g->z, st->H, idx), r = Z3_mk_mod(g->z, a, mk_int(g, 8));
+        smt_assume(g, st->pc, mk_bounded(g, w, 64));
         return val_one(g, e->kind == E_LOAD8 ? load_byte(g, w, r) : load_half(g, w, r));
     }
     case E_ADD:

@@ -101,6 +101,8 @@ typedef struct Gen {
 typedef struct Env {
     State *st;            /* reads (heap, fields, predicates, locals) */
     State *old;           /* old(.) */
+    State *snap;          /* exhale evaluates here (set once for a list of clauses
+                             exhaled as one assertion); NULL: a copy per exhale */
     const Val *pvars;     /* Pancake slots (NULL: st->locals) */
     Val retval;
     Z3_ast result;        /* VX_RESULT */

@@ -217,7 +217,11 @@ static Z3_ast read_loc(Gen *g, Env *env, const Loc *l, Span at)
     const char *msg = l->kind == LOC_HEAP ? "reading this heap word needs permission"
                                           : "reading this field needs permission";
     wf(g, env, Z3_mk_gt(g->z, amount(g, env->st, l), g->rzero), at, msg);
-    if (l->kind == LOC_HEAP) return Z3_mk_select(g->z, env->st->H, l->key);
+    if (l->kind == LOC_HEAP) {
+        Z3_ast v = Z3_mk_select(g->z, env->st->H, l->key);
+        if (!env->nbound) smt_assume(g, Z3_mk_true(g->z), mk_bounded(g, v, 64)); /* memory holds words */
+        return v;
+    }
     return Z3_mk_select(g->z, env->st->fv[l->idx], l->key);
 }
 
@@ -929,7 +933,7 @@ void inhale(Gen *g, Env *env, const VExpr *a)
 void exhale(Gen *g, Env *env, const VExpr *a, const Oblig *ob)
 {
     Env ev = *env;
-    ev.st = st_copy(g, env->st);
+    ev.st = env->snap ? env->snap : st_copy(g, env->st);
     Walk w = {W_EXHALE, &ev, env->st, ob};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
 }

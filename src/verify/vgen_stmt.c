@@ -76,6 +76,7 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     Env e = env_at(g, st);
     e.pvars = frame;
     e.old = pre;
+    e.snap = pre;
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
     for (uint32_t i = 0; i < fs->requires.n; i++) exhale(g, &e, fs->requires.v[i], &ob);
     st_havoc_unowned(g, st);
@@ -98,6 +99,7 @@ static void do_return(Gen *g, State *st, Val v, Span at)
     e.pvars = g->entry->locals;
     e.retval = v;
     e.old = g->entry;
+    e.snap = st_copy(g, st);
     Oblig ob = {"verify.postcondition", at, "the postcondition may not hold when returning here", NULL,
                 "postcondition declared here"};
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
@@ -367,6 +369,7 @@ static void exhale_invs(Gen *g, State *st, const VExprList *inv, const char *cod
 {
     Oblig ob = {code, at, msg, NULL, "invariant declared here"};
     Env e = env_at(g, st);
+    e.snap = st_copy(g, st);
     for (uint32_t i = 0; i < inv->n; i++) exhale(g, &e, inv->v[i], &ob);
 }
 
@@ -532,6 +535,7 @@ Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t 
     Oblig ob = {code, at, msg, NULL, "precondition declared here"};
     State *pre = st_copy(g, st);
     e.old = pre;
+    e.snap = pre;
     for (uint32_t i = 0; i < m->requires.n; i++) exhale(g, &e, m->requires.v[i], &ob);
     st_havoc_unowned(g, st);
     Val *rets = arena_alloc(&g->ar, (m->nrets + 1) * sizeof(Val));
@@ -628,6 +632,8 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
         if (l->kind == VX_INDEX && Z3_is_eq_ast(g->z, sexpr(g, env, l->u.idx.base).w[0], g->pheap)) {
             Z3_ast i = sexpr(g, env, l->u.idx.index).w[0];
             smt_check(g, st, mk_eq(g, Z3_mk_select(g->z, st->M, i), g->rone), &ob);
+            Oblig ow = {"verify.overflow", s->e->span, "a Pancake heap word must be in [0, 2^64)", NULL, NULL};
+            smt_check(g, st, mk_bounded(g, v, 64), &ow);
             st->H = Z3_mk_store(g->z, st->H, i, v);
         } else {
             uint32_t f;

@@ -178,7 +178,10 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
     }
     char what[200];
     snprintf(what, sizeof what, "function %s", fd->name);
-    check_end_reachable(g, fd->name_span, what);
+    Span close = fd->body.span;
+    close.line = close.eline;
+    close.col = close.ecol;
+    check_end_reachable(g, close, what);
 }
 
 void unit_verify_method(Gen *g, const VMethod *m)
@@ -202,6 +205,7 @@ void unit_verify_method(Gen *g, const VMethod *m)
     if (g->aborted) return;
     Env post = env_at(g, st);
     post.old = g->entry;
+    post.snap = st_copy(g, st);
     Oblig ob = {"verify.postcondition", m->span, "the postcondition of this method may not hold", NULL,
                 "postcondition declared here"};
     for (uint32_t i = 0; i < m->ensures.n; i++) exhale(g, &post, m->ensures.v[i], &ob);
@@ -386,6 +390,12 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
 {
     memset(r, 0, sizeof *r);
     Z3_global_param_set("smt.mbqi", "false");
+    /* load every source file now: the workers read lines (operator
+     * positions) and must not race on the SrcMgr's lazy loading */
+    for (size_t f = 0; s->srcmgr && f < s->srcmgr->files.n; f++) {
+        size_t n;
+        srcmgr_line(s->srcmgr, (uint32_t)f, 1, &n);
+    }
     VEC(Unit) units = {0};
     uint64_t base = program_key(s, o);
     for (size_t i = 0; i < s->prog->decls.n; i++) {

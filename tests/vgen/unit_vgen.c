@@ -412,7 +412,7 @@ int main(void)
         {{"st-struct", "fun 1 f() {\n  st 8, <1, 2>;\n  return lds 1 16;\n}\n", ""}, slice4_ens2},
         {{"st-struct-fail", "fun 1 f() {\n  st 8, <1, 2>;\n  return lds 1 8;\n}\n", "postcondition@3"}, slice4_ens2},
         /* reachability of the end (vacuity) */
-        {{"unreachable", "fun 1 f(1 x) {\n  return x;\n}\n", "unreachable@1"}, req_false},
+        {{"unreachable", "fun 1 f(1 x) {\n  return x;\n}\n", "unreachable@3"}, req_false},
         /* throw must be unreachable */
         {{"throw", "exception E : 1;\nfun f(1 x) {\n  if (x == 3) {\n    throw E 1;\n  }\n  return 0;\n}\n",
           "throw@4"},
