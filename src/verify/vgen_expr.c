@@ -82,54 +82,55 @@ static Span op_span(Gen *g, const Expr *a, const Expr *b, const Expr *whole, uns
 static Z3_ast to_bv(Gen *g, Z3_ast x) { return Z3_mk_int2bv(g->z, 64, x); }
 static Z3_ast of_bv(Gen *g, Z3_ast x) { return Z3_mk_bv2int(g->z, x, false); }
 
-static bool low_mask(uint64_t c, unsigned *k)
+/* x & c for a constant c and 0 <= x < 2^64, without bit-vectors: the
+ * sum over the runs of ones of c (bits lo..lo+len-1) of
+ * (x div 2^lo mod 2^len) * 2^lo (verifier.md §7.4, generalised to any
+ * constant). Linear arithmetic with constant divisors only. */
+Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c)
 {
-    if (c == UINT64_MAX) return *k = 64, true;
-    if (c & (c + 1)) return false;
-    unsigned n = 0;
-    while (c >> n) n++;
-    *k = n;
-    return true;
+    if (c == UINT64_MAX) return x;
+    Z3_ast sum = NULL;
+    unsigned lo = 0;
+    while (lo < 64) {
+        if (!((c >> lo) & 1)) {
+            lo++;
+            continue;
+        }
+        unsigned len = 0;
+        while (lo + len < 64 && ((c >> (lo + len)) & 1)) len++;
+        Z3_ast part = lo ? Z3_mk_div(g->z, x, mk_pow2(g, lo)) : x;
+        if (lo + len < 64) part = Z3_mk_mod(g->z, part, mk_pow2(g, len));
+        if (lo) part = mk_mul2(g, part, mk_pow2(g, lo));
+        sum = sum ? mk_add2(g, sum, part) : part;
+        lo += len;
+    }
+    return sum ? sum : g->zero;
 }
 
-static Z3_ast bit_and(Gen *g, Z3_ast a, Z3_ast b)
-{
-    uint64_t c, d;
-    if (term_u64(g, a, &c) && !term_u64(g, b, &d)) {
-        Z3_ast t = a;
-        a = b;
-        b = t;
-    }
-    if (term_u64(g, a, &d) && term_u64(g, b, &c)) return mk_u64(g, d & c);
-    if (term_u64(g, b, &c)) {
-        unsigned k, lo = 0;
-        if (c == 0) return g->zero;
-        if (low_mask(c, &k)) return k == 64 ? a : Z3_mk_mod(g->z, a, mk_pow2(g, k));
-        while (!((c >> lo) & 1)) lo++;
-        if (low_mask(c >> lo, &k)) /* contiguous ones: (a div 2^lo mod 2^k) * 2^lo */
-            return mk_mul2(g, Z3_mk_mod(g->z, Z3_mk_div(g->z, a, mk_pow2(g, lo)), mk_pow2(g, k)),
-                           mk_pow2(g, lo));
-    }
-    return of_bv(g, Z3_mk_bvand(g->z, to_bv(g, a), to_bv(g, b)));
-}
-
+/* Bitwise and/or/xor of two words; with a constant operand they reduce to
+ * vg_and_const (x | c = x + c - (x & c), x ^ c = x + c - 2 (x & c));
+ * two symbolic operands go through 64-bit vectors. */
 static Z3_ast bit_op(Gen *g, ExprKind k, Z3_ast a, Z3_ast b)
 {
     uint64_t c, d;
     bool ca = term_u64(g, a, &c), cb = term_u64(g, b, &d);
-    switch ((int)k) {
-    case E_AND: return bit_and(g, a, b);
-    case E_OR:
-        if (ca && cb) return mk_u64(g, c | d);
-        if (ca && !c) return b;
-        if (cb && !d) return a;
-        return of_bv(g, Z3_mk_bvor(g->z, to_bv(g, a), to_bv(g, b)));
-    default:
-        if (ca && cb) return mk_u64(g, c ^ d);
-        if (ca && !c) return b;
-        if (cb && !d) return a;
-        return of_bv(g, Z3_mk_bvxor(g->z, to_bv(g, a), to_bv(g, b)));
+    if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
+    if (ca) {
+        Z3_ast t = a;
+        a = b;
+        b = t;
+        d = c;
+        cb = true;
     }
+    if (cb) {
+        if (k == E_AND) return vg_and_const(g, a, d);
+        if (!d) return a;
+        Z3_ast and_ = vg_and_const(g, a, d), sum = mk_add2(g, a, mk_u64(g, d));
+        return mk_sub2(g, sum, k == E_OR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
+    }
+    Z3_ast x = to_bv(g, a), y = to_bv(g, b);
+    Z3_ast r = k == E_AND ? Z3_mk_bvand(g->z, x, y) : k == E_OR ? Z3_mk_bvor(g->z, x, y) : Z3_mk_bvxor(g->z, x, y);
+    return of_bv(g, r);
 }
 
 static Z3_ast to_signed(Gen *g, Z3_ast x)
@@ -224,7 +225,6 @@ static Z3_ast store_byte_k(Gen *g, Z3_ast w, Z3_ast v, unsigned k)
     return mk_add2(g, mk_sub2(g, w, mk_mul2(g, byte_of(g, w, k), p)), mk_mul2(g, low, p));
 }
 
-Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
 {
     uint64_t k;
@@ -240,7 +240,6 @@ static Z3_ast load_half(Gen *g, Z3_ast w, Z3_ast r)
     return mk_ite(g, mk_eq(g, r, g->zero), Z3_mk_mod(g->z, w, p), Z3_mk_div(g->z, w, p));
 }
 
-Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
 {
     Z3_ast p = mk_pow2(g, 32);

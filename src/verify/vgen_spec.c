@@ -17,7 +17,6 @@
 
 #include <string.h>
 
-Z3_ast vg_bit_and_spec(Gen *g, Z3_ast a, Z3_ast b);
 
 /* ---- sorts and tables -------------------------------------------------- */
 
@@ -94,6 +93,11 @@ static void wf(Gen *g, Env *env, Z3_ast cond, Span at, const char *msg)
 static Z3_ast one(Gen *g, Env *env, const VExpr *e)
 {
     Val v = sexpr(g, env, e);
+    if (v.n && !v.w[0]) {
+        vg_error(g, e->span, "internal: the solver rejected the encoding of this expression (%s)",
+                 Z3_get_error_msg(g->z, Z3_get_error_code(g->z)));
+        return e->type && e->type->kind == VT_BOOL ? Z3_mk_true(g->z) : g->zero;
+    }
     return v.n ? v.w[0] : g->zero;
 }
 
@@ -279,11 +283,9 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
         if (op == VB_MOD) return val_one(g, Z3_mk_mod(g->z, a, b));
         return val_one(g, Z3_mk_div(g->z, a, b));
     }
-    case VB_BAND: return val_one(g, vg_bit_and_spec(g, a, b));
+    case VB_BAND:
     case VB_BOR:
-        return val_one(g, Z3_mk_bv2int(g->z, Z3_mk_bvor(g->z, Z3_mk_int2bv(g->z, 64, a), Z3_mk_int2bv(g->z, 64, b)), false));
-    case VB_BXOR:
-        return val_one(g, Z3_mk_bv2int(g->z, Z3_mk_bvxor(g->z, Z3_mk_int2bv(g->z, 64, a), Z3_mk_int2bv(g->z, 64, b)), false));
+    case VB_BXOR: return val_one(g, vg_bit_spec(g, op, a, b));
     case VB_SHL:
     case VB_LSHR:
     case VB_ASHR: return val_one(g, spec_shift(g, op, a, b));
@@ -439,16 +441,26 @@ static Val quant_expr(Gen *g, Env *env, const VExpr *e)
     env->nbound += nv;
     Z3_ast body = sbool(g, env, e->u.quant.body);
     Z3_pattern *pats = arena_alloc(&g->ar, (e->u.quant.ntriggers + 1) * sizeof(Z3_pattern));
+    bool save_wf = env->check_wf;
+    env->check_wf = false; /* triggers are not evaluated */
     for (uint32_t t = 0; t < e->u.quant.ntriggers; t++) {
         VExprList *tl = &e->u.quant.triggers[t];
         Z3_ast *terms = arena_alloc(&g->ar, (tl->n + 1) * sizeof(Z3_ast));
         for (uint32_t k = 0; k < tl->n; k++) terms[k] = one(g, env, tl->v[k]);
         pats[t] = Z3_mk_pattern(g->z, tl->n, terms);
     }
+    env->check_wf = save_wf;
     env->bound = save_b;
     env->nbound = save_n;
-    return val_one(g, Z3_mk_quantifier_const(g->z, e->u.quant.kind == VQ_FORALL, 0, nv, bound + save_n,
-                                             e->u.quant.ntriggers, pats, body));
+    /* A trigger whose heap read went through a havoc lambda is no longer
+     * a pattern Z3 accepts: such quantifiers get Z3's own patterns. */
+    Z3_ast q = Z3_mk_quantifier_const(g->z, e->u.quant.kind == VQ_FORALL, 0, nv, bound + save_n,
+                                      e->u.quant.ntriggers, pats, body);
+    if (!q || Z3_get_error_code(g->z) != Z3_OK) {
+        Z3_set_error(g->z, Z3_OK);
+        q = Z3_mk_quantifier_const(g->z, e->u.quant.kind == VQ_FORALL, 0, nv, bound + save_n, 0, NULL, body);
+    }
+    return val_one(g, q);
 }
 
 Val sexpr(Gen *g, Env *env, const VExpr *e)
@@ -758,12 +770,8 @@ static void walk_slice(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast sca
     Z3_ast lo = one(g, w->ev, a->u.slice.lo), hi = one(g, w->ev, a->u.slice.hi);
     w->ev->guard = save;
     Z3_ast p = perm_amount(g, w, a->u.slice.perm, guard, scale);
-    Z3_ast alen = Z3_mk_app(g->z, g->f_alen, 1, &base);
-    /* verifier.md §8.10: a slice past alen grants nothing in pancake2viper;
-     * here it is an ill-formed specification. */
-    wf(g, w->ev, mk_implies(g, mk_and2(g, guard, mk_lt(g, lo, hi)),
-                            mk_and2(g, mk_le(g, g->zero, lo), mk_le(g, hi, alen))),
-       a->span, "slice may extend outside [0, alen)");
+    /* verifier.md §8.10: a slice past alen(heap) grants nothing in
+     * pancake2viper; here it names (and demands) exactly its words. */
     if (is_pheap(g, base)) {
         Z3_ast j = mk_fresh(g, "j", g->s_int);
         Z3_ast in = mk_and2(g, guard, mk_and2(g, mk_le(g, lo, j), mk_lt(g, j, hi)));
@@ -952,13 +960,24 @@ static void assert_walk_wf(Gen *g, Env *env, const VExpr *a, Span at, const char
     walk(g, &w, a, env->guard, g->rone);
 }
 
-Z3_ast vg_bit_and_spec(Gen *g, Z3_ast a, Z3_ast b)
+/* Annotation bit operations act on the operands modulo 2^64 (int2bv
+ * wraps, §8.9); with a constant operand they avoid bit-vectors. */
+Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b)
 {
     uint64_t c;
-    if (term_u64(g, b, &c) && c && !(c & (c + 1)) && c != UINT64_MAX) {
-        unsigned k = 0;
-        while (c >> k) k++;
-        return Z3_mk_mod(g->z, a, mk_pow2(g, k));
+    if (term_u64(g, a, &c)) {
+        Z3_ast t = a;
+        a = b;
+        b = t;
     }
-    return Z3_mk_bv2int(g->z, Z3_mk_bvand(g->z, Z3_mk_int2bv(g->z, 64, a), Z3_mk_int2bv(g->z, 64, b)), false);
+    if (term_u64(g, b, &c)) {
+        Z3_ast x = Z3_mk_mod(g->z, a, g->two64);
+        Z3_ast and_ = vg_and_const(g, x, c);
+        if (op == VB_BAND) return and_;
+        Z3_ast sum = mk_add2(g, x, mk_u64(g, c));
+        return mk_sub2(g, sum, op == VB_BOR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
+    }
+    Z3_ast x = Z3_mk_int2bv(g->z, 64, a), y = Z3_mk_int2bv(g->z, 64, b);
+    Z3_ast r = op == VB_BAND ? Z3_mk_bvand(g->z, x, y) : op == VB_BOR ? Z3_mk_bvor(g->z, x, y) : Z3_mk_bvxor(g->z, x, y);
+    return Z3_mk_bv2int(g->z, r, false);
 }

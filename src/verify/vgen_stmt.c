@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
-Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 
 static void stmt(Gen *g, State *st, const Stmt *s);
 
@@ -71,9 +69,14 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     for (uint32_t i = 0; i < c->nargs && i < fd->nslots; i++) frame[i] = args[i];
     char msg[200];
     snprintf(msg, sizeof msg, "the precondition of %s may not hold", fd->name);
-    Oblig ob = {"verify.precondition", at, msg, NULL, "precondition declared here"};
+    Oblig ob = {"verify.precondition", c->callee_span.line ? c->callee_span : at, msg, NULL,
+                "precondition declared here"};
     State *pre = st_copy(g, st);
     Env e = env_at(g, st);
+    /* the callee's clauses bind variables of its own table */
+    e.vl = arena_alloc(&g->ar, (fs->locals.n + 1) * sizeof(Val));
+    e.nvl = fs->locals.n;
+    e.locals = &fs->locals;
     e.pvars = frame;
     e.old = pre;
     e.snap = pre;
@@ -83,6 +86,9 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     havoc_globals(g, st);
     Val r = val_fresh_words(g, st, vg_words(g, fd->ret), "ret");
     Env post = env_at(g, st);
+    post.vl = e.vl;
+    post.nvl = e.nvl;
+    post.locals = e.locals;
     post.pvars = frame;
     post.retval = r;
     post.old = pre;
@@ -555,7 +561,14 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     if (g->aborted) return;
     g->nobl++;
     int r = smt_reachable(g, mk_and2(g, st->pc, mk_not(g, c)));
-    if (r == 0) {
+    bool vacuity = g->meth && s->e->kind == VX_BOOL && !s->e->u.bval;
+    if (r == 0 && vacuity) {
+        /* a model method's `refute false`: its reachability check (§8.1) */
+        g->nfail++;
+        diag_add(g->dl, DIAG_ERROR, "verify.unreachable", &s->e->span,
+                 "this point of model method %s is unreachable: its contract or body is contradictory",
+                 g->meth->name);
+    } else if (r == 0) {
         g->nfail++;
         diag_add(g->dl, DIAG_ERROR, "verify.refute", &s->e->span,
                  "refute: this holds on every path that reaches it (or it is unreachable)");
@@ -570,7 +583,7 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
     const VExpr *e = s->e;
     const VExpr *pc = e->kind == VX_ACC ? e->u.acc.loc : e;
     const VPred *p = pc->u.call.pred;
-    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->span,
+    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->e->span,
                 fold ? "cannot fold: the predicate's body may not hold" : "cannot unfold: the predicate may not be held",
                 NULL, NULL};
     if (p->body && !p->recursive) {
@@ -607,7 +620,7 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
     case VS_INHALE: inhale(g, env, s->e); break;
     case VS_REFUTE: refute(g, st, s, env); break;
     case VS_EXHALE: {
-        Oblig ob = {"verify.exhale", s->span, "exhale: the assertion may not hold", NULL, NULL};
+        Oblig ob = {"verify.exhale", s->e->span, "exhale: the assertion may not hold", NULL, NULL};
         exhale(g, env, s->e, &ob);
         st_havoc_unowned(g, st);
         break;
