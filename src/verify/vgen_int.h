@@ -38,7 +38,11 @@ typedef struct State {
     Z3_ast pc;          /* Bool: this state is reached */
     Z3_ast H, M;        /* (Array Int Int), (Array Int Real) */
     Z3_ast *fv, *fm;    /* per field */
-    Z3_ast *pm;         /* per predicate (only abstract ones are used) */
+    Z3_ast *pm;         /* per predicate: the amount held */
+    /* Footprint of the held (folded) instances of predicates with a body:
+     * amounts inside them. Not accessible (access checks use M/fm), but
+     * their values survive havoc, as Carbon's predicate masks do. */
+    Z3_ast FM, *ffm;
     Val *locals;        /* per checker slot (n == 0: not declared yet) */
     Val *globals;       /* per Pancake global */
     Val *vl;            /* model method locals (VMethod.locals), or NULL */
@@ -190,6 +194,9 @@ Z3_sort vsort(Gen *g, const VType *t);
 void inhale(Gen *g, Env *env, const VExpr *a);
 /* Exhale checks: each failing part reported with ob (clause at its span). */
 void exhale(Gen *g, Env *env, const VExpr *a, const Oblig *ob);
+/* The body of predicate instance e (P(args) or acc(P(args), q)), scaled:
+ * inhaled into the state, or exhaled (checked with ob) — fold/unfold. */
+void pred_body(Gen *g, Env *env, const VExpr *e, bool inhale_it, const Oblig *ob);
 /* exhale without removing (assert) */
 void assert_spec(Gen *g, Env *env, const VExpr *a, const Oblig *ob);
 Env env_at(Gen *g, State *st);

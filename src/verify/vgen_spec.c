@@ -18,6 +18,21 @@
 #include <string.h>
 
 
+/* W_REMOVE: subtract without checks (a folded footprint leaving). */
+typedef enum { W_INHALE, W_EXHALE, W_ASSERT, W_REMOVE } WMode;
+
+typedef struct Walk {
+    WMode mode;
+    Env *ev;          /* evaluation (the state before an exhale) */
+    State *mut;       /* the state whose amounts change */
+    const Oblig *ob;
+    bool view;        /* mut is a view whose masks are the folded footprint */
+} Walk;
+
+static bool tracked(const VPred *p) { return p->body && !p->recursive; }
+static void pred_body_walk(Gen *g, Walk *w, const VPred *pr, const VExpr *loc, Z3_ast guard, Z3_ast q,
+                           WMode mode, bool view);
+
 /* ---- sorts and tables -------------------------------------------------- */
 
 Z3_sort vsort(Gen *g, const VType *t)
@@ -588,12 +603,22 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
         const VExpr *p = e->u.unf.pred;
         if (p->kind == VX_ACC) p = p->u.acc.loc;
         const VPred *pr = p->u.call.pred;
-        if (!pr->body || pr->recursive) {
-            Loc l = location(g, env, p);
-            wf(g, env, Z3_mk_gt(g->z, amount(g, env->st, &l), g->rzero), e->span,
-               "unfolding needs the predicate instance");
-        }
-        return sexpr(g, env, e->u.unf.body);
+        Loc l = location(g, env, p);
+        wf(g, env, Z3_mk_gt(g->z, amount(g, env->st, &l), g->rzero), e->span,
+           "unfolding needs the predicate instance");
+        if (!tracked(pr)) return sexpr(g, env, e->u.unf.body);
+        /* evaluate in a copy where the instance is unfolded (held: checked above) */
+        State *tmp = st_copy(g, env->st);
+        Env u = *env;
+        u.st = tmp;
+        u.check_wf = false;
+        Walk w = {W_REMOVE, &u, tmp, NULL, false};
+        pred_body_walk(g, &w, pr, p, Z3_mk_true(g->z), g->rone, W_REMOVE, true);
+        w.mode = W_INHALE;
+        pred_body_walk(g, &w, pr, p, Z3_mk_true(g->z), g->rone, W_INHALE, false);
+        Env r = *env;
+        r.st = tmp;
+        return sexpr(g, &r, e->u.unf.body);
     }
     case VX_LET:
         if (e->u.let.local < env->nvl) env->vl[e->u.let.local] = sexpr(g, env, e->u.let.e);
@@ -605,14 +630,6 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
 
 /* ---- assertions: inhale, exhale, assert -------------------------------- */
 
-typedef enum { W_INHALE, W_EXHALE, W_ASSERT } WMode;
-
-typedef struct Walk {
-    WMode mode;
-    Env *ev;          /* evaluation (the state before an exhale) */
-    State *mut;       /* the state whose amounts change */
-    const Oblig *ob;
-} Walk;
 
 static bool has_res(const VExpr *e)
 {
@@ -671,12 +688,13 @@ static void walk(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale);
 
 static void pure_part(Gen *g, Walk *w, const VExpr *a, Z3_ast guard)
 {
+    if (w->mode == W_REMOVE) return;
     Z3_ast save = w->ev->guard;
     w->ev->guard = guard;
     Z3_ast b = sbool(g, w->ev, a);
     w->ev->guard = save;
     if (w->mode == W_INHALE) smt_assume(g, w->mut->pc, mk_implies(g, guard, b));
-    else check_under(g, w, mk_implies(g, guard, b), a->span);
+    else if (w->mode != W_REMOVE) check_under(g, w, mk_implies(g, guard, b), a->span);
 }
 
 static Z3_ast perm_amount(Gen *g, Walk *w, const VExpr *perm, Z3_ast guard, Z3_ast scale)
@@ -696,24 +714,41 @@ static Z3_ast perm_amount(Gen *g, Walk *w, const VExpr *perm, Z3_ast guard, Z3_a
     return p;
 }
 
+
+/* Walks the body of predicate instance loc (scaled by q) with mode: into
+ * the folded footprint (view) or into the state itself. */
+static void pred_body_walk(Gen *g, Walk *w, const VPred *pr, const VExpr *loc, Z3_ast guard, Z3_ast q,
+                           WMode mode, bool view)
+{
+    Val *args = eval_args(g, w->ev, &loc->u.call.args);
+    Env c = callee_env(g, w->ev, &pr->locals, args, loc->u.call.args.n);
+    if (!view) {
+        Walk w2 = {mode, &c, w->mut, w->ob, w->view};
+        walk(g, &w2, pr->body, guard, q);
+        return;
+    }
+    c.check_wf = false;
+    State v = *w->mut;
+    v.M = w->mut->FM;
+    v.fm = arena_memdup(&g->ar, w->mut->ffm, g->nfields * sizeof(Z3_ast));
+    Walk w2 = {mode, &c, &v, w->ob, true};
+    walk(g, &w2, pr->body, guard, q);
+    w->mut->FM = v.M;
+    memcpy(w->mut->ffm, v.fm, g->nfields * sizeof(Z3_ast));
+}
+
 static void walk_acc(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale)
 {
     const VExpr *loc = a->u.acc.loc, *perm = a->u.acc.perm;
+    if (loc->kind == VX_PREDCALL && w->view) {
+        /* nested instance inside a folded footprint: its footprint too */
+        if (tracked(loc->u.call.pred))
+            pred_body_walk(g, w, loc->u.call.pred, loc, guard, perm_amount(g, w, perm, guard, scale), w->mode,
+                           false);
+        return;
+    }
     Z3_ast save = w->ev->guard;
     w->ev->guard = guard;
-    if (loc->kind == VX_PREDCALL) {
-        w->ev->guard = save;
-        Z3_ast q = perm_amount(g, w, perm, guard, scale);
-        const VPred *pr = loc->u.call.pred;
-        if (pr->body && !pr->recursive) {
-            Val *args = eval_args(g, w->ev, &loc->u.call.args);
-            Env c = callee_env(g, w->ev, &pr->locals, args, loc->u.call.args.n);
-            Walk w2 = *w;
-            w2.ev = &c;
-            walk(g, &w2, pr->body, guard, q);
-            return;
-        }
-    }
     Loc l = location(g, w->ev, loc);
     w->ev->guard = save;
     if (g->aborted) return;
@@ -730,16 +765,20 @@ static void walk_acc(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale
         if (l.kind != LOC_PRED) smt_assume(g, w->mut->pc, mk_le(g, amount(g, w->mut, &l), g->rone));
         if (l.kind == LOC_FIELD && l.idx + 1 < g->nfields)
             smt_assume(g, w->mut->pc, mk_implies(g, guard, mk_not(g, mk_eq(g, l.key, g->null))));
-        return;
-    }
-    if (wild) {
-        check_under(g, w, mk_implies(g, guard, Z3_mk_gt(g->z, cur, g->rzero)), a->span);
-        p = mk_fresh(g, "wildcard", g->s_real);
-        smt_assume(g, w->mut->pc, mk_and2(g, Z3_mk_gt(g->z, p, g->rzero), mk_lt(g, p, cur)));
     } else {
-        check_under(g, w, mk_implies(g, guard, mk_le(g, p, cur)), a->span);
+        if (wild) {
+            if (w->mode != W_REMOVE)
+                check_under(g, w, mk_implies(g, guard, Z3_mk_gt(g->z, cur, g->rzero)), a->span);
+            p = mk_fresh(g, "wildcard", g->s_real);
+            smt_assume(g, w->mut->pc, mk_and2(g, Z3_mk_gt(g->z, p, g->rzero), mk_lt(g, p, cur)));
+        } else if (w->mode != W_REMOVE) {
+            check_under(g, w, mk_implies(g, guard, mk_le(g, p, cur)), a->span);
+        }
+        if (w->mode != W_ASSERT) set_amount(g, w->mut, &l, mk_sub2(g, cur, mk_ite(g, guard, p, g->rzero)));
     }
-    if (w->mode == W_EXHALE) set_amount(g, w->mut, &l, mk_sub2(g, cur, mk_ite(g, guard, p, g->rzero)));
+    /* a predicate with a body keeps its footprint while folded */
+    if (l.kind == LOC_PRED && tracked(loc->u.call.pred) && w->mode != W_ASSERT)
+        pred_body_walk(g, w, loc->u.call.pred, loc, guard, p, w->mode == W_INHALE ? W_INHALE : W_REMOVE, true);
 }
 
 /* Quantified amounts over the index sort of mask *m: where cond(var)
@@ -748,7 +787,7 @@ static void walk_acc(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale
 static void qp_apply(Gen *g, Walk *w, Z3_ast *m, Z3_ast var, Z3_ast cond, Z3_ast p, bool upper,
                      Span at, Z3_ast check_phi)
 {
-    if (w->mode != W_INHALE) check_under(g, w, check_phi, at);
+    if (w->mode == W_EXHALE || w->mode == W_ASSERT) check_under(g, w, check_phi, at);
     if (w->mode == W_ASSERT) return;
     Z3_sort dom = Z3_get_sort(g->z, var);
     Z3_ast mq = mk_fresh(g, "QPMask", Z3_mk_array_sort(g->z, dom, g->s_real));
@@ -843,7 +882,7 @@ static void walk_quant(Gen *g, Walk *w, const VExpr *q, Z3_ast guard)
             ev->guard = save;
             Z3_ast phi = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL, mk_implies(g, mk_and2(g, guard, c), b));
             if (w->mode == W_INHALE) smt_assume(g, w->mut->pc, phi);
-            else check_under(g, w, phi, x->span);
+            else if (w->mode != W_REMOVE) check_under(g, w, phi, x->span);
             continue;
         }
         if (x->kind != VX_ACC || x->u.acc.loc->kind != VX_INDEX || x->u.acc.loc->u.idx.base->kind != VX_HEAP) {
@@ -934,7 +973,7 @@ static void walk(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale)
 void inhale(Gen *g, Env *env, const VExpr *a)
 {
     static const Oblig none = {"verify.wellformed", {0}, "", NULL, NULL};
-    Walk w = {W_INHALE, env, env->st, &none};
+    Walk w = {W_INHALE, env, env->st, &none, false};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
 }
 
@@ -942,21 +981,33 @@ void exhale(Gen *g, Env *env, const VExpr *a, const Oblig *ob)
 {
     Env ev = *env;
     ev.st = env->snap ? env->snap : st_copy(g, env->st);
-    Walk w = {W_EXHALE, &ev, env->st, ob};
+    Walk w = {W_EXHALE, &ev, env->st, ob, false};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
 }
 
 void assert_spec(Gen *g, Env *env, const VExpr *a, const Oblig *ob)
 {
-    Walk w = {W_ASSERT, env, env->st, ob};
+    Walk w = {W_ASSERT, env, env->st, ob, false};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
+}
+
+void pred_body(Gen *g, Env *env, const VExpr *e, bool inhale_it, const Oblig *ob)
+{
+    static const Oblig none = {"verify.wellformed", {0}, "", NULL, NULL};
+    const VExpr *loc = e->kind == VX_ACC ? e->u.acc.loc : e;
+    const VExpr *perm = e->kind == VX_ACC ? e->u.acc.perm : NULL;
+    Env ev = *env;
+    if (!inhale_it) ev.st = env->snap ? env->snap : st_copy(g, env->st);
+    Walk w = {inhale_it ? W_INHALE : W_EXHALE, &ev, env->st, ob ? ob : &none, false};
+    Z3_ast q = perm_amount(g, &w, perm, Z3_mk_true(g->z), g->rone);
+    pred_body_walk(g, &w, loc->u.call.pred, loc, Z3_mk_true(g->z), q, w.mode, false);
 }
 
 static void assert_walk_wf(Gen *g, Env *env, const VExpr *a, Span at, const char *msg)
 {
     if (!env->check_wf) return;
     Oblig ob = {"verify.wellformed", at, msg, NULL, "the precondition"};
-    Walk w = {W_ASSERT, env, env->st, &ob};
+    Walk w = {W_ASSERT, env, env->st, &ob, false};
     walk(g, &w, a, env->guard, g->rone);
 }
 

@@ -358,8 +358,10 @@ static State *loop_head(Gen *g, const State *before, const WriteSet *w)
     State *L = st_copy(g, before);
     L->H = fresh->H;
     L->M = fresh->M;
+    L->FM = fresh->FM;
     memcpy(L->fv, fresh->fv, g->nfields * sizeof(Z3_ast));
     memcpy(L->fm, fresh->fm, g->nfields * sizeof(Z3_ast));
+    memcpy(L->ffm, fresh->ffm, g->nfields * sizeof(Z3_ast));
     memcpy(L->pm, fresh->pm, (g->spec->preds.n ? g->spec->preds.n : 1) * sizeof(Z3_ast));
     if (w) {
         for (uint32_t s = 0; s < g->nslots; s++)
@@ -578,6 +580,9 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     }
 }
 
+/* fold: exhale the body, add the instance (its footprint stays, folded);
+ * unfold: remove the instance (checked), inhale the body. Abstract
+ * predicates cannot be folded; unfolding one gives nothing. */
 static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
 {
     const VExpr *e = s->e;
@@ -586,21 +591,18 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
     Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->e->span,
                 fold ? "cannot fold: the predicate's body may not hold" : "cannot unfold: the predicate may not be held",
                 NULL, NULL};
-    if (p->body && !p->recursive) {
-        /* inlined predicate: its resources are held directly; fold checks
-         * the body, unfold checks it too (it must be held) */
-        assert_spec(g, env, e, &ob);
-        return;
-    }
-    if (p->body) {
-        vg_error(g, s->span, "recursive predicates are not supported yet");
-        return;
-    }
-    if (fold) {
+    if (!p->body && fold) {
         vg_error(g, s->span, "cannot fold the abstract predicate %s (it has no body)", p->name);
         return;
     }
-    exhale(g, env, e, &ob);
+    env->snap = NULL;
+    if (fold) {
+        pred_body(g, env, e, false, &ob);
+        inhale(g, env, e);
+    } else {
+        exhale(g, env, e, &ob);
+        if (p->body) pred_body(g, env, e, true, NULL);
+    }
     (void)st;
 }
 

@@ -451,13 +451,16 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
      * end become unreachable through that contract: vacuity is reported
      * only when every other unit verified. */
     size_t nbad = 0;
-    for (size_t i = 0; i < units.n; i++)
-        nbad += units.v[i].res.status == VERIFY_FAILED || units.v[i].res.status == VERIFY_ERROR;
+    for (size_t i = 0; i < units.n; i++) {
+        Unit *u = &units.v[i];
+        bool only_vacuity = u->dl.v.n == 1 && !strcmp(u->dl.v.v[0].code, "verify.unreachable");
+        nbad += (u->res.status == VERIFY_FAILED && !only_vacuity) || u->res.status == VERIFY_ERROR;
+    }
     for (size_t i = 0; i < units.n; i++) {
         Unit *u = &units.v[i];
         bool only_vacuity = u->res.status == VERIFY_FAILED && u->res.failed == 1 && u->dl.v.n == 1 &&
                             !strcmp(u->dl.v.v[0].code, "verify.unreachable") && u->decl;
-        if (only_vacuity && nbad > 1) {
+        if (only_vacuity && nbad) {
             diag_free(&u->dl);
             diag_init(&u->dl);
             u->res.status = VERIFY_UNKNOWN;
