@@ -49,6 +49,7 @@
     X(JMP, 0, 0)      /* goto t */                                             \
     X(BR, 1, 0)       /* if a != 0 goto t else f */                            \
     X(BRCC, 2, 0)     /* if a cc b goto t else f (instruction selection) */    \
+    X(BRTEST, 2, 0)   /* if (a & b) cc 0 goto t else f, cc eq/ne (isel) */     \
     X(RET, 0, 0)      /* return list[0..nargs) */                              \
     X(TAILCALL, 0, 0) /* return callee(list[0..nargs)) as a jump */            \
     X(TRYCALL, 0, 0)  /* CALL; normally goto t, on an exception goto f */      \

@@ -407,10 +407,15 @@ static void control(Em *e, const IrIns *in)
 {
     switch ((int)in->op) {
     case IR_JMP: jump_to(e, in->t); return;
-    case IR_BR: case IR_BRCC:
+    case IR_BR: case IR_BRCC: case IR_BRTEST:
         if (in->op == IR_BR) {
             int r = in_reg(e, in->a, R11);
             sb_printf(e->o, "\ttestq %%%s, %%%s\n", R64[r], R64[r]);
+        } else if (in->op == IR_BRTEST) {
+            int r = in_reg(e, in->a, R11);
+            char src[64];
+            src_text(e, in->b, R10, src, sizeof src);
+            sb_printf(e->o, "\ttestq %s, %%%s\n", src, R64[r]);
         } else compare(e, in->a, in->b);
         if (in->t == e->next) {  /* fall into t: branch on the negation */
             sb_printf(e->o, "\tj%s ", CCS[in->op == IR_BR ? CC_EQ : NEG[in->cc]]);
