@@ -22,7 +22,7 @@ bool ir_is_term(IrOp op) { return op >= IR_JMP; }
 bool ir_has_effect(const IrIns *in)
 {
     switch ((int)in->op) {
-    case IR_STORE: case IR_SHLOAD: case IR_SHSTORE: case IR_GSTORE: case IR_FFI:
+    case IR_STORE: case IR_SHLOAD: case IR_SHSTORE: case IR_FFI:
     case IR_CALL: case IR_XMATCH:
         return true;
     default:
@@ -109,7 +109,7 @@ static void ins(Dump *d, const IrFn *fn, const IrProg *prog, const IrIns *in)
         }
         sb_printf(o, "%lld]", (long long)in->disp);
         break;
-    case IR_GLOAD: case IR_GSTORE: case IR_GETX:
+    case IR_GETX:
         sb_printf(o, " [%lld]", (long long)in->disp);
         break;
     case IR_CALL: case IR_TAILCALL: case IR_TRYCALL:

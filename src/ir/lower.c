@@ -37,6 +37,7 @@ typedef struct Lower {
     uint32_t cur;           /* block being filled */
     uint32_t *slot_vreg;    /* first vreg of each local slot */
     uint32_t *glob_off;     /* word offset of each global */
+    uint32_t gtop;          /* vreg holding @top, where the globals start */
     VEC(Loop) loops;
 } Lower;
 
@@ -154,10 +155,7 @@ static void expr(Lower *l, const Expr *e, Opnds *out)
                 vec_push(out, ir_vreg(l->slot_vreg[e->u.var.slot] + k));
                 continue;
             }
-            IrIns *in = emit(l, IR_GLOAD);
-            in->dst = ir_new_vreg(l->fn);
-            in->disp = l->glob_off[e->u.var.slot] + k;
-            vec_push(out, ir_vreg(in->dst));
+            vec_push(out, load(l, 8, ir_vreg(l->gtop), 8 * (int64_t)(l->glob_off[e->u.var.slot] + k)));
         }
         return;
     }
@@ -236,9 +234,11 @@ static void assign_words(Lower *l, const VarRef *v, const Opnd *src, uint32_t n)
 {
     if (v->global) {
         for (uint32_t k = 0; k < n; k++) {
-            IrIns *in = emit(l, IR_GSTORE);
-            in->a = src[k];
-            in->disp = l->glob_off[v->slot] + k;
+            IrIns *in = emit(l, IR_STORE);
+            in->width = 8;
+            in->a = ir_vreg(l->gtop);
+            in->b = src[k];
+            in->disp = 8 * (int64_t)(l->glob_off[v->slot] + k);
         }
         return;
     }
@@ -571,6 +571,15 @@ static void close_blocks(IrFn *fn)
     }
 }
 
+/* Globals are words at @top + 8k (§3.6): every function reads @top once,
+ * first thing (dead-code elimination drops it when unused). */
+static void load_gtop(Lower *l)
+{
+    IrIns *in = emit(l, IR_TOP);
+    in->dst = ir_new_vreg(l->fn);
+    l->gtop = in->dst;
+}
+
 static IrFn *new_fn(Lower *l, Sym name, uint32_t index)
 {
     IrFn *fn = xcalloc(1, sizeof *fn);
@@ -594,6 +603,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
         bind_slot(l, i, words(l, f->params[i].shape));
     fn->nparams = fn->nvregs;
     note_words(l, fn->nparams);
+    load_gtop(l);
     block(l, &f->body);
     close_blocks(fn);
     free(l->slot_vreg);
@@ -607,6 +617,7 @@ static IrFn *lower_init(Lower *l, uint32_t index)
 {
     IrFn *fn = new_fn(l, intern_cstr(l->p->interner, "<globals>"), index);
     fn->is_init = true;
+    load_gtop(l);
     for (size_t i = 0; i < l->p->decls.n; i++) {
         const Decl *d = l->p->decls.v[i];
         if (d->kind != D_GLOBAL) continue;

@@ -457,20 +457,6 @@ static void ins(Em *e, const IrIns *in)
     case IR_SETCC: setcc(e, in); return;
     case IR_LOAD: case IR_SHLOAD: load(e, in); return;
     case IR_STORE: case IR_SHSTORE: store(e, in); return;
-    case IR_GLOAD: case IR_GSTORE: {
-        sb_puts(e->o, "\tmovq griddle_top(%rip), %r10\n");
-        Loc g = {.kind = L_REG, .reg = R10};
-        if (in->op == IR_GLOAD) {
-            Loc dl = vloc(e, in->dst);
-            int w = dl.kind == L_REG ? dl.reg : R11;
-            sb_printf(e->o, "\tmovq %lld(%%r10), %%%s\n", 8 * (long long)in->disp, R64[w]);
-            finish(e, in->dst, w);
-        } else {
-            int v = in_reg(e, in->a, R11);
-            sb_printf(e->o, "\tmovq %%%s, %lld(%%%s)\n", R64[v], 8 * (long long)in->disp, R64[g.reg]);
-        }
-        return;
-    }
     case IR_BASE: case IR_TOP:
         move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "griddle_base" : "griddle_top"});
         return;
