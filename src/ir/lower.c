@@ -38,6 +38,7 @@ typedef struct Lower {
     uint32_t *slot_vreg;    /* first vreg of each local slot */
     uint32_t *glob_off;     /* word offset of each global */
     uint32_t gtop;          /* vreg holding @top, where the globals start */
+    uint32_t gbase;         /* vreg holding @base */
     VEC(Loop) loops;
 } Lower;
 
@@ -204,12 +205,8 @@ static void expr(Lower *l, const Expr *e, Opnds *out)
         vec_push(out, op2(l, SHIFT_OP[e->op], a, b));
         return;
     }
-    case E_BASE: case E_TOP: {
-        IrIns *in = emit(l, e->kind == E_BASE ? IR_BASE : IR_TOP);
-        in->dst = ir_new_vreg(l->fn);
-        vec_push(out, ir_vreg(in->dst));
-        return;
-    }
+    case E_BASE: vec_push(out, ir_vreg(l->gbase)); return;
+    case E_TOP: vec_push(out, ir_vreg(l->gtop)); return;
     }
     die("lower: expression kind %d", (int)e->kind);
 }
@@ -571,13 +568,17 @@ static void close_blocks(IrFn *fn)
     }
 }
 
-/* Globals are words at @top + 8k (§3.6): every function reads @top once,
- * first thing (dead-code elimination drops it when unused). */
-static void load_gtop(Lower *l)
+/* @base and @top never change while Pancake code runs: every function
+ * reads them once, first thing (dead-code elimination drops what is not
+ * used). Globals are the words at @top + 8k (§3.6). */
+static void load_bases(Lower *l)
 {
     IrIns *in = emit(l, IR_TOP);
     in->dst = ir_new_vreg(l->fn);
     l->gtop = in->dst;
+    in = emit(l, IR_BASE);
+    in->dst = ir_new_vreg(l->fn);
+    l->gbase = in->dst;
 }
 
 static IrFn *new_fn(Lower *l, Sym name, uint32_t index)
@@ -603,7 +604,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
         bind_slot(l, i, words(l, f->params[i].shape));
     fn->nparams = fn->nvregs;
     note_words(l, fn->nparams);
-    load_gtop(l);
+    load_bases(l);
     block(l, &f->body);
     close_blocks(fn);
     free(l->slot_vreg);
@@ -617,7 +618,7 @@ static IrFn *lower_init(Lower *l, uint32_t index)
 {
     IrFn *fn = new_fn(l, intern_cstr(l->p->interner, "<globals>"), index);
     fn->is_init = true;
-    load_gtop(l);
+    load_bases(l);
     for (size_t i = 0; i < l->p->decls.n; i++) {
         const Decl *d = l->p->decls.v[i];
         if (d->kind != D_GLOBAL) continue;
