@@ -12,6 +12,7 @@ PKGS=(
   clang             # libFuzzer fuzz targets
   libclang-rt-14-dev # sanitizer and libFuzzer runtimes for clang
   python3           # test runners
+  tcc               # fast C compiler for the differential tests (tests/diff)
   libz3-dev         # SMT solver (verifier)
   libexpat1-dev     # XML parser (system descriptions)
   liblwip-dev       # TCP/IP stack for the echo client (emulator)

@@ -260,8 +260,10 @@ static const char *bad_export_name(const Cg *g, const char *name)
     for (size_t i = 0; i < ARRAY_LEN(c_keywords); i++)
         if (!strcmp(name, c_keywords[i])) return "it is a C keyword or reserved name";
     if (strchr(name, '@')) return "it contains '@'";
-    if (starts(name, "pk_") || starts(name, "pnk_") || starts(name, "cml_"))
-        return "the prefixes pk_, pnk_ and cml_ belong to the generated code and the cake ABI";
+    if (starts(name, "pk_") || starts(name, "pnk_") || starts(name, "cml_") ||
+        starts(name, "griddle_"))
+        return "the prefixes pk_, pnk_, cml_ and griddle_ belong to the generated code and the "
+               "cake ABI";
     if (starts(name, "__") || (name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z'))
         return "C reserves names starting with __ or _ and a capital letter";
     if ((starts(name, "str") || starts(name, "mem") || starts(name, "wcs")) && name[3] >= 'a' &&
@@ -304,10 +306,15 @@ static void emit_uncaught(Cg *g, StrBuf *out)
     sb_puts(out, "};\nstatic const uint32_t pk_exn_nwords[] = {");
     for (uint32_t i = 0; i < g->nexns; i++) sb_printf(out, "%s%u", i ? ", " : "", g->exn_words[i]);
     sb_puts(out, "};\n");
+    if (g->o->entry_table)
+        sb_puts(out, "void griddle_uncaught(const char *name, const uint64_t *payload, long nwords);\n");
     sb_puts(out, "static void pk_uncaught(uint32_t st)\n{\n"
                  "    pnk_exn_name = pk_exn_names[st - 1];\n"
                  "    pnk_exn_words = pk_exn_nwords[st - 1];\n"
-                 "    memcpy(pnk_exn_value, pk_x, 8u * pnk_exn_words);\n}\n");
+                 "    memcpy(pnk_exn_value, pk_x, 8u * pnk_exn_words);\n");
+    if (g->o->entry_table)
+        sb_puts(out, "    griddle_uncaught(pnk_exn_name, pnk_exn_value, (long)pnk_exn_words);\n");
+    sb_puts(out, "}\n");
 }
 
 /* "pk_fN(pk_rv?, args)" as an entry point calls it, result into pk_res. */
@@ -318,9 +325,9 @@ static void entry_call(Cg *g, CFn *f, const char *args, StrBuf *out)
     if (!f->throws) {
         sb_printf(out, "    pk_res = %s(%s);\n", name.s, args);
     } else {
-        sb_printf(out, "    uint64_t pk_rv[1];\n    uint32_t pk_st = %s(pk_rv%s%s);\n", name.s,
+        sb_printf(out, "    uint64_t pk_rv[1] = {0};\n    uint32_t pk_rc = %s(pk_rv%s%s);\n", name.s,
                   *args ? ", " : "", args);
-        sb_puts(out, "    if (pk_st) pk_uncaught(pk_st);\n    else pk_res = pk_rv[0];\n");
+        sb_puts(out, "    if (pk_rc) pk_uncaught(pk_rc);\n    else pk_res = pk_rv[0];\n");
     }
     sb_free(&name);
 }
@@ -352,7 +359,7 @@ static void emit_main(Cg *g, StrBuf *out)
 
 static void emit_exports(Cg *g, StrBuf *out)
 {
-    StrBuf table = {0};
+    StrBuf table = {0}, adapters = {0};
     for (uint32_t i = 0; i < g->nfns; i++) {
         CFn *f = &g->fns[i];
         if (!f->d->is_export) continue;
@@ -368,21 +375,31 @@ static void emit_exports(Cg *g, StrBuf *out)
                      "    pnk_exn_name = 0;\n    {\n");
         entry_call(g, f, f->d->nparams ? args.s : "", out);
         sb_puts(out, "    }\n    return pk_res;\n}\n");
-        sb_printf(&table, "    {\"%s\", %u, (void (*)(void))%s},\n", f->d->name, f->d->nparams,
-                  f->d->name);
+        sb_printf(&table, "    {\"%s\", pk_e_%s, %u},\n", f->d->name, f->d->name, f->d->nparams);
+        sb_printf(&adapters, "static uint64_t pk_e_%s(uint64_t a, uint64_t b, uint64_t c, uint64_t d)\n"
+                             "{\n    (void)a;\n    (void)b;\n    (void)c;\n    (void)d;\n"
+                             "    return %s(", f->d->name, f->d->name);
+        for (uint32_t k = 0; k < f->d->nparams; k++) sb_printf(&adapters, "%s%c", k ? ", " : "", "abcd"[k]);
+        sb_puts(&adapters, ");\n}\n");
         sb_free(&params);
         sb_free(&args);
     }
     if (g->o->entry_table) {
-        sb_puts(out, "\nstruct pnk_export {\n    const char *name;\n    unsigned nargs;\n"
-                     "    void (*fn)(void);\n};\n"
-                     "extern const struct pnk_export pnk_exports[];\n"
-                     "const struct pnk_export pnk_exports[] = {\n");
+        /* the default host's interface (docs/abi.md): its table calls
+         * every entry with four words, so each gets a four-word adapter
+         * (calling a function through another type would be UB) */
+        sb_puts(out, "\ntypedef struct GriddleExport {\n    const char *name;\n"
+                     "    uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t);\n"
+                     "    long nargs;\n} GriddleExport;\n");
+        sb_putn(out, adapters.s ? adapters.s : "", adapters.n);
+        sb_puts(out, "extern const GriddleExport griddle_exports[];\n"
+                     "const GriddleExport griddle_exports[] = {\n");
         sb_putn(out, table.s ? table.s : "", table.n);
         sb_puts(out, "    {0, 0, 0},\n};\n");
-        sb_printf(out, "extern const uint32_t pnk_global_words;\n"
-                       "const uint32_t pnk_global_words = %u;\n", g->gwords);
+        sb_printf(out, "extern const uint64_t griddle_globals_bytes;\n"
+                       "const uint64_t griddle_globals_bytes = %u;\n", 8 * g->gwords);
     }
+    sb_free(&adapters);
     sb_free(&table);
 }
 

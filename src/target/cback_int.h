@@ -78,7 +78,7 @@ typedef struct Cg {
     char vpre[16];        /* variable prefix ("" or "mK_") */
     int indent;
     uint32_t need_r;      /* words of pk_r the body needs */
-    bool need_st;         /* the body uses pk_st */
+    bool need_st;         /* the body uses pk_rc */
     bool used_top;        /* the body jumps to pk_top */
 } Cg;
 

@@ -70,8 +70,9 @@ extern const struct pnk_export pnk_exports[];
 
 /* ---- what the host provides to the program ---------------------------- */
 
-/* Weak, so that a program which defines them itself (as C back-end
- * output may) links too. */
+/* Weak: cake's programs define these themselves (hosts declare them
+ * extern), and so does the C back end's output; the x86-64 back end's
+ * does not. */
 __attribute__((weak)) void *cml_heap, *cml_stack, *cml_stackend;
 
 void cml_exit(int code);
