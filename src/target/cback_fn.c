@@ -332,15 +332,6 @@ static void ffi(Cg *g, StrBuf *b, const Stmt *st)
     sb_free(&t);
 }
 
-static void line_directive(Cg *g, StrBuf *b, const Span *sp)
-{
-    if (!g->o->line_directives || !sp->line) return;
-    sb_printf(b, "#line %u ", sp->line);
-    const char *name = srcmgr_name(g->p->srcmgr, sp->file);
-    sb_json_str(b, name, strlen(name)); /* a C string literal for plain names */
-    sb_putc(b, '\n');
-}
-
 /* An if/while test: comparisons and logical operators are 0/1 already;
  * any other word goes through pk_nz (gcc warns about `*` as a truth
  * value). */
@@ -355,7 +346,6 @@ static void cond(Cg *g, const Expr *e, StrBuf *b)
 static void cstmt(Cg *g, StrBuf *b, const Stmt *st)
 {
     StrBuf t = {0};
-    line_directive(g, b, &st->span);
     switch (st->kind) {
     case S_SKIP: case S_ANNOT: break;
     case S_TICK: line(g, b, "/* tick */"); break;
