@@ -134,27 +134,29 @@ static int in_heap(const unsigned char *p, long n)
 /* One FFI event (docs/trace.md): c as read before the call, a before and
  * after. A buffer outside [@base, @top) is null, and the raw arguments
  * follow, as griddle run --ffi-permissive writes it. */
-static void trace_ffi(const char *name, unsigned char *c, long clen, const uint8_t *before,
-                      unsigned char *a, long alen)
+/* c_before and a_before: copies made before the call (docs/trace.md: c
+ * as read before the call; an FFI may write c when the buffers overlap). */
+static void trace_ffi(const char *name, unsigned char *c, long clen, const uint8_t *c_before,
+                      const uint8_t *before, unsigned char *a, long alen)
 {
     if (!H.trace) return;
     int c_ok = in_heap(c, clen), a_ok = in_heap(a, alen);
     fprintf(H.trace, "{\"event\":\"ffi\",\"name\":\"%s\",\"c\":", name);
-    if (c_ok) trace_hex(c, clen);
+    if (c_ok) trace_hex(c_before, clen);
     else fputs("null", H.trace);
     fputs(",\"a_before\":", H.trace);
     if (a_ok) trace_hex(before, alen);
-    else fputs("\"\"", H.trace);
+    else fputs("null", H.trace);
     fputs(",\"a_after\":", H.trace);
     if (a_ok) trace_hex(a, alen);
-    else fputs("\"\"", H.trace);
+    else fputs("null", H.trace);
     if (!c_ok || !a_ok)
         fprintf(H.trace, ",\"args\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
                 (uint64_t)(uintptr_t)c, (uint64_t)clen, (uint64_t)(uintptr_t)a, (uint64_t)alen);
     fputs("}\n", H.trace);
 }
 
-/* A copy of a before the call (only while tracing and readable). */
+/* A copy of a buffer before the call (only while tracing and readable). */
 static uint8_t *snap(unsigned char *a, long alen)
 {
     if (!H.trace || !in_heap(a, alen)) return NULL;
@@ -178,39 +180,42 @@ static void finish(int code)
 
 WEAK void ffiwrite(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    uint8_t *b = snap(a, alen), *cb = snap(c, clen);
     if (clen > 0) fwrite(c, 1, (size_t)clen, stdout);
-    trace_ffi("write", c, clen, b, a, alen);
+    trace_ffi("write", c, clen, cb, b, a, alen);
     free(b);
+    free(cb);
 }
 
 WEAK void ffiread(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    uint8_t *b = snap(a, alen), *cb = snap(c, clen);
     if (alen >= 8) {
         uint64_t n = fread(a + 8, 1, (size_t)alen - 8, stdin);
         memcpy(a, &n, 8);
     }
-    trace_ffi("read", c, clen, b, a, alen);
+    trace_ffi("read", c, clen, cb, b, a, alen);
     free(b);
+    free(cb);
 }
 
 WEAK void ffiprint_u64(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    uint8_t *b = snap(a, alen), *cb = snap(c, clen);
     if (clen >= 8) {
         uint64_t v;
         memcpy(&v, c, 8);
         printf("%" PRIu64 "\n", v);
     }
-    trace_ffi("print_u64", c, clen, b, a, alen);
+    trace_ffi("print_u64", c, clen, cb, b, a, alen);
     free(b);
+    free(cb);
 }
 
 WEAK void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
 {
     int code = clen > 0 ? c[0] : 0;
-    trace_ffi("exit", c, clen, a, a, alen);
+    trace_ffi("exit", c, clen, c, a, a, alen);
     if (H.trace) fprintf(H.trace, "{\"event\":\"outcome\",\"kind\":\"exit\",\"code\":%d}\n", code);
     finish(code);
 }
@@ -221,14 +226,15 @@ WEAK void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
  * It depends on the call order, so reordered calls change the trace. */
 WEAK void ffilog(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    uint8_t *b = snap(a, alen), *cb = snap(c, clen);
     unsigned s = 0;
     for (long i = 0; i < clen; i++) s += c[i];
     for (long i = 0; i < alen; i++)
         a[i] = (unsigned char)(3u * a[i] + s + H.log_calls + (unsigned long)i);
     H.log_calls++;
-    trace_ffi("log", c, clen, b, a, alen);
+    trace_ffi("log", c, clen, cb, b, a, alen);
     free(b);
+    free(cb);
 }
 
 /* cake's host hooks, for glue written against basis_ffi.c. */
