@@ -96,6 +96,14 @@ typedef bool (*CmpEdgeFilter)(const CmpGraph *g, const CmpEdge *e, void *ctx);
 bool cmp_path(const CmpGraph *g, int from, int to, CmpEdgeFilter allow, void *ctx,
               CmpIntVec *path);
 
+/* Nodes reachable from `from` by at least one edge (true per node id);
+ * caller frees. */
+bool *cmp_reach(const CmpGraph *g, int from);
+/* Per PD: the PDs and regions it can affect and the PDs that can affect
+ * it, transitively, as text / as a JSON object keyed by node name. */
+void cmp_influence_text(const CmpGraph *g, StrBuf *b);
+void cmp_influence_json(const CmpGraph *g, StrBuf *b);
+
 /* The authority of every PD as a JSON array (for the ledger). */
 void cmp_authority_json(const CmpGraph *g, StrBuf *b);
 /* ... and as text, one block per PD. */

@@ -4,6 +4,7 @@
  * trusted, and how much of the system the discharged claims cover.
  *
  * Claims are the policy statements. Each rests on
+ *   WF    the SDF is well-formed (we only get here if it is),
  *   I<n>  the statement holds on the authority graph of the SDF (decided),
  *   K     seL4 gives each PD exactly the authority its capabilities say
  *         (trusted: kernel proofs; the SDF -> capabilities step of the
@@ -49,7 +50,7 @@ typedef struct Ledger {
     VEC(Claim) cl;
     Cov pds, mrs, chans, entries;
     bool *pd_cov, *mr_cov;
-    int k, init, dma;        /* obligation indices (dma -1 without devices) */
+    int wf, k, init, dma;    /* obligation indices (dma -1 without devices) */
 } Ledger;
 
 static int add_ob(Ledger *l, Oblig o)
@@ -69,6 +70,11 @@ static void fixed_obligations(Ledger *l)
 {
     const CmpLedgerIn *in = l->in;
     Arena *a = &l->a;
+    l->wf = add_ob(l, (Oblig){"WF", "authority",
+        "the system description is well-formed (the Microkit tool's rules and compose's)",
+        CMP_DISCHARGED, arena_printf(a, "checked by sim_load and cmp_wellformed: %zu warning%s "
+                                     "(reported as diagnostics)", in->nwarnings,
+                                     in->nwarnings == 1 ? "" : "s"), NULL});
     l->k = add_ob(l, (Oblig){"K", "kernel",
         "seL4 gives each protection domain exactly the authority of the SDF: no mapping, no "
         "access; no channel end, no signal or call; no IRQ, no interrupt",
@@ -129,6 +135,7 @@ static void policy_claims(Ledger *l)
         Oblig o = {arena_printf(&l->a, "I%zu", n), "authority",
                    arena_printf(&l->a, "%s holds on the SDF's authority graph", p->text),
                    p->status, p->evidence, p->witness};
+        vec_push(&c.from, l->wf);
         vec_push(&c.from, add_ob(l, o));
         vec_push(&c.from, l->k);
         vec_push(&c.from, l->init);
@@ -350,6 +357,15 @@ static void render_text(const Ledger *l, StrBuf *b)
 
 /* ---- JSON ----------------------------------------------------------------- */
 
+/* "k1":"v1","k2":"v2",... for n key/value pairs (a NULL value is null). */
+static void json_strs(StrBuf *b, const char *const *kv, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i) sb_putc(b, ',');
+        cmp_json_kv(b, kv[2 * i], kv[2 * i + 1]);
+    }
+}
+
 static const char *edge_kind_name(CmpEdgeKind k)
 {
     switch (k) {
@@ -368,12 +384,11 @@ static const char *edge_kind_name(CmpEdgeKind k)
 
 static void json_node(StrBuf *b, const CmpGraph *g, int node, const CmpEdge *via)
 {
+    const char *kv[] = {"kind", cmp_node_is_pd(g, node) ? "pd" : "mr",
+                        "name", cmp_node_name(g, node),
+                        "via", via ? edge_kind_name(via->kind) : NULL};
     sb_puts(b, "{");
-    cmp_json_kv(b, "kind", cmp_node_is_pd(g, node) ? "pd" : "mr");
-    sb_puts(b, ",");
-    cmp_json_kv(b, "name", cmp_node_name(g, node));
-    sb_puts(b, ",");
-    cmp_json_kv(b, "via", via ? edge_kind_name(via->kind) : NULL);
+    json_strs(b, kv, 3);
     sb_puts(b, "}");
 }
 
@@ -406,23 +421,16 @@ static void json_cov(StrBuf *b, const char *k, Cov c, bool last)
 
 static void render_json(const Ledger *l, StrBuf *b)
 {
+    const char *top[] = {"system", l->in->s->path, "status", cmp_status_name(overall(l))};
     sb_puts(b, "{");
-    cmp_json_kv(b, "system", l->in->s->path);
-    sb_puts(b, ",");
-    cmp_json_kv(b, "status", cmp_status_name(overall(l)));
+    json_strs(b, top, 2);
     sb_puts(b, ",\"claims\":[");
     for (size_t i = 0; i < l->cl.n; i++) {
         const Claim *c = &l->cl.v[i];
+        const char *kv[] = {"id", c->id, "claim", c->p->text, "label", c->p->label,
+                            "status", cmp_status_name(c->status), "witness", c->p->witness};
         sb_puts(b, i ? ",{" : "{");
-        cmp_json_kv(b, "id", c->id);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "claim", c->p->text);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "label", c->p->label);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "status", cmp_status_name(c->status));
-        sb_puts(b, ",");
-        cmp_json_kv(b, "witness", c->p->witness);
+        json_strs(b, kv, 5);
         sb_puts(b, ",\"witness_paths\":");
         json_witness(b, l->in->g, c->p);
         sb_puts(b, ",\"from\":[");
@@ -433,28 +441,20 @@ static void render_json(const Ledger *l, StrBuf *b)
     sb_puts(b, "],\"obligations\":[");
     for (size_t i = 0; i < l->ob.n; i++) {
         const Oblig *o = &l->ob.v[i];
+        const char *kv[] = {"id", o->id, "kind", o->kind, "text", o->text,
+                            "status", cmp_status_name(o->status), "evidence", o->evidence,
+                            "witness", o->witness};
         sb_puts(b, i ? ",{" : "{");
-        cmp_json_kv(b, "id", o->id);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "kind", o->kind);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "text", o->text);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "status", cmp_status_name(o->status));
-        sb_puts(b, ",");
-        cmp_json_kv(b, "evidence", o->evidence);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "witness", o->witness);
+        json_strs(b, kv, 6);
         sb_puts(b, "}");
     }
     sb_puts(b, "],\"trusted_base\":[");
     TrustItem t[8];
     size_t nt = trusted_base(l, t);
     for (size_t i = 0; i < nt; i++) {
+        const char *kv[] = {"what", t[i].what, "why", t[i].why};
         sb_puts(b, i ? ",{" : "{");
-        cmp_json_kv(b, "what", t[i].what);
-        sb_puts(b, ",");
-        cmp_json_kv(b, "why", t[i].why);
+        json_strs(b, kv, 2);
         sb_puts(b, "}");
     }
     sb_puts(b, "],\"coverage\":{");
@@ -464,6 +464,20 @@ static void render_json(const Ledger *l, StrBuf *b)
     json_cov(b, "entry_points", l->entries, true);
     sb_puts(b, "},\"authority\":");
     cmp_authority_json(l->in->g, b);
+    sb_puts(b, ",\"influence\":");
+    cmp_influence_json(l->in->g, b);
+    const CmpInitReport *ir = l->in->init;
+    sb_puts(b, ",\"init\":");
+    if (ir && ir->checked) {
+        sb_puts(b, "{");
+        cmp_json_kv(b, "source", ir->source);
+        sb_printf(b, ",\"compared\":%zu,\"differences\":[", ir->ncompared);
+        for (size_t i = 0; i < ir->diffs.n; i++) {
+            if (i) sb_putc(b, ',');
+            sb_json_str(b, ir->diffs.v[i], strlen(ir->diffs.v[i]));
+        }
+        sb_puts(b, "]}");
+    } else sb_puts(b, "null");
     sb_puts(b, "}\n");
 }
 

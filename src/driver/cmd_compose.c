@@ -25,6 +25,8 @@ static const char COMPOSE_HELP[] =
     "  --format text|json|md  ledger format (default text)\n"
     "  -o, --output FILE      write the ledger to FILE instead of standard output\n"
     "  --authority            text format: list each PD's authority first\n"
+    "  --influence            text format: list whom each PD can affect, and who\n"
+    "                         can affect it (transitively)\n"
     "  --svg FILE             draw PDs, regions and channels (graphviz dot), edges\n"
     "                         coloured by status\n"
     "  --dot FILE             write the graphviz source instead\n"
@@ -48,26 +50,12 @@ typedef struct ComposeCli {
     SourceOpts so;                 /* positional files and diagnostics options */
     VEC(const char *) search, devices;
     const char *board, *out, *svg, *dot, *init_state;
-    bool init_run, authority;
+    bool init_run, authority, influence;
     CmpFormat format;
     /* resolved inputs */
     char *system;
     VEC(char *) policies, contracts;
 } ComposeCli;
-
-static const char *optval(int argc, char **argv, int *i, const char *opt, bool *missing)
-{
-    size_t n = strlen(opt);
-    const char *a = argv[*i];
-    if (strncmp(a, opt, n)) return NULL;
-    if (a[n] == '=') return a + n + 1;
-    if (a[n]) return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -142,9 +130,10 @@ static int parse_args(ComposeCli *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         bool miss = false;
-#define OPT(name) ((v = optval(argc, argv, &i, name, &miss)) != NULL || miss)
+#define OPT(name) ((v = driver_optval(argc, argv, &i, name, &miss)) != NULL || miss)
         if (!strcmp(a, "--init-run")) c->init_run = true;
         else if (!strcmp(a, "--authority")) c->authority = true;
+        else if (!strcmp(a, "--influence")) c->influence = true;
         else if (OPT("--format")) {
             if (miss) goto missing;
             if (!strcmp(v, "text")) c->format = CMP_FMT_TEXT;
@@ -172,8 +161,9 @@ static int parse_args(ComposeCli *c, int argc, char **argv)
         return usage_error("compose", "--init-run and --init-state exclude each other");
     if (c->search.n && !c->init_run)
         return usage_error("compose", "--search-path only makes sense with --init-run");
-    if (c->authority && c->format != CMP_FMT_TEXT)
-        return usage_error("compose", "--authority is for the text format (JSON always has it)");
+    if ((c->authority || c->influence) && c->format != CMP_FMT_TEXT)
+        return usage_error("compose", "--authority and --influence are for the text format "
+                           "(JSON always has both)");
     return classify_inputs(c);
 }
 
@@ -311,6 +301,11 @@ static int outputs(ComposeCli *c, const CmpLedgerIn *in)
     if (c->authority) {
         sb_puts(&b, "authority\n");
         cmp_authority_text(in->g, &b);
+        sb_puts(&b, "\n");
+    }
+    if (c->influence) {
+        sb_puts(&b, "influence (transitive, through every kind of authority)\n");
+        cmp_influence_text(in->g, &b);
         sb_puts(&b, "\n");
     }
     cmp_ledger_render(in, c->format, &b);

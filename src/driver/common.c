@@ -22,6 +22,20 @@ const char SOURCE_OPTS_HELP[] =
     "FILE may be .pnk or .\xf0\x9f\xa5\x9e, or - for standard input; several files are\n"
     "read in order as one program (like `cat a b | cpp -P`).\n";
 
+const char *driver_optval(int argc, char **argv, int *i, const char *opt, bool *missing)
+{
+    size_t n = strlen(opt);
+    const char *a = argv[*i];
+    if (strncmp(a, opt, n)) return NULL;
+    if (a[n] == '=') return a + n + 1;
+    if (a[n]) return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
 int usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

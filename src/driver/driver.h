@@ -21,6 +21,8 @@ int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_compose(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+/* griddle verify --dump-spec (verify_dump.c), called by cmd_verify. */
+int verify_dump_main(int argc, char **argv);
 
 /* Options shared by every subcommand that reads Pancake sources. */
 typedef struct SourceOpts {
@@ -57,6 +59,10 @@ void unit_free(SourceUnit *u);
 
 /* Renders diagnostics per the options (text or JSON, colour on a tty). */
 void driver_render(SourceOpts *o, DiagList *dl, SrcMgr *sm, const char *prog);
+
+/* "--opt VALUE" or "--opt=VALUE": the value, or NULL if argv[*i] is not
+ * opt (or, with *missing set, if the value is missing). */
+const char *driver_optval(int argc, char **argv, int *i, const char *opt, bool *missing);
 
 /* Prints "griddle CMD: message" to stderr and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -101,8 +101,15 @@ static void ins(Dump *d, const IrFn *fn, const IrProg *prog, const IrIns *in)
         opnd(d, k ? in->b : in->a);
     }
     switch ((int)in->op) {
-    case IR_LOAD: case IR_STORE: case IR_SHLOAD: case IR_SHSTORE: case IR_GLOAD: case IR_GSTORE:
-    case IR_GETX:
+    case IR_LOAD: case IR_STORE: case IR_SHLOAD: case IR_SHSTORE:
+        sb_puts(o, " [");
+        if (in->x.kind) {
+            opnd(d, in->x);
+            sb_printf(o, "*%u + ", in->scale);
+        }
+        sb_printf(o, "%lld]", (long long)in->disp);
+        break;
+    case IR_GLOAD: case IR_GSTORE: case IR_GETX:
         sb_printf(o, " [%lld]", (long long)in->disp);
         break;
     case IR_CALL: case IR_TAILCALL: case IR_TRYCALL:

@@ -82,6 +82,8 @@ typedef struct IrIns {
     uint8_t width;   /* memory operations: 1, 2, 4, 8 */
     uint32_t dst;    /* vreg or 0 */
     Opnd a, b;
+    Opnd x;          /* memory operations: index (instruction selection) */
+    uint8_t scale;   /* ... times 1, 2, 4 or 8 */
     int64_t disp;    /* LOAD/STORE displacement; GLOAD/GSTORE/GETX word */
     uint32_t list, nargs, nres; /* operands in IrFn.lists (args, then result vregs) */
     uint32_t callee; /* CALL/TAILCALL/TRYCALL: function index; THROW/XMATCH: exception */
@@ -97,7 +99,7 @@ typedef struct IrBlock {
 typedef struct IrFn {
     Sym name;
     uint32_t index;
-    bool is_export, is_init;
+    bool is_export, is_init, is_inline;
     uint32_t nparams;       /* parameter words: vregs 1..nparams */
     uint32_t nret;          /* return words */
     VEC(IrBlock) blocks;    /* block 0 is the entry */
@@ -125,10 +127,17 @@ typedef struct IrProg {
 IrProg *ir_lower(Program *p);
 void ir_free(IrProg *ir);
 
+/* Inlines small leaf functions and `inline fun` at their CALL sites
+ * (inline.c). */
+void ir_inline(IrProg *ir);
+
 /* Optimisation passes (opt.c); `level` 0 runs none. */
 void ir_opt(IrFn *fn, int level);
 /* Dead-code elimination alone (also run after instruction selection). */
 void ir_dce(IrFn *fn);
+/* Coalescing of single-use temporaries into their consumer's destination
+ * (MOV consumers; with alu, also two-address arithmetic). */
+void ir_coalesce(IrFn *fn, bool alu);
 
 /* Does the instruction read/write the outside world, so that it must be
  * kept, in order? (shared memory, FFI, calls, stores, control). */
@@ -162,6 +171,11 @@ void ir_uses(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void 
 void ir_defs(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void *ctx);
 /* Blocks reachable from the entry (caller frees). */
 bool *ir_reachable(const IrFn *fn);
+
+/* Checks the IR's invariants (verify.c): terminators end blocks and only
+ * there, targets, vregs and operand lists in range, calls of existing
+ * functions. On failure appends the reason to why. */
+bool ir_verify(const IrFn *fn, uint32_t nfns, StrBuf *why);
 
 /* Dumps a function as text (--dump). loc, if given, names each vreg's
  * location (register allocation); ctx is passed to it. */

@@ -19,8 +19,15 @@
 
 typedef VEC(Opnd) Opnds;
 
+/* A jump whose target is not known yet: instruction i of block b. */
+typedef struct Patch {
+    uint32_t b, i;
+} Patch;
+typedef VEC(Patch) Patches;
+
+/* The enclosing loop's pending `break` and `continue` jumps. */
 typedef struct Loop {
-    uint32_t brk, cont;
+    Patches brk, cont;
 } Loop;
 
 typedef struct Lower {
@@ -65,12 +72,6 @@ static void mov(Lower *l, uint32_t dst, Opnd a)
 
 /* Starts a new block after a terminator: code that follows is dead. */
 static void cut(Lower *l) { l->cur = ir_new_block(l->fn); }
-
-static void jump(Lower *l, uint32_t to)
-{
-    emit(l, IR_JMP)->t = to;
-    cut(l);
-}
 
 static uint32_t exn_index(const Lower *l, Sym name)
 {
@@ -371,38 +372,77 @@ static void stmt_try(Lower *l, const Stmt *s)
     l->cur = join;
 }
 
+/* Blocks are created in source order (then, else, join; body, latch,
+ * exit), since the emitter lays them out by index: targets not known yet
+ * are patched. */
+static Patch here(const Lower *l)
+{
+    return (Patch){l->cur, (uint32_t)l->fn->blocks.v[l->cur].ins.n - 1};
+}
+
+static void patch(Lower *l, Patch p, bool false_edge, uint32_t to)
+{
+    IrIns *in = &l->fn->blocks.v[p.b].ins.v[p.i];
+    if (false_edge) in->f = to;
+    else in->t = to;
+}
+
+static Patch branch(Lower *l, Opnd c, uint32_t t)
+{
+    IrIns *br = emit(l, IR_BR);
+    br->a = c;
+    br->t = t;
+    return here(l);
+}
+
 static void stmt_if(Lower *l, const Stmt *s)
 {
     Opnd c = word(l, s->u.if_.cond);
-    uint32_t th = ir_new_block(l->fn), el = ir_new_block(l->fn), join = ir_new_block(l->fn);
-    IrIns *br = emit(l, IR_BR);
-    br->a = c;
-    br->t = th;
-    br->f = el;
+    uint32_t th = ir_new_block(l->fn);
+    Patch br = branch(l, c, th);
     l->cur = th;
     block(l, &s->u.if_.then);
-    emit(l, IR_JMP)->t = join;
+    emit(l, IR_JMP);
+    Patch j1 = here(l);
+    uint32_t el = ir_new_block(l->fn);
+    patch(l, br, true, el);
     l->cur = el;
     if (s->u.if_.has_else) block(l, &s->u.if_.els);
-    emit(l, IR_JMP)->t = join;
+    emit(l, IR_JMP);
+    Patch j2 = here(l);
+    uint32_t join = ir_new_block(l->fn);
+    patch(l, j1, false, join);
+    patch(l, j2, false, join);
     l->cur = join;
 }
 
+/* while c { body }: rotated, so each iteration takes one branch:
+ *     if c goto body else exit;  body: ...;  latch: if c goto body else exit
+ * (c is pure, so evaluating it in two places changes nothing). */
 static void stmt_while(Lower *l, const Stmt *s)
 {
-    uint32_t head = ir_new_block(l->fn), body = ir_new_block(l->fn), exit = ir_new_block(l->fn);
-    emit(l, IR_JMP)->t = head;
-    l->cur = head;
     Opnd c = word(l, s->u.while_.cond);
-    IrIns *br = emit(l, IR_BR);
-    br->a = c;
-    br->t = body;
-    br->f = exit;
-    vec_push(&l->loops, ((Loop){exit, head}));
+    uint32_t body = ir_new_block(l->fn);
+    Patch pre = branch(l, c, body);
+    Loop lp = {0};
+    vec_push(&l->loops, lp);
     l->cur = body;
     block(l, &s->u.while_.body);
-    emit(l, IR_JMP)->t = head;
+    emit(l, IR_JMP);
+    Patch fall = here(l);
+    uint32_t latch = ir_new_block(l->fn);
+    patch(l, fall, false, latch);
+    l->cur = latch;
+    Patch back = branch(l, word(l, s->u.while_.cond), body);
+    uint32_t exit = ir_new_block(l->fn);
+    Loop *top = &l->loops.v[l->loops.n - 1];
+    for (size_t k = 0; k < top->cont.n; k++) patch(l, top->cont.v[k], false, latch);
+    for (size_t k = 0; k < top->brk.n; k++) patch(l, top->brk.v[k], false, exit);
+    vec_free(&top->cont);
+    vec_free(&top->brk);
     l->loops.n--;
+    patch(l, pre, true, exit);
+    patch(l, back, true, exit);
     l->cur = exit;
 }
 
@@ -477,8 +517,10 @@ static void stmt(Lower *l, const Stmt *s)
     case S_WHILE: stmt_while(l, s); return;
     case S_BREAK: case S_CONTINUE:
         if (!l->loops.n) { emit(l, IR_TRAP); cut(l); return; }
-        jump(l, s->kind == S_BREAK ? l->loops.v[l->loops.n - 1].brk
-                                   : l->loops.v[l->loops.n - 1].cont);
+        emit(l, IR_JMP);
+        if (s->kind == S_BREAK) vec_push(&l->loops.v[l->loops.n - 1].brk, here(l));
+        else vec_push(&l->loops.v[l->loops.n - 1].cont, here(l));
+        cut(l);
         return;
     case S_FFI: {
         Opnd a[4];
@@ -543,6 +585,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
 {
     IrFn *fn = new_fn(l, f->name, f->index);
     fn->is_export = f->is_export;
+    fn->is_inline = f->is_inline;
     fn->span = f->name_span;
     fn->nret = words(l, f->ret);
     note_words(l, fn->nret);

@@ -25,6 +25,8 @@ const int X64_ARG_REGS[X64_NARG_REGS] = {RDI, RSI, RDX, RCX, R8, R9};
 
 typedef struct Iv {
     uint32_t v, start, end;
+    uint32_t hint;   /* a vreg whose register this one would like to take over */
+    uint32_t hint_pos; /* ... at the instruction at this position */
 } Iv;
 
 typedef VEC(uint32_t) U32s;
@@ -55,6 +57,17 @@ static int by_start(const void *a, const void *b)
 
 static bool is_call(IrOp op) { return op == IR_CALL || op == IR_TRYCALL || op == IR_FFI; }
 
+/* d = a op ... (and d = a): giving d a's register when a dies here saves
+ * the copy the two-address form would need. */
+static void note_hint(Iv *iv, const IrIns *in, uint32_t pos)
+{
+    bool two_addr = in->op == IR_MOV || (in->op >= IR_ADD && in->op <= IR_ROR);
+    if (two_addr && in->dst && in->a.kind == OPND_VREG && iv[in->dst].start == pos && !iv[in->dst].hint) {
+        iv[in->dst].hint = in->a.v;
+        iv[in->dst].hint_pos = pos;
+    }
+}
+
 /* Computes intervals and the positions of calls. */
 static Iv *intervals(X64Fn *xf, U32s *calls)
 {
@@ -62,7 +75,7 @@ static Iv *intervals(X64Fn *xf, U32s *calls)
     Liveness lv;
     ir_liveness(fn, &lv);
     Build b = {xcalloc(fn->nvregs + 1, sizeof(Iv)), 2};
-    for (uint32_t v = 0; v <= fn->nvregs; v++) b.iv[v] = (Iv){v, UINT32_MAX, 0};
+    for (uint32_t v = 0; v <= fn->nvregs; v++) b.iv[v] = (Iv){v, UINT32_MAX, 0, 0, 0};
     for (uint32_t v = 1; v <= fn->nparams; v++) extend(&b.iv[v], 0);
     for (size_t bl = 0; bl < fn->blocks.n; bl++) {
         if (!xf->reachable[bl]) continue;
@@ -72,6 +85,7 @@ static Iv *intervals(X64Fn *xf, U32s *calls)
             const IrIns *in = &blk->ins.v[i];
             ir_uses(fn, in, at_pos, &b);
             ir_defs(fn, in, at_pos, &b);
+            note_hint(b.iv, in, b.pos);
             if (is_call(in->op)) vec_push(calls, b.pos);
         }
         uint32_t bend = b.pos - 2;
@@ -129,6 +143,12 @@ void x64_ra(X64Fn *xf)
             } else k++;
         }
         int reg = -1;
+        for (int k = 0; k < nactive && cur->hint && cur->hint_pos == cur->start; k++)
+            if (active[k]->v == cur->hint && active[k]->end == cur->start) {
+                reg = xf->loc[active[k]->v].reg;
+                active[k] = active[--nactive];
+                break;
+            }
         for (int r = 0; r < X64_NALLOC && reg < 0; r++)
             if (!used[X64_ALLOC_REGS[r]]) reg = X64_ALLOC_REGS[r];
         if (reg < 0) {

@@ -249,22 +249,34 @@ static void emit_query(Gen *g, const char *kind)
     sb_free(&path);
 }
 
+/* With MBQI off (as in Silicon), Z3 answers "unknown (incomplete
+ * quantifiers)" where it has a candidate model it could not confirm
+ * against the quantified axioms. Like Viper, such an answer means "not
+ * proved": it is treated as sat (a possible counterexample, or a
+ * reachable point). Timeouts, resource limits and errors stay unknown. */
+static Z3_lbool solve(Gen *g)
+{
+    Z3_lbool r = Z3_solver_check(g->z, g->sol);
+    if (Z3_get_error_code(g->z) != Z3_OK) return Z3_L_UNDEF;
+    if (r == Z3_L_UNDEF && strstr(Z3_solver_get_reason_unknown(g->z, g->sol), "incomplete")) return Z3_L_TRUE;
+    return r;
+}
+
 static Z3_lbool run_check(Gen *g, const char *kind, bool *seed_flip)
 {
     g->qn++;
     emit_query(g, kind);
-    Z3_lbool r = Z3_solver_check(g->z, g->sol);
-    if (Z3_get_error_code(g->z) != Z3_OK) r = Z3_L_UNDEF;
+    Z3_lbool r = solve(g);
     *seed_flip = false;
     for (unsigned s = 1; s < g->o->seeds; s++) {
         set_params(g, s);
-        Z3_lbool r2 = Z3_solver_check(g->z, g->sol);
+        Z3_lbool r2 = solve(g);
         if (r2 != r) *seed_flip = true;
         if (r2 == Z3_L_TRUE && r != Z3_L_TRUE) r = Z3_L_TRUE; /* a model is a model */
     }
     if (g->o->seeds > 1) {
         set_params(g, 0);
-        if (r == Z3_L_TRUE && Z3_solver_check(g->z, g->sol) != Z3_L_TRUE) r = Z3_L_UNDEF;
+        if (r == Z3_L_TRUE && solve(g) != Z3_L_TRUE) r = Z3_L_UNDEF;
     }
     return r;
 }

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-uint32_t shape_words(Gen *g, const Shape *s)
+uint32_t vg_words(Gen *g, const Shape *s)
 {
     return s ? check_shape_words(g->prog, s) : 1;
 }
@@ -252,7 +252,7 @@ static Val slice(Gen *g, Val v, uint32_t off, uint32_t n)
 
 static Val load_words(Gen *g, State *st, const Expr *e)
 {
-    uint32_t n = shape_words(g, e->u.load.shape);
+    uint32_t n = vg_words(g, e->u.load.shape);
     Z3_ast idx = mem_word_index(g, st, word(g, st, e->u.load.addr), PNK_WORD_BYTES, e->span);
     Val r = val_alloc(g, n);
     for (uint32_t i = 0; i < n; i++) {
@@ -310,11 +310,11 @@ Val pexpr(Gen *g, State *st, const Expr *e)
         const Shape *s = e->u.field.e->shape;
         uint32_t off = 0;
         for (uint32_t i = 0; s && s->kind == SHAPE_COMB && i < e->u.field.index; i++)
-            off += shape_words(g, s->elems[i]);
-        return slice(g, in, off, shape_words(g, e->shape));
+            off += vg_words(g, s->elems[i]);
+        return slice(g, in, off, vg_words(g, e->shape));
     }
     case E_NFIELD:
-        return slice(g, pexpr(g, st, e->u.field.e), e->u.field.offset, shape_words(g, e->shape));
+        return slice(g, pexpr(g, st, e->u.field.e), e->u.field.offset, vg_words(g, e->shape));
     case E_LOAD: return load_words(g, st, e);
     case E_LOAD8:
     case E_LOAD32: {

@@ -169,7 +169,7 @@ Val val_alloc(Gen *g, uint32_t n);
 /* ---- vgen_expr.c ---- */
 Val pexpr(Gen *g, State *st, const Expr *e);
 Z3_ast pcond(Gen *g, State *st, const Expr *e);       /* Bool: e != 0 */
-uint32_t shape_words(Gen *g, const Shape *s);
+uint32_t vg_words(Gen *g, const Shape *s);
 /* Memory: word index of a byte address (with the alignment obligation). */
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);

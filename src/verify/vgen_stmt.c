@@ -80,7 +80,7 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     for (uint32_t i = 0; i < fs->requires.n; i++) exhale(g, &e, fs->requires.v[i], &ob);
     st_havoc_unowned(g, st);
     havoc_globals(g, st);
-    Val r = val_fresh_words(g, st, shape_words(g, fd->ret), "ret");
+    Val r = val_fresh_words(g, st, vg_words(g, fd->ret), "ret");
     Env post = env_at(g, st);
     post.pvars = frame;
     post.retval = r;

@@ -126,8 +126,12 @@ static VExpr *pred_node(Gen *g, const VPred *p)
     return e;
 }
 
+/* The automatic `refute false` at the end (verifier.md §8.1). Only
+ * meaningful when nothing failed: a failed obligation is assumed
+ * afterwards, which may itself cut every path. */
 static void check_end_reachable(Gen *g, Span at, const char *what)
 {
+    if (g->nfail || g->nunknown || g->nerror) return;
     g->nobl++;
     int r = smt_reachable(g, g->exit_pc);
     if (r == 0) {
@@ -152,10 +156,10 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
     g->exit_pc = Z3_mk_false(g->z);
     State *st = st_new(g);
     for (uint32_t i = 0; i < fd->nparams && i < fd->nslots; i++)
-        st->locals[i] = val_fresh_words(g, st, shape_words(g, fd->params[i].shape), fd->params[i].name);
+        st->locals[i] = val_fresh_words(g, st, vg_words(g, fd->params[i].shape), fd->params[i].name);
     for (uint32_t i = 0; i < g->prog->nglobals; i++) {
         GlobalDecl *gd = check_global(g->prog, i);
-        st->globals[i] = val_fresh_words(g, st, gd ? shape_words(g, gd->shape) : 1, gd ? gd->name : "global");
+        st->globals[i] = val_fresh_words(g, st, gd ? vg_words(g, gd->shape) : 1, gd ? gd->name : "global");
     }
     Env e = env_at(g, st);
     e.old = st;

@@ -18,7 +18,7 @@ static const char SDF[] =
     "<map mr='m' vaddr='0x2000000' /><map mr='nic' vaddr='0x3000000' /></protection_domain>"
     "<protection_domain name='b' priority='2'><program_image path='x' />"
     "<map mr='m' vaddr='0x2000000' perms='r' /><setvar symbol='p' region_paddr='d' /></protection_domain>"
-    "<channel><end pd='a' id='0' /><end pd='b' id='0' pp='true' /></channel></system>";
+    "<channel><end pd='a' id='0' pp='true' /><end pd='b' id='0' /></channel></system>";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -43,7 +43,8 @@ cases = [
     ([SL, '--frobnicate'], 2, "unknown option '--frobnicate'"),
     ([SL, '--init-run', '--init-state', 'x.json'], 2, 'exclude each other'),
     ([SL, '--search-path', '.'], 2, '--search-path only makes sense with --init-run'),
-    ([SL, '--authority', '--format', 'json'], 2, '--authority is for the text format'),
+    ([SL, '--authority', '--format', 'json'], 2, '--authority and --influence are for the text format'),
+    ([SL, '--influence', '--format', 'md'], 2, '--authority and --influence are for the text format'),
     ([empty], 1, "must hold exactly one .system file, not 0"),
     ([two], 1, "must hold exactly one .system file, not 2"),
     (['/nonexistent/x.system'], 1, "cannot read '/nonexistent/x.system'"),
@@ -92,13 +93,13 @@ check('json claims', st == {'no_write sensor -> logger_mem': 'failed',
                             'no_write logger -> msg': 'discharged',
                             'no_flow logger -> sensor': 'failed'}, str(st))
 ob = {o['id']: o['status'] for o in led['obligations']}
-check('json obligations', ob.get('K') == 'trusted' and ob.get('INIT') == 'trusted' and
+check('json obligations', ob.get('WF') == 'discharged' and ob.get('K') == 'trusted' and ob.get('INIT') == 'trusted' and
       'DMA' not in ob, str(ob))
 c1 = led['claims'][0]
 check('json witness path', c1['witness_paths'] == [[
     {'kind': 'pd', 'name': 'sensor', 'via': None},
     {'kind': 'mr', 'name': 'logger_mem', 'via': 'write'}]], str(c1))
-check('json from', c1['from'] == ['I1', 'K', 'INIT'], str(c1['from']))
+check('json from', c1['from'] == ['WF', 'I1', 'K', 'INIT'], str(c1['from']))
 auth = {a['pd']: a for a in led['authority']}
 s_maps = sorted((m['mr'], m['vaddr'], m['end'], m['perms']) for m in auth['sensor']['maps'])
 check('json authority sensor', s_maps == [('logger_mem', 0x3000000, 0x3010000, 'rw'),
@@ -123,6 +124,20 @@ check('-o', p.returncode == 0 and p.stdout == '' and 'result: discharged' in ope
 p = run([SL, '--authority'])
 check('--authority', 'msg                          [0x2000000..0x2001000)' in p.stdout and
       'ch 0  notify logger (its id 0)' in p.stdout, p.stdout[:800])
+
+# influence, hand-derived from sensor_logger.system: sensor writes msg, notifies
+# logger, logger reads msg; only logger maps logger_mem; logger cannot notify
+p = run([SL, '--influence'])
+check('--influence sensor', '  sensor\n    affects PDs: sensor, logger\n    affects regions: msg, '
+      'logger_mem\n    affected by: nothing\n' in p.stdout, p.stdout[:600])
+check('--influence logger', '  logger\n    affects PDs: logger\n    affects regions: logger_mem'
+      '\n    affected by: sensor\n' in p.stdout, p.stdout[:600])
+# sensor_logger_bad: sensor also maps logger_mem rw, so logger -> logger_mem -> sensor
+inf = led['influence']
+both = {'affects_pds': ['sensor', 'logger'], 'affects_regions': ['msg', 'logger_mem']}
+check('json influence', inf == {'sensor': dict(both, affected_by=['logger']),
+                                'logger': dict(both, affected_by=['sensor'])}, str(inf))
+check('json init null', led['init'] is None)
 
 # ---- pictures
 dotf = os.path.join(tmp, 'x.dot')

@@ -55,6 +55,11 @@ typedef struct GriddleExport {
 extern uint64_t cml_main(void);
 extern const uint64_t griddle_globals_bytes __attribute__((weak));
 extern const GriddleExport griddle_exports[] __attribute__((weak));
+/* The same two from C back-end output that names them its own way
+ * (src/target/cback.h: pnk_global_words, pnk_exports with --entry-table). */
+struct pnk_export { const char *name; unsigned nargs; void (*fn)(void); };
+extern const uint32_t pnk_global_words __attribute__((weak));
+extern const struct pnk_export pnk_exports[] __attribute__((weak));
 
 /* ---- what the host provides to the program ---------------------------- */
 
@@ -109,11 +114,13 @@ static void fatal(const char *fmt, ...)
     exit(2);
 }
 
-static uint64_t top_addr(void)
+static uint64_t globals_bytes(void)
 {
-    uint64_t g = &griddle_globals_bytes ? griddle_globals_bytes : 0;
-    return (uint64_t)(uintptr_t)cml_stack - g;
+    if (&griddle_globals_bytes) return griddle_globals_bytes;
+    return &pnk_global_words ? 8ull * pnk_global_words : 0;
 }
+
+static uint64_t top_addr(void) { return (uint64_t)(uintptr_t)cml_stack - globals_bytes(); }
 
 /* ---- trace ------------------------------------------------------------ */
 
@@ -386,9 +393,17 @@ static void do_call(const char *spec)
     if (!p || !n || n >= sizeof name || spec[strlen(spec) - 1] != ')') fatal("bad --call '%s'", spec);
     memcpy(name, spec, n);
     name[n] = 0;
-    const GriddleExport *e = &griddle_exports ? griddle_exports : NULL;
-    while (e && e->name && strcmp(e->name, name)) e++;
-    if (!e || !e->name) fatal("--call: %s is not an exported function", name);
+    GriddleExport found = {0};
+    for (const GriddleExport *e = &griddle_exports ? griddle_exports : NULL; e && e->name; e++)
+        if (!strcmp(e->name, name)) found = *e;
+    for (const struct pnk_export *e = &pnk_exports ? pnk_exports : NULL; e && e->name; e++)
+        if (!strcmp(e->name, name)) {
+            found.name = e->name;
+            found.nargs = e->nargs;
+            memcpy(&found.fn, &e->fn, sizeof found.fn);
+        }
+    if (!found.name) fatal("--call: %s is not an exported function", name);
+    const GriddleExport *e = &found;
     uint64_t a[4] = {0};
     long na = 0;
     char buf[1024];
@@ -472,7 +487,7 @@ static void init_heap(void)
 int main(int argc, char **argv)
 {
     parse_args(argc, argv);
-    uint64_t g = &griddle_globals_bytes ? griddle_globals_bytes : 0;
+    uint64_t g = globals_bytes();
     if (H.heap_size < g) fatal("the heap (%" PRIu64 " bytes) is smaller than the globals", H.heap_size);
     cml_heap = calloc(1, H.heap_size);
     if (!cml_heap) fatal("cannot allocate the heap");
