@@ -38,6 +38,9 @@ typedef struct CbackOpts {
      * griddle_globals_bytes, and a call of griddle_uncaught(name, payload,
      * nwords) when an exception escapes an entry. */
     bool entry_table;
+    /* Emit #line directives, so C compilers and debuggers point at the
+     * Pancake source. */
+    bool line_directives;
 } CbackOpts;
 
 /* Appends the C translation of p to out. Returns 0 on success; on failure

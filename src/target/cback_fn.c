@@ -332,6 +332,20 @@ static void ffi(Cg *g, StrBuf *b, const Stmt *st)
     sb_free(&t);
 }
 
+static void line_directive(Cg *g, StrBuf *b, const Span *sp)
+{
+    if (!g->o->line_directives || !sp->line) return;
+    sb_printf(b, "#line %u \"", sp->line);
+    /* a C string literal: escape what C needs escaped */
+    for (const char *s = srcmgr_name(g->p->srcmgr, sp->file); *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') sb_printf(b, "\\%c", ch);
+        else if (ch < 32 || ch > 126) sb_printf(b, "\\%03o", ch);
+        else sb_putc(b, (char)ch);
+    }
+    sb_puts(b, "\"\n");
+}
+
 /* An if/while test: comparisons and logical operators are 0/1 already;
  * any other word goes through pk_nz (gcc warns about `*` as a truth
  * value). */
@@ -346,6 +360,7 @@ static void cond(Cg *g, const Expr *e, StrBuf *b)
 static void cstmt(Cg *g, StrBuf *b, const Stmt *st)
 {
     StrBuf t = {0};
+    line_directive(g, b, &st->span);
     switch (st->kind) {
     case S_SKIP: case S_ANNOT: break;
     case S_TICK: line(g, b, "/* tick */"); break;
