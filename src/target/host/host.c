@@ -55,11 +55,6 @@ typedef struct GriddleExport {
 extern uint64_t cml_main(void);
 extern const uint64_t griddle_globals_bytes __attribute__((weak));
 extern const GriddleExport griddle_exports[] __attribute__((weak));
-/* The same two from C back-end output that names them its own way
- * (src/target/cback.h: pnk_global_words, pnk_exports with --entry-table). */
-struct pnk_export { const char *name; unsigned nargs; void (*fn)(void); };
-extern const uint32_t pnk_global_words __attribute__((weak));
-extern const struct pnk_export pnk_exports[] __attribute__((weak));
 
 /* ---- what the host provides to the program ---------------------------- */
 
@@ -116,8 +111,7 @@ static void fatal(const char *fmt, ...)
 
 static uint64_t globals_bytes(void)
 {
-    if (&griddle_globals_bytes) return griddle_globals_bytes;
-    return &pnk_global_words ? 8ull * pnk_global_words : 0;
+    return &griddle_globals_bytes ? griddle_globals_bytes : 0;
 }
 
 static uint64_t top_addr(void) { return (uint64_t)(uintptr_t)cml_stack - globals_bytes(); }
@@ -396,12 +390,6 @@ static void do_call(const char *spec)
     GriddleExport found = {0};
     for (const GriddleExport *e = &griddle_exports ? griddle_exports : NULL; e && e->name; e++)
         if (!strcmp(e->name, name)) found = *e;
-    for (const struct pnk_export *e = &pnk_exports ? pnk_exports : NULL; e && e->name; e++)
-        if (!strcmp(e->name, name)) {
-            found.name = e->name;
-            found.nargs = e->nargs;
-            memcpy(&found.fn, &e->fn, sizeof found.fn);
-        }
     if (!found.name) fatal("--call: %s is not an exported function", name);
     const GriddleExport *e = &found;
     uint64_t a[4] = {0};
