@@ -230,7 +230,20 @@ def main():
     ap.add_argument('--case-timeout', type=float, default=300)
     ap.add_argument('--syntax', action='store_true',
                     help='only check that every case is accepted by `griddle check`')
+    ap.add_argument('--known-failures', metavar='FILE',
+                    help='cases (paths relative to the repository root, one per line, '
+                         '# comments) that are known to fail today: their failure is '
+                         'reported as XFAIL and does not fail the run, but a listed case '
+                         'that passes is an error (XPASS) so the list only shrinks')
     a = ap.parse_args()
+    known = set()
+    if a.known_failures:
+        with open(a.known_failures, encoding='utf-8') as f:
+            for line in f:
+                line = line.split('#', 1)[0].strip()
+                if line:
+                    known.add(line)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     cases = [c for c in collect(a.roots) if not a.only or a.only in c]
     if a.list:
         for c in cases:
@@ -252,21 +265,31 @@ def main():
         print('griddle verify not available: skipping the verifier conformance suite '
               f'({len(cases)} cases)')
         sys.exit(77)
-    passed = failed = 0
+    passed = failed = xfailed = xpassed = 0
     for c in cases:
         try:
             probs = check_case(griddle, c, a.case_timeout)
         except (BadCase, OSError) as e:
             probs = [f'bad case: {e}']
-        if probs:
+        listed = os.path.relpath(os.path.abspath(c), root) in known
+        if probs and listed:
+            xfailed += 1
+            print(f'XFAIL {os.path.relpath(c)} (listed in {a.known_failures})')
+            for p in probs:
+                print('    ' + p.replace('\n', '\n    '))
+        elif probs:
             failed += 1
             print(f'FAIL {os.path.relpath(c)}')
             for p in probs:
                 print('    ' + p.replace('\n', '\n    '))
+        elif listed:
+            xpassed += 1
+            print(f'XPASS {os.path.relpath(c)}: passes now; remove it from {a.known_failures}')
         else:
             passed += 1
-    print(f'{passed} passed, {failed} failed, {len(cases)} cases')
-    sys.exit(1 if failed or not cases else 0)
+    print(f'{passed} passed, {failed} failed, {xfailed} known failures, '
+          f'{xpassed} unexpectedly passed, {len(cases)} cases')
+    sys.exit(1 if failed or xpassed or not cases else 0)
 
 
 if __name__ == '__main__':
