@@ -42,8 +42,9 @@ static const char HELP[] =
     "  --dump=STAGE           print the IR after STAGE (ir, opt, isel, ra) on\n"
     "                         standard output\n"
     "  -O0, -O1               optimisation level (default 1)\n"
-    "  --entry-table          --target c: also emit pnk_exports[] (exported functions\n"
-    "                         by name, for test hosts)\n"
+    "  --entry-table          --target c: also emit the default host's interface\n"
+    "                         (griddle_exports[], griddle_globals_bytes; implied\n"
+    "                         by --emit exe)\n"
     "  --line-directives      --target c: #line directives to the Pancake source\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
@@ -67,15 +68,6 @@ typedef struct BuildOpts {
     VEC(const char *) links;
 } BuildOpts;
 
-static const char *opt_val(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n)) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n]) return NULL;
-    return *i + 1 < argc ? argv[++*i] : "";
-}
-
 static bool ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -86,28 +78,28 @@ static bool ends_with(const char *s, const char *suf)
 static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
 {
     const char *v;
-    if ((v = opt_val(argc, argv, i, "-o"))) {
+    if ((v = driver_opt_value(argc, argv, i, "-o"))) {
         if (!*v) return usage_error("build", "-o needs a file name"), -1;
         bo->out = v;
-    } else if ((v = opt_val(argc, argv, i, "--target"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--target"))) {
         if (!strcmp(v, "c")) bo->target_c = true;
         else if (strcmp(v, "x86_64") && strcmp(v, "x64"))
             return usage_error("build", "unknown target '%s' (x86_64 or c)", v), -1;
-    } else if ((v = opt_val(argc, argv, i, "--emit"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--emit"))) {
         static const char *const names[] = {"", "asm", "obj", "exe", "c"};
         bo->emit = EMIT_DEFAULT;
         for (int k = 1; k < 5; k++)
             if (!strcmp(v, names[k])) bo->emit = (Emit)k;
         if (bo->emit == EMIT_DEFAULT)
             return usage_error("build", "unknown --emit '%s' (asm, obj, exe or c)", v), -1;
-    } else if ((v = opt_val(argc, argv, i, "--emit-header"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--emit-header"))) {
         if (!*v) return usage_error("build", "--emit-header needs a file name"), -1;
         bo->header = v;
-    } else if ((v = opt_val(argc, argv, i, "--dump"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--dump"))) {
         if (strcmp(v, "ir") && strcmp(v, "opt") && strcmp(v, "isel") && strcmp(v, "ra"))
             return usage_error("build", "unknown --dump stage '%s' (ir, opt, isel, ra)", v), -1;
         bo->dump = v;
-    } else if ((v = opt_val(argc, argv, i, "--link"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--link"))) {
         if (!*v) return usage_error("build", "--link needs a file name"), -1;
         vec_push(&bo->links, v);
     } else if (!strcmp(argv[*i], "--entry-table")) {
@@ -240,13 +232,14 @@ static char *cache_dir(void)
  * source and C compiler (FNV-1a of both names the cached file), written
  * under a temporary name and renamed, so concurrent builds are safe;
  * without a usable cache it is compiled into the temporary directory. */
-static char *host_object(const Tmp *t)
+static char *host_object(const Tmp *t, bool cback)
 {
     uint64_t hash = 1469598103934665603ull;
     const char *cc = cc_name();
     for (const HostFile *f = griddle_host_files; f->name; f++)
         for (size_t i = 0; i < f->len; i++) hash = (hash ^ f->data[i]) * 1099511628211ull;
     for (const char *p = cc; *p; p++) hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
+    hash = (hash ^ (unsigned char)cback) * 1099511628211ull;
     char *dir = cache_dir();
     StrBuf obj = {0}, tmpobj = {0};
     if (dir) sb_printf(&obj, "%s/host-%016llx.o", dir, (unsigned long long)hash);
@@ -265,7 +258,8 @@ static char *host_object(const Tmp *t)
     ok = ok && write_file(all, unity, strlen(unity), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     sb_printf(&tmpobj, "%s.%ld", obj.s, (long)getpid());
-    char *argv[] = {(char *)cc, "-O2", "-c", "-o", tmpobj.s, all, NULL};
+    char *argv[] = {(char *)cc, "-O2", "-c", "-o", tmpobj.s, all,
+                    cback ? "-DGRIDDLE_HOST_CBACK" : NULL, NULL};
     ok = ok && run_tool(argv) && !rename(tmpobj.s, obj.s);
     unlink(tmpobj.s);
     for (const HostFile *f = griddle_host_files; f->name; f++) {
@@ -292,7 +286,7 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
     char *prog = tmp_path(&t, name), *host = NULL;
     bool ok = write_file(prog, code, strlen(code), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
-    else ok = (host = host_object(&t)) != NULL;
+    else ok = (host = host_object(&t, bo->target_c)) != NULL;
     if (ok) {
         char **argv = xmalloc((bo->links.n + 8) * sizeof *argv);
         int a = 0;

@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
-Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 
 static void stmt(Gen *g, State *st, const Stmt *s);
 
@@ -71,17 +69,26 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     for (uint32_t i = 0; i < c->nargs && i < fd->nslots; i++) frame[i] = args[i];
     char msg[200];
     snprintf(msg, sizeof msg, "the precondition of %s may not hold", fd->name);
-    Oblig ob = {"verify.precondition", at, msg, NULL, "precondition declared here"};
+    Oblig ob = {"verify.precondition", c->callee_span.line ? c->callee_span : at, msg, NULL,
+                "precondition declared here"};
     State *pre = st_copy(g, st);
     Env e = env_at(g, st);
+    /* the callee's clauses bind variables of its own table */
+    e.vl = arena_alloc(&g->ar, (fs->locals.n + 1) * sizeof(Val));
+    e.nvl = fs->locals.n;
+    e.locals = &fs->locals;
     e.pvars = frame;
     e.old = pre;
+    e.snap = pre;
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
     for (uint32_t i = 0; i < fs->requires.n; i++) exhale(g, &e, fs->requires.v[i], &ob);
     st_havoc_unowned(g, st);
     havoc_globals(g, st);
     Val r = val_fresh_words(g, st, vg_words(g, fd->ret), "ret");
     Env post = env_at(g, st);
+    post.vl = e.vl;
+    post.nvl = e.nvl;
+    post.locals = e.locals;
     post.pvars = frame;
     post.retval = r;
     post.old = pre;
@@ -98,6 +105,7 @@ static void do_return(Gen *g, State *st, Val v, Span at)
     e.pvars = g->entry->locals;
     e.retval = v;
     e.old = g->entry;
+    e.snap = st_copy(g, st);
     Oblig ob = {"verify.postcondition", at, "the postcondition may not hold when returning here", NULL,
                 "postcondition declared here"};
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
@@ -350,8 +358,10 @@ static State *loop_head(Gen *g, const State *before, const WriteSet *w)
     State *L = st_copy(g, before);
     L->H = fresh->H;
     L->M = fresh->M;
+    L->FM = fresh->FM;
     memcpy(L->fv, fresh->fv, g->nfields * sizeof(Z3_ast));
     memcpy(L->fm, fresh->fm, g->nfields * sizeof(Z3_ast));
+    memcpy(L->ffm, fresh->ffm, g->nfields * sizeof(Z3_ast));
     memcpy(L->pm, fresh->pm, (g->spec->preds.n ? g->spec->preds.n : 1) * sizeof(Z3_ast));
     if (w) {
         for (uint32_t s = 0; s < g->nslots; s++)
@@ -367,6 +377,7 @@ static void exhale_invs(Gen *g, State *st, const VExprList *inv, const char *cod
 {
     Oblig ob = {code, at, msg, NULL, "invariant declared here"};
     Env e = env_at(g, st);
+    e.snap = st_copy(g, st);
     for (uint32_t i = 0; i < inv->n; i++) exhale(g, &e, inv->v[i], &ob);
 }
 
@@ -532,6 +543,7 @@ Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t 
     Oblig ob = {code, at, msg, NULL, "precondition declared here"};
     State *pre = st_copy(g, st);
     e.old = pre;
+    e.snap = pre;
     for (uint32_t i = 0; i < m->requires.n; i++) exhale(g, &e, m->requires.v[i], &ob);
     st_havoc_unowned(g, st);
     Val *rets = arena_alloc(&g->ar, (m->nrets + 1) * sizeof(Val));
@@ -551,7 +563,14 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     if (g->aborted) return;
     g->nobl++;
     int r = smt_reachable(g, mk_and2(g, st->pc, mk_not(g, c)));
-    if (r == 0) {
+    bool vacuity = g->meth && s->e->kind == VX_BOOL && !s->e->u.bval;
+    if (r == 0 && vacuity) {
+        /* a model method's `refute false`: its reachability check (§8.1) */
+        g->nfail++;
+        diag_add(g->dl, DIAG_ERROR, "verify.unreachable", &s->e->span,
+                 "this point of model method %s is unreachable: its contract or body is contradictory",
+                 g->meth->name);
+    } else if (r == 0) {
         g->nfail++;
         diag_add(g->dl, DIAG_ERROR, "verify.refute", &s->e->span,
                  "refute: this holds on every path that reaches it (or it is unreachable)");
@@ -561,29 +580,29 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     }
 }
 
+/* fold: exhale the body, add the instance (its footprint stays, folded);
+ * unfold: remove the instance (checked), inhale the body. Abstract
+ * predicates cannot be folded; unfolding one gives nothing. */
 static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
 {
     const VExpr *e = s->e;
     const VExpr *pc = e->kind == VX_ACC ? e->u.acc.loc : e;
     const VPred *p = pc->u.call.pred;
-    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->span,
+    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->e->span,
                 fold ? "cannot fold: the predicate's body may not hold" : "cannot unfold: the predicate may not be held",
                 NULL, NULL};
-    if (p->body && !p->recursive) {
-        /* inlined predicate: its resources are held directly; fold checks
-         * the body, unfold checks it too (it must be held) */
-        assert_spec(g, env, e, &ob);
-        return;
-    }
-    if (p->body) {
-        vg_error(g, s->span, "recursive predicates are not supported yet");
-        return;
-    }
-    if (fold) {
+    if (!p->body && fold) {
         vg_error(g, s->span, "cannot fold the abstract predicate %s (it has no body)", p->name);
         return;
     }
-    exhale(g, env, e, &ob);
+    env->snap = NULL;
+    if (fold) {
+        pred_body(g, env, e, false, &ob);
+        inhale(g, env, e);
+    } else {
+        exhale(g, env, e, &ob);
+        if (p->body) pred_body(g, env, e, true, NULL);
+    }
     (void)st;
 }
 
@@ -603,7 +622,7 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
     case VS_INHALE: inhale(g, env, s->e); break;
     case VS_REFUTE: refute(g, st, s, env); break;
     case VS_EXHALE: {
-        Oblig ob = {"verify.exhale", s->span, "exhale: the assertion may not hold", NULL, NULL};
+        Oblig ob = {"verify.exhale", s->e->span, "exhale: the assertion may not hold", NULL, NULL};
         exhale(g, env, s->e, &ob);
         st_havoc_unowned(g, st);
         break;
@@ -628,6 +647,8 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
         if (l->kind == VX_INDEX && Z3_is_eq_ast(g->z, sexpr(g, env, l->u.idx.base).w[0], g->pheap)) {
             Z3_ast i = sexpr(g, env, l->u.idx.index).w[0];
             smt_check(g, st, mk_eq(g, Z3_mk_select(g->z, st->M, i), g->rone), &ob);
+            Oblig ow = {"verify.overflow", s->e->span, "a Pancake heap word must be in [0, 2^64)", NULL, NULL};
+            smt_check(g, st, mk_bounded(g, v, 64), &ow);
             st->H = Z3_mk_store(g->z, st->H, i, v);
         } else {
             uint32_t f;

@@ -178,7 +178,10 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
     }
     char what[200];
     snprintf(what, sizeof what, "function %s", fd->name);
-    check_end_reachable(g, fd->name_span, what);
+    Span close = fd->body.span;
+    close.line = close.eline;
+    close.col = close.ecol;
+    check_end_reachable(g, close, what);
 }
 
 void unit_verify_method(Gen *g, const VMethod *m)
@@ -202,6 +205,7 @@ void unit_verify_method(Gen *g, const VMethod *m)
     if (g->aborted) return;
     Env post = env_at(g, st);
     post.old = g->entry;
+    post.snap = st_copy(g, st);
     Oblig ob = {"verify.postcondition", m->span, "the postcondition of this method may not hold", NULL,
                 "postcondition declared here"};
     for (uint32_t i = 0; i < m->ensures.n; i++) exhale(g, &post, m->ensures.v[i], &ob);
@@ -386,6 +390,12 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
 {
     memset(r, 0, sizeof *r);
     Z3_global_param_set("smt.mbqi", "false");
+    /* load every source file now: the workers read lines (operator
+     * positions) and must not race on the SrcMgr's lazy loading */
+    for (size_t f = 0; s->srcmgr && f < s->srcmgr->files.n; f++) {
+        size_t n;
+        srcmgr_line(s->srcmgr, (uint32_t)f, 1, &n);
+    }
     VEC(Unit) units = {0};
     uint64_t base = program_key(s, o);
     for (size_t i = 0; i < s->prog->decls.n; i++) {
@@ -437,8 +447,27 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
     for (unsigned i = 1; i <= started; i++) pthread_join(th[i], NULL);
     free(th);
     if (o->cache_dir) mkdir(o->cache_dir, 0777);
+    /* A unit that relies on a contract that failed elsewhere may see its
+     * end become unreachable through that contract: vacuity is reported
+     * only when every other unit verified. */
+    size_t nbad = 0;
     for (size_t i = 0; i < units.n; i++) {
         Unit *u = &units.v[i];
+        bool only_vacuity = u->dl.v.n == 1 && !strcmp(u->dl.v.v[0].code, "verify.unreachable");
+        nbad += (u->res.status == VERIFY_FAILED && !only_vacuity) || u->res.status == VERIFY_ERROR;
+    }
+    for (size_t i = 0; i < units.n; i++) {
+        Unit *u = &units.v[i];
+        bool only_vacuity = u->res.status == VERIFY_FAILED && u->res.failed == 1 && u->dl.v.n == 1 &&
+                            !strcmp(u->dl.v.v[0].code, "verify.unreachable") && u->decl;
+        if (only_vacuity && nbad) {
+            diag_free(&u->dl);
+            diag_init(&u->dl);
+            u->res.status = VERIFY_UNKNOWN;
+            u->res.failed = 0;
+            diag_add(&u->dl, DIAG_NOTE, "verify.vacuity-skipped", &u->res.span,
+                     "not checked for vacuity: it relies on contracts that failed above");
+        }
         for (size_t k = 0; k < u->dl.v.n; k++) {
             Diag *d = &u->dl.v.v[k];
             Diag *nd = diag_add(dl, d->sev, d->code, d->has_span ? &d->span : NULL, "%s", d->msg);

@@ -30,6 +30,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import resource
 import shlex
 import subprocess
 import sys
@@ -262,8 +263,13 @@ def main():
                     print(f'diff: {done} programs, {failures} mismatches, {done / dt:.1f}/s',
                           flush=True)
     dt = time.time() - t0
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = ru.ru_utime + ru.ru_stime
+    # CPU time per program tells what an idle machine would do, since the
+    # work is all child processes (the shared machine's wall clock is not)
     print(f'diff: {done} programs, {failures} mismatches, {dt:.1f} s, {done / dt:.1f} programs/s'
-          f' ({a.jobs} jobs)')
+          f' ({a.jobs} jobs); {cpu:.1f} CPU s in child processes, '
+          f'{cpu / max(done, 1) * 1000:.0f} ms per program')
     sys.exit(1 if failures or not done else 0)
 
 
