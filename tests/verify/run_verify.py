@@ -25,7 +25,9 @@ contract), never from griddle's output:
 
 Diagnostics are read from standard output and standard error in the
 contract's text form `FILE:L:C: error: MESSAGE [verify.CODE]`; FILE is
-compared by basename. Exit status 77 (CTest's skip code) when the griddle
+compared by basename. A failure is an error whose code is one of the
+contract's (CODES below, prefixed `verify.`); any other error code
+(`verify.syntax`, `verify.name`, `io`, ...) is an input error. Exit status 77 (CTest's skip code) when the griddle
 given has no `verify` command yet.
 """
 import argparse
@@ -82,6 +84,12 @@ def parse_header(path):
     return spec, kinds[0], fails, errors
 
 
+def is_failure(code):
+    """A verification failure: one of the contract's codes. Any other code
+    (verify.syntax, verify.name, io, ...) marks an input error."""
+    return code.startswith('verify.') and code[len('verify.'):] in CODES
+
+
 def split_loc(v, optional=False):
     m = EXPECT_LOC.match(v)
     if not m:
@@ -127,7 +135,7 @@ def fmt(loc):
 def check_case(griddle, path, timeout):
     spec, kind, fails, errors = parse_header(path)
     files = case_files(spec, path)
-    cmd = [griddle, 'verify'] + expand(spec, path, 'args') + files
+    cmd = [griddle, 'verify', '--no-cache'] + expand(spec, path, 'args') + files
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout,
                            cwd=os.path.dirname(os.path.abspath(path)))
@@ -136,10 +144,9 @@ def check_case(griddle, path, timeout):
     out = r.stdout.decode('utf-8', 'replace') + r.stderr.decode('utf-8', 'replace')
     diags = diagnostics(out)
     main = files[0]
-    got_fail = {(f, l, c, code[len('verify.'):]) for f, l, c, code, _ in diags
-                if code.startswith('verify.') and code != 'verify.unknown'}
+    got_fail = {(f, l, c, code[len('verify.'):]) for f, l, c, code, _ in diags if is_failure(code)}
     got_unknown = [d for d in diags if d[3] == 'verify.unknown']
-    got_err = [d for d in diags if not d[3].startswith('verify.')]
+    got_err = [d for d in diags if not is_failure(d[3]) and d[3] != 'verify.unknown']
     probs = []
     want_exit = {'verify': 0, 'fail': 1, 'error': 1, 'unknown': 3}[kind]
     if r.returncode != want_exit:
