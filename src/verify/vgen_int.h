@@ -96,6 +96,7 @@ typedef struct Gen {
     VEC(Branch) branches;
     VEC(Z3_ast) touched;               /* heap word indices accessed */
     uint32_t qn;                       /* queries so far (--emit-smt names) */
+    unsigned fun_depth;                /* unfoldings of recursive functions in progress */
     const char *unit_name;
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */

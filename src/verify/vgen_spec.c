@@ -259,6 +259,24 @@ static Z3_ast eq_vals(Gen *g, Val a, Val b)
     return r;
 }
 
+/* The position of the operator written after operand a (for messages
+ * about one operator, e.g. a division); the whole expression otherwise. */
+static Span spec_op_span(Gen *g, const VExpr *a, const VExpr *whole)
+{
+    Span s = whole->span;
+    size_t n;
+    if (!g->spec->srcmgr || !a->span.line) return s;
+    const char *t = srcmgr_line(g->spec->srcmgr, a->span.file, a->span.eline, &n);
+    if (!t) return s;
+    size_t i = a->span.ecol;
+    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == ')')) i++;
+    if (i >= n) return s;
+    s.file = a->span.file;
+    s.line = s.eline = a->span.eline;
+    s.col = s.ecol = (uint32_t)i + 1;
+    return s;
+}
+
 static Z3_ast spec_shift(Gen *g, VBinOp op, Z3_ast a, Z3_ast b)
 {
     Z3_ast x = Z3_mk_int2bv(g->z, 64, a), y = Z3_mk_int2bv(g->z, 64, b);
@@ -293,7 +311,7 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
     case VB_MOD:
     case VB_PDIV: {
         Z3_ast z = is_real(g, b) ? g->rzero : g->zero;
-        wf(g, env, mk_not(g, mk_eq(g, b, z)), e->span, "division by zero");
+        wf(g, env, mk_not(g, mk_eq(g, b, z)), spec_op_span(g, e->u.bin.a, e), "division by zero");
         if (op == VB_PDIV) return val_one(g, Z3_mk_div(g->z, as_real(g, a), as_real(g, b)));
         if (op == VB_MOD) return val_one(g, Z3_mk_mod(g->z, a, b));
         return val_one(g, Z3_mk_div(g->z, a, b));
@@ -423,6 +441,19 @@ static Val call_expr(Gen *g, Env *env, const VExpr *e)
         return val_alloc(g, f->ret->words);
     }
     Z3_ast app = abstract_app(g, f, env, a, n);
+    if (f->body && !env->nbound && g->fun_depth < 4) {
+        /* a recursive function with a body: its definition, unfolded a
+         * bounded number of times at each use (each instance is a true
+         * equation under the precondition, evaluated in this state) */
+        g->fun_depth++;
+        Env d = callee_env(g, env, &f->locals, a, n);
+        d.check_wf = false;
+        Z3_ast pre = Z3_mk_true(g->z);
+        for (uint32_t i = 0; i < f->requires.n; i++) pre = mk_and2(g, pre, sbool(g, &d, f->requires.v[i]));
+        Val b = sexpr(g, &d, f->body);
+        if (b.n && b.w[0]) smt_assume(g, Z3_mk_true(g->z), mk_implies(g, pre, mk_eq(g, app, b.w[0])));
+        g->fun_depth--;
+    }
     if (f->ensures.n && !env->nbound) {
         c.result = app;
         c.check_wf = false;
@@ -902,6 +933,25 @@ static void walk_quant(Gen *g, Walk *w, const VExpr *q, Z3_ast guard)
         } else if (ix->kind == VX_BINOP && ix->u.bin.op == VB_ADD && ix->u.bin.b->kind == VX_LOCAL &&
                    ix->u.bin.b->u.local.index == li && !mentions(ix->u.bin.a, li)) {
             off = ix->u.bin.a;
+        } else if (!mentions(ix, li)) {
+            /* the same location for every i: injective only if at most
+             * one i satisfies the condition (§8.5) */
+            Z3_sort is = vsort(g, ev->locals ? ev->locals->v[li].type : q->type);
+            Z3_ast i1 = Z3_mk_fresh_const(g->z, "i", is), i2 = Z3_mk_fresh_const(g->z, "i", is);
+            ev->vl[li] = val_one(g, i1);
+            Z3_ast c1 = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
+            ev->vl[li] = val_one(g, i2);
+            Z3_ast c2 = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
+            Z3_app bv2[2] = {Z3_to_app(g->z, i1), Z3_to_app(g->z, i2)};
+            Oblig ob = {"verify.wellformed", q->span, "quantified permission: the receiver may not be injective",
+                        NULL, NULL};
+            if (!smt_check(g, w->mut, Z3_mk_forall_const(g->z, 0, 2, bv2, 0, NULL,
+                                                         mk_implies(g, mk_and2(g, guard, mk_and2(g, c1, c2)),
+                                                                    mk_eq(g, i1, i2))),
+                           &ob))
+                return;
+            vg_error(g, ix->span, "quantified permission with a constant receiver: write acc(...) without forall");
+            return;
         } else {
             vg_error(g, ix->span, "quantified permission receiver must be i + k (affine, injective)");
             return;
@@ -911,9 +961,22 @@ static void walk_quant(Gen *g, Walk *w, const VExpr *q, Z3_ast guard)
         Z3_ast inv = sign > 0 ? mk_sub2(g, j, k0) : mk_add2(g, j, k0);
         ev->vl[li] = val_one(g, inv);
         Z3_ast c = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
-        Z3_ast p = perm_amount(g, w, x->u.acc.perm, mk_and2(g, guard, c), g->rone);
         Z3_ast in = mk_and2(g, guard, c);
         Z3_app bv = Z3_to_app(g->z, j);
+        if (x->u.acc.perm && x->u.acc.perm->kind == VX_WILDCARD) {
+            /* wildcard: some positive amount is held; exhale keeps the
+             * amount (the callee only reads), inhale adds a fresh one */
+            Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
+                                            mk_implies(g, in, Z3_mk_gt(g->z, Z3_mk_select(g->z, w->mut->M, j), g->rzero)));
+            if (w->mode == W_EXHALE || w->mode == W_ASSERT) check_under(g, w, chk, x->span);
+            if (w->mode == W_INHALE) {
+                Z3_ast wv = mk_fresh(g, "wildcard", g->s_real);
+                smt_assume(g, w->mut->pc, Z3_mk_gt(g->z, wv, g->rzero));
+                qp_apply(g, w, &w->mut->M, j, in, wv, true, x->span, chk);
+            }
+            continue;
+        }
+        Z3_ast p = perm_amount(g, w, x->u.acc.perm, mk_and2(g, guard, c), g->rone);
         Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
                                         mk_implies(g, in, mk_le(g, p, Z3_mk_select(g->z, w->mut->M, j))));
         qp_apply(g, w, &w->mut->M, j, in, p, true, x->span, chk);
