@@ -5,7 +5,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 
-.PHONY: all build deps test test-fast test-asan demo fuzz bench clean
+.PHONY: all build deps test test-fast test-asan demo fuzz fuzz-diff bench clean
 
 all: build
 
@@ -27,13 +27,21 @@ test-fast: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 test-asan:
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGRIDDLE_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGRIDDLE_SANITIZE=ON -DGRIDDLE_DIFF_COUNT=200 >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-fuzz: deps
+# The libFuzzer targets for a while, then differential testing of the
+# compilers against griddle run without end (tests/diff/diff.py; stop with
+# ^C; mismatches are saved in diff-failures/).
+fuzz: deps build
 	@bash tests/fuzz/run.sh long
+	@python3 tests/diff/diff.py $(BUILD)/griddle --unbounded --jobs $(JOBS)
+
+# Only the unbounded differential run.
+fuzz-diff: build
+	@python3 tests/diff/diff.py $(BUILD)/griddle --unbounded --jobs $(JOBS)
 
 demo: deps build
 	@bash scripts/demo.sh

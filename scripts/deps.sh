@@ -12,6 +12,7 @@ PKGS=(
   clang             # libFuzzer fuzz targets
   libclang-rt-14-dev # sanitizer and libFuzzer runtimes for clang
   python3           # test runners
+  tcc               # fast C compiler for the differential tests (tests/diff)
   libz3-dev         # SMT solver (verifier)
   libexpat1-dev     # XML parser (system descriptions)
   liblwip-dev       # TCP/IP stack for the echo client (emulator)
@@ -20,6 +21,7 @@ PKGS=(
   iproute2          # network namespaces for bridge tests
   iputils-ping      # ping through the emulated NIC
   graphviz          # griddle compose --svg (dot)
+  valgrind          # bench/compiler: instruction counts (callgrind)
 )
 
 missing=()

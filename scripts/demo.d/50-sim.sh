@@ -15,6 +15,10 @@ echo "  # a PD writes to a read-only mapping: stopped and reported; the others c
 $G sim tests/sim/sys/fault.system --search-path build/tests/sim/pds 2>&1 | grep -v '^ping\|^pong' \
   | sed 's/^/  /'
 echo
+echo "\$ griddle sim tests/sim/sys/child.system --search-path build/tests/sim/pds"
+echo "  # child PDs: a fault goes to the parent's fault(), which retries, restarts, then stops"
+$G sim tests/sim/sys/child.system --search-path build/tests/sim/pds 2>&1 | sed 's/^/  /'
+echo
 echo "\$ griddle sim examples/echo/echo.system --search-path $IMG --dump-state $STATE --dump-only"
 echo "      # the driver's live mappings, read back from /proc/PID/maps"
 $G sim examples/echo/echo.system --search-path $IMG --dump-state "$STATE" --dump-only
@@ -44,11 +48,13 @@ l = r["load"]
 print(f"  load: {l['sent']} sent, {l['received']} echoed, {l['lost']} lost, {l['bad']} bad; "
       f"RTT p50 {l['rtt_us']['p50']:.0f} us, p99 {l['rtt_us']['p99']:.0f} us")
 run = r["run"]["seconds"]
-print(f"  {'PD':12} {'CPU %':>6} {'notified':>9} {'sent':>7} {'irqs':>6} {'MMIO':>7}")
+print(f"  {'PD':12} {'CPU %':>6} {'budget':>13} {'throttled':>9} {'notified':>9} {'sent':>7} "
+      f"{'irqs':>6} {'MMIO':>7}")
 for pd in r["pds"]:
     cpu = 100 * (pd["cpu_user_s"] + pd["cpu_sys_s"]) / run
-    print(f"  {pd['name']:12} {cpu:6.1f} {pd['notified']:9} {pd['notifications_sent']:7} "
-          f"{pd['irqs']:6} {pd['mmio']:7}")
+    budget = f"{pd['budget_us']}/{pd['period_us']} us"
+    print(f"  {pd['name']:12} {cpu:6.1f} {budget:>13} {pd['throttled']:9} {pd['notified']:9} "
+          f"{pd['notifications_sent']:7} {pd['irqs']:6} {pd['mmio']:7}")
 nic = r["devices"][0]["stats"]
 print(f"  ENET model: {nic['rx_frames']} frames in, {nic['tx_frames']} out, "
       f"{nic['rx_dropped_no_buffer']} dropped for want of a buffer")

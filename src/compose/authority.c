@@ -408,3 +408,84 @@ void cmp_authority_text(const CmpGraph *g, StrBuf *b)
                       pd->irqs.v[i].id);
     }
 }
+
+/* ---- influence ------------------------------------------------------------ */
+
+bool *cmp_reach(const CmpGraph *g, int from)
+{
+    bool *seen = xcalloc(g->nnodes + 1, 1);
+    int *queue = xmalloc((g->nnodes + 1) * sizeof *queue);
+    size_t qh = 0, qt = 0;
+    queue[qt++] = from;
+    while (qh < qt) {
+        int u = queue[qh++];
+        for (size_t k = 0; k < g->out[u].n; k++) {
+            int v = g->edges.v[g->out[u].v[k]].to;
+            if (seen[v]) continue;
+            seen[v] = true;
+            queue[qt++] = v;
+        }
+    }
+    free(queue);
+    return seen;
+}
+
+/* Names of the nodes in set (PDs or regions), as `sep`-separated text or
+ * JSON strings. */
+static void names(const CmpGraph *g, const bool *set, bool pds, bool json, StrBuf *b)
+{
+    bool any = false;
+    for (size_t n = 0; n < g->nnodes; n++) {
+        if (!set[n] || cmp_node_is_pd(g, (int)n) != pds) continue;
+        if (any) sb_puts(b, json ? "," : ", ");
+        if (json) sb_json_str(b, cmp_node_name(g, (int)n), strlen(cmp_node_name(g, (int)n)));
+        else sb_puts(b, cmp_node_name(g, (int)n));
+        any = true;
+    }
+    if (!any && !json) sb_puts(b, "nothing");
+}
+
+/* affected_by[p] = PDs that reach p. */
+static bool *affected_by(const CmpGraph *g, bool **reach, size_t p)
+{
+    bool *by = xcalloc(g->nnodes + 1, 1);
+    for (size_t q = 0; q < g->npd; q++) by[q] = q != p && reach[q][p];
+    return by;
+}
+
+static void influence(const CmpGraph *g, StrBuf *b, bool json)
+{
+    bool **reach = xcalloc(g->npd + 1, sizeof *reach);
+    for (size_t p = 0; p < g->npd; p++) reach[p] = cmp_reach(g, (int)p);
+    if (json) sb_putc(b, '{');
+    for (size_t p = 0; p < g->npd; p++) {
+        bool *by = affected_by(g, reach, p);
+        const char *name = cmp_node_name(g, (int)p);
+        if (json) {
+            if (p) sb_putc(b, ',');
+            cmp_json_key(b, name);
+            sb_puts(b, "{\"affects_pds\":[");
+            names(g, reach[p], true, true, b);
+            sb_puts(b, "],\"affects_regions\":[");
+            names(g, reach[p], false, true, b);
+            sb_puts(b, "],\"affected_by\":[");
+            names(g, by, true, true, b);
+            sb_puts(b, "]}");
+        } else {
+            sb_printf(b, "  %s\n    affects PDs: ", name);
+            names(g, reach[p], true, false, b);
+            sb_puts(b, "\n    affects regions: ");
+            names(g, reach[p], false, false, b);
+            sb_puts(b, "\n    affected by: ");
+            names(g, by, true, false, b);
+            sb_puts(b, "\n");
+        }
+        free(by);
+    }
+    if (json) sb_putc(b, '}');
+    for (size_t p = 0; p < g->npd; p++) free(reach[p]);
+    free(reach);
+}
+
+void cmp_influence_text(const CmpGraph *g, StrBuf *b) { influence(g, b, false); }
+void cmp_influence_json(const CmpGraph *g, StrBuf *b) { influence(g, b, true); }

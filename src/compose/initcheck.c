@@ -75,7 +75,7 @@ static bool get_u64(IC *c, const CmpJson *obj, const char *key, uint64_t *out)
     return true;
 }
 
-/* Compares a number; returns false (after a diff) on mismatch. */
+/* Compares a number; a mismatch is a difference. */
 static void same_u64(IC *c, const CmpJson *obj, const char *key, uint64_t want,
                      const char *what)
 {
@@ -144,7 +144,8 @@ static void extras(IC *c, const CmpJson *arr, const char *key, const char *what,
         const CmpJson *k = cmp_json_get(e, key);
         c->r->ncompared++;
         if (k && k->kind == CJ_STR) diff(c, "%s '%s' is realised but not in the SDF", what, k->str);
-        else if (k && k->kind == CJ_NUM) diff(c, "%s %s %.0f is realised but not in the SDF", what, key, k->num);
+        else if (k && k->kind == CJ_NUM && k->num_is_u64)
+            diff(c, "%s %s 0x%" PRIx64 " is realised but not in the SDF", what, key, k->u64);
         else bad(c, e, "not a griddle sim dump: %s entry without '%s'", what, key);
     }
 }

@@ -368,26 +368,13 @@ static void check_direct(CmpPolicy *p, const CmpGraph *g, CmpIntVec *path)
     p->evidence = sb_take(&b);
 }
 
-/* How many other nodes `from` reaches (one breadth-first search). */
+/* How many other nodes `from` reaches. */
 static size_t reachable_from(const CmpGraph *g, int from)
 {
-    bool *seen = xcalloc(g->nnodes, 1);
-    int *queue = xmalloc(g->nnodes * sizeof *queue);
-    size_t qh = 0, qt = 0, n = 0;
-    queue[qt++] = from;
-    seen[from] = true;
-    while (qh < qt) {
-        int u = queue[qh++];
-        for (size_t k = 0; k < g->out[u].n; k++) {
-            int v = g->edges.v[g->out[u].v[k]].to;
-            if (seen[v]) continue;
-            seen[v] = true;
-            queue[qt++] = v;
-            n++;
-        }
-    }
+    bool *seen = cmp_reach(g, from);
+    size_t n = 0;
+    for (size_t i = 0; i < g->nnodes; i++) n += seen[i] && (int)i != from;
     free(seen);
-    free(queue);
     return n;
 }
 

@@ -10,11 +10,8 @@
 #include "driver.h"
 
 #include "ir/ir.h"
-#include "target/target.h"
-#if __has_include("target/cback.h")
 #include "target/cback.h"
-#define HAVE_CBACK 1
-#endif
+#include "target/target.h"
 
 #include <errno.h>
 #include <spawn.h>
@@ -45,6 +42,10 @@ static const char HELP[] =
     "  --dump=STAGE           print the IR after STAGE (ir, opt, isel, ra) on\n"
     "                         standard output\n"
     "  -O0, -O1               optimisation level (default 1)\n"
+    "  --entry-table          --target c: also emit the default host's interface\n"
+    "                         (griddle_exports[], griddle_globals_bytes; implied\n"
+    "                         by --emit exe)\n"
+    "  --line-directives      --target c: #line directives to the Pancake source\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
     "\n"
@@ -61,20 +62,11 @@ typedef enum Emit { EMIT_DEFAULT, EMIT_ASM, EMIT_OBJ, EMIT_EXE, EMIT_C } Emit;
 
 typedef struct BuildOpts {
     const char *out, *header, *dump;
-    bool target_c, stack_report;
+    bool target_c, stack_report, entry_table, line_directives;
     Emit emit;
     int opt;
     VEC(const char *) links;
 } BuildOpts;
-
-static const char *opt_val(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n)) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n]) return NULL;
-    return *i + 1 < argc ? argv[++*i] : "";
-}
 
 static bool ends_with(const char *s, const char *suf)
 {
@@ -86,30 +78,34 @@ static bool ends_with(const char *s, const char *suf)
 static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
 {
     const char *v;
-    if ((v = opt_val(argc, argv, i, "-o"))) {
+    if ((v = driver_opt_value(argc, argv, i, "-o"))) {
         if (!*v) return usage_error("build", "-o needs a file name"), -1;
         bo->out = v;
-    } else if ((v = opt_val(argc, argv, i, "--target"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--target"))) {
         if (!strcmp(v, "c")) bo->target_c = true;
         else if (strcmp(v, "x86_64") && strcmp(v, "x64"))
             return usage_error("build", "unknown target '%s' (x86_64 or c)", v), -1;
-    } else if ((v = opt_val(argc, argv, i, "--emit"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--emit"))) {
         static const char *const names[] = {"", "asm", "obj", "exe", "c"};
         bo->emit = EMIT_DEFAULT;
         for (int k = 1; k < 5; k++)
             if (!strcmp(v, names[k])) bo->emit = (Emit)k;
         if (bo->emit == EMIT_DEFAULT)
             return usage_error("build", "unknown --emit '%s' (asm, obj, exe or c)", v), -1;
-    } else if ((v = opt_val(argc, argv, i, "--emit-header"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--emit-header"))) {
         if (!*v) return usage_error("build", "--emit-header needs a file name"), -1;
         bo->header = v;
-    } else if ((v = opt_val(argc, argv, i, "--dump"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--dump"))) {
         if (strcmp(v, "ir") && strcmp(v, "opt") && strcmp(v, "isel") && strcmp(v, "ra"))
             return usage_error("build", "unknown --dump stage '%s' (ir, opt, isel, ra)", v), -1;
         bo->dump = v;
-    } else if ((v = opt_val(argc, argv, i, "--link"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--link"))) {
         if (!*v) return usage_error("build", "--link needs a file name"), -1;
         vec_push(&bo->links, v);
+    } else if (!strcmp(argv[*i], "--entry-table")) {
+        bo->entry_table = true;
+    } else if (!strcmp(argv[*i], "--line-directives")) {
+        bo->line_directives = true;
     } else if (!strcmp(argv[*i], "--stack-report")) {
         bo->stack_report = true;
     } else if (!strcmp(argv[*i], "-O0") || !strcmp(argv[*i], "-O1")) {
@@ -202,6 +198,82 @@ static void tmp_remove(const Tmp *t, const char *const *names, size_t n)
     rmdir(t->dir);
 }
 
+static const char *cc_name(void)
+{
+    const char *cc = getenv("CC");
+    return cc && *cc ? cc : "cc";
+}
+
+/* Where compiled hosts are kept: $GRIDDLE_CACHE, else
+ * $XDG_CACHE_HOME/griddle, else ~/.cache/griddle (NULL: none). */
+static char *cache_dir(void)
+{
+    const char *g = getenv("GRIDDLE_CACHE"), *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+    StrBuf b = {0};
+    if (g && *g) sb_puts(&b, g);
+    else if (x && *x) sb_printf(&b, "%s/griddle", x);
+    else if (h && *h) sb_printf(&b, "%s/.cache/griddle", h);
+    else return NULL;
+    char *d = sb_take(&b);
+    for (char *p = d + 1; *p; p++)   /* mkdir -p */
+        if (*p == '/') {
+            *p = 0;
+            mkdir(d, 0755);
+            *p = '/';
+        }
+    if (mkdir(d, 0755) && errno != EEXIST) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The default host as one object file. It is compiled once per host
+ * source and C compiler (FNV-1a of both names the cached file), written
+ * under a temporary name and renamed, so concurrent builds are safe;
+ * without a usable cache it is compiled into the temporary directory. */
+static char *host_object(const Tmp *t, bool cback)
+{
+    uint64_t hash = 1469598103934665603ull;
+    const char *cc = cc_name();
+    for (const HostFile *f = griddle_host_files; f->name; f++)
+        for (size_t i = 0; i < f->len; i++) hash = (hash ^ f->data[i]) * 1099511628211ull;
+    for (const char *p = cc; *p; p++) hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
+    hash = (hash ^ (unsigned char)cback) * 1099511628211ull;
+    char *dir = cache_dir();
+    StrBuf obj = {0}, tmpobj = {0};
+    if (dir) sb_printf(&obj, "%s/host-%016llx.o", dir, (unsigned long long)hash);
+    else sb_printf(&obj, "%s/host.o", t->dir);
+    free(dir);
+    if (!access(obj.s, R_OK)) return sb_take(&obj);
+    const char *err = NULL;
+    bool ok = true;
+    for (const HostFile *f = griddle_host_files; ok && f->name; f++) {
+        char *p = tmp_path(t, f->name);
+        ok = write_file(p, (const char *)f->data, f->len, &err);
+        free(p);
+    }
+    char *all = tmp_path(t, "host_all.c");
+    const char *unity = "#include \"host.c\"\n#include \"x86dec.c\"\n";
+    ok = ok && write_file(all, unity, strlen(unity), &err);
+    if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
+    sb_printf(&tmpobj, "%s.%ld", obj.s, (long)getpid());
+    char *argv[] = {(char *)cc, "-O2", "-c", "-o", tmpobj.s, all,
+                    cback ? "-DGRIDDLE_HOST_CBACK" : NULL, NULL};
+    ok = ok && run_tool(argv) && !rename(tmpobj.s, obj.s);
+    unlink(tmpobj.s);
+    for (const HostFile *f = griddle_host_files; f->name; f++) {
+        char *p = tmp_path(t, f->name);
+        unlink(p);
+        free(p);
+    }
+    unlink(all);
+    free(all);
+    sb_free(&tmpobj);
+    if (!ok) sb_free(&obj);
+    return ok ? sb_take(&obj) : NULL;
+}
+
 /* Links code (assembly or C, in file `name`) with the default host. */
 static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
 {
@@ -210,36 +282,29 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
         fprintf(stderr, "griddle build: cannot create a temporary directory: %s\n", strerror(errno));
         return false;
     }
-    const char *names[8] = {name};
-    size_t nn = 1;
     const char *err = NULL;
-    char *paths[8] = {tmp_path(&t, name)};
-    bool ok = write_file(paths[0], code, strlen(code), &err);
-    for (const HostFile *h = griddle_host_files; ok && h->name; h++) {
-        names[nn] = h->name;
-        paths[nn] = tmp_path(&t, h->name);
-        ok = write_file(paths[nn], (const char *)h->data, h->len, &err);
-        nn++;
-    }
-    const char *cc = getenv("CC");
+    char *prog = tmp_path(&t, name), *host = NULL;
+    bool ok = write_file(prog, code, strlen(code), &err);
+    if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
+    else ok = (host = host_object(&t, bo->target_c)) != NULL;
     if (ok) {
-        char **argv = xmalloc((nn + bo->links.n + 8) * sizeof *argv);
+        char **argv = xmalloc((bo->links.n + 8) * sizeof *argv);
         int a = 0;
-        argv[a++] = (char *)(cc && *cc ? cc : "cc");
+        argv[a++] = (char *)cc_name();
         argv[a++] = "-O2";
         argv[a++] = "-o";
         argv[a++] = (char *)bo->out;
-        for (size_t i = 0; i < nn; i++)
-            if (!ends_with(names[i], ".h")) argv[a++] = paths[i];
+        argv[a++] = prog;
+        argv[a++] = host;
         for (size_t i = 0; i < bo->links.n; i++) argv[a++] = (char *)bo->links.v[i];
         argv[a] = NULL;
         ok = run_tool(argv);
         free(argv);
-    } else {
-        fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     }
-    tmp_remove(&t, names, nn);
-    for (size_t i = 0; i < nn; i++) free(paths[i]);
+    const char *names[] = {name, "host.o"};
+    tmp_remove(&t, names, 2);
+    free(prog);
+    free(host);
     return ok;
 }
 
@@ -302,7 +367,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
     IrProg *ir = ir_lower(prog);
     StrBuf h = {0}, code = {0}, dump = {0};
     if (bo->header) header_text(ir, &h);   /* before passes: every FFI call site */
-    X64Opts xo = {bo->opt, bo->dump, &dump};
+    X64Opts xo = {bo->opt, bo->dump, &dump, getenv("GRIDDLE_BUILD_INJECT")};
     X64Result res = {0};
     char *why = NULL;
     int rc = EXIT_OK;
@@ -343,8 +408,8 @@ static int build_x64(const BuildOpts *bo, Program *prog)
 
 static int build_c(const BuildOpts *bo, SourceUnit *u)
 {
-#ifdef HAVE_CBACK
-    CbackOpts co = {.entry_table = bo->emit == EMIT_EXE};
+    CbackOpts co = {.entry_table = bo->entry_table || bo->emit == EMIT_EXE,
+                    .line_directives = bo->line_directives};
     StrBuf c = {0};
     const char *err = NULL;
     int rc = EXIT_OK;
@@ -356,11 +421,6 @@ static int build_c(const BuildOpts *bo, SourceUnit *u)
     }
     sb_free(&c);
     return rc;
-#else
-    (void)bo;
-    (void)u;
-    return usage_error("build", "--target c is not in this build of griddle");
-#endif
 }
 
 int cmd_build(int argc, char **argv)

@@ -58,20 +58,6 @@ typedef struct SimCli {
 } SimCli;
 
 /* "--opt VALUE" or "--opt=VALUE"; NULL if argv[*i] is not opt. */
-static const char *optval(int argc, char **argv, int *i, const char *opt, bool *missing)
-{
-    size_t n = strlen(opt);
-    const char *a = argv[*i];
-    if (strncmp(a, opt, n)) return NULL;
-    if (a[n] == '=') return a + n + 1;
-    if (a[n]) return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static bool parse_seconds(const char *v, double *out)
 {
     char *end;
@@ -111,7 +97,7 @@ static int parse_args(SimCli *c, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         bool miss = false;
-#define OPT(name) ((v = optval(argc, argv, &i, name, &miss)) != NULL || miss)
+#define OPT(name) ((v = driver_optval(argc, argv, &i, name, &miss)) != NULL || miss)
         if (!strcmp(a, "--check")) c->check = true;
         else if (!strcmp(a, "--no-images")) c->lo.no_images = true;
         else if (!strcmp(a, "--dump-only")) c->ro.dump_only = true;

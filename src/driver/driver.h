@@ -40,6 +40,10 @@ void source_opts_free(SourceOpts *o);
  * returns 1 if consumed, 0 if not a source option, -1 on a usage error
  * (already reported). */
 int source_opts_arg(SourceOpts *o, int argc, char **argv, int *i);
+/* Value of an option given as "-Xval", "-X val", "--opt=val" or
+ * "--opt val"; NULL if argv[*i] is not this option (then *i is
+ * unchanged). A missing value is "". */
+const char *driver_opt_value(int argc, char **argv, int *i, const char *name);
 /* Help text for the source options (for --help). */
 extern const char SOURCE_OPTS_HELP[];
 
@@ -59,6 +63,10 @@ void unit_free(SourceUnit *u);
 
 /* Renders diagnostics per the options (text or JSON, colour on a tty). */
 void driver_render(SourceOpts *o, DiagList *dl, SrcMgr *sm, const char *prog);
+
+/* "--opt VALUE" or "--opt=VALUE": the value, or NULL if argv[*i] is not
+ * opt (or, with *missing set, if the value is missing). */
+const char *driver_optval(int argc, char **argv, int *i, const char *opt, bool *missing);
 
 /* Prints "griddle CMD: message" to stderr and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);

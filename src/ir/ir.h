@@ -37,8 +37,6 @@
     X(STORE, 2, 0)    /* low `width` bytes of b to a + disp (local) */         \
     X(SHLOAD, 1, 1)   /* shared load: one access of exactly `width` bytes */   \
     X(SHSTORE, 2, 0)  /* shared store: one access of exactly `width` bytes */  \
-    X(GLOAD, 0, 1)    /* d = global word number disp */                        \
-    X(GSTORE, 1, 0)   /* global word number disp = a */                        \
     X(BASE, 0, 1)     /* d = @base */                                          \
     X(TOP, 0, 1)      /* d = @top */                                           \
     X(FFI, 0, 0)      /* ffiNAME(list[0..4]) */                                \
@@ -49,6 +47,7 @@
     X(JMP, 0, 0)      /* goto t */                                             \
     X(BR, 1, 0)       /* if a != 0 goto t else f */                            \
     X(BRCC, 2, 0)     /* if a cc b goto t else f (instruction selection) */    \
+    X(BRTEST, 2, 0)   /* if (a & b) cc 0 goto t else f, cc eq/ne (isel) */     \
     X(RET, 0, 0)      /* return list[0..nargs) */                              \
     X(TAILCALL, 0, 0) /* return callee(list[0..nargs)) as a jump */            \
     X(TRYCALL, 0, 0)  /* CALL; normally goto t, on an exception goto f */      \
@@ -82,7 +81,9 @@ typedef struct IrIns {
     uint8_t width;   /* memory operations: 1, 2, 4, 8 */
     uint32_t dst;    /* vreg or 0 */
     Opnd a, b;
-    int64_t disp;    /* LOAD/STORE displacement; GLOAD/GSTORE/GETX word */
+    Opnd x;          /* memory operations: index (instruction selection) */
+    uint8_t scale;   /* ... times 1, 2, 4 or 8 */
+    int64_t disp;    /* LOAD/STORE displacement; GETX: payload word */
     uint32_t list, nargs, nres; /* operands in IrFn.lists (args, then result vregs) */
     uint32_t callee; /* CALL/TAILCALL/TRYCALL: function index; THROW/XMATCH: exception */
     uint32_t t, f;   /* successor blocks */
@@ -97,7 +98,7 @@ typedef struct IrBlock {
 typedef struct IrFn {
     Sym name;
     uint32_t index;
-    bool is_export, is_init;
+    bool is_export, is_init, is_inline;
     uint32_t nparams;       /* parameter words: vregs 1..nparams */
     uint32_t nret;          /* return words */
     VEC(IrBlock) blocks;    /* block 0 is the entry */
@@ -125,10 +126,17 @@ typedef struct IrProg {
 IrProg *ir_lower(Program *p);
 void ir_free(IrProg *ir);
 
+/* Inlines small leaf functions and `inline fun` at their CALL sites
+ * (inline.c). */
+void ir_inline(IrProg *ir);
+
 /* Optimisation passes (opt.c); `level` 0 runs none. */
 void ir_opt(IrFn *fn, int level);
 /* Dead-code elimination alone (also run after instruction selection). */
 void ir_dce(IrFn *fn);
+/* Coalescing of single-use temporaries into their consumer's destination
+ * (MOV consumers; with alu, also two-address arithmetic). */
+void ir_coalesce(IrFn *fn, bool alu);
 
 /* Does the instruction read/write the outside world, so that it must be
  * kept, in order? (shared memory, FFI, calls, stores, control). */
@@ -162,6 +170,11 @@ void ir_uses(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void 
 void ir_defs(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void *ctx);
 /* Blocks reachable from the entry (caller frees). */
 bool *ir_reachable(const IrFn *fn);
+
+/* Checks the IR's invariants (verify.c): terminators end blocks and only
+ * there, targets, vregs and operand lists in range, calls of existing
+ * functions. On failure appends the reason to why. */
+bool ir_verify(const IrFn *fn, uint32_t nfns, StrBuf *why);
 
 /* Dumps a function as text (--dump). loc, if given, names each vreg's
  * location (register allocation); ctx is passed to it. */

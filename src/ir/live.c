@@ -11,6 +11,7 @@ void ir_uses(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void 
     int n = ir_nreads(in->op);
     if (n >= 1 && in->a.kind == OPND_VREG) f(ctx, in->a.v);
     if (n >= 2 && in->b.kind == OPND_VREG) f(ctx, in->b.v);
+    if (in->x.kind == OPND_VREG) f(ctx, in->x.v);
     switch ((int)in->op) {
     case IR_FFI: case IR_CALL: case IR_RET: case IR_TAILCALL: case IR_TRYCALL: case IR_THROW:
         for (uint32_t k = 0; k < in->nargs; k++)

@@ -19,8 +19,15 @@
 
 typedef VEC(Opnd) Opnds;
 
+/* A jump whose target is not known yet: instruction i of block b. */
+typedef struct Patch {
+    uint32_t b, i;
+} Patch;
+typedef VEC(Patch) Patches;
+
+/* The enclosing loop's pending `break` and `continue` jumps. */
 typedef struct Loop {
-    uint32_t brk, cont;
+    Patches brk, cont;
 } Loop;
 
 typedef struct Lower {
@@ -30,6 +37,8 @@ typedef struct Lower {
     uint32_t cur;           /* block being filled */
     uint32_t *slot_vreg;    /* first vreg of each local slot */
     uint32_t *glob_off;     /* word offset of each global */
+    uint32_t gtop;          /* vreg holding @top, where the globals start */
+    uint32_t gbase;         /* vreg holding @base */
     VEC(Loop) loops;
 } Lower;
 
@@ -65,12 +74,6 @@ static void mov(Lower *l, uint32_t dst, Opnd a)
 
 /* Starts a new block after a terminator: code that follows is dead. */
 static void cut(Lower *l) { l->cur = ir_new_block(l->fn); }
-
-static void jump(Lower *l, uint32_t to)
-{
-    emit(l, IR_JMP)->t = to;
-    cut(l);
-}
 
 static uint32_t exn_index(const Lower *l, Sym name)
 {
@@ -153,10 +156,7 @@ static void expr(Lower *l, const Expr *e, Opnds *out)
                 vec_push(out, ir_vreg(l->slot_vreg[e->u.var.slot] + k));
                 continue;
             }
-            IrIns *in = emit(l, IR_GLOAD);
-            in->dst = ir_new_vreg(l->fn);
-            in->disp = l->glob_off[e->u.var.slot] + k;
-            vec_push(out, ir_vreg(in->dst));
+            vec_push(out, load(l, 8, ir_vreg(l->gtop), 8 * (int64_t)(l->glob_off[e->u.var.slot] + k)));
         }
         return;
     }
@@ -205,12 +205,8 @@ static void expr(Lower *l, const Expr *e, Opnds *out)
         vec_push(out, op2(l, SHIFT_OP[e->op], a, b));
         return;
     }
-    case E_BASE: case E_TOP: {
-        IrIns *in = emit(l, e->kind == E_BASE ? IR_BASE : IR_TOP);
-        in->dst = ir_new_vreg(l->fn);
-        vec_push(out, ir_vreg(in->dst));
-        return;
-    }
+    case E_BASE: vec_push(out, ir_vreg(l->gbase)); return;
+    case E_TOP: vec_push(out, ir_vreg(l->gtop)); return;
     }
     die("lower: expression kind %d", (int)e->kind);
 }
@@ -235,9 +231,11 @@ static void assign_words(Lower *l, const VarRef *v, const Opnd *src, uint32_t n)
 {
     if (v->global) {
         for (uint32_t k = 0; k < n; k++) {
-            IrIns *in = emit(l, IR_GSTORE);
-            in->a = src[k];
-            in->disp = l->glob_off[v->slot] + k;
+            IrIns *in = emit(l, IR_STORE);
+            in->width = 8;
+            in->a = ir_vreg(l->gtop);
+            in->b = src[k];
+            in->disp = 8 * (int64_t)(l->glob_off[v->slot] + k);
         }
         return;
     }
@@ -371,38 +369,77 @@ static void stmt_try(Lower *l, const Stmt *s)
     l->cur = join;
 }
 
+/* Blocks are created in source order (then, else, join; body, latch,
+ * exit), since the emitter lays them out by index: targets not known yet
+ * are patched. */
+static Patch here(const Lower *l)
+{
+    return (Patch){l->cur, (uint32_t)l->fn->blocks.v[l->cur].ins.n - 1};
+}
+
+static void patch(Lower *l, Patch p, bool false_edge, uint32_t to)
+{
+    IrIns *in = &l->fn->blocks.v[p.b].ins.v[p.i];
+    if (false_edge) in->f = to;
+    else in->t = to;
+}
+
+static Patch branch(Lower *l, Opnd c, uint32_t t)
+{
+    IrIns *br = emit(l, IR_BR);
+    br->a = c;
+    br->t = t;
+    return here(l);
+}
+
 static void stmt_if(Lower *l, const Stmt *s)
 {
     Opnd c = word(l, s->u.if_.cond);
-    uint32_t th = ir_new_block(l->fn), el = ir_new_block(l->fn), join = ir_new_block(l->fn);
-    IrIns *br = emit(l, IR_BR);
-    br->a = c;
-    br->t = th;
-    br->f = el;
+    uint32_t th = ir_new_block(l->fn);
+    Patch br = branch(l, c, th);
     l->cur = th;
     block(l, &s->u.if_.then);
-    emit(l, IR_JMP)->t = join;
+    emit(l, IR_JMP);
+    Patch j1 = here(l);
+    uint32_t el = ir_new_block(l->fn);
+    patch(l, br, true, el);
     l->cur = el;
     if (s->u.if_.has_else) block(l, &s->u.if_.els);
-    emit(l, IR_JMP)->t = join;
+    emit(l, IR_JMP);
+    Patch j2 = here(l);
+    uint32_t join = ir_new_block(l->fn);
+    patch(l, j1, false, join);
+    patch(l, j2, false, join);
     l->cur = join;
 }
 
+/* while c { body }: rotated, so each iteration takes one branch:
+ *     if c goto body else exit;  body: ...;  latch: if c goto body else exit
+ * (c is pure, so evaluating it in two places changes nothing). */
 static void stmt_while(Lower *l, const Stmt *s)
 {
-    uint32_t head = ir_new_block(l->fn), body = ir_new_block(l->fn), exit = ir_new_block(l->fn);
-    emit(l, IR_JMP)->t = head;
-    l->cur = head;
     Opnd c = word(l, s->u.while_.cond);
-    IrIns *br = emit(l, IR_BR);
-    br->a = c;
-    br->t = body;
-    br->f = exit;
-    vec_push(&l->loops, ((Loop){exit, head}));
+    uint32_t body = ir_new_block(l->fn);
+    Patch pre = branch(l, c, body);
+    Loop lp = {0};
+    vec_push(&l->loops, lp);
     l->cur = body;
     block(l, &s->u.while_.body);
-    emit(l, IR_JMP)->t = head;
+    emit(l, IR_JMP);
+    Patch fall = here(l);
+    uint32_t latch = ir_new_block(l->fn);
+    patch(l, fall, false, latch);
+    l->cur = latch;
+    Patch back = branch(l, word(l, s->u.while_.cond), body);
+    uint32_t exit = ir_new_block(l->fn);
+    Loop *top = &l->loops.v[l->loops.n - 1];
+    for (size_t k = 0; k < top->cont.n; k++) patch(l, top->cont.v[k], false, latch);
+    for (size_t k = 0; k < top->brk.n; k++) patch(l, top->brk.v[k], false, exit);
+    vec_free(&top->cont);
+    vec_free(&top->brk);
     l->loops.n--;
+    patch(l, pre, true, exit);
+    patch(l, back, true, exit);
     l->cur = exit;
 }
 
@@ -477,8 +514,10 @@ static void stmt(Lower *l, const Stmt *s)
     case S_WHILE: stmt_while(l, s); return;
     case S_BREAK: case S_CONTINUE:
         if (!l->loops.n) { emit(l, IR_TRAP); cut(l); return; }
-        jump(l, s->kind == S_BREAK ? l->loops.v[l->loops.n - 1].brk
-                                   : l->loops.v[l->loops.n - 1].cont);
+        emit(l, IR_JMP);
+        if (s->kind == S_BREAK) vec_push(&l->loops.v[l->loops.n - 1].brk, here(l));
+        else vec_push(&l->loops.v[l->loops.n - 1].cont, here(l));
+        cut(l);
         return;
     case S_FFI: {
         Opnd a[4];
@@ -529,6 +568,19 @@ static void close_blocks(IrFn *fn)
     }
 }
 
+/* @base and @top never change while Pancake code runs: every function
+ * reads them once, first thing (dead-code elimination drops what is not
+ * used). Globals are the words at @top + 8k (§3.6). */
+static void load_bases(Lower *l)
+{
+    IrIns *in = emit(l, IR_TOP);
+    in->dst = ir_new_vreg(l->fn);
+    l->gtop = in->dst;
+    in = emit(l, IR_BASE);
+    in->dst = ir_new_vreg(l->fn);
+    l->gbase = in->dst;
+}
+
 static IrFn *new_fn(Lower *l, Sym name, uint32_t index)
 {
     IrFn *fn = xcalloc(1, sizeof *fn);
@@ -543,6 +595,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
 {
     IrFn *fn = new_fn(l, f->name, f->index);
     fn->is_export = f->is_export;
+    fn->is_inline = f->is_inline;
     fn->span = f->name_span;
     fn->nret = words(l, f->ret);
     note_words(l, fn->nret);
@@ -551,6 +604,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
         bind_slot(l, i, words(l, f->params[i].shape));
     fn->nparams = fn->nvregs;
     note_words(l, fn->nparams);
+    load_bases(l);
     block(l, &f->body);
     close_blocks(fn);
     free(l->slot_vreg);
@@ -564,6 +618,7 @@ static IrFn *lower_init(Lower *l, uint32_t index)
 {
     IrFn *fn = new_fn(l, intern_cstr(l->p->interner, "<globals>"), index);
     fn->is_init = true;
+    load_bases(l);
     for (size_t i = 0; i < l->p->decls.n; i++) {
         const Decl *d = l->p->decls.v[i];
         if (d->kind != D_GLOBAL) continue;

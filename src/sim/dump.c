@@ -281,6 +281,12 @@ static void dump_pd(Sim *k, StrBuf *b, KPd *pd, dev_t shm_dev)
               "\"stack_size\":%llu,", spd->priority, (unsigned long long)spd->budget,
               (unsigned long long)spd->period, spd->passive ? "true" : "false", spd->cpu,
               (unsigned long long)spd->stack_size);
+    if (spd->parent >= 0) {
+        json_s(b, "parent", k->s->pds.v[spd->parent].name);
+        sb_printf(b, ",\"child_id\":%u,", spd->child_id);
+    } else {
+        sb_puts(b, "\"parent\":null,\"child_id\":null,");
+    }
     json_s(b, "program_image", spd->image_path);
     sb_printf(b, ",\"image_mapped\":%s,\"maps\":[", image ? "true" : "false");
     /* sorted by vaddr: the order of the SDF is not part of the state */
@@ -412,6 +418,8 @@ bool sim_write_report(Sim *k, const char *path)
         /* reported by the PD's runtime (informational): wall time spent in
          * the MMIO trap handler, which the CPU figures above include */
         sb_printf(&b, "\"mmio_trap_wall_s\":%.6f,", (double)pd->kp->trap_ns / 1e9);
+        sb_printf(&b, "\"faults\":%llu,\"restarts\":%llu,", (unsigned long long)pd->n_faults,
+                  (unsigned long long)pd->n_restarts);
         sb_printf(&b, "\"budget_us\":%llu,\"period_us\":%llu,\"throttled\":%llu,"
                   "\"preempt_signals\":%llu,",
                   (unsigned long long)pd->spd->budget, (unsigned long long)pd->spd->period,

@@ -25,7 +25,13 @@
  *    passive PD serves a PPC); a PD whose budget is used up is not run
  *    until its refill is released; with budget == period the budget is
  *    a round-robin timeslice among equal priorities.
- *  - Faults: reported like the Microkit monitor; the PD stays stopped.
+ *  - Faults: a top-level PD's are reported like the Microkit monitor
+ *    does, and the PD stays stopped; a child's go to its parent's
+ *    endpoint as a VMFault message (badge bit 62 | child id), queued like
+ *    a PPC; a reply resumes the child at the faulting instruction; the
+ *    parent may restart (from the runtime's entry: init() again) or stop
+ *    it instead (microkit_pd_restart/stop, seL4 TCB WriteRegisters and
+ *    Suspend, which cancel whatever IPC the child was blocked in).
  *
  * Requests come from a page the PD can write, so each is copied once and
  * validated before use (decode, then invoke, as in seL4).
@@ -62,6 +68,7 @@ const char *k_state_name(KState st)
     case K_RECV: return "waiting";
     case K_CALL: return "calling";
     case K_FAULTED: return "faulted";
+    case K_STOPPED: return "stopped";
     case K_DEAD: return "dead";
     }
     return "?";
@@ -209,6 +216,9 @@ static void finish(Sim *k, int a)
             trace(k, "%s timeslice over: %s runs", name(k, a), name(k, b));
         } else {
             pd->slice_over = false;
+            /* asked to yield for its budget, which is back by now */
+            if (k->budgets && pd->budget_check == UINT64_MAX)
+                pd->budget_check = now + sc_left(run_sc(k, a));
             pd->st = K_RUNNING;     /* keeps running: not a new activation */
             resume(k, a);
             return;
@@ -263,6 +273,7 @@ void k_start(Sim *k)
 uint64_t k_enforce(Sim *k, uint64_t now)
 {
     uint64_t next = k->budgets ? release_throttled(k, now) : UINT64_MAX;
+    k_schedule(k);
     int a = k->running;
     if (a < 0) return next;
     KPd *pd = &k->pd[a];
@@ -372,6 +383,16 @@ static void deliver_call(Sim *k, int b, int a)
     KPd *A = &k->pd[a], *B = &k->pd[b];
     A->call_queued = false;
     B->serving = a;
+    if (A->call_fault) {
+        /* the kernel builds a fault message from the child's registers */
+        memcpy(B->kp->mr, A->fault_mr, sizeof A->fault_mr);
+        B->kp->badge = SIM_BADGE_FAULT | A->spd->child_id;
+        B->kp->ret_msginfo = ((uint64_t)SIM_FAULT_LABEL_VMFAULT << 12) | SIM_FAULT_WORDS;
+        trace(k, "%s fault -> parent %s (child id %u)", name(k, a), name(k, b),
+              A->spd->child_id);
+        wake(k, b);
+        return;
+    }
     unsigned n = (unsigned)(A->call_msginfo & 0x7f);
     if (n > SIM_MSG_WORDS) n = SIM_MSG_WORDS;
     memcpy(B->kp->mr, A->kp->mr, n * sizeof(uint64_t));
@@ -402,7 +423,8 @@ static void do_ppcall(Sim *k, int a, uint32_t ch, uint64_t msginfo)
     A->call_msginfo = msginfo;
     A->call_ch = kc->peer_id;
     if (B->st == K_RECV) deliver_call(k, b, a);
-    else if ((B->st == K_FAULTED || B->st == K_DEAD) && !A->warned_blocked) {
+    else if ((B->st == K_FAULTED || B->st == K_DEAD || B->st == K_STOPPED) &&
+             !A->warned_blocked) {
         A->warned_blocked = true;
         fprintf(k->log, "MON|WARN: '%s' called '%s', which is %s: it waits forever\n",
                 name(k, a), name(k, b), k_state_name(B->st));
@@ -416,7 +438,16 @@ static void do_reply(Sim *k, int b, uint64_t msginfo)
     if (c < 0) return;
     KPd *C = &k->pd[c];
     B->serving = -1;
-    if (C->st != K_CALL || C->calling != b) return;
+    if (C->calling != b) return;
+    if (C->st == K_FAULTED && C->call_fault) {
+        /* seL4: replying to a VMFault restarts the faulting instruction */
+        C->call_fault = false;
+        C->calling = -1;
+        trace(k, "%s replies to the fault of %s: it retries", name(k, b), name(k, c));
+        wake(k, c);
+        return;
+    }
+    if (C->st != K_CALL) return;
     unsigned n = (unsigned)(msginfo & 0x7f);
     if (n > SIM_MSG_WORDS) n = SIM_MSG_WORDS;
     memcpy(C->kp->mr, B->kp->mr, n * sizeof(uint64_t));
@@ -432,7 +463,8 @@ static int queued_caller(Sim *k, int b)
     int best = -1;
     for (size_t i = 0; i < k->npd; i++) {
         KPd *pd = &k->pd[i];
-        if (pd->st != K_CALL || pd->calling != b || !pd->call_queued) continue;
+        bool waits = pd->st == K_CALL || (pd->st == K_FAULTED && pd->call_fault);
+        if (!waits || pd->calling != b || !pd->call_queued) continue;
         if (best < 0 || pd->spd->priority > prio(k, best) ||
             (pd->spd->priority == prio(k, best) && pd->call_stamp < k->pd[best].call_stamp))
             best = (int)i;
@@ -447,6 +479,13 @@ static void do_recv(Sim *k, int b, const Req *r)
     if (r->have_deferred) do_post(k, b, r->deferred_kind, r->deferred_ch);
     if (r->have_reply && B->spd->passive) charge(k, b, sim_now_ns());
     if (r->have_reply) do_reply(k, b, r->reply_msginfo);
+    else if (B->serving >= 0) {
+        /* fault() returned false: no reply; the child stays stopped until
+         * its parent restarts it (the reply capability is reused) */
+        KPd *C = &k->pd[B->serving];
+        if (C->calling == b) C->calling = -1;
+        B->serving = -1;
+    }
     B->n_kcalls++;
     if (B->pending) {
         take_word(k, b);
@@ -533,10 +572,40 @@ static void explain_fault(Sim *k, int a, const Req *r)
         fprintf(k->log, "MON|ERROR:    %s\n", r->text);
 }
 
+/* A child's fault goes to its parent's endpoint (reference §1.3: the
+ * child's fault endpoint is the parent's, badge (1 << 62) | id). */
+static void fault_to_parent(Sim *k, int a, const Req *r)
+{
+    KPd *A = &k->pd[a];
+    int p = A->spd->parent;
+    A->st = K_FAULTED;
+    A->n_faults++;
+    A->fault_mr[0] = r->ip;
+    A->fault_mr[1] = r->addr;
+    A->fault_mr[2] = r->access == SIM_ACC_EXEC;
+    A->fault_mr[3] = r->val;
+    A->calling = p;
+    A->call_fault = true;
+    A->call_queued = true;
+    A->call_stamp = ++k->call_seq;
+    trace(k, "%s faults (%s at 0x%llx)", name(k, a), access_name(r->access),
+          (unsigned long long)r->addr);
+    KPd *P = &k->pd[p];
+    if (P->st == K_RECV) deliver_call(k, p, a);
+    else if (P->st == K_FAULTED || P->st == K_DEAD || P->st == K_STOPPED)
+        fprintf(k->log, "MON|WARN: child PD '%s' faulted, but its parent '%s' is %s\n",
+                name(k, a), name(k, p), k_state_name(P->st));
+}
+
 static void do_fault(Sim *k, int a, const Req *r)
 {
     KPd *A = &k->pd[a];
+    if (A->spd->parent >= 0) {
+        fault_to_parent(k, a, r);
+        return;
+    }
     A->st = K_FAULTED;
+    A->n_faults++;
     fprintf(k->log, "MON|ERROR: faulting PD: %s\n", name(k, a));
     fprintf(k->log, "MON|ERROR: VMFault: ip=0x%016llx  fault_addr=0x%016llx  access=%s\n",
             (unsigned long long)r->ip, (unsigned long long)r->addr, access_name(r->access));
@@ -545,6 +614,63 @@ static void do_fault(Sim *k, int a, const Req *r)
         fprintf(k->log, "MON|ERROR:    '%s' was serving a PPC from '%s', which stays blocked\n",
                 name(k, a), name(k, A->serving));
     fflush(k->log);
+}
+
+/* ---- child PDs: microkit_pd_restart / microkit_pd_stop ----------------- */
+
+static int child_of(Sim *k, int parent, uint32_t id)
+{
+    for (size_t i = 0; i < k->npd; i++)
+        if (k->pd[i].spd->parent == parent && k->pd[i].spd->child_id == id) return (int)i;
+    return -1;
+}
+
+/* seL4 cancels the IPC a thread is blocked in when it is suspended or its
+ * registers are rewritten with resume: queued on an endpoint, it leaves
+ * the queue; waiting for a reply (a PPC being served, a fault being
+ * handled), the reply will go nowhere. */
+static void cancel_ipc(Sim *k, int c)
+{
+    KPd *C = &k->pd[c];
+    if ((C->st == K_CALL || C->st == K_FAULTED) && C->calling >= 0) {
+        KPd *S = &k->pd[C->calling];
+        if (!C->call_queued && S->serving == c) S->serving = -1;
+        C->calling = -1;
+        C->call_queued = false;
+    }
+    C->call_fault = false;
+    if (C->serving >= 0) {
+        fprintf(k->log, "MON|WARN: '%s' was serving a PPC from '%s', which stays blocked\n",
+                name(k, c), name(k, C->serving));
+        C->serving = -1;
+    }
+}
+
+static void do_pd_op(Sim *k, int a, const Req *r)
+{
+    KPd *A = &k->pd[a];
+    bool stop = r->op == SIM_OP_PD_STOP;
+    int c = child_of(k, a, r->ch);
+    A->kp->ret_val = c < 0 ? SIM_SEL4_FAILED_LOOKUP : 0;
+    make_ready(k, a, true);
+    if (c < 0) return;
+    KPd *C = &k->pd[c];
+    if (C->st == K_DEAD || C->st == K_BOOTING) {
+        fprintf(k->log, "MON|WARN: %s of '%s' ignored: its process is %s\n",
+                stop ? "microkit_pd_stop" : "microkit_pd_restart", name(k, c),
+                k_state_name(C->st));
+        return;
+    }
+    cancel_ipc(k, c);
+    if (stop) {
+        C->st = K_STOPPED;
+        trace(k, "%s stops %s", name(k, a), name(k, c));
+        return;
+    }
+    C->n_restarts++;
+    C->kp->restart = 1;
+    trace(k, "%s restarts %s", name(k, a), name(k, c));
+    wake(k, c);
 }
 
 void k_pd_died(Sim *k, int p)
@@ -615,6 +741,8 @@ void k_request(Sim *k, int a)
     case SIM_OP_FAULT: do_fault(k, a, &r); break;
     case SIM_OP_FLUSH: make_ready(k, a, true); break;
     case SIM_OP_YIELD: make_ready(k, a, true); break;
+    case SIM_OP_PD_RESTART:
+    case SIM_OP_PD_STOP: do_pd_op(k, a, &r); break;
     default:
         fprintf(k->log, "MON|ERROR: PD '%s' made an invalid kernel call %u\n", name(k, a), r.op);
         pd->st = K_FAULTED;

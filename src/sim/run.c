@@ -200,7 +200,7 @@ static void summary(Sim *k)
             k->stop_reason ? k->stop_reason : "?", (unsigned long long)k->n_switches);
     for (size_t i = 0; i < k->npd; i++) {
         KPd *pd = &k->pd[i];
-        if (pd->st == K_FAULTED || pd->st == K_DEAD)
+        if (pd->st == K_FAULTED || pd->st == K_DEAD || pd->st == K_STOPPED)
             fprintf(k->log, "griddle sim: PD '%s' is %s\n", pd->spd->name, k_state_name(pd->st));
     }
 }

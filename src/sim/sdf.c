@@ -6,8 +6,9 @@
  *
  * Accepted: the Microkit 1.x schema (pp="true" on a protection_domain)
  * and 2.x (pp/notify on channel ends, setvar_id). Nested protection
- * domains, virtual machines, cspace and ioport are reported as not
- * supported by the emulator; <domains> and <io_address_space> are
+ * domains are child PDs (id, setvar_id; flattened parent first, then its
+ * children depth-first, as the tool does). Virtual machines, cspace and
+ * ioport are reported as not supported by the emulator; <domains> and <io_address_space> are
  * ignored with a warning. Element and attribute rules follow the tool's
  * sdf.rs: unknown attributes and elements are errors.
  */
@@ -450,10 +451,13 @@ static void program_image(Ld *ld, SimPd *pd, const XNode *n)
 static const char *const PD_ATTRS[] = {"name", "priority", "budget", "period", "passive",
                                        "stack_size", "smc", "cpu", "fpu", "domain", "pp",
                                        NULL};
+static const char *const CHILD_PD_ATTRS[] = {"name", "priority", "budget", "period", "passive",
+                                             "stack_size", "smc", "cpu", "fpu", "domain", "pp",
+                                             "id", "setvar_id", NULL};
 
-static void pd_attrs(Ld *ld, SimPd *pd, const XNode *n)
+static void pd_attrs(Ld *ld, SimPd *pd, const XNode *n, bool child)
 {
-    check_attrs(ld, n, PD_ATTRS);
+    check_attrs(ld, n, child ? CHILD_PD_ATTRS : PD_ATTRS);
     const char *name = need(ld, n, "name");
     pd->name = name ? sdup(ld, name) : "?";
     if (name && !strcmp(name, "monitor"))
@@ -486,19 +490,46 @@ static void pd_attrs(Ld *ld, SimPd *pd, const XNode *n)
     bool_attr(ld, n, "pp", &pd->pp_v1);
 }
 
-/* <protection_domain ...> with program_image, map, irq, setvar children. */
-static void protection_domain(Ld *ld, const XNode *n)
+/* A child's id (for its parent's fault() and microkit_pd_*): required,
+ * below SIM_MAX_CHILD_ID, unique among the parent's children. The
+ * parent's setvar_id symbol gets it. */
+static void child_id(Ld *ld, int parent, SimPd *pd, const XNode *n)
 {
-    SimPd pd = {.span = node_span(ld, n)};
-    pd_attrs(ld, &pd, n);
+    uint64_t id = 0;
+    if (!num_attr(ld, n, "id", &id, true) || !attr(n, "id")) return;
+    if (id >= SIM_MAX_CHILD_ID) {
+        err_at(ld, attr_span(ld, n, "id"), "child id %llu must be < %d", (unsigned long long)id,
+               SIM_MAX_CHILD_ID);
+        return;
+    }
+    for (size_t i = 0; i < ld->s->pds.n; i++) {
+        const SimPd *o = &ld->s->pds.v[i];
+        if (o->parent == parent && o->child_id == id) {
+            Diag *d = err_at(ld, attr_span(ld, n, "id"), "duplicate child id %llu in protection "
+                             "domain '%s'", (unsigned long long)id, ld->s->pds.v[parent].name);
+            diag_note(d, &o->span, "'%s' has it", o->name);
+            return;
+        }
+    }
+    pd->child_id = (unsigned)id;
+    add_setvar(ld, &ld->s->pds.v[parent], n, "setvar_id", SIM_SETVAR_ID, -1, id);
+}
+
+/* <protection_domain ...> with program_image, map, irq, setvar and child
+ * protection_domain elements; parent is -1 at the top level. */
+static void protection_domain(Ld *ld, const XNode *n, int parent)
+{
+    SimPd pd = {.span = node_span(ld, n), .parent = parent};
+    pd_attrs(ld, &pd, n, parent >= 0);
     for (size_t i = 0; i < n->kids.n; i++) {
         const XNode *k = n->kids.v[i];
         if (!strcmp(k->name, "program_image")) program_image(ld, &pd, k);
         else if (!strcmp(k->name, "map")) map_elem(ld, &pd, k);
         else if (!strcmp(k->name, "irq")) irq_elem(ld, &pd, k);
         else if (!strcmp(k->name, "setvar")) setvar_elem(ld, &pd, k);
-        else if (!strcmp(k->name, "protection_domain") || !strcmp(k->name, "virtual_machine") ||
-                 !strcmp(k->name, "cspace") || !strcmp(k->name, "ioport"))
+        else if (!strcmp(k->name, "protection_domain")) continue; /* below */
+        else if (!strcmp(k->name, "virtual_machine") || !strcmp(k->name, "cspace") ||
+                 !strcmp(k->name, "ioport"))
             err_at(ld, node_span(ld, k), "'%s' inside a protection domain is not supported "
                    "by the emulator", k->name);
         else err_at(ld, node_span(ld, k), "invalid element '%s' in protection_domain", k->name);
@@ -506,7 +537,22 @@ static void protection_domain(Ld *ld, const XNode *n)
     if (!pd.image)
         err_at(ld, pd.span, "missing 'program_image' element on protection_domain '%s'",
                pd.name);
+    if (parent >= 0) child_id(ld, parent, &pd, n);
+    int self = (int)ld->s->pds.n;
     vec_push(&ld->s->pds, pd);
+    unsigned depth = 0;
+    for (int p = parent; p >= 0; p = ld->s->pds.v[p].parent) depth++;
+    for (size_t i = 0; i < n->kids.n; i++) {
+        const XNode *k = n->kids.v[i];
+        if (strcmp(k->name, "protection_domain")) continue;
+        if (depth + 1 >= SIM_MAX_PDS) { /* more PDs than a system may have: stop here */
+            err_at(ld, node_span(ld, k), "protection domains nested more than %d deep",
+                   SIM_MAX_PDS - 1);
+            return;
+        }
+        ld->s->pds.v[self].has_children = true;
+        protection_domain(ld, k, self);
+    }
 }
 
 static bool channel_end(Ld *ld, const XNode *n, SimEnd *e)
@@ -577,7 +623,7 @@ static void system_elem(Ld *ld, const XNode *root)
         if (!strcmp(root->kids.v[i]->name, "memory_region")) memory_region(ld, root->kids.v[i]);
     for (size_t i = 0; i < root->kids.n; i++) {
         const XNode *k = root->kids.v[i];
-        if (!strcmp(k->name, "protection_domain")) protection_domain(ld, k);
+        if (!strcmp(k->name, "protection_domain")) protection_domain(ld, k, -1);
         else if (!strcmp(k->name, "memory_region") || !strcmp(k->name, "channel")) continue;
         else if (!strcmp(k->name, "domains") || !strcmp(k->name, "io_address_space")) {
             Span sp = node_span(ld, k);

@@ -37,6 +37,7 @@ enum {
     SIM_MAX_CH = 62,       /* channel and IRQ ids 0..61 */
     SIM_MAX_PRIO = 254,
     SIM_MSG_WORDS = 64,    /* PPC payload, words each way */
+    SIM_MAX_CHILD_ID = 64, /* child ids 0..63 (the tool's 64 TCB cap slots) */
 };
 
 /* ---- the system description ------------------------------------------ */
@@ -93,6 +94,9 @@ typedef struct SimPd {
     unsigned cpu;
     bool passive;
     bool pp_v1;             /* Microkit 1.x pp="true" on the PD */
+    int parent;             /* index of the parent PD, or -1 */
+    unsigned child_id;      /* parent >= 0: the id the parent knows it by */
+    bool has_children;
     const char *image;      /* as written */
     const char *image_path; /* resolved */
     uint64_t image_entry;   /* e_entry, to find the load bias at run time */

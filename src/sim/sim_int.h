@@ -63,7 +63,8 @@ typedef enum KState {
     K_RUNNING,      /* holds the baton */
     K_RECV,         /* blocked waiting for a notification or a PPC */
     K_CALL,         /* blocked in a PPC (queued, or being served) */
-    K_FAULTED,      /* stopped after a fault, as under the Microkit monitor */
+    K_FAULTED,      /* stopped after a fault: under the monitor, or until its parent acts */
+    K_STOPPED,      /* suspended by its parent (microkit_pd_stop) */
     K_DEAD,         /* the process has exited */
 } KState;
 
@@ -118,10 +119,13 @@ typedef struct KPd {
     int64_t call_stamp;
     uint64_t call_msginfo;
     unsigned call_ch;       /* the id the callee knows the caller's channel by */
+    bool call_fault;        /* K_FAULTED child: the "call" is its fault message */
+    uint64_t fault_mr[4];   /* the fault message (SIM_FAULT_WORDS) */
     KChan ch[SIM_MAX_CH];
     uint64_t bias;          /* load bias of the image (PIE) */
     /* statistics */
     uint64_t n_notified, n_sent, n_irqs, n_ppcalls, n_protected, n_mmio, n_kcalls;
+    uint64_t n_faults, n_restarts;
     int perf_fd;
     int perf_errno;         /* why perf_event_open failed, 0 if it did not */
     uint64_t instructions;

@@ -40,6 +40,8 @@ enum SimOp {
     SIM_OP_FAULT,       /* memory fault: addr, access, ip, text */
     SIM_OP_FLUSH,       /* just deliver posted ops (e.g. before a long computation) */
     SIM_OP_YIELD,       /* preempted: the emulator asked (yield_req + SIM_PREEMPT_SIGNAL) */
+    SIM_OP_PD_RESTART,  /* microkit_pd_restart: ch = child id, val = entry point */
+    SIM_OP_PD_STOP,     /* microkit_pd_stop: ch = child id */
     SIM_OP_COUNT
 };
 
@@ -118,9 +120,11 @@ typedef struct SimKPage {
     char text[256];
 
     /* response */
-    uint64_t badge;             /* RECV: notification word, or PPC badge */
-    uint64_t ret_msginfo;       /* RECV of a PPC, or PPCALL's reply */
-    uint64_t ret_val;           /* MMIO read */
+    uint64_t badge;             /* RECV: notification word, PPC or fault badge */
+    uint64_t ret_msginfo;       /* RECV of a PPC or fault, or PPCALL's reply */
+    uint64_t ret_val;           /* MMIO read; PD_RESTART/PD_STOP: seL4 error code */
+    uint32_t restart;           /* the PD was restarted by its parent: start over */
+    uint32_t pad3;
 
     /* statistics kept by the runtime (informational) */
     uint64_t mmio_traps;
@@ -145,5 +149,13 @@ _Static_assert(sizeof(SimKPage) <= SIM_KPAGE_SIZE, "kernel page too small");
 /* Badge bits (reference §1.3). */
 #define SIM_BADGE_PPC (1ull << 63)
 #define SIM_BADGE_FAULT (1ull << 62)
+
+/* A child's fault as its parent's fault() sees it: seL4 MCS's VMFault
+ * message (label seL4_Fault_VMFault, 4 words: IP, address, prefetch
+ * (instruction fetch), FSR, which on x86 is the page-fault error code).
+ * FAULT requests carry the FSR in val. */
+#define SIM_FAULT_LABEL_VMFAULT 6u
+#define SIM_FAULT_WORDS 4u
+#define SIM_SEL4_FAILED_LOOKUP 6u   /* seL4_FailedLookup: no such child */
 
 #endif

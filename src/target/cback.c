@@ -19,11 +19,19 @@ uint32_t cg_words(const Cg *g, const Shape *s)
     return check_shape_words(g->p, s);
 }
 
+static int by_decl(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const CFnRef *)a)->d, y = (uintptr_t)((const CFnRef *)b)->d;
+    return x < y ? -1 : x > y;
+}
+
+/* The CFn of a callee: binary search in the table sorted by address. */
 CFn *cg_fn(const Cg *g, const FunDecl *d)
 {
-    for (uint32_t i = 0; i < g->nfns; i++)
-        if (g->fns[i].d == d) return &g->fns[i];
-    die("cback: call to a function that is not in the program");
+    CFnRef key = {d, 0};
+    const CFnRef *r = bsearch(&key, g->byref, g->nfns, sizeof *r, by_decl);
+    if (!r) die("cback: call to a function that is not in the program");
+    return &g->fns[r->id];
 }
 
 uint32_t cg_exn_id(const Cg *g, Sym name)
@@ -131,6 +139,9 @@ static void collect(Cg *g)
         if (f->d->name == main_name && g->main_fn < 0) g->main_fn = (int32_t)nf;
         nf++;
     }
+    g->byref = xcalloc(g->nfns + 1, sizeof *g->byref);
+    for (uint32_t i = 0; i < g->nfns; i++) g->byref[i] = (CFnRef){g->fns[i].d, i};
+    qsort(g->byref, g->nfns, sizeof *g->byref, by_decl);
     for (uint32_t i = 0; i < g->nfns; i++) {
         CFn *f = &g->fns[i];
         const FunDecl *d = f->d;
@@ -146,18 +157,26 @@ static void collect(Cg *g)
 
 /* ---- analyses -------------------------------------------------------- */
 
-static void reach(Cg *g, CFn *f)
-{
-    if (f->reach) return;
-    f->reach = true;
-    for (size_t i = 0; i < f->calls.n; i++) reach(g, &g->fns[f->calls.v[i]]);
-}
-
+/* Iterative (a worklist), so a long call chain cannot overflow the stack. */
 static void mark_reachable(Cg *g)
 {
-    if (g->main_fn >= 0) reach(g, &g->fns[g->main_fn]);
+    U32Vec work = {0};
     for (uint32_t i = 0; i < g->nfns; i++)
-        if (g->fns[i].d->is_export) reach(g, &g->fns[i]);
+        if (g->fns[i].d->is_export || (int32_t)i == g->main_fn) {
+            g->fns[i].reach = true;
+            vec_push(&work, i);
+        }
+    while (work.n) {
+        CFn *f = &g->fns[work.v[--work.n]];
+        for (size_t i = 0; i < f->calls.n; i++) {
+            CFn *c = &g->fns[f->calls.v[i]];
+            if (!c->reach) {
+                c->reach = true;
+                vec_push(&work, c->id);
+            }
+        }
+    }
+    vec_free(&work);
 }
 
 static void may_throw(Cg *g)
@@ -178,27 +197,17 @@ static void may_throw(Cg *g)
 }
 
 typedef struct Tarjan {
-    U32Vec stack;
+    U32Vec stack;   /* Tarjan's stack of visited functions */
+    U32Vec call;    /* the depth-first path: function ids */
+    U32Vec edge;    /* per path entry: next tail edge to look at */
     int32_t next;
 } Tarjan;
 
-static void strongconnect(Cg *g, Tarjan *t, CFn *f)
+/* Closes the component rooted at f (its low link equals its index). */
+static void close_component(Cg *g, Tarjan *t, CFn *f)
 {
-    f->idx = f->low = t->next++;
-    vec_push(&t->stack, f->id);
-    f->on_stack = true;
-    for (size_t i = 0; i < f->tails.n; i++) {
-        CFn *w = &g->fns[f->tails.v[i]];
-        if (w->idx < 0) {
-            strongconnect(g, t, w);
-            if (w->low < f->low) f->low = w->low;
-        } else if (w->on_stack && w->idx < f->low) {
-            f->low = w->idx;
-        }
-    }
-    if (f->low != f->idx) return;
     size_t start = t->stack.n;
-    while (start > 0 && t->stack.v[start - 1] != f->id) start--;
+    while (t->stack.v[start - 1] != f->id) start--;
     start--;
     size_t n = t->stack.n - start;
     for (size_t i = start; i < t->stack.n; i++) g->fns[t->stack.v[i]].on_stack = false;
@@ -218,14 +227,49 @@ static void strongconnect(Cg *g, Tarjan *t, CFn *f)
     t->stack.n = start;
 }
 
+static void visit(Tarjan *t, CFn *f)
+{
+    f->idx = f->low = t->next++;
+    vec_push(&t->stack, f->id);
+    f->on_stack = true;
+    vec_push(&t->call, f->id);
+    vec_push(&t->edge, 0);
+}
+
+/* Tarjan's strongly connected components over tail edges, with an
+ * explicit depth-first path instead of recursion. */
+static void strongconnect(Cg *g, Tarjan *t, CFn *root)
+{
+    visit(t, root);
+    while (t->call.n) {
+        CFn *f = &g->fns[t->call.v[t->call.n - 1]];
+        uint32_t *e = &t->edge.v[t->edge.n - 1];
+        if (*e < f->tails.n) {
+            CFn *w = &g->fns[f->tails.v[(*e)++]];
+            if (w->idx < 0) visit(t, w);
+            else if (w->on_stack && w->idx < f->low) f->low = w->idx;
+            continue;
+        }
+        t->call.n--;
+        t->edge.n--;
+        if (f->low == f->idx) close_component(g, t, f);
+        if (t->call.n) {
+            CFn *parent = &g->fns[t->call.v[t->call.n - 1]];
+            if (f->low < parent->low) parent->low = f->low;
+        }
+    }
+}
+
 static void tail_groups(Cg *g)
 {
-    Tarjan t = {{0}, 0};
+    Tarjan t = {{0}, {0}, {0}, 0};
     g->groups = xcalloc(g->nfns + 1, sizeof *g->groups);
     for (uint32_t i = 0; i < g->nfns; i++) g->fns[i].idx = -1;
     for (uint32_t i = 0; i < g->nfns; i++)
         if (g->fns[i].reach && g->fns[i].idx < 0) strongconnect(g, &t, &g->fns[i]);
     vec_free(&t.stack);
+    vec_free(&t.call);
+    vec_free(&t.edge);
     /* a tail call passes its callee's status on, so members of a cycle
      * agree on throwing; the conventions then match across the group */
     for (uint32_t k = 0; k < g->ngroups; k++) {
@@ -260,8 +304,10 @@ static const char *bad_export_name(const Cg *g, const char *name)
     for (size_t i = 0; i < ARRAY_LEN(c_keywords); i++)
         if (!strcmp(name, c_keywords[i])) return "it is a C keyword or reserved name";
     if (strchr(name, '@')) return "it contains '@'";
-    if (starts(name, "pk_") || starts(name, "pnk_") || starts(name, "cml_"))
-        return "the prefixes pk_, pnk_ and cml_ belong to the generated code and the cake ABI";
+    if (starts(name, "pk_") || starts(name, "pnk_") || starts(name, "cml_") ||
+        starts(name, "griddle_"))
+        return "the prefixes pk_, pnk_, cml_ and griddle_ belong to the generated code and the "
+               "cake ABI";
     if (starts(name, "__") || (name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z'))
         return "C reserves names starting with __ or _ and a capital letter";
     if ((starts(name, "str") || starts(name, "mem") || starts(name, "wcs")) && name[3] >= 'a' &&
@@ -304,10 +350,15 @@ static void emit_uncaught(Cg *g, StrBuf *out)
     sb_puts(out, "};\nstatic const uint32_t pk_exn_nwords[] = {");
     for (uint32_t i = 0; i < g->nexns; i++) sb_printf(out, "%s%u", i ? ", " : "", g->exn_words[i]);
     sb_puts(out, "};\n");
+    if (g->o->entry_table)
+        sb_puts(out, "void griddle_uncaught(const char *name, const uint64_t *payload, long nwords);\n");
     sb_puts(out, "static void pk_uncaught(uint32_t st)\n{\n"
                  "    pnk_exn_name = pk_exn_names[st - 1];\n"
                  "    pnk_exn_words = pk_exn_nwords[st - 1];\n"
-                 "    memcpy(pnk_exn_value, pk_x, 8u * pnk_exn_words);\n}\n");
+                 "    memcpy(pnk_exn_value, pk_x, 8u * pnk_exn_words);\n");
+    if (g->o->entry_table)
+        sb_puts(out, "    griddle_uncaught(pnk_exn_name, pnk_exn_value, (long)pnk_exn_words);\n");
+    sb_puts(out, "}\n");
 }
 
 /* "pk_fN(pk_rv?, args)" as an entry point calls it, result into pk_res. */
@@ -318,9 +369,9 @@ static void entry_call(Cg *g, CFn *f, const char *args, StrBuf *out)
     if (!f->throws) {
         sb_printf(out, "    pk_res = %s(%s);\n", name.s, args);
     } else {
-        sb_printf(out, "    uint64_t pk_rv[1];\n    uint32_t pk_st = %s(pk_rv%s%s);\n", name.s,
+        sb_printf(out, "    uint64_t pk_rv[1] = {0};\n    uint32_t pk_rc = %s(pk_rv%s%s);\n", name.s,
                   *args ? ", " : "", args);
-        sb_puts(out, "    if (pk_st) pk_uncaught(pk_st);\n    else pk_res = pk_rv[0];\n");
+        sb_puts(out, "    if (pk_rc) pk_uncaught(pk_rc);\n    else pk_res = pk_rv[0];\n");
     }
     sb_free(&name);
 }
@@ -352,7 +403,7 @@ static void emit_main(Cg *g, StrBuf *out)
 
 static void emit_exports(Cg *g, StrBuf *out)
 {
-    StrBuf table = {0};
+    StrBuf table = {0}, adapters = {0};
     for (uint32_t i = 0; i < g->nfns; i++) {
         CFn *f = &g->fns[i];
         if (!f->d->is_export) continue;
@@ -368,21 +419,31 @@ static void emit_exports(Cg *g, StrBuf *out)
                      "    pnk_exn_name = 0;\n    {\n");
         entry_call(g, f, f->d->nparams ? args.s : "", out);
         sb_puts(out, "    }\n    return pk_res;\n}\n");
-        sb_printf(&table, "    {\"%s\", %u, (void (*)(void))%s},\n", f->d->name, f->d->nparams,
-                  f->d->name);
+        sb_printf(&table, "    {\"%s\", pk_e_%s, %u},\n", f->d->name, f->d->name, f->d->nparams);
+        sb_printf(&adapters, "static uint64_t pk_e_%s(uint64_t a, uint64_t b, uint64_t c, uint64_t d)\n"
+                             "{\n    (void)a;\n    (void)b;\n    (void)c;\n    (void)d;\n"
+                             "    return %s(", f->d->name, f->d->name);
+        for (uint32_t k = 0; k < f->d->nparams; k++) sb_printf(&adapters, "%s%c", k ? ", " : "", "abcd"[k]);
+        sb_puts(&adapters, ");\n}\n");
         sb_free(&params);
         sb_free(&args);
     }
     if (g->o->entry_table) {
-        sb_puts(out, "\nstruct pnk_export {\n    const char *name;\n    unsigned nargs;\n"
-                     "    void (*fn)(void);\n};\n"
-                     "extern const struct pnk_export pnk_exports[];\n"
-                     "const struct pnk_export pnk_exports[] = {\n");
+        /* the default host's interface (docs/abi.md): its table calls
+         * every entry with four words, so each gets a four-word adapter
+         * (calling a function through another type would be UB) */
+        sb_puts(out, "\ntypedef struct GriddleExport {\n    const char *name;\n"
+                     "    uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t);\n"
+                     "    long nargs;\n} GriddleExport;\n");
+        sb_putn(out, adapters.s ? adapters.s : "", adapters.n);
+        sb_puts(out, "extern const GriddleExport griddle_exports[];\n"
+                     "const GriddleExport griddle_exports[] = {\n");
         sb_putn(out, table.s ? table.s : "", table.n);
         sb_puts(out, "    {0, 0, 0},\n};\n");
-        sb_printf(out, "extern const uint32_t pnk_global_words;\n"
-                       "const uint32_t pnk_global_words = %u;\n", g->gwords);
+        sb_printf(out, "extern const uint64_t griddle_globals_bytes;\n"
+                       "const uint64_t griddle_globals_bytes = %u;\n", 8 * g->gwords);
     }
+    sb_free(&adapters);
     sb_free(&table);
 }
 
@@ -420,6 +481,7 @@ static void cg_free(Cg *g)
     }
     for (uint32_t k = 0; k < g->ngroups; k++) vec_free(&g->groups[k].members);
     free(g->fns);
+    free(g->byref);
     free(g->groups);
     free(g->gofs);
     free(g->exns);

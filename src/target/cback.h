@@ -15,7 +15,9 @@
  * `void ffiname(unsigned char *, long, unsigned char *, long)`; globals
  * live in the top words of the heap at the reference's offsets. The host
  * defines cml_err (called with 3 when an exported function is entered
- * before cml_main returned or from inside an FFI call).
+ * before cml_main returned or from inside an FFI call). An exception that
+ * escapes main or an exported function makes it return 0 with
+ * pnk_exn_name (NULL otherwise), pnk_exn_value and pnk_exn_words set.
  *
  * Compile-time hooks of the generated file (off by default):
  *   -DPNK_FFI_HOOK  every FFI call goes through pnk_ffi_hook (tracing hosts)
@@ -31,10 +33,13 @@
 #include "check/check.h"
 
 typedef struct CbackOpts {
-    /* Also emit `pnk_exports[]`, a table of the exported functions (name,
-     * arity, address) for hosts that call them by name (test hosts). */
+    /* Also provide what griddle's default host uses (docs/abi.md):
+     * griddle_exports[] (the exported functions by name, for --call),
+     * griddle_globals_bytes, and a call of griddle_uncaught(name, payload,
+     * nwords) when an exception escapes an entry. */
     bool entry_table;
-    /* Emit #line directives pointing at the Pancake source. */
+    /* Emit #line directives, so C compilers and debuggers point at the
+     * Pancake source. */
     bool line_directives;
 } CbackOpts;
 

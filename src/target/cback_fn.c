@@ -54,8 +54,12 @@ static void set_var(Cg *g, StrBuf *b, const VarRef *v, uint32_t w, uint32_t n, c
         sb_printf(b, "pk_gst(%u, %s);\n", g->gofs[v->slot] + w, val);
         return;
     }
-    cx_var(g, v->slot, w, n, b);
-    sb_printf(b, " = %s;\n", val);
+    StrBuf d = {0};
+    cx_var(g, v->slot, w, n, &d);
+    /* x = x is a no-op (and clang warns about it) */
+    if (!strcmp(d.s, val)) sb_printf(b, "(void)%s;\n", d.s);
+    else sb_printf(b, "%s = %s;\n", d.s, val);
+    sb_free(&d);
 }
 
 /* v := the n words of e. With more than one word, every word is computed
@@ -165,19 +169,19 @@ static void call_stmt(Cg *g, StrBuf *b, const Call *c, const VarRef *dest, const
     }
     need_r(g, callee->ret_words);
     g->need_st = true;
-    line(g, b, "pk_st = %s;", t.s);
+    line(g, b, "pk_rc = %s;", t.s);
     sb_free(&t);
     if (!try_) {
-        line(g, b, "if (pk_st) return pk_st;");
+        line(g, b, "if (pk_rc) return pk_rc;");
         if (dest) copy_result(g, b, dest, callee->ret_words);
         return;
     }
     uint32_t id = cg_exn_id(g, try_->u.try_.exn);
-    line(g, b, "if (pk_st == 0) {");
+    line(g, b, "if (pk_rc == 0) {");
     g->indent++;
     if (dest) copy_result(g, b, dest, callee->ret_words);
     g->indent--;
-    line(g, b, "} else if (pk_st == %u) {", id);
+    line(g, b, "} else if (pk_rc == %u) {", id);
     g->indent++;
     uint32_t n = g->exn_words[id - 1];
     char val[32];
@@ -188,7 +192,7 @@ static void call_stmt(Cg *g, StrBuf *b, const Call *c, const VarRef *dest, const
     cblock(g, b, &try_->u.try_.handler);
     g->indent--;
     line(g, b, "} else {");
-    line(g, b, "    return pk_st;");
+    line(g, b, "    return pk_rc;");
     line(g, b, "}");
 }
 
@@ -331,10 +335,26 @@ static void ffi(Cg *g, StrBuf *b, const Stmt *st)
 static void line_directive(Cg *g, StrBuf *b, const Span *sp)
 {
     if (!g->o->line_directives || !sp->line) return;
-    sb_printf(b, "#line %u ", sp->line);
-    const char *name = srcmgr_name(g->p->srcmgr, sp->file);
-    sb_json_str(b, name, strlen(name)); /* a C string literal for plain names */
-    sb_putc(b, '\n');
+    sb_printf(b, "#line %u \"", sp->line);
+    /* a C string literal: escape what C needs escaped */
+    for (const char *s = srcmgr_name(g->p->srcmgr, sp->file); *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') sb_printf(b, "\\%c", ch);
+        else if (ch < 32 || ch > 126) sb_printf(b, "\\%03o", ch);
+        else sb_putc(b, (char)ch);
+    }
+    sb_puts(b, "\"\n");
+}
+
+/* An if/while test: comparisons and logical operators are 0/1 already;
+ * any other word goes through pk_nz (gcc warns about `*` as a truth
+ * value). */
+static void cond(Cg *g, const Expr *e, StrBuf *b)
+{
+    bool boolean = e->kind == E_CMP || e->kind == E_NOT || e->kind == E_LAND || e->kind == E_LOR;
+    if (!boolean) sb_puts(b, "pk_nz(");
+    cx_word(g, e, 0, b);
+    if (!boolean) sb_putc(b, ')');
 }
 
 static void cstmt(Cg *g, StrBuf *b, const Stmt *st)
@@ -364,7 +384,7 @@ static void cstmt(Cg *g, StrBuf *b, const Stmt *st)
     case S_STORE: store(g, b, st); break;
     case S_SHLOAD: case S_SHSTORE: shmem(g, b, st); break;
     case S_IF:
-        cx_word(g, st->u.if_.cond, 0, &t);
+        cond(g, st->u.if_.cond, &t);
         line(g, b, "if (%s) {", t.s);
         cblock(g, b, &st->u.if_.then);
         if (st->u.if_.has_else && st->u.if_.els.n) {
@@ -374,7 +394,7 @@ static void cstmt(Cg *g, StrBuf *b, const Stmt *st)
         line(g, b, "}");
         break;
     case S_WHILE:
-        cx_word(g, st->u.while_.cond, 0, &t);
+        cond(g, st->u.while_.cond, &t);
         line(g, b, "while (%s) {", t.s);
         cblock(g, b, &st->u.while_.body);
         line(g, b, "}");
@@ -442,8 +462,8 @@ static void body(Cg *g, CFn *f, StrBuf *out, bool with_params, const char *label
     cblock(g, &b, &f->d->body);
     g->indent++;
     decl_locals(g, f, out, with_params);
-    if (g->need_r) line(g, out, "uint64_t pk_r[%u];", g->need_r);
-    if (g->need_st) line(g, out, "uint32_t pk_st;");
+    if (g->need_r) line(g, out, "uint64_t pk_r[%u] = {0};", g->need_r);
+    if (g->need_st) line(g, out, "uint32_t pk_rc;");
     if (has_rv(f)) line(g, out, "(void)pk_rv;");
     g->indent--;
     if (label) sb_printf(out, "%s:;\n", label);
@@ -533,7 +553,7 @@ void cg_emit_group(Cg *g, CGroup *gr, uint32_t k, StrBuf *out)
         char label[32];
         snprintf(label, sizeof label, "pk_b%u", f->member);
         /* locals are declared above: body() declares only scratch */
-        /* in a block of its own: its scratch (pk_r, pk_st) is its own;
+        /* in a block of its own: its scratch (pk_r, pk_rc) is its own;
          * its locals were declared above, so no local is declared twice */
         uint32_t save = f->nslots;
         f->nslots = 0;

@@ -35,6 +35,7 @@ typedef struct X64Opts {
     int opt_level;          /* 0: no optimisation passes */
     const char *dump;       /* NULL or a stage: "ir", "opt", "isel", "ra" */
     StrBuf *dump_out;
+    const char *inject;     /* tests only: break the IR after this stage */
 } X64Opts;
 
 typedef struct X64Result {

@@ -43,57 +43,118 @@ static void fuse_branches(IrFn *fn, const uint32_t *uses)
         br->b = sc->b;
         *sc = *br;
         bl->ins.n--;
+        /* (x & m) ==/!= 0 with the AND just before: test m, x */
+        IrIns *and = bl->ins.n >= 2 ? sc - 1 : NULL;
+        if (and && and->op == IR_AND && (sc->cc == CC_EQ || sc->cc == CC_NE) &&
+            sc->b.kind == OPND_IMM && sc->b.imm == 0 && sc->a.kind == OPND_VREG &&
+            sc->a.v == and->dst && uses[and->dst] == 1) {
+            sc->op = IR_BRTEST;
+            sc->a = and->a;
+            sc->b = and->b;
+            *and = *sc;
+            bl->ins.n--;
+        }
     }
 }
 
-/* Folds `y = x + imm` into the displacement of later memory operations
- * addressed by y in the same block, while x and y keep their values. */
+/* Address arithmetic a memory operation can absorb: base + idx*scale +
+ * disp, valid while base and idx keep the values they had (versions). */
+typedef struct Addr {
+    uint32_t base, idx, bver, iver, stamp;
+    uint8_t scale;
+    int64_t disp;
+} Addr;
+
+typedef struct AddrCtx {
+    Addr *rec;
+    uint32_t *ver, stamp;
+} AddrCtx;
+
+static bool fits32s(int64_t x) { return x == (int64_t)(int32_t)x; }
+
+static const Addr *valid(const AddrCtx *c, Opnd o)
+{
+    if (o.kind != OPND_VREG) return NULL;
+    const Addr *r = &c->rec[o.v];
+    if (r->stamp != c->stamp || (r->base && c->ver[r->base] != r->bver) ||
+        (r->idx && c->ver[r->idx] != r->iver))
+        return NULL;
+    return r;
+}
+
+/* What address does d = in compute, if any? */
+static bool addr_of(const AddrCtx *c, const IrIns *in, Addr *out)
+{
+    Addr r = {0};
+    r.scale = 1;
+    const Addr *ra = valid(c, in->a), *rb = valid(c, in->b);
+    if (in->op == IR_SHL && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM && in->b.imm <= 3) {
+        r.idx = in->a.v;
+        r.scale = (uint8_t)(1u << in->b.imm);
+    } else if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM) {
+        if (ra && ra->base) r = *ra;
+        else r.base = in->a.v;
+        r.disp += (int64_t)in->b.imm;
+        if (!fits32s(r.disp)) return false;
+    } else if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_VREG) {
+        if (rb && !rb->base && rb->idx && !rb->disp) r = (Addr){.base = in->a.v, .idx = rb->idx, .scale = rb->scale};
+        else if (ra && !ra->base && ra->idx && !ra->disp) r = (Addr){.base = in->b.v, .idx = ra->idx, .scale = ra->scale};
+        else if (ra && ra->base && !ra->idx) r = (Addr){.base = ra->base, .idx = in->b.v, .scale = 1, .disp = ra->disp};
+        else if (rb && rb->base && !rb->idx) r = (Addr){.base = rb->base, .idx = in->a.v, .scale = 1, .disp = rb->disp};
+        else r = (Addr){.base = in->a.v, .idx = in->b.v, .scale = 1};
+    } else {
+        return false;
+    }
+    if (r.base == in->dst || r.idx == in->dst) return false;
+    r.bver = r.base ? c->ver[r.base] : 0;
+    r.iver = r.idx ? c->ver[r.idx] : 0;
+    r.stamp = c->stamp;
+    *out = r;
+    return true;
+}
+
+static bool is_mem(IrOp op) { return op == IR_LOAD || op == IR_STORE || op == IR_SHLOAD || op == IR_SHSTORE; }
+
+static void bump(void *ctx, uint32_t v) { ((AddrCtx *)ctx)->ver[v]++; }
+
+/* Folds address arithmetic defined earlier in the same block into the
+ * base, index, scale and displacement of memory operations (which stay
+ * one instruction: shared accesses keep their width and number). */
 static void fold_addresses(IrFn *fn)
 {
     uint32_t n = fn->nvregs + 1;
-    uint32_t *ver = xcalloc(n, sizeof *ver);
-    struct { uint32_t base, base_ver, stamp; int64_t off; } *def = xcalloc(n, sizeof *def);
-    uint32_t stamp = 0;
+    AddrCtx c = {xcalloc(n, sizeof(Addr)), xcalloc(n, sizeof(uint32_t)), 0};
     for (size_t b = 0; b < fn->blocks.n; b++) {
-        stamp++;
+        c.stamp++;
         IrBlock *bl = &fn->blocks.v[b];
         for (size_t i = 0; i < bl->ins.n; i++) {
             IrIns *in = &bl->ins.v[i];
-            bool mem = in->op == IR_LOAD || in->op == IR_STORE || in->op == IR_SHLOAD ||
-                       in->op == IR_SHSTORE;
-            if (mem && in->a.kind == OPND_VREG) {
-                uint32_t y = in->a.v;
-                if (def[y].stamp == stamp && ver[def[y].base] == def[y].base_ver) {
-                    int64_t d = in->disp + def[y].off;
-                    if (d == (int64_t)(int32_t)d) {
-                        in->a = ir_vreg(def[y].base);
-                        in->disp = d;
-                    }
-                }
+            const Addr *r = is_mem(in->op) && !in->x.kind ? valid(&c, in->a) : NULL;
+            if (r && r->base && fits32s(in->disp + r->disp)) {
+                in->a = ir_vreg(r->base);
+                in->x = r->idx ? ir_vreg(r->idx) : (Opnd){0};
+                in->scale = r->scale;
+                in->disp += r->disp;
             }
-            if (!in->dst) {
-                for (uint32_t k = 0; k < in->nres; k++)
-                    ver[fn->lists.v[in->list + in->nargs + k].v]++;
-                continue;
-            }
-            ver[in->dst]++;
-            def[in->dst].stamp = 0;
-            if (in->op == IR_ADD && in->a.kind == OPND_VREG && in->b.kind == OPND_IMM &&
-                in->a.v != in->dst && (int64_t)in->b.imm == (int64_t)(int32_t)in->b.imm) {
-                def[in->dst].stamp = stamp;
-                def[in->dst].base = in->a.v;
-                def[in->dst].base_ver = ver[in->a.v];
-                def[in->dst].off = (int64_t)in->b.imm;
+            Addr na;
+            bool has = in->dst && addr_of(&c, in, &na);
+            ir_defs(fn, in, bump, &c);
+            if (in->dst) c.rec[in->dst] = has ? na : (Addr){0};
+            if (has) {   /* versions were taken before this definition */
+                c.rec[in->dst].bver = na.base ? c.ver[na.base] : 0;
+                c.rec[in->dst].iver = na.idx ? c.ver[na.idx] : 0;
             }
         }
     }
-    free(ver);
-    free(def);
+    free(c.rec);
+    free(c.ver);
 }
 
 void x64_isel(IrFn *fn)
 {
     fold_addresses(fn);
+    ir_dce(fn);
+    ir_coalesce(fn, true);
     ir_dce(fn);
     Uses u = {xcalloc(fn->nvregs + 1, sizeof(uint32_t))};
     for (size_t b = 0; b < fn->blocks.n; b++)
@@ -298,38 +359,107 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
 
 /* ---- driver --------------------------------------------------------- */
 
+/* Every vreg the allocated code touches must have a location. */
+typedef struct LocCheck {
+    const X64Fn *xf;
+    uint32_t missing;
+} LocCheck;
+
+static void need_loc(void *ctx, uint32_t v)
+{
+    LocCheck *c = ctx;
+    if (c->xf->loc[v].reg == -2 && !c->missing) c->missing = v;
+}
+
+static bool ra_verify(const X64Fn *xf, StrBuf *why)
+{
+    LocCheck c = {xf, 0};
+    const IrFn *fn = xf->fn;
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; xf->reachable[b] && i < fn->blocks.v[b].ins.n; i++) {
+            ir_uses(fn, &fn->blocks.v[b].ins.v[i], need_loc, &c);
+            ir_defs(fn, &fn->blocks.v[b].ins.v[i], need_loc, &c);
+        }
+    if (c.missing) sb_printf(why, "v%u has no location", c.missing);
+    return !c.missing;
+}
+
+/* Test hook (GRIDDLE_BUILD_INJECT=STAGE): break the IR after STAGE, to
+ * show that a broken invariant stops the build with exit 3. */
+static void inject(const X64Opts *o, const char *stage, IrFn *fn)
+{
+    if (o->inject && !strcmp(o->inject, stage)) ir_emit(fn, 0, IR_JMP)->t = UINT32_MAX;
+}
+
+/* Runs the passes over one function; false (with *why) on a broken
+ * invariant after some stage. */
+static bool compile_fn(IrProg *ir, X64Fn *xf, const X64Opts *o, StrBuf *out, StrBuf *why)
+{
+    IrFn *fn = xf->fn;
+    uint32_t n = (uint32_t)ir->fns.n;
+    const char *stage = "ir";
+    bool ok = ir_verify(fn, n, why);
+    if (ok) {
+        stage = "opt";
+        ir_opt(fn, o->opt_level);
+        inject(o, stage, fn);
+        ok = ir_verify(fn, n, why);
+        dump_stage(o, "opt", fn, ir, NULL);
+    }
+    if (ok) {
+        stage = "isel";
+        x64_isel(fn);
+        inject(o, stage, fn);
+        ok = ir_verify(fn, n, why);
+        dump_stage(o, "isel", fn, ir, NULL);
+    }
+    if (ok) {
+        stage = "ra";
+        xf->reachable = ir_reachable(fn);
+        xf->ntry = count_try(fn, xf->reachable);
+        x64_ra(xf);
+        frame_layout(xf);
+        ok = ra_verify(xf, why);
+        dump_stage(o, "ra", fn, ir, xf);
+    }
+    if (ok) x64_emit_fn(xf, ir, out);
+    if (!ok) {
+        StrBuf m = {0};
+        sb_printf(&m, "function %s, stage %s: %s", fn->name, stage, why->s ? why->s : "");
+        sb_free(why);
+        *why = m;
+    }
+    return ok;
+}
+
 bool x64_compile(IrProg *ir, const X64Opts *o, StrBuf *out, X64Result *res, char **why)
 {
     *why = NULL;
     X64Fn *xfs = xcalloc(ir->fns.n + 1, sizeof *xfs);
     for (size_t f = 0; f < ir->fns.n; f++) dump_stage(o, "ir", ir->fns.v[f], ir, NULL);
     sb_puts(out, "# generated by griddle build (x86-64, cake ABI: docs/abi.md)\n\t.text\n");
-    for (size_t f = 0; f < ir->fns.n; f++) {
-        IrFn *fn = ir->fns.v[f];
-        X64Fn *xf = &xfs[f];
-        xf->fn = fn;
-        ir_opt(fn, o->opt_level);
-        dump_stage(o, "opt", fn, ir, NULL);
-        x64_isel(fn);
-        dump_stage(o, "isel", fn, ir, NULL);
-        xf->reachable = ir_reachable(fn);
-        xf->ntry = count_try(fn, xf->reachable);
-        x64_ra(xf);
-        frame_layout(xf);
-        dump_stage(o, "ra", fn, ir, xf);
-        x64_emit_fn(xf, ir, out);
+    StrBuf msg = {0};
+    bool ok = true;
+    if (o->opt_level > 0) ir_inline(ir);
+    for (size_t f = 0; f < ir->fns.n && ok; f++) {
+        xfs[f].fn = ir->fns.v[f];
+        ok = compile_fn(ir, &xfs[f], o, out, &msg);
     }
-    wrapper(out, ir, "cml_main", ir->fns.v[ir->main_fn], true);
-    for (size_t f = 0; f < ir->fns.n; f++)
-        if (ir->fns.v[f]->is_export) wrapper(out, ir, ir->fns.v[f]->name, ir->fns.v[f], false);
-    runtime(out, ir);
-    stack_report(ir, xfs, res);
+    if (ok) {
+        wrapper(out, ir, "cml_main", ir->fns.v[ir->main_fn], true);
+        for (size_t f = 0; f < ir->fns.n; f++)
+            if (ir->fns.v[f]->is_export) wrapper(out, ir, ir->fns.v[f]->name, ir->fns.v[f], false);
+        runtime(out, ir);
+        stack_report(ir, xfs, res);
+    } else {
+        *why = sb_take(&msg);
+    }
     for (size_t f = 0; f < ir->fns.n; f++) {
         free(xfs[f].loc);
         free(xfs[f].reachable);
     }
     free(xfs);
-    return true;
+    return ok;
 }
 
 void x64_result_free(X64Result *r) { vec_free(&r->stack); }

@@ -269,6 +269,18 @@ static void alu(Em *e, const IrIns *in)
         a = b;
         b = t;
     }
+    /* three-address add: lea (a,b), d / lea imm(a), d */
+    Loc al = oloc(e, a), bl = oloc(e, b);
+    bool imm_b = bl.kind == L_IMM && fits32(in->op == IR_SUB ? 0 - bl.imm : bl.imm);
+    if ((in->op == IR_ADD || (in->op == IR_SUB && imm_b)) && dl.kind == L_REG && al.kind == L_REG &&
+        al.reg != dl.reg && (imm_b || (bl.kind == L_REG && in->op == IR_ADD))) {
+        if (imm_b)
+            sb_printf(e->o, "\tleaq %lld(%%%s), %%%s\n",
+                      (long long)(in->op == IR_SUB ? 0 - bl.imm : bl.imm), R64[al.reg], R64[dl.reg]);
+        else
+            sb_printf(e->o, "\tleaq (%%%s,%%%s), %%%s\n", R64[al.reg], R64[bl.reg], R64[dl.reg]);
+        return;
+    }
     int w = work(e, in->dst, b);
     char src[64];
     if (in->op == IR_MUL && b.kind == OPND_IMM && fits32(b.imm)) {
@@ -320,34 +332,46 @@ static void setcc(Em *e, const IrIns *in)
     finish(e, in->dst, w);
 }
 
-/* Address register for a memory operation (base of disp(%base)). */
-static int addr_reg(Em *e, const IrIns *in) { return in_reg(e, in->a, R10); }
+/* The memory operand disp(%base[,%idx,scale]); base through r10 and
+ * index through r11 when they are not in registers. */
+static void mem_text(Em *e, const IrIns *in, char *buf, size_t n)
+{
+    int base = in_reg(e, in->a, R10);
+    if (in->x.kind == OPND_VREG) {
+        int idx = in_reg(e, in->x, R11);
+        snprintf(buf, n, "%lld(%%%s,%%%s,%u)", (long long)in->disp, R64[base], R64[idx], in->scale);
+    } else {
+        snprintf(buf, n, "%lld(%%%s)", (long long)in->disp, R64[base]);
+    }
+}
 
 static void load(Em *e, const IrIns *in)
 {
-    int base = addr_reg(e, in);
+    char m[96];
+    mem_text(e, in, m, sizeof m);
     Loc dl = vloc(e, in->dst);
     int w = dl.kind == L_REG ? dl.reg : R11;
-    long long d = (long long)in->disp;
     switch (in->width) {
-    case 1: sb_printf(e->o, "\tmovzbl %lld(%%%s), %%%s\n", d, R64[base], R32[w]); break;
-    case 2: sb_printf(e->o, "\tmovzwl %lld(%%%s), %%%s\n", d, R64[base], R32[w]); break;
-    case 4: sb_printf(e->o, "\tmovl %lld(%%%s), %%%s\n", d, R64[base], R32[w]); break;
-    default: sb_printf(e->o, "\tmovq %lld(%%%s), %%%s\n", d, R64[base], R64[w]); break;
+    case 1: sb_printf(e->o, "\tmovzbl %s, %%%s\n", m, R32[w]); break;
+    case 2: sb_printf(e->o, "\tmovzwl %s, %%%s\n", m, R32[w]); break;
+    case 4: sb_printf(e->o, "\tmovl %s, %%%s\n", m, R32[w]); break;
+    default: sb_printf(e->o, "\tmovq %s, %%%s\n", m, R64[w]); break;
     }
     finish(e, in->dst, w);
 }
 
+/* The value goes through rcx when not in a register (r10/r11 may hold
+ * the address). */
 static void store(Em *e, const IrIns *in)
 {
-    int base = addr_reg(e, in);
-    int v = in_reg(e, in->b, R11);
-    long long d = (long long)in->disp;
+    char m[96];
+    mem_text(e, in, m, sizeof m);
+    int v = in_reg(e, in->b, RCX);
     switch (in->width) {
-    case 1: sb_printf(e->o, "\tmovb %%%s, %lld(%%%s)\n", R8N[v], d, R64[base]); break;
-    case 2: sb_printf(e->o, "\tmovw %%%s, %lld(%%%s)\n", R16[v], d, R64[base]); break;
-    case 4: sb_printf(e->o, "\tmovl %%%s, %lld(%%%s)\n", R32[v], d, R64[base]); break;
-    default: sb_printf(e->o, "\tmovq %%%s, %lld(%%%s)\n", R64[v], d, R64[base]); break;
+    case 1: sb_printf(e->o, "\tmovb %%%s, %s\n", R8N[v], m); break;
+    case 2: sb_printf(e->o, "\tmovw %%%s, %s\n", R16[v], m); break;
+    case 4: sb_printf(e->o, "\tmovl %%%s, %s\n", R32[v], m); break;
+    default: sb_printf(e->o, "\tmovq %%%s, %s\n", R64[v], m); break;
     }
 }
 
@@ -383,10 +407,15 @@ static void control(Em *e, const IrIns *in)
 {
     switch ((int)in->op) {
     case IR_JMP: jump_to(e, in->t); return;
-    case IR_BR: case IR_BRCC:
+    case IR_BR: case IR_BRCC: case IR_BRTEST:
         if (in->op == IR_BR) {
             int r = in_reg(e, in->a, R11);
             sb_printf(e->o, "\ttestq %%%s, %%%s\n", R64[r], R64[r]);
+        } else if (in->op == IR_BRTEST) {
+            int r = in_reg(e, in->a, R11);
+            char src[64];
+            src_text(e, in->b, R10, src, sizeof src);
+            sb_printf(e->o, "\ttestq %s, %%%s\n", src, R64[r]);
         } else compare(e, in->a, in->b);
         if (in->t == e->next) {  /* fall into t: branch on the negation */
             sb_printf(e->o, "\tj%s ", CCS[in->op == IR_BR ? CC_EQ : NEG[in->cc]]);
@@ -428,20 +457,6 @@ static void ins(Em *e, const IrIns *in)
     case IR_SETCC: setcc(e, in); return;
     case IR_LOAD: case IR_SHLOAD: load(e, in); return;
     case IR_STORE: case IR_SHSTORE: store(e, in); return;
-    case IR_GLOAD: case IR_GSTORE: {
-        sb_puts(e->o, "\tmovq griddle_top(%rip), %r10\n");
-        Loc g = {.kind = L_REG, .reg = R10};
-        if (in->op == IR_GLOAD) {
-            Loc dl = vloc(e, in->dst);
-            int w = dl.kind == L_REG ? dl.reg : R11;
-            sb_printf(e->o, "\tmovq %lld(%%r10), %%%s\n", 8 * (long long)in->disp, R64[w]);
-            finish(e, in->dst, w);
-        } else {
-            int v = in_reg(e, in->a, R11);
-            sb_printf(e->o, "\tmovq %%%s, %lld(%%%s)\n", R64[v], 8 * (long long)in->disp, R64[g.reg]);
-        }
-        return;
-    }
     case IR_BASE: case IR_TOP:
         move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "griddle_base" : "griddle_top"});
         return;

@@ -49,7 +49,8 @@ struct VType {
     const VType *elem, *elem2;
     const Shape *shape;          /* VT_SHAPE: resolved (no SHAPE_NAMED left) */
     uint32_t words;              /* VT_SHAPE: flattened size */
-    Sym name;                    /* VT_DOMAIN */
+    Sym name;                    /* VT_DOMAIN; VT_SHAPE: the Pancake struct's name when
+                                    the value has a named struct shape, else NULL */
 };
 
 /* ---- expressions ------------------------------------------------------- */
@@ -85,8 +86,9 @@ typedef enum VExprKind {
     VX_SETLIT,     /* Set(e, ...) or Set[T]() */
     VX_LEN,        /* |s| (Seq or Set) or alen(a) on an IArray/heap: un.a */
     VX_STRUCT,     /* Pancake struct literal < e, ... >: list (type VT_SHAPE) */
-    VX_SFIELD,     /* Pancake field .N of a struct value: sfld.e, sfld.index,
-                      sfld.offset/words = flattened word range of the field */
+    VX_SFIELD,     /* Pancake field .N (or .name of a named struct) of a struct
+                      value: sfld.e, sfld.index, sfld.offset/words = flattened
+                      word range of the field */
     VX_CALL,       /* call of a spec function / domain function: call.fn, args */
     VX_PREDCALL,   /* predicate instance P(args) as an assertion (full permission) */
     VX_ACC,        /* acc(loc, perm): acc.loc is VX_INDEX (heap/IArray word), VX_FIELD,
@@ -350,6 +352,49 @@ void vexpr_print(StrBuf *b, const VSpec *s, const VExpr *e);
 /* Prints the whole resolved specification (griddle verify --dump-spec;
  * format in docs/verifier-language.md). */
 void vspec_dump(StrBuf *b, const VSpec *s);
+
+/*
+ * Conventions vspec guarantees (docs/verifier-language.md has the user's view):
+ *
+ *  - Implicit parameters. A predicate/function/method declared in a Pancake
+ *    annotation (origin VO_PANCAKE) has the default parameters of
+ *    pancake2viper (heap, then one Ref per model field in order) only
+ *    implicitly: they are NOT in its locals; vgen supplies them. A model-file
+ *    declaration (VO_MODEL) lists them as ordinary parameters. When a Pancake
+ *    annotation calls a model declaration without them, vspec prepends
+ *    VX_HEAP and the VX_MFIELDs to the call's arguments, so VX_CALL and
+ *    VX_PREDCALL arguments always match the callee's parameters. Model
+ *    declarations never refer to VO_PANCAKE ones. VX_HEAP therefore also
+ *    appears as an argument for an IArray parameter.
+ *  - Methods called implicitly (shared load_X/store_X, ffi): a VO_MODEL
+ *    method takes heap and the model fields first, then (address) /
+ *    (address, value) / the 4 FFI arguments; vspec has checked this shape.
+ *  - VFunSpec.requires/ensures mention parameters (VX_PVAR, slot < nparams)
+ *    and globals only; a parameter there means its value at entry.
+ *    VFunSpec.locals holds the bound variables of all the function's
+ *    annotations (clauses, invariants, statement annotations).
+ *  - Loop invariants mention only variables in scope at their while.
+ *    vspec_loop answers a VLoopSpec (maybe without invariants) for every
+ *    while of every function; vspec_annot for every S_ANNOT holding
+ *    assert/assume/refute/inhale/exhale/fold/unfold/use.
+ *  - fold/unfold: e is VX_PREDCALL or VX_ACC whose loc is one.
+ *  - `use NAME` with no shared region NAME: a VShared outside
+ *    VSpec.shared with lo == hi == 0 (no addresses), width 0, and the
+ *    load_NAME/store_NAME methods that exist.
+ *  - Permissions: VB_ADD/VB_SUB/VB_MUL on Perm operands (VB_MUL also Int *
+ *    Perm) have type Perm, as do VB_DIV of a Perm by an Int and VB_PDIV of
+ *    two Ints; comparisons may compare Perms.
+ *  - VB_EQ/VB_NE compare equal types only (shapes: equal shapes, compared
+ *    word by word).
+ *  - Prelude: unless the models declare them, a domain "IArray" with
+ *    functions slot(a, i): Ref, first(r): IArray, second(r): Int (and the
+ *    injectivity axiom) and `field heap_elem: Int` are declared (their spans
+ *    are in the file "<prelude>"); VX_INDEX on an IArray is slot(a, i).heap_elem.
+ *    pancake2viper's bv64_* functions are expanded into Int operations on
+ *    the unsigned value (no VT for bit-vectors; docs/verifier-language.md).
+ *  - Model-method locals are one table (VMethod.locals); a VS_VARDECL's
+ *    local is fresh even when a sibling block reuses the name.
+ */
 
 /*
  * Locations. Spans of annotation expressions point into the Pancake source:

@@ -262,6 +262,11 @@ static VStmt *call_stmt(VSCtx *c, VMethod *m, PStmt *ps, Sym name, Span nsp, PLi
         verr(c, "name", &nsp, "unknown method %s", name);
         return NULL;
     }
+    if (callee->origin == VO_PANCAKE) {
+        verr(c, "name", &nsp, "%s is declared in a Pancake annotation: model files only see model "
+                              "declarations", name);
+        return NULL;
+    }
     VStmt *s = stmt_new(c, VS_CALL, ps->span);
     s->method = callee;
     if (args.n != callee->nparams) {
@@ -687,8 +692,8 @@ static void shared_collisions(VSCtx *c)
             if (!((a->read && b->read) || (a->write && b->write))) continue;
             if (!regions_meet(a, b, &at)) continue;
             Diag *d = verr(c, "shared-decl", &b->span,
-                           "shared regions %s and %s (both u%u, both %s) serve the same address "
-                           "0x%" PRIx64 " through different methods", a->name, b->name,
+                           "shared regions %s and %s overlap (both u%u, both %s): they serve the "
+                           "same address 0x%" PRIx64 " through different methods", a->name, b->name,
                            8 * b->width, a->read && b->read ? "readable" : "writable", at);
             diag_note(d, &a->span, "%s is declared here", a->name);
         }

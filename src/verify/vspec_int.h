@@ -108,11 +108,14 @@ struct PNode {
     PKind kind;
     int op;
     Span span;
+    Span nspan;        /* FIELD/SFIELD: the field's name or number */
     PNode *a, *b, *c;
     Sym name;
     uint64_t val;
     const char *big;
     bool incl, exists;
+    bool paren;        /* written in parentheses (stops comparison chains) */
+    bool chain;        /* the && of a comparison chain a < b < c */
     PList args;
     PType *targ;
     PDeclVars vars;    /* QUANT */
@@ -218,8 +221,10 @@ struct VSCtx {
     Arena *a;
     uint32_t nerr_start;
     size_t nerrors;
-    /* lexer/parser state of the text being read */
-    VTok *t; uint32_t nt, pos;
+    /* parser state of the text being read: its tokens in a gap buffer
+     * (tb[0, pos) are read, tb[tail, cap) are to come), so a macro
+     * expansion costs its own size (vspec_parse.c) */
+    VTok *tb; uint32_t cap, pos, tail;
     bool viper;            /* Viper (model) mode */
     bool perr;             /* a syntax error was reported in this text */
     int depth;

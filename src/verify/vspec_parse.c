@@ -33,18 +33,25 @@
 #define MAX_DEPTH 200
 #define MAX_EXPANDED (1u << 20)
 
-static const VTok *cur(VSCtx *c) { return &c->t[c->perr ? c->nt - 1 : c->pos]; }
+/* Tokens: logical index i is tb[i] below pos, tb[tail + i - pos] from pos
+ * on; the last token is always VT_EOF. */
+static uint32_t ntok(const VSCtx *c) { return c->pos + (c->cap - c->tail); }
+static VTok *tok_at(VSCtx *c, uint32_t i)
+{
+    if (i >= ntok(c)) i = ntok(c) - 1;
+    return i < c->pos ? &c->tb[i] : &c->tb[c->tail + (i - c->pos)];
+}
+static const VTok *cur(VSCtx *c) { return tok_at(c, c->perr ? ntok(c) - 1 : c->pos); }
 static const VTok *peek(VSCtx *c, uint32_t k)
 {
-    if (c->perr) return &c->t[c->nt - 1];
-    uint32_t i = c->pos + k;
-    return &c->t[i < c->nt ? i : c->nt - 1];
+    return tok_at(c, c->perr ? ntok(c) - 1 : c->pos + k);
 }
 static bool at(VSCtx *c, VTokKind k) { return cur(c)->kind == k; }
 static bool at_kw(VSCtx *c, Sym kw) { return cur(c)->kind == VT_IDENT && cur(c)->text == kw; }
 static void next(VSCtx *c)
 {
-    if (!c->perr && c->pos + 1 < c->nt) c->pos++;
+    if (c->perr || c->pos + 1 >= ntok(c)) return;
+    c->tb[c->pos++] = c->tb[c->tail++];
 }
 
 static void describe(StrBuf *b, const VTok *t)
@@ -118,7 +125,13 @@ static Span span_join(Span a, Span b)
     return a;
 }
 
-static Span prev_span(VSCtx *c) { return c->t[c->pos ? c->pos - 1 : 0].span; }
+static Span prev_span(VSCtx *c) { return tok_at(c, c->pos ? c->pos - 1 : 0)->span; }
+
+/* Un-reads the last token. */
+static void back(VSCtx *c)
+{
+    if (c->pos) c->tb[--c->tail] = c->tb[--c->pos];
+}
 
 static PNode *node(VSCtx *c, PKind k, Span sp)
 {
@@ -133,7 +146,7 @@ static PNode *bad(VSCtx *c) { return node(c, P_BOOL, cur(c)->span); }
 static bool enter(VSCtx *c)
 {
     if (++c->depth > MAX_DEPTH) {
-        perr_at(c, &cur(c)->span, "annotation nested too deeply (more than %d levels)", MAX_DEPTH);
+        perr_at(c, &cur(c)->span, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
         return false;
     }
     return true;
@@ -165,15 +178,18 @@ static bool simple_arg(const VTok *t, uint32_t n)
     return true;
 }
 
-/* Replaces the macro use at c->pos by its expansion. */
+/* Replaces the macro use at c->pos by its expansion: the use's tokens are
+ * dropped from the front of the gap buffer's tail and the expansion is
+ * written just before it. */
 static void expand(VSCtx *c, VMacro *m)
 {
-    uint32_t use = c->pos, p = c->pos + 1;
-    Span usp = c->t[use].span;
+    uint32_t use = c->pos, p = c->pos + 1, n = ntok(c);
+    Span usp = tok_at(c, use)->span;
     uint32_t *as = NULL, *an = NULL;
     uint32_t na = 0;
+    VTokVec ex = {0};
     if (m->nparams) {
-        if (c->t[p].kind != VT_LPAREN) {
+        if (tok_at(c, p)->kind != VT_LPAREN) {
             perr_at(c, &usp, "macro %s takes %u argument(s)", m->name, m->nparams);
             return;
         }
@@ -183,16 +199,16 @@ static void expand(VSCtx *c, VMacro *m)
         int depth = 0;
         uint32_t start = p;
         for (;; p++) {
-            if (p >= c->nt || c->t[p].kind == VT_EOF) {
+            if (p >= n || tok_at(c, p)->kind == VT_EOF) {
                 perr_at(c, &usp, "unterminated arguments of macro %s", m->name);
                 goto out;
             }
-            VTokKind k = c->t[p].kind;
+            VTokKind k = tok_at(c, p)->kind;
             if (k == VT_LPAREN || k == VT_LBRACK || k == VT_LBRACE) depth++;
             else if ((k == VT_RPAREN || k == VT_RBRACK || k == VT_RBRACE) && depth) depth--;
             else if (!depth && (k == VT_COMMA || k == VT_RPAREN)) {
                 if (p == start) {
-                    perr_at(c, &c->t[p].span, "empty argument of macro %s", m->name);
+                    perr_at(c, &tok_at(c, p)->span, "empty argument of macro %s", m->name);
                     goto out;
                 }
                 if (na == m->nparams) {
@@ -210,43 +226,50 @@ static void expand(VSCtx *c, VMacro *m)
             perr_at(c, &usp, "macro %s takes %u argument(s), %u given", m->name, m->nparams, na);
             goto out;
         }
-    } else if (p < c->nt && c->t[p].kind == VT_LPAREN && p + 1 < c->nt &&
-               c->t[p + 1].kind == VT_RPAREN) {
+    } else if (p + 1 < n && tok_at(c, p)->kind == VT_LPAREN && tok_at(c, p + 1)->kind == VT_RPAREN) {
         p += 2; /* NAME() for a parameterless macro */
     }
-    {
-        VTokVec nt = {0};
-        for (uint32_t i = 0; i < use; i++) vec_push(&nt, c->t[i]);
-        VTok lp = {.kind = VT_LPAREN, .span = usp}, rp = {.kind = VT_RPAREN, .span = usp};
-        if (!m->is_block) vec_push(&nt, lp);
-        for (uint32_t i = 0; i < m->nbody; i++) {
-            VTok bt = m->body[i];
-            uint32_t k = 0;
-            if (bt.kind == VT_IDENT)
-                while (k < m->nparams && m->params[k] != bt.text) k++;
-            if (bt.kind != VT_IDENT || k == m->nparams) {
-                bt.span = usp;
-                vec_push(&nt, bt);
-                continue;
-            }
-            bool par = !simple_arg(&c->t[as[k]], an[k]);
-            if (par) vec_push(&nt, lp);
-            for (uint32_t j = 0; j < an[k]; j++) vec_push(&nt, c->t[as[k] + j]);
-            if (par) vec_push(&nt, rp);
+    VTok lp = {.kind = VT_LPAREN, .span = usp}, rp = {.kind = VT_RPAREN, .span = usp};
+    if (!m->is_block) vec_push(&ex, lp);
+    for (uint32_t i = 0; i < m->nbody; i++) {
+        VTok bt = m->body[i];
+        uint32_t k = 0;
+        if (bt.kind == VT_IDENT)
+            while (k < m->nparams && m->params[k] != bt.text) k++;
+        if (bt.kind != VT_IDENT || k == m->nparams) {
+            bt.span = usp;
+            vec_push(&ex, bt);
+            continue;
         }
-        if (!m->is_block) vec_push(&nt, rp);
-        c->expanded += nt.n - use;
-        for (uint32_t i = p; i < c->nt; i++) vec_push(&nt, c->t[i]);
-        if (c->expanded > MAX_EXPANDED) {
-            vec_free(&nt);
-            perr_at(c, &usp, "macro expansion too large (more than %u tokens)", MAX_EXPANDED);
-            goto out;
-        }
-        free(c->t);
-        c->t = nt.v;
-        c->nt = (uint32_t)nt.n;
+        /* arguments are in the tail, contiguous */
+        const VTok *arg = tok_at(c, as[k]);
+        bool par = !simple_arg(arg, an[k]);
+        if (par) vec_push(&ex, lp);
+        for (uint32_t j = 0; j < an[k]; j++) vec_push(&ex, arg[j]);
+        if (par) vec_push(&ex, rp);
     }
+    if (!m->is_block) vec_push(&ex, rp);
+    c->expanded += ex.n;
+    if (c->expanded > MAX_EXPANDED) {
+        perr_at(c, &usp, "macro expansion too large (more than %u tokens)", MAX_EXPANDED);
+        goto out;
+    }
+    c->tail += p - use; /* drop the use */
+    if (c->tail - c->pos < ex.n) {
+        uint32_t rest = c->cap - c->tail;
+        uint32_t cap = c->pos + (uint32_t)ex.n + rest + c->cap / 2 + 64;
+        VTok *nb = xmalloc(cap * sizeof *nb);
+        memcpy(nb, c->tb, c->pos * sizeof *nb);
+        memcpy(nb + cap - rest, c->tb + c->tail, rest * sizeof *nb);
+        free(c->tb);
+        c->tb = nb;
+        c->tail = cap - rest;
+        c->cap = cap;
+    }
+    c->tail -= (uint32_t)ex.n;
+    memcpy(c->tb + c->tail, ex.v, ex.n * sizeof *ex.v);
 out:
+    vec_free(&ex);
     free(as);
     free(an);
 }
@@ -414,6 +437,12 @@ static int infix_bp(VSCtx *c, const VTok *t, int *op, bool *right)
     return 0;
 }
 
+static bool is_ordering(int op)
+{
+    return op == VT_LT || op == VT_LE || op == VT_GT || op == VT_GE || op == VT_LTU ||
+           op == VT_LEU || op == VT_GTU || op == VT_GEU;
+}
+
 #define BP_TERN_ANNOT 4
 #define BP_TERN_VIPER 2
 #define BP_SHIFT 20
@@ -556,6 +585,7 @@ static PNode *parse_primary(VSCtx *c)
         next(c);
         PNode *n = parse_expr(c, 0);
         expect(c, VT_RPAREN);
+        n->paren = true;
         return n;
     }
     case VT_NUM: {
@@ -582,7 +612,7 @@ static PNode *parse_primary(VSCtx *c)
             while (!c->perr && accept(c, VT_COMMA));
             /* `<a, <b, c>>`: the lexer read '>>' */
             if (at(c, VT_ASR) || at(c, VT_LSR)) {
-                VTok *tt = &c->t[c->pos];
+                VTok *tt = tok_at(c, c->pos);
                 tt->kind = tt->kind == VT_ASR ? VT_GT : VT_ASR;
                 tt->span.col++;
             } else {
@@ -617,12 +647,14 @@ static PNode *parse_postfix(VSCtx *c, PNode *n)
             const VTok *t = cur(c);
             if (t->kind == VT_NUM && !c->viper) {
                 PNode *f = node(c, P_SFIELD, span_join(n->span, t->span));
+                f->nspan = t->span;
                 f->a = n;
                 f->val = t->big ? UINT64_MAX : t->val;
                 next(c);
                 n = f;
             } else if (t->kind == VT_IDENT) {
                 PNode *f = node(c, P_FIELD, span_join(n->span, t->span));
+                f->nspan = t->span;
                 f->a = n;
                 f->name = t->text;
                 next(c);
@@ -735,7 +767,20 @@ static PNode *parse_expr(VSCtx *c, int min)
         n->a = lhs;
         n->b = parse_expr(c, right ? bp : bp + 1);
         n->span = span_join(lhs->span, n->b->span);
-        n->c = NULL;
+        bool chains = lhs->kind == P_BIN && !lhs->paren && (is_ordering(lhs->op) || lhs->chain);
+        if (is_ordering(op) && chains) {
+            /* a < b <= c is a < b && b <= c (Viper's chained comparisons) */
+            PNode *last = lhs->chain ? lhs->b : lhs;
+            n->a = last->b;
+            n->span = span_join(last->b->span, n->b->span);
+            PNode *and = node(c, P_BIN, opsp);
+            and->op = VT_ANDAND;
+            and->chain = true;
+            and->a = lhs;
+            and->b = n;
+            and->span = span_join(lhs->span, n->span);
+            n = and;
+        }
         lhs = n;
     }
     c->depth--;
@@ -856,28 +901,29 @@ static PStmt *parse_viper_stmt(VSCtx *c)
         perr_at(c, &sp, "'%s' is not supported in model methods", cur(c)->text);
         return stmt_new(c, PS_BLOCK, sp);
     }
-    if (at(c, VT_IDENT) && peek(c, 1)->kind == VT_LPAREN) {
-        PStmt *s = stmt_new(c, PS_CALL, sp);
-        s->name = cur(c)->text;
-        s->name_span = sp;
-        next(c);
-        next(c);
-        s->args = parse_args(c, VT_RPAREN);
-        s->span = span_join(sp, prev_span(c));
-        return s;
-    }
-    /* targets := value */
-    PStmt *s = stmt_new(c, PS_ASSIGN, sp);
+    /* m(args)  |  targets := value  (a target may be f(x).fld) */
     VEC(PNode *) l = {0};
     do vec_push(&l, parse_postfix(c, parse_primary(c)));
     while (!c->perr && accept(c, VT_COMMA));
-    s->lhs.v = arena_memdup(c->a, l.v, l.n * sizeof *l.v);
-    s->lhs.n = (uint32_t)l.n;
+    PStmt *s;
+    if (l.n == 1 && l.v[0]->kind == P_CALL && !at(c, VT_ASSIGN)) {
+        s = stmt_new(c, PS_CALL, sp);
+        s->name = l.v[0]->name;
+        s->name_span = l.v[0]->span;
+        s->name_span.eline = sp.eline;
+        s->name_span.ecol = sp.ecol;
+        s->args = l.v[0]->args;
+        s->span = l.v[0]->span;
+    } else {
+        s = stmt_new(c, PS_ASSIGN, sp);
+        s->lhs.v = arena_memdup(c->a, l.v, l.n * sizeof *l.v);
+        s->lhs.n = (uint32_t)l.n;
+        if (!at(c, VT_ASSIGN)) expected(c, "a statement");
+        next(c);
+        s->e = parse_expr(c, 0);
+        s->span = span_join(sp, s->e->span);
+    }
     vec_free(&l);
-    if (!at(c, VT_ASSIGN)) expected(c, "a statement");
-    next(c);
-    s->e = parse_expr(c, 0);
-    s->span = span_join(sp, s->e->span);
     return s;
 }
 
@@ -909,14 +955,23 @@ static PDecl *decl_new(VSCtx *c, PDeclKind k, Span sp)
     return d;
 }
 
-/* predicate NAME(params) [{ body }] */
-static PDecl *parse_predicate(VSCtx *c, Span sp)
+static void parse_contract(VSCtx *c, PDecl *d);
+
+/* NAME(x: T, ...) of a predicate, function or method */
+static PDecl *parse_header(VSCtx *c, PDeclKind k, Span sp)
 {
-    PDecl *d = decl_new(c, PD_PRED, sp);
+    PDecl *d = decl_new(c, k, sp);
     d->name = expect_ident(c, &d->name_span);
     expect(c, VT_LPAREN);
     d->params = parse_decls(c, true, VT_RPAREN);
     expect(c, VT_RPAREN);
+    return d;
+}
+
+/* predicate NAME(params) [{ body }] */
+static PDecl *parse_predicate(VSCtx *c, Span sp)
+{
+    PDecl *d = parse_header(c, PD_PRED, sp);
     if (accept(c, VT_LBRACE)) {
         d->has_body = true;
         d->body = parse_expr(c, 0);
@@ -928,35 +983,11 @@ static PDecl *parse_predicate(VSCtx *c, Span sp)
 /* function NAME(params): T [requires e]* [ensures e]* [{ body }] */
 static PDecl *parse_function(VSCtx *c, Span sp, bool in_domain)
 {
-    PDecl *d = decl_new(c, PD_FUNC, sp);
-    d->name = expect_ident(c, &d->name_span);
-    expect(c, VT_LPAREN);
-    d->params = parse_decls(c, true, VT_RPAREN);
-    expect(c, VT_RPAREN);
+    PDecl *d = parse_header(c, PD_FUNC, sp);
     expect(c, VT_COLON);
     d->type = parse_type(c);
     if (in_domain) return d;
-    for (;;) {
-        if (at_kw(c, c->k.requires)) {
-            PList l = parse_clauses(c, c->k.requires);
-            PNode **v = arena_alloc(c->a, (d->requires.n + l.n) * sizeof *v + 1);
-            memcpy(v, d->requires.v, d->requires.n * sizeof *v);
-            memcpy(v + d->requires.n, l.v, l.n * sizeof *v);
-            d->requires.v = v;
-            d->requires.n += l.n;
-        } else if (at_kw(c, c->k.ensures)) {
-            PList l = parse_clauses(c, c->k.ensures);
-            PNode **v = arena_alloc(c->a, (d->ensures.n + l.n) * sizeof *v + 1);
-            memcpy(v, d->ensures.v, d->ensures.n * sizeof *v);
-            memcpy(v + d->ensures.n, l.v, l.n * sizeof *v);
-            d->ensures.v = v;
-            d->ensures.n += l.n;
-        } else if (at_kw(c, c->k.decreases)) {
-            perr_at(c, &cur(c)->span, "'decreases' clauses are not supported");
-        } else {
-            break;
-        }
-    }
+    parse_contract(c, d);
     if (accept(c, VT_LBRACE)) {
         d->has_body = true;
         d->body = parse_expr(c, 0);
@@ -965,18 +996,24 @@ static PDecl *parse_function(VSCtx *c, Span sp, bool in_domain)
     return d;
 }
 
+static void list_append(VSCtx *c, PList *dst, PList l)
+{
+    if (!l.n) return;
+    PNode **v = arena_alloc(c->a, (dst->n + l.n) * sizeof *v);
+    if (dst->n) memcpy(v, dst->v, dst->n * sizeof *v);
+    memcpy(v + dst->n, l.v, l.n * sizeof *v);
+    dst->v = v;
+    dst->n += l.n;
+}
+
+/* [requires e | ensures e]* (decreases is rejected) */
 static void parse_contract(VSCtx *c, PDecl *d)
 {
     for (;;) {
-        if (at_kw(c, c->k.requires) || at_kw(c, c->k.ensures)) {
-            bool req = at_kw(c, c->k.requires);
-            PList l = parse_clauses(c, req ? c->k.requires : c->k.ensures);
-            PList *dst = req ? &d->requires : &d->ensures;
-            PNode **v = arena_alloc(c->a, (dst->n + l.n) * sizeof *v + 1);
-            memcpy(v, dst->v, dst->n * sizeof *v);
-            memcpy(v + dst->n, l.v, l.n * sizeof *v);
-            dst->v = v;
-            dst->n += l.n;
+        if (at_kw(c, c->k.requires)) {
+            list_append(c, &d->requires, parse_clauses(c, c->k.requires));
+        } else if (at_kw(c, c->k.ensures)) {
+            list_append(c, &d->ensures, parse_clauses(c, c->k.ensures));
         } else if (at_kw(c, c->k.decreases)) {
             perr_at(c, &cur(c)->span, "'decreases' clauses are not supported");
         } else {
@@ -989,11 +1026,7 @@ static void parse_contract(VSCtx *c, PDecl *d)
  * method NAME(params) [: (rets)] contract                    (annotation) */
 static PDecl *parse_method(VSCtx *c, Span sp)
 {
-    PDecl *d = decl_new(c, PD_METHOD, sp);
-    d->name = expect_ident(c, &d->name_span);
-    expect(c, VT_LPAREN);
-    d->params = parse_decls(c, true, VT_RPAREN);
-    expect(c, VT_RPAREN);
+    PDecl *d = parse_header(c, PD_METHOD, sp);
     if ((c->viper && at_kw(c, c->k.returns)) || (!c->viper && at(c, VT_COLON))) {
         next(c);
         expect(c, VT_LPAREN);
@@ -1080,7 +1113,7 @@ static void parse_define(VSCtx *c)
     if (!c->perr) {
         m.params = arena_memdup(c->a, ps.v, ps.n * sizeof *ps.v);
         m.nparams = (uint32_t)ps.n;
-        m.body = arena_memdup(c->a, c->t + from, (c->pos - from) * sizeof *c->t);
+        m.body = arena_memdup(c->a, c->tb + from, (c->pos - from) * sizeof *c->tb);
         m.nbody = c->pos - from;
         vec_push(&c->macros, m);
     }
@@ -1178,9 +1211,9 @@ static PDecl *parse_annot_toplevel(VSCtx *c, Span sp)
 
 static void reset_tokens(VSCtx *c, VTokVec *v)
 {
-    c->t = v->v;
-    c->nt = (uint32_t)v->n;
-    c->pos = 0;
+    c->tb = v->v;
+    c->cap = (uint32_t)v->n;
+    c->pos = c->tail = 0;
     c->perr = false;
     c->depth = 0;
 }
@@ -1225,12 +1258,22 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
                                "assume, refute, inhale, exhale, fold, unfold, use, trusted)");
     }
     bool ok = !c->perr;
-    free(c->t);
-    c->t = NULL;
-    c->nt = 0;
+    free(c->tb);
+    c->tb = NULL;
+    c->cap = c->pos = c->tail = 0;
     return ok ? d : NULL;
 }
 
+static bool decl_kw(VSCtx *c)
+{
+    return at_kw(c, c->k.field) || at_kw(c, c->k.predicate) || at_kw(c, c->k.function) ||
+           at_kw(c, c->k.method) || at_kw(c, c->k.domain) || at_kw(c, c->k.define) ||
+           at_kw(c, c->k.import);
+}
+
+/* A model file: its declarations in order. After a syntax error the
+ * parser resumes at the next declaration keyword that starts a line, so
+ * independent errors are all reported. */
 bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVec *out)
 {
     VTokVec v = {0};
@@ -1243,7 +1286,8 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
     }
     reset_tokens(c, &v);
     c->expanded = 0;
-    while (!c->perr && !at(c, VT_EOF)) {
+    bool ok = true;
+    while (!at(c, VT_EOF)) {
         Span sp = cur(c)->span;
         Sym k = at(c, VT_IDENT) ? cur(c)->text : NULL;
         if (k) next(c);
@@ -1266,7 +1310,7 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
         } else if (k == c->k.import) {
             perr_at(c, &sp, "'import' is not supported: give every model file with -m/-I");
         } else {
-            if (k) c->pos--;
+            if (k) back(c);
             expected(c, "a declaration (field, predicate, function, method, domain, define)");
         }
         while (accept(c, VT_SEMI)) {}
@@ -1274,11 +1318,19 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
             d->span = span_join(sp, prev_span(c));
             vec_push(out, d);
         }
+        if (c->perr) {
+            /* resume at the next declaration keyword in column 1 */
+            ok = false;
+            c->perr = false;
+            c->depth = 0;
+            next(c);
+            while (!at(c, VT_EOF) && !(cur(c)->span.col == 1 && decl_kw(c)))
+                next(c);
+        }
     }
-    bool ok = !c->perr;
-    free(c->t);
-    c->t = NULL;
-    c->nt = 0;
+    free(c->tb);
+    c->tb = NULL;
+    c->cap = c->pos = c->tail = 0;
     c->viper = false;
     return ok;
 }

@@ -99,6 +99,14 @@ static void pperm(Pr *p, const VExpr *perm)
     pe(p, perm);
 }
 
+/* open e ) */
+static void pwrap(Pr *p, const char *open, const VExpr *e)
+{
+    sb_puts(p->b, open);
+    pe(p, e);
+    sb_puts(p->b, ")");
+}
+
 static void pe(Pr *p, const VExpr *e)
 {
     StrBuf *b = p->b;
@@ -140,9 +148,7 @@ static void pe(Pr *p, const VExpr *e)
         sb_puts(b, ")");
         return;
     case VX_TOBOOL:
-        sb_puts(b, "tobool(");
-        pe(p, e->u.un.a);
-        sb_puts(b, ")");
+        pwrap(p, "tobool(", e->u.un.a);
         return;
     case VX_COND:
         sb_puts(b, "(");
@@ -199,9 +205,7 @@ static void pe(Pr *p, const VExpr *e)
         return;
     case VX_LEN:
         if (e->u.un.a->kind == VX_HEAP || e->u.un.a->type->kind == VT_IARRAY) {
-            sb_puts(b, "alen(");
-            pe(p, e->u.un.a);
-            sb_puts(b, ")");
+            pwrap(p, "alen(", e->u.un.a);
         } else {
             sb_puts(b, "|");
             pe(p, e->u.un.a);
@@ -230,14 +234,10 @@ static void pe(Pr *p, const VExpr *e)
         sb_puts(b, ")");
         return;
     case VX_PERM:
-        sb_puts(b, "perm(");
-        pe(p, e->u.permof.loc);
-        sb_puts(b, ")");
+        pwrap(p, "perm(", e->u.permof.loc);
         return;
     case VX_OLD:
-        sb_puts(b, "old(");
-        pe(p, e->u.un.a);
-        sb_puts(b, ")");
+        pwrap(p, "old(", e->u.un.a);
         return;
     case VX_UNFOLDING:
         sb_puts(b, "(unfolding ");
@@ -393,6 +393,12 @@ static void dump_func(Pr *p, const VFunc *f, int ind)
     }
 }
 
+static bool in_prelude(const VSpec *s, const Span *sp)
+{
+    return !strcmp(srcmgr_name(s->srcmgr, sp->file), "<prelude>");
+}
+
+/* Declarations in source order; the built-in prelude is not shown. */
 static void dump_decls(Pr *p)
 {
     const VSpec *s = p->s;
@@ -400,12 +406,14 @@ static void dump_decls(Pr *p)
     for (size_t i = 0; i < s->model_fields.n; i++)
         sb_printf(b, "model field %s#mfield%zu\n", s->model_fields.v[i], i);
     for (size_t i = 0; i < s->fields.n; i++) {
+        if (in_prelude(s, &s->fields.v[i]->span)) continue;
         sb_printf(b, "field %s: ", s->fields.v[i]->name);
         vtype_print(b, s->fields.v[i]->type);
         sb_puts(b, "\n");
     }
     for (size_t i = 0; i < s->domains.n; i++) {
         const VDomain *d = s->domains.v[i];
+        if (in_prelude(s, &d->span)) continue;
         sb_printf(b, "domain %s\n", d->name);
         for (uint32_t j = 0; j < d->nfuncs; j++) dump_func(p, d->funcs[j], 1);
         for (uint32_t j = 0; j < d->naxioms; j++) {
@@ -622,6 +630,50 @@ static void read_models(VSCtx *c, const VOpts *o)
     }
 }
 
+/* pancake2viper prepends a prelude declaring the IArray domain; models
+ * use its functions (slot(a, i).f). Declared here unless a model file
+ * declares them itself. alen is built in (VX_LEN); a[i] on an IArray means
+ * slot(a, i).heap_elem. */
+static const char PRELUDE_IARRAY[] =
+    "domain IArray {\n"
+    "  function slot(a: IArray, i: Int): Ref\n"
+    "  function first(r: Ref): IArray\n"
+    "  function second(r: Ref): Int\n"
+    "  axiom all_diff { forall a: IArray, i: Int :: { slot(a, i) } first(slot(a, i)) == a && second(slot(a, i)) == i }\n"
+    "}\n";
+static const char PRELUDE_HEAP_ELEM[] = "field heap_elem: Int\n";
+
+static bool declared(VSCtx *c, const char *name, PDeclKind kind)
+{
+    Sym s = intern_cstr(c->in, name);
+    for (size_t i = 0; i < c->pdecls.n; i++) {
+        const PDecl *d = c->pdecls.v[i];
+        if (d->kind == kind && d->name == s) return true;
+        if (d->kind == PD_DOMAIN)
+            for (uint32_t j = 0; j < d->nfuncs; j++)
+                if (d->funcs[j]->name == s && kind == PD_FUNC) return true;
+    }
+    return false;
+}
+
+static void read_prelude(VSCtx *c)
+{
+    StrBuf b = {0};
+    if (!declared(c, "slot", PD_FUNC) && !declared(c, "first", PD_FUNC) &&
+        !declared(c, "second", PD_FUNC))
+        sb_puts(&b, PRELUDE_IARRAY);
+    if (!declared(c, "heap_elem", PD_FIELD)) sb_puts(&b, PRELUDE_HEAP_ELEM);
+    if (!b.n) return;
+    PDeclVec pre = {0};
+    uint32_t f = srcmgr_add(c->s->srcmgr, "<prelude>", xstrndup(b.s, b.n), b.n);
+    const SrcFile *sf = c->s->srcmgr->files.v[f];
+    if (!vparse_model(c, sf->text, sf->len, f, &pre)) die("vspec: the prelude does not parse");
+    for (size_t i = 0; i < c->pdecls.n; i++) vec_push(&pre, c->pdecls.v[i]);
+    vec_free(&c->pdecls);
+    c->pdecls = pre;
+    sb_free(&b);
+}
+
 static void read_toplevel_annots(VSCtx *c)
 {
     const Program *p = c->s->prog;
@@ -653,11 +705,12 @@ bool vspec_build(VSpec *out, const Program *prog, const VOpts *o, DiagList *dl)
     VSCtx c;
     init_ctx(&c, out, dl);
     read_models(&c, o);
+    read_prelude(&c);
     read_toplevel_annots(&c);
     vdecls_build(&c);
     vbodies_build(&c);
-    qsort(out->annots.v, out->annots.n, sizeof *out->annots.v, annot_by_ptr);
-    qsort(out->loops.v, out->loops.n, sizeof *out->loops.v, loop_by_ptr);
+    if (out->annots.n > 1) qsort(out->annots.v, out->annots.n, sizeof *out->annots.v, annot_by_ptr);
+    if (out->loops.n > 1) qsort(out->loops.v, out->loops.n, sizeof *out->loops.v, loop_by_ptr);
     vec_free(&c.macros);
     vec_free(&c.bound);
     vec_free(&c.pdecls);

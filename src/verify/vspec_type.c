@@ -79,6 +79,7 @@ const VType *vtype_shape(VSCtx *c, const Shape *sh)
     t->kind = VT_SHAPE;
     t->shape = r;
     t->words = shape_size(r);
+    if (sh->kind == SHAPE_NAMED) t->name = sh->name;
     return t;
 }
 
@@ -205,6 +206,9 @@ static VExpr *binop(VSCtx *c, VBinOp op, VExpr *a, VExpr *b, const VType *t, Spa
     return e;
 }
 
+/* Model-file declarations are Viper: no Int-as-Bool coercion, no `read`. */
+static bool viper_mode(const VSCtx *c) { return c->env && c->env->origin == VO_MODEL; }
+
 static bool is_int(const VExpr *e) { return e->type && e->type->kind == VT_INT; }
 static bool is_bool(const VExpr *e) { return e->type && e->type->kind == VT_BOOL; }
 static bool is_perm(const VExpr *e) { return e->type && e->type->kind == VT_PERM; }
@@ -213,7 +217,7 @@ static bool is_perm(const VExpr *e) { return e->type && e->type->kind == VT_PERM
 static VExpr *as_bool(VSCtx *c, VExpr *e, const char *what)
 {
     if (!e || is_bool(e)) return e;
-    if (is_int(e) && !c->viper) {
+    if (is_int(e) && !viper_mode(c)) {
         VExpr *b = vexpr_new(c, VX_TOBOOL, c->t_bool, e->span);
         b->u.un.a = e;
         return b;
@@ -337,7 +341,7 @@ static VExpr *ty_ident(VSCtx *c, PNode *n)
     }
     if (s == c->k.write) return permlit(c, 1, 1, n->span);
     if (s == c->k.none) return permlit(c, 0, 1, n->span);
-    if (s == c->k.read && !c->viper) return permlit(c, 1, 2, n->span);
+    if (s == c->k.read && !viper_mode(c)) return permlit(c, 1, 2, n->span);
     if (s == c->k.wildcard) return vexpr_new(c, VX_WILDCARD, c->t_perm, n->span);
     if (env->origin == VO_PANCAKE) {
         int32_t mf = vfind_mfield(c->s, s);
@@ -416,6 +420,110 @@ static VExpr *bounded(VSCtx *c, PNode *n, unsigned bits)
     return binop(c, VB_AND, lo, hi, c->t_bool, n->span);
 }
 
+/* ---- pancake2viper's bit-vector prelude --------------------------------------
+ * Its domain BitVectorDomain64 (bv64_from_int, bv64_to_int, bv64_and, ...)
+ * is interpreted as SMT (_ BitVec 64). griddle represents a BV64 value by
+ * its unsigned value in [0, 2^64) and expands each function into the exact
+ * Int operation, so a model using them needs nothing else:
+ *   from_int(x) = x % 2^64 (Euclidean, so in range), to_int(b) = b,
+ *   and/or/xor/shl/lshr/ashr = the VB_ bit operations (64-bit two's
+ *   complement of in-range operands, unsigned result), not(a) = a ^ (2^64-1),
+ *   add/sub/mul = (a op b) % 2^64, neg(a) = (2^64 - a) % 2^64,
+ *   udiv(a, b) = b == 0 ? 2^64-1 : a / b, urem(a, b) = b == 0 ? a : a % b
+ *   (SMT-LIB's total bvudiv/bvurem), ult/ule/ugt/uge = the comparisons,
+ *   slt/sle/sgt/sge compare the signed readings (a >= 2^63 ? a - 2^64 : a). */
+enum { BV_FROM, BV_TO, BV_NOT, BV_NEG, BV_AND, BV_OR, BV_XOR, BV_SHL, BV_LSHR, BV_ASHR, BV_ADD,
+       BV_SUB, BV_MUL, BV_UDIV, BV_UREM, BV_ULT, BV_ULE, BV_UGT, BV_UGE, BV_SLT, BV_SLE, BV_SGT,
+       BV_SGE };
+static const struct { const char *name; int op; } bv_fns[] = {
+    {"bv64_from_int", BV_FROM}, {"bv64_to_int", BV_TO}, {"bv64_not", BV_NOT},
+    {"bv64_neg", BV_NEG}, {"bv64_and", BV_AND}, {"bv64_or", BV_OR}, {"bv64_xor", BV_XOR},
+    {"bv64_shl", BV_SHL}, {"bv64_lshr", BV_LSHR}, {"bv64_ashr", BV_ASHR}, {"bv64_add", BV_ADD},
+    {"bv64_sub", BV_SUB}, {"bv64_mul", BV_MUL}, {"bv64_udiv", BV_UDIV}, {"bv64_urem", BV_UREM},
+    {"bv64_ult", BV_ULT}, {"bv64_ule", BV_ULE}, {"bv64_ugt", BV_UGT}, {"bv64_uge", BV_UGE},
+    {"bv64_slt", BV_SLT}, {"bv64_sle", BV_SLE}, {"bv64_sgt", BV_SGT}, {"bv64_sge", BV_SGE},
+};
+
+static VExpr *big_lit(VSCtx *c, const char *dec, Span sp)
+{
+    VExpr *e = int_lit(c, 0, sp);
+    e->u.lit.big = dec;
+    return e;
+}
+
+#define TWO64 "18446744073709551616"
+#define MAX64 "18446744073709551615"
+
+static VExpr *mod64(VSCtx *c, VExpr *a, Span sp)
+{
+    return binop(c, VB_MOD, a, big_lit(c, TWO64, sp), c->t_int, sp);
+}
+
+static VExpr *signed64(VSCtx *c, VExpr *a, Span sp)
+{
+    VExpr *neg = binop(c, VB_GE, a, big_lit(c, "9223372036854775808", sp), c->t_bool, sp);
+    VExpr *e = vexpr_new(c, VX_COND, c->t_int, sp);
+    e->u.tern.c = neg;
+    e->u.tern.a = binop(c, VB_SUB, a, big_lit(c, TWO64, sp), c->t_int, sp);
+    e->u.tern.b = a;
+    return e;
+}
+
+static VExpr *cond(VSCtx *c, VExpr *k, VExpr *a, VExpr *b, Span sp)
+{
+    VExpr *e = vexpr_new(c, VX_COND, a->type, sp);
+    e->u.tern.c = k;
+    e->u.tern.a = a;
+    e->u.tern.b = b;
+    return e;
+}
+
+/* NULL with *found false when n names no bit-vector function. */
+static VExpr *ty_bv64(VSCtx *c, PNode *n, bool *found)
+{
+    int op = -1;
+    for (size_t i = 0; i < ARRAY_LEN(bv_fns) && op < 0; i++)
+        if (!strcmp(n->name, bv_fns[i].name)) op = bv_fns[i].op;
+    *found = op >= 0;
+    if (op < 0) return NULL;
+    uint32_t want = op <= BV_NEG ? 1 : 2;
+    if (n->args.n != want) {
+        verr(c, "type", &n->span, "%s takes %u argument(s), %u given", n->name, want, n->args.n);
+        return NULL;
+    }
+    VExpr *a = coerce(c, ty_pure(c, n->args.v[0]), c->t_int, "the argument");
+    VExpr *b = want == 2 ? coerce(c, ty_pure(c, n->args.v[1]), c->t_int, "the argument") : NULL;
+    if (!a || (want == 2 && !b)) return NULL;
+    Span sp = n->span;
+    switch (op) {
+    case BV_FROM: return mod64(c, a, sp);
+    case BV_TO: return a;
+    case BV_NOT: return binop(c, VB_BXOR, a, big_lit(c, MAX64, sp), c->t_int, sp);
+    case BV_NEG: return mod64(c, binop(c, VB_SUB, big_lit(c, TWO64, sp), a, c->t_int, sp), sp);
+    case BV_AND: return binop(c, VB_BAND, a, b, c->t_int, sp);
+    case BV_OR: return binop(c, VB_BOR, a, b, c->t_int, sp);
+    case BV_XOR: return binop(c, VB_BXOR, a, b, c->t_int, sp);
+    case BV_SHL: return binop(c, VB_SHL, a, b, c->t_int, sp);
+    case BV_LSHR: return binop(c, VB_LSHR, a, b, c->t_int, sp);
+    case BV_ASHR: return binop(c, VB_ASHR, a, b, c->t_int, sp);
+    case BV_ADD: return mod64(c, binop(c, VB_ADD, a, b, c->t_int, sp), sp);
+    case BV_SUB: return mod64(c, binop(c, VB_SUB, a, b, c->t_int, sp), sp);
+    case BV_MUL: return mod64(c, binop(c, VB_MUL, a, b, c->t_int, sp), sp);
+    case BV_UDIV:
+    case BV_UREM: {
+        VExpr *zero = binop(c, VB_EQ, b, int_lit(c, 0, sp), c->t_bool, sp);
+        VExpr *q = binop(c, op == BV_UDIV ? VB_DIV : VB_MOD, a, b, c->t_int, sp);
+        return cond(c, zero, op == BV_UDIV ? big_lit(c, MAX64, sp) : a, q, sp);
+    }
+    case BV_ULT: return binop(c, VB_LT, a, b, c->t_bool, sp);
+    case BV_ULE: return binop(c, VB_LE, a, b, c->t_bool, sp);
+    case BV_UGT: return binop(c, VB_GT, a, b, c->t_bool, sp);
+    case BV_UGE: return binop(c, VB_GE, a, b, c->t_bool, sp);
+    }
+    VBinOp cmp = op == BV_SLT ? VB_LT : op == BV_SLE ? VB_LE : op == BV_SGT ? VB_GT : VB_GE;
+    return binop(c, cmp, signed64(c, a, sp), signed64(c, b, sp), c->t_bool, sp);
+}
+
 static VExpr *ty_collection(VSCtx *c, PNode *n)
 {
     bool seq = n->name == c->k.Seq;
@@ -482,13 +590,18 @@ static VExpr *ty_call(VSCtx *c, PNode *n, bool assn)
     if (s == c->k.bounded32) return bounded(c, n, 32);
     if (s == c->k.bounded64) return bounded(c, n, 64);
     VFunc *f = vfind_func(c->s, s);
+    VPred *p = vfind_pred(c->s, s);
+    if (viper_mode(c) && ((f && f->origin == VO_PANCAKE) || (p && p->origin == VO_PANCAKE))) {
+        verr(c, "name", &n->span, "%s is declared in a Pancake annotation: model files only see "
+                                  "model declarations", s);
+        return NULL;
+    }
     if (f) {
         VExpr *e = vexpr_new(c, VX_CALL, f->ret, n->span);
         e->u.call.fn = f;
         return ty_args(c, n, s, f->origin, f->is_domain, &f->locals, f->nparams, &e->u.call.args)
                    ? e : NULL;
     }
-    VPred *p = vfind_pred(c->s, s);
     if (p) {
         if (!assn) {
             verr(c, "type", &n->span, "predicate instance %s(...) in a pure position (only in "
@@ -503,6 +616,9 @@ static VExpr *ty_call(VSCtx *c, PNode *n, bool assn)
         verr(c, "type", &n->span, "method %s cannot be called in an expression", s);
         return NULL;
     }
+    bool bv;
+    VExpr *e = ty_bv64(c, n, &bv);
+    if (bv) return e;
     verr(c, "name", &n->span, "unknown function or predicate %s", s);
     return NULL;
 }
@@ -534,8 +650,8 @@ static VExpr *ty_eq(VSCtx *c, PNode *n, bool neg, bool viper_eq)
     VExpr *a = ty_pure(c, n->a), *b = ty_pure(c, n->b);
     if (!a || !b) return NULL;
     if (!vtype_eq(a->type, b->type) && !viper_eq) {
-        if (is_bool(a) && is_int(b) && !c->viper) b = as_bool(c, b, "operand");
-        else if (is_int(a) && is_bool(b) && !c->viper) a = as_bool(c, a, "operand");
+        if (is_bool(a) && is_int(b) && !viper_mode(c)) b = as_bool(c, b, "operand");
+        else if (is_int(a) && is_bool(b) && !viper_mode(c)) a = as_bool(c, a, "operand");
         else if (is_perm(a)) b = to_perm(c, b, "the right operand");
         else if (is_perm(b)) a = to_perm(c, a, "the left operand");
         if (!a || !b) return NULL;
@@ -675,6 +791,12 @@ static VExpr *ty_un(VSCtx *c, PNode *n)
     }
     VExpr *a = ty_pure(c, n->a);
     if (!a) return NULL;
+    if (a->kind == VX_INT && !a->u.lit.big && a->u.lit.v == INT64_MIN) {
+        a->u.lit.big = "9223372036854775808"; /* - -2^63 */
+        a->u.lit.v = 0;
+        a->span = n->span;
+        return a;
+    }
     if (a->kind == VX_INT && !a->u.lit.big) {
         a->u.lit.v = -a->u.lit.v;
         a->span = n->span;
@@ -725,6 +847,26 @@ static VExpr *ty_tern(VSCtx *c, PNode *n, bool assn)
 
 /* ---- selections ---------------------------------------------------------------- */
 
+/* Field k of struct value a: its word range in the flattening, and its
+ * type (named when the struct's declaration gives the field a named shape). */
+static VExpr *sfield(VSCtx *c, PNode *n, VExpr *a, uint32_t k)
+{
+    const Shape *sh = a->type->shape;
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < k; i++) off += shape_size(sh->elems[i]);
+    const Shape *fs = sh->elems[k];
+    StructDecl *sd = a->type->name ? check_find_struct(c->s->prog, a->type->name) : NULL;
+    if (sd && k < sd->nfields) fs = sd->fields[k].shape;
+    const VType *t = vtype_shape(c, fs);
+    if (!t) return NULL;
+    VExpr *e = vexpr_new(c, VX_SFIELD, t, n->span);
+    e->u.sfld.e = a;
+    e->u.sfld.index = k;
+    e->u.sfld.offset = off;
+    e->u.sfld.words = t->kind == VT_SHAPE ? t->words : 1;
+    return e;
+}
+
 static VExpr *ty_sfield(VSCtx *c, PNode *n)
 {
     VExpr *a = ty_pure(c, n->a);
@@ -736,27 +878,27 @@ static VExpr *ty_sfield(VSCtx *c, PNode *n)
     }
     const Shape *sh = a->type->shape;
     if (n->val >= sh->n) {
-        verr(c, "type", &n->span, "field .%" PRIu64 " of a struct with %u field(s)", n->val, sh->n);
+        verr(c, "type", &n->nspan, "field .%" PRIu64 " of a struct with %u field(s)", n->val, sh->n);
         return NULL;
     }
-    uint32_t off = 0;
-    for (uint32_t i = 0; i < n->val; i++) off += shape_size(sh->elems[i]);
-    const Shape *fs = sh->elems[n->val];
-    VExpr *e = vexpr_new(c, VX_SFIELD, vtype_shape(c, fs), n->span);
-    e->u.sfld.e = a;
-    e->u.sfld.index = (uint32_t)n->val;
-    e->u.sfld.offset = off;
-    e->u.sfld.words = shape_size(fs);
-    return e;
+    return sfield(c, n, a, (uint32_t)n->val);
 }
 
 static VExpr *ty_field(VSCtx *c, PNode *n)
 {
     VExpr *r = ty_pure(c, n->a);
     if (!r) return NULL;
+    if (r->type && r->type->kind == VT_SHAPE && r->type->name) {
+        /* .name of a named Pancake struct */
+        StructDecl *sd = check_find_struct(c->s->prog, r->type->name);
+        for (uint32_t k = 0; sd && k < sd->nfields; k++)
+            if (sd->fields[k].name == n->name) return sfield(c, n, r, k);
+        verr(c, "name", &n->nspan, "struct %s has no field %s", r->type->name, n->name);
+        return NULL;
+    }
     VField *f = vfind_field(c->s, n->name);
     if (!f) {
-        verr(c, "name", &n->span, "unknown field %s (declare it in a model file, or with "
+        verr(c, "name", &n->nspan, "unknown field %s (declare it in a model file, or with "
                                   "/@ extern field %s: T @/)", n->name, n->name);
         return NULL;
     }

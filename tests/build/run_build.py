@@ -11,9 +11,16 @@ Two modes:
       // stdout: text             one expected line (all lines = whole output)
       // exit: 0                  expected exit status of the program
       // trace: {json}            expected trace, event by event (optional)
+      // env: NAME=VALUE          environment of griddle build (test hooks)
+      // glue: host.c             build --emit obj instead, link it with this
+                                  C host (cc host.c prog.o) and run that
+      // header-has: text         a line --emit-header must write
       // build-exit: 1            griddle build itself must exit with this
+                                  (and, unless 0, write no output file)
       // build-stderr: text       ... and print this on stderr
       // stack-report: main unbounded   a line --stack-report must print
+      // entry-has: MUL           at -O1, `--dump=opt` shows this text in
+                                  block b0 of main (code moved out of loops)
       // stack-exact: main        run on a stack of exactly the reported
                                   size (must behave as expected), and on
                                   16 bytes less (must die on the guard page)
@@ -73,8 +80,11 @@ def comparable(ev):
     return ev
 
 
-def build_exe(griddle, src, out, extra, cwd):
-    r = run([griddle, 'build', '--color=never'] + extra + [os.path.basename(src), '-o', out], cwd=cwd)
+def build_exe(griddle, src, out, extra, cwd, env=None):
+    if os.path.exists(out):
+        os.unlink(out)
+    r = run([griddle, 'build', '--color=never'] + extra + [os.path.basename(src), '-o', out], cwd=cwd,
+            env=env)
     return r
 
 
@@ -85,7 +95,17 @@ def case(griddle, path, tmp, level):
     cwd = os.path.dirname(os.path.abspath(path))
     exe = os.path.join(tmp, 'prog')
     extra = [level] + sum((shlex.split(a) for a in h.get('build', [])), [])
-    r = build_exe(griddle, path, exe, extra, cwd)
+    env = dict(os.environ)
+    for e in h.get('env', []):
+        k, _, v = e.partition('=')
+        env[k] = v
+    if 'glue' in h:
+        obj = os.path.join(tmp, 'prog.o')
+        r = build_exe(griddle, path, obj, extra + ['--emit', 'obj'], cwd, env)
+        if r.returncode == 0:
+            r = run(['cc', '-o', exe, os.path.join(cwd, h['glue'][0]), obj])
+    else:
+        r = build_exe(griddle, path, exe, extra, cwd, env)
     want_bx = int(h.get('build-exit', ['0'])[0])
     if r.returncode != want_bx:
         return 'griddle build exit %d, expected %d: %s' % (r.returncode, want_bx, r.stderr.decode()[-800:])
@@ -93,7 +113,15 @@ def case(griddle, path, tmp, level):
         if s not in r.stderr.decode():
             return 'build stderr lacks %r: %s' % (s, r.stderr.decode()[-400:])
     if want_bx != 0:
-        return None
+        return 'an output file was written' if os.path.exists(exe) else None
+    if 'header-has' in h:
+        hp = os.path.join(tmp, 'prog.h')
+        run([griddle, 'build', '--emit-header', hp, '-o', os.path.join(tmp, 'x.s')] + extra +
+            [os.path.basename(path)], cwd=cwd)
+        lines = open(hp).read().splitlines() if os.path.exists(hp) else []
+        for t in h['header-has']:
+            if t not in lines:
+                return 'header lacks %r: %r' % (t, lines)
     if 'stack-report' in h:
         rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
         lines = rep.stdout.decode().splitlines()
@@ -101,6 +129,13 @@ def case(griddle, path, tmp, level):
             if s not in lines:
                 return 'stack report lacks %r: %r' % (s, lines)
     args = sum((shlex.split(a) for a in h.get('run', [])), [])
+    if 'entry-has' in h and level == '-O1':
+        d = run([griddle, 'build', '--dump=opt'] + extra + [os.path.basename(path)], cwd=cwd).stdout.decode()
+        fn = d[d.find('function main('):]
+        b0 = fn[fn.find('b0:'):fn.find('  b1:')]
+        for t in h['entry-has']:
+            if t not in b0:
+                return 'main b0 after opt lacks %r:\n%s' % (t, b0)
     if 'stack-exact' in h:
         rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
         name = h['stack-exact'][0]

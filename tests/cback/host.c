@@ -1,20 +1,29 @@
 /*
  * A test host for programs compiled by the C back end (griddle build
  * --target c), linked with the generated C built with -DPNK_FFI_HOOK
- * -DPNK_SHM_HOOK -and --entry-table. It plays the part `griddle run` plays
+ * -DPNK_SHM_HOOK and --entry-table (griddle_exports, griddle_globals_bytes,
+ * griddle_uncaught: the default host's interface, docs/abi.md). It plays the part `griddle run` plays
  * for the interpreter, with the same options and the same trace format
  * (docs/trace.md), so the two traces of one program can be compared:
  *
  *   --heap-size N[K|M]  --heap-init FILE  --poke OFF=VAL
- *   --shared BASE:SIZE  (plain memory, each access recorded)
+ *   --shared BASE:SIZE  (plain memory mapped at BASE; with -DPNK_SHM_HOOK
+ *                       each access is also recorded)
  *   --call 'f(1,2)'  --print-result  --trace FILE
  *   --ffi-permissive, --ffi LIB, --fuel N, --max-depth N: accepted and
  *   ignored (the FFI functions are linked in; compiled code has no clock)
+ *
+ * Built with -DHOST_PLAIN it serves programs compiled without the hooks
+ * (the plain cake ABI): their FFI and shared-memory accesses are then not
+ * in the trace, but their effects show in the results.
  *
  * The FFI built-ins of griddle run (write, read, exit, print_u64) are
  * defined here. FFI buffers outside [@base, @top) are traced as null with
  * the raw arguments, as griddle run --ffi-permissive does.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_FIXED_NOREPLACE */
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -23,20 +32,21 @@
 #include <string.h>
 
 typedef void ffi_fn(unsigned char *, long, unsigned char *, long);
-struct pnk_export {
+typedef struct GriddleExport {
     const char *name;
-    unsigned nargs;
-    void (*fn)(void);
-};
-extern const struct pnk_export pnk_exports[];
+    uint64_t (*fn)(uint64_t, uint64_t, uint64_t, uint64_t);
+    long nargs;
+} GriddleExport;
+extern const GriddleExport griddle_exports[];
+extern const uint64_t griddle_globals_bytes;
 extern void *cml_heap, *cml_stack, *cml_stackend;
 extern const char *pnk_exn_name;
 extern uint64_t pnk_exn_value[32];
 extern uint32_t pnk_exn_words;
-extern const uint32_t pnk_global_words;
 uint64_t cml_main(void);
 
 void cml_err(int code);
+void griddle_uncaught(const char *name, const uint64_t *payload, long nwords);
 void cml_exit(int code);
 void cml_clear(void);
 uint64_t pnk_shm_load(uint64_t addr, unsigned width);
@@ -217,6 +227,30 @@ void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
     exit(code);
 }
 
+static void usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "host: %s: %s\n", msg, arg);
+    exit(2);
+}
+
+/* Plain memory at [base, base + size) itself, so code built without the
+ * hooks reaches it with its own volatile accesses. */
+static unsigned char *map_region(uint64_t base, uint64_t size)
+{
+    uint64_t page = 4096, lo = base & ~(page - 1);
+    uint64_t len = (base + size - lo + page - 1) & ~(page - 1);
+    void *p = mmap((void *)(uintptr_t)lo, len ? len : page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != MAP_FAILED && p == (void *)(uintptr_t)lo) return (unsigned char *)p + (base - lo);
+#ifdef HOST_PLAIN
+    usage("cannot map the shared region at its address", "");
+#endif
+    /* the hooks serve it from anywhere */
+    unsigned char *m = calloc(1, size ? size : 1);
+    if (!m) abort();
+    return m;
+}
+
 /* ---- command line --------------------------------------------------- */
 
 static int parse_word(const char *s, uint64_t *out)
@@ -230,14 +264,8 @@ static int parse_word(const char *s, uint64_t *out)
     return 1;
 }
 
-static void usage(const char *msg, const char *arg)
-{
-    fprintf(stderr, "host: %s: %s\n", msg, arg);
-    exit(2);
-}
-
 typedef struct Call {
-    const struct pnk_export *e;
+    const GriddleExport *e;
     uint64_t args[4];
     unsigned nargs;
 } Call;
@@ -248,7 +276,7 @@ static void parse_call(const char *text, Call *c)
     size_t n = lp ? (size_t)(lp - text) : 0;
     if (!lp || text[strlen(text) - 1] != ')') usage("bad --call", text);
     c->e = NULL;
-    for (const struct pnk_export *e = pnk_exports; e->name; e++)
+    for (const GriddleExport *e = griddle_exports; e->name; e++)
         if (strlen(e->name) == n && !strncmp(e->name, text, n)) c->e = e;
     if (!c->e) usage("no exported function", text);
     size_t len = strlen(lp + 1);
@@ -257,25 +285,29 @@ static void parse_call(const char *text, Call *c)
     memcpy(args, lp + 1, len + 1);
     args[strlen(args) - 1] = 0;
     c->nargs = 0;
+    memset(c->args, 0, sizeof c->args);
     for (char *tok = strtok(args, ", "); tok; tok = strtok(NULL, ", ")) {
         if (c->nargs == 4 || !parse_word(tok, &c->args[c->nargs++])) usage("bad --call", text);
     }
     free(args);
-    if (c->nargs != c->e->nargs) usage("wrong number of arguments", text);
+    if ((long)c->nargs != c->e->nargs) usage("wrong number of arguments", text);
 }
 
 static uint64_t invoke(const Call *c)
 {
-    const uint64_t *a = c->args;
-    switch (c->nargs) {
-    case 0: return ((uint64_t(*)(void))c->e->fn)();
-    case 1: return ((uint64_t(*)(uint64_t))c->e->fn)(a[0]);
-    case 2: return ((uint64_t(*)(uint64_t, uint64_t))c->e->fn)(a[0], a[1]);
-    case 3: return ((uint64_t(*)(uint64_t, uint64_t, uint64_t))c->e->fn)(a[0], a[1], a[2]);
-    default:
-        return ((uint64_t(*)(uint64_t, uint64_t, uint64_t, uint64_t))c->e->fn)(a[0], a[1], a[2],
-                                                                                a[3]);
-    }
+    return c->e->fn(c->args[0], c->args[1], c->args[2], c->args[3]);
+}
+
+static void exception_outcome(void);
+
+/* An exception escaped main or an exported function (the program also
+ * sets pnk_exn_*, which this reads). */
+void griddle_uncaught(const char *name, const uint64_t *payload, long nwords)
+{
+    (void)name;
+    (void)payload;
+    (void)nwords;
+    exception_outcome();
 }
 
 static void exception_outcome(void)
@@ -329,7 +361,7 @@ int main(int argc, char **argv)
             memcpy(b, v, (size_t)(colon - v));
             b[colon - v] = 0;
             if (!parse_word(b, &r->base) || !parse_word(colon + 1, &r->size)) usage("bad --shared", v);
-            r->mem = calloc(1, r->size ? r->size : 1);
+            r->mem = map_region(r->base, r->size);
             nregions++;
         } else if (!strcmp(a, "--call")) {
             if (ncalls == 32) usage("too many calls", v);
@@ -340,7 +372,7 @@ int main(int argc, char **argv)
             usage("unknown option", a);
         }
     }
-    unsigned char *heap = aligned_alloc(4096, (heap_size + 4095) & ~(uint64_t)4095);
+    unsigned char *heap = malloc(heap_size ? heap_size : 8); /* aligned for any word */
     if (!heap) usage("no memory for the heap", "");
     memset(heap, 0, heap_size);
     if (heap_init) {
@@ -359,7 +391,7 @@ int main(int argc, char **argv)
     cml_stack = heap + heap_size;
     cml_stackend = cml_stack;
     base = (uint64_t)(uintptr_t)heap;
-    top = base + heap_size - 8 * (uint64_t)pnk_global_words;
+    top = base + heap_size - griddle_globals_bytes;
     uint64_t result = cml_main();
     if (pnk_exn_name) exception_outcome();
     if (print) printf("%" PRIu64 "\n", result);

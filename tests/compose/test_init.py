@@ -67,6 +67,10 @@ def m_bitmap(st): pd(st, 'sensor')['libmicrokit']['notifications'] = '0x0'
 def m_unmapped(st): mapping(st, 'sensor', 0x2000000)['live'] = None
 def m_size(st): [m for m in st['memory_regions'] if m['name'] == 'msg'][0]['size'] = 8192
 def m_passive(st): pd(st, 'sensor')['passive'] = True
+def m_extramap(st):
+    x = copy.deepcopy(mapping(st, 'sensor', 0x2000000))
+    x['vaddr'] = 0x7000000
+    pd(st, 'sensor')['maps'].append(x)
 
 
 mutations = [
@@ -85,6 +89,7 @@ mutations = [
     (m_unmapped, "'sensor' map of 'msg' at 0x2000000: nothing is mapped there in the running PD"),
     (m_size, "memory region 'msg': size is 8192 (0x2000), the SDF specifies 4096 (0x1000)"),
     (m_passive, "protection domain 'sensor': passive is true, the SDF specifies false"),
+    (m_extramap, "'sensor' map at vaddr 0x7000000 is realised but not in the SDF"),
 ]
 for fn, want in mutations:
     st = copy.deepcopy(base)
@@ -94,6 +99,16 @@ for fn, want in mutations:
     p = compose([SYS, '--init-state', f])
     check(fn.__name__, p.returncode == 1 and '[failed] initialisation' in p.stdout and
           want in p.stdout and ', 1 differences' in p.stdout, p.stdout[p.stdout.find('INIT'):][:700])
+
+# the JSON ledger carries the differences as a list
+st = copy.deepcopy(base)
+m_prio(st)
+f = os.path.join(tmp, 'prio.json')
+json.dump(st, open(f, 'w'))
+p = compose([SYS, '--init-state', f, '--format', 'json'])
+ini = json.loads(p.stdout)['init']
+check('json init', p.returncode == 1 and ini['source'] == f and ini['differences'] ==
+      ["protection domain 'logger': priority is 149 (0x95), the SDF specifies 150 (0x96)"], ini)
 
 # malformed dumps: located input errors
 bad = [

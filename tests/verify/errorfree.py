@@ -7,7 +7,8 @@ Every case expected to verify (`// verify: ok`, see run_verify.py) whose
 program has a `main`, or that has `// run:` lines, is run with
 `griddle run` (plus the `// run:` arguments: --shared, --device,
 --ffi-permissive, --call ... as the case needs; {dir} is the case's
-directory). Its outcome (docs/trace.md) must not be `error` or
+directory; --subst NAME=VALUE adds {NAME}, e.g. a device plugin built
+with the tests). Its outcome (docs/trace.md) must not be `error` or
 `exception` (both are the reference's Fail). Running out of fuel is
 allowed (verification proves partial correctness); every run gets a
 `--fuel` bound so a diverging case ends.
@@ -41,7 +42,7 @@ def wants_run(spec, kind, path):
                for f in run_verify.case_files(spec, path))
 
 
-def run_case(griddle, path):
+def run_case(griddle, path, subst):
     spec, kind, _, _ = run_verify.parse_header(path)
     if not wants_run(spec, kind, path):
         return None
@@ -49,7 +50,7 @@ def run_case(griddle, path):
     with tempfile.TemporaryDirectory() as tmp:
         trace = os.path.join(tmp, 't.jsonl')
         cmd = ([griddle, 'run', '--color=never', '--fuel', FUEL, '--trace', trace] +
-               run_verify.expand(spec, path, 'run') + run_verify.case_files(spec, path))
+               run_verify.expand(spec, path, 'run', subst) + run_verify.case_files(spec, path))
         try:
             r = subprocess.run(cmd, capture_output=True, cwd=d, timeout=120)
         except subprocess.TimeoutExpired:
@@ -71,15 +72,17 @@ def main():
     ap.add_argument('griddle')
     ap.add_argument('roots', nargs='+')
     ap.add_argument('--only')
+    ap.add_argument('--subst', action='append', default=[], metavar='NAME=VALUE')
     a = ap.parse_args()
+    subst = dict(x.split('=', 1) for x in a.subst)
     griddle = os.path.abspath(a.griddle)
     ran = bad = 0
     for c in run_verify.collect(a.roots):
         if a.only and a.only not in c:
             continue
         try:
-            probs = run_case(griddle, c)
-        except (run_verify.BadCase, OSError, ValueError) as e:
+            probs = run_case(griddle, c, subst)
+        except (run_verify.BadCase, OSError, ValueError, KeyError) as e:
             probs = [f'bad case: {e}']
         if probs is None:
             continue

@@ -97,9 +97,10 @@ def case_files(spec, path):
     return [os.path.basename(path)]
 
 
-def expand(spec, path, key):
+def expand(spec, path, key, extra=None):
     d = os.path.dirname(os.path.abspath(path))
-    return [x.format(dir=d, models=MODELS) for v in spec[key] for x in shlex.split(v)]
+    return [x.format(dir=d, models=MODELS, **(extra or {}))
+            for v in spec[key] for x in shlex.split(v)]
 
 
 def diagnostics(text):

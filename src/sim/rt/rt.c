@@ -18,6 +18,7 @@
 #include "rt_int.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <time.h>
 #include <linux/futex.h>
@@ -45,6 +46,9 @@ static uint32_t deferred_kind, deferred_ch;
 /* asynchronous preemption: nesting depth of request-building sections,
  * and a preemption signal that arrived inside one */
 static volatile sig_atomic_t crit, yield_pending;
+/* microkit_pd_restart by the parent: back to main(), then init() */
+static sigjmp_buf restart_point;
+static volatile sig_atomic_t restart_ready;
 
 /* ---- kernel calls ---------------------------------------------------- */
 
@@ -73,6 +77,22 @@ static void wait_for(uint32_t seq, int spins)
     __atomic_store_n(&rt_kp->pd_waiting, 0, __ATOMIC_RELAXED);
 }
 
+/* The parent restarted us (microkit_pd_restart). On seL4 the thread
+ * starts again at the entry point with its memory as it is; here we go
+ * back to main() and run init() again, also keeping our memory. Whatever
+ * was in progress (an entry point, a kernel call, a signal handler) is
+ * abandoned; the runtime's own state starts afresh. */
+static void restart(void)
+{
+    rt_kp->restart = 0;
+    if (!restart_ready) return; /* before main(): nothing to restart from */
+    rt_kp->nposted = 0;
+    microkit_have_signal = false;
+    yield_pending = 0;
+    crit = 0;
+    siglongjmp(restart_point, 1);
+}
+
 void rt_kcall(void)
 {
     /* answered at once, unless the kernel switches to another PD */
@@ -86,6 +106,7 @@ void rt_kcall(void)
     }
     wait_for(seq, spins);
     rt_kp->nposted = 0;
+    if (rt_kp->restart) restart();
 }
 
 /* ---- asynchronous preemption (sim_proto.h, SIM_PREEMPT_SIGNAL) -------- */
@@ -257,21 +278,38 @@ void microkit_deferred_irq_ack(microkit_channel ch)
     deferred_ch = ch;
 }
 
+/* As libmicrokit: an error from the TCB operation (no such child) is
+ * printed and crashes the caller, which there writes to the error code
+ * as an address so that the fault report shows it. The same fault is
+ * reported here without the undefined behaviour: a user-mode write to an
+ * unmapped page (x86 error code 6); a parent's reply makes it fault
+ * again, as the retried store would. */
+static void child_op(uint32_t op, microkit_child pd, seL4_Word entry, const char *what)
+{
+    rt_crit_begin();
+    rt_kp->op = op;
+    rt_kp->ch = pd;
+    rt_kp->val = entry;
+    rt_kcall();
+    uint64_t err = rt_kp->ret_val;
+    rt_crit_end();
+    if (!err) return;
+    microkit_dbg_puts(what);
+    uint64_t ip = (uint64_t)(uintptr_t)__builtin_return_address(0);
+    for (;;) rt_fault_report(err, ip, 6, SIM_ACC_WRITE, SIM_FAULT_UNMAPPED, "");
+}
+
+/* entry_point is not used: the child starts again at the runtime's entry
+ * (init(), then the event loop), see docs/sim.md. */
 void microkit_pd_restart(microkit_child pd, seL4_Word entry_point)
 {
-    (void)entry_point;
-    char b[128];
-    snprintf(b, sizeof b, "%s microkit_pd_restart(%u): child PDs are not emulated\n",
-             microkit_name, pd);
-    microkit_dbg_puts(b);
+    child_op(SIM_OP_PD_RESTART, pd, entry_point,
+             "microkit_pd_restart: error writing TCB registers\n");
 }
 
 void microkit_pd_stop(microkit_child pd)
 {
-    char b[128];
-    snprintf(b, sizeof b, "%s microkit_pd_stop(%u): child PDs are not emulated\n",
-             microkit_name, pd);
-    microkit_dbg_puts(b);
+    child_op(SIM_OP_PD_STOP, pd, 0, "microkit_pd_stop: error writing TCB registers\n");
 }
 
 microkit_msginfo microkit_msginfo_new(seL4_Word label, uint16_t count)
@@ -301,7 +339,7 @@ uint64_t microkit_sim_time_ns(void)
 __attribute__((weak)) microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
     (void)msginfo;
-    rt_fault_report(0, 0, 0, SIM_FAULT_PERM, "protected() called but not provided");
+    rt_fault_report(0, 0, 0, 0, SIM_FAULT_PERM, "protected() called but not provided");
     (void)ch;
     return microkit_msginfo_new(0, 0);
 }
@@ -429,6 +467,12 @@ static void event_loop(void)
             have_reply = true;
             continue;
         }
+        if (badge & SIM_BADGE_FAULT) {
+            microkit_msginfo r = microkit_msginfo_new(0, 0);
+            have_reply = fault((microkit_child)(badge & 0xff), m, &r) != 0;
+            reply = r.words[0];
+            continue;
+        }
         for (unsigned i = 0; badge && i < 64; i++) {
             if (!(badge & (1ull << i))) continue;
             badge &= ~(1ull << i);
@@ -439,6 +483,10 @@ static void event_loop(void)
 
 int main(void)
 {
+    if (sigsetjmp(restart_point, 1)) {
+        /* restarted by the parent (see restart()) */
+    }
+    restart_ready = 1;
     init();
     event_loop();
     return 0;

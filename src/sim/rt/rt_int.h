@@ -19,10 +19,10 @@ void rt_crit_end(void);
 /* Installs the SIGSEGV/SIGBUS handler on an alternate stack; 0 or an
  * error (message in rt_kp->text). */
 int rt_trap_install(const SimBootCfg *b);
-/* Reports a fault to the emulator; returns only if the emulator resumes
- * the PD (it does not: a faulted PD stays stopped, like under the
- * Microkit monitor). */
-void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
+/* Reports a fault to the emulator (fsr: the x86 page-fault error code).
+ * Returns only if the PD's parent replied to the fault, which means
+ * "retry"; under the monitor a faulted PD stays stopped. */
+void rt_fault_report(uint64_t addr, uint64_t ip, uint64_t fsr, uint32_t access, uint32_t kind,
                      const char *why);
 
 #endif

@@ -5,8 +5,9 @@
  * decodes the faulting load/store, asks the emulator to perform it on the
  * device model, writes the result to the destination register and skips
  * the instruction. Any other SIGSEGV/SIGBUS is a fault, reported to the
- * emulator the way the Microkit monitor reports one; the PD then stays
- * stopped.
+ * emulator, which reports it as the Microkit monitor would (the PD stays
+ * stopped) or sends it to the PD's parent (which may resume, restart or
+ * stop it).
  *
  * Global state: the copy of the map table the handler consults (set once
  * at boot, read-only afterwards).
@@ -50,12 +51,13 @@ static uint64_t source(const greg_t *g, const SimInsn *in)
     return sim_x86_store_value(in, (uint64_t)g[GREG[in->reg]]);
 }
 
-void rt_fault_report(uint64_t addr, uint64_t ip, uint32_t access, uint32_t kind,
+void rt_fault_report(uint64_t addr, uint64_t ip, uint64_t fsr, uint32_t access, uint32_t kind,
                      const char *why)
 {
     rt_crit_begin();
     rt_kp->op = SIM_OP_FAULT;
     rt_kp->addr = addr;
+    rt_kp->val = fsr;
     rt_kp->ip = ip;
     rt_kp->access = access;
     rt_kp->fault_kind = kind;
@@ -137,7 +139,9 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
         rt_kp->trap_ns += now_ns() - t0;
         return;
     }
-    for (;;) rt_fault_report(addr, (uint64_t)g[REG_RIP], access, kind, "");
+    /* returns if the parent replied: the instruction runs again (seL4
+     * resumes a thread whose VM fault was replied to) */
+    rt_fault_report(addr, (uint64_t)g[REG_RIP], err, access, kind, "");
 }
 
 int rt_trap_install(const SimBootCfg *b)

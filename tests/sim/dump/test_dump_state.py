@@ -63,6 +63,26 @@ eq('b buf_vaddr', svb['buf_vaddr'], ('vaddr', 0x4000000, 0x4000000))
 eq('b peer_ch', svb['peer_ch'], ('id', 9, 9))
 eq('a libmicrokit', a['libmicrokit'], {'notifications': '0x8', 'pps': '0x8', 'irqs': '0x4', 'name': 'a'})
 eq('b libmicrokit', b['libmicrokit'], {'notifications': '0x0', 'pps': '0x0', 'irqs': '0x0', 'name': 'b'})
+eq('a parent', (a['parent'], a['child_id']), (None, None))
+
+# Child PDs (tests/sim/sys/child.system): parent links and ids as in the
+# SDF, the parent's setvar_id symbol holds the child's id (reference 1.2),
+# order: parent, its children depth-first, then the next top-level PD.
+child_sys = os.path.join(here, '..', 'sys', 'child.system')
+p = subprocess.run([griddle, 'sim', child_sys, '--search-path', pds, '--dump-state', '-',
+                    '--dump-only'], capture_output=True, text=True, timeout=30)
+if p.returncode != 0:
+    fails.append(f'child.system dump failed: {p.returncode} {p.stderr}')
+else:
+    cs = json.loads(p.stdout)
+    eq('child order and links', [(d['name'], d['parent'], d['child_id'])
+                                 for d in cs['protection_domains']],
+       [('parent', None, None), ('crasher', 'parent', 3), ('quitter', 'parent', 7),
+        ('bystander', None, None)])
+    psv = {s['symbol']: (s['kind'], s['expected'], s['live'])
+           for s in cs['protection_domains'][0]['setvars']}
+    eq('parent crasher_id', psv.get('crasher_id'), ('id', 3, 3))
+
 for f in fails:
     print('FAIL', f)
 print('dump-state:', 'ok' if not fails else f'{len(fails)} mismatches')

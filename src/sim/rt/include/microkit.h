@@ -22,6 +22,8 @@
 
 typedef uint64_t seL4_Word;
 typedef uint8_t seL4_Bool;
+#define seL4_False ((seL4_Bool)0)
+#define seL4_True ((seL4_Bool)1)
 typedef unsigned int microkit_channel;
 typedef unsigned int microkit_child;
 
@@ -50,8 +52,19 @@ microkit_msginfo microkit_ppcall(microkit_channel ch, microkit_msginfo msginfo);
 void microkit_deferred_notify(microkit_channel ch);
 void microkit_deferred_irq_ack(microkit_channel ch);
 
+/* Child PDs (the caller's nested protection domains, by id). restart
+ * runs the child's init() again (entry_point is not used by the
+ * emulator); stop suspends it until a restart. */
 void microkit_pd_restart(microkit_child pd, seL4_Word entry_point);
 void microkit_pd_stop(microkit_child pd);
+
+/* A child's fault, as fault() receives it (seL4 MCS VMFault message). */
+#define seL4_Fault_VMFault 6
+#define seL4_VMFault_IP 0
+#define seL4_VMFault_Addr 1
+#define seL4_VMFault_PrefetchFault 2
+#define seL4_VMFault_FSR 3
+#define seL4_VMFault_Length 4
 
 microkit_msginfo microkit_msginfo_new(seL4_Word label, uint16_t count);
 seL4_Word microkit_msginfo_get_label(microkit_msginfo msginfo);

@@ -1,0 +1,28 @@
+# demo: griddle compose: authority, policies with witnesses, initialisation, the assurance ledger
+set -eu
+G=${GRIDDLE:-build/griddle}
+SVG_BAD=build/demo-compose-bad.svg
+SVG=build/demo-compose.svg
+
+echo "\$ cat examples/sensor_logger/sensor_logger.policy"
+sed 's/^/  /' examples/sensor_logger/sensor_logger.policy
+echo
+echo "\$ griddle compose examples/sensor_logger_bad --svg $SVG_BAD"
+echo "  # Sensor was given a write map of Logger's memory: rejected, with the witness"
+set +e
+$G compose --color=never examples/sensor_logger_bad --svg "$SVG_BAD" >/dev/null 2>build/demo-compose-bad.err
+rc=$?
+set -e
+head -7 build/demo-compose-bad.err | sed 's/^/  /'
+echo "  (exit status $rc; picture with the witness in red: $SVG_BAD)"
+echo
+echo "\$ griddle compose examples/echo --authority    # client0's part"
+$G compose examples/echo --authority | sed -n '/^  client0/,/^  copy1/p' | head -10 | sed 's/^/  /'
+echo "\$ griddle compose examples/echo | grep -E '^  C[0-9]+ |^result'"
+$G compose examples/echo | grep -E '^  C[0-9]+ |^result' | sed 's/^/  /'
+echo
+echo "\$ griddle compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger --svg $SVG"
+echo "  # the ledger, with the running system's state compared with the SDF"
+$G compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger \
+  --svg "$SVG" | sed 's/^/  /'
+echo "  picture: $SVG (PDs, regions, channels; edges covered by discharged claims in green)"
