@@ -96,7 +96,9 @@ typedef struct Gen {
     VEC(Branch) branches;
     VEC(Z3_ast) touched;               /* heap word indices accessed */
     uint32_t qn;                       /* queries so far (--emit-smt names) */
-    unsigned fun_depth;                /* unfoldings of recursive functions in progress */
+    unsigned fun_depth;
+    struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
+    unsigned nseq_at;                /* unfoldings of recursive functions in progress */
     const char *unit_name;
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */

@@ -350,16 +350,21 @@ static void writes_block(const Block *b, WriteSet *w)
     for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
 }
 
-/* The state at the head of an arbitrary iteration: resources fresh and
- * empty (the invariant is inhaled next), written variables havocked. */
-static State *loop_head(Gen *g, const State *before, const WriteSet *w)
+/* The state at the head of an arbitrary iteration: no permissions (the
+ * invariant is inhaled next), written variables havocked, and as values
+ * those of `framed`: the state after the invariant was exhaled with
+ * everything not held havocked, so locations the frame still holds keep
+ * their values (Carbon's loop encoding). */
+static State *loop_head(Gen *g, const State *before, const State *framed, const WriteSet *w)
 {
     State *fresh = st_new(g);
     State *L = st_copy(g, before);
-    L->H = fresh->H;
+    State *vals = st_copy(g, framed);
+    st_havoc_unowned(g, vals);
+    L->H = vals->H;
     L->M = fresh->M;
     L->FM = fresh->FM;
-    memcpy(L->fv, fresh->fv, g->nfields * sizeof(Z3_ast));
+    memcpy(L->fv, vals->fv, g->nfields * sizeof(Z3_ast));
     memcpy(L->fm, fresh->fm, g->nfields * sizeof(Z3_ast));
     memcpy(L->ffm, fresh->ffm, g->nfields * sizeof(Z3_ast));
     memcpy(L->pm, fresh->pm, (g->spec->preds.n ? g->spec->preds.n : 1) * sizeof(Z3_ast));
@@ -404,7 +409,7 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
     WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
     writes_block(&s->u.while_.body, &w);
-    State *L = loop_head(g, before, &w);
+    State *L = loop_head(g, before, st, &w);
     inhale_invs(g, L, inv);
     Z3_ast c = pcond(g, L, s->u.while_.cond);
     Branch br = {L->pc, c, s->span, "loop body"};
@@ -702,7 +707,7 @@ static void vwhile(Gen *g, State *st, const VStmt *s, Env *env)
 {
     State *before = st_copy(g, st);
     exhale_invs(g, st, &s->invariants, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
-    State *L = loop_head(g, before, NULL);
+    State *L = loop_head(g, before, st, NULL);
     if (st->vl && g->meth) {
         bool *w = arena_alloc(&g->ar, g->meth->locals.n + 1);
         vwrites(&s->then, w);
