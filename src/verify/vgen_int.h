@@ -183,7 +183,8 @@ uint32_t vg_words(Gen *g, const Shape *s);
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);
 void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at);
-Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c);   /* x & c, 0 <= x < 2^64 */
+/* x & c; wrap: for any integer x (two's complement, as int2bv) */
+Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b);

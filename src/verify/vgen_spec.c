@@ -31,6 +31,7 @@ typedef struct Walk {
 
 static bool tracked(const VPred *p) { return p->body && !p->recursive; }
 static Z3_ast seq_concat(Gen *g, Z3_ast a, Z3_ast b);
+static bool has_res(const VExpr *e);
 static void pred_body_walk(Gen *g, Walk *w, const VPred *pr, const VExpr *loc, Z3_ast guard, Z3_ast q,
                            WMode mode, bool view);
 
@@ -460,7 +461,11 @@ static Z3_ast abstract_app(Gen *g, const VFunc *f, const Env *env, const Val *a,
     Z3_ast args[64];
     Z3_sort sorts[64];
     uint32_t k = 0;
-    if (!f->is_domain) {
+    /* a function reads only what its precondition grants (Viper framing):
+     * without permissions there, it does not depend on the state */
+    bool reads = false;
+    for (uint32_t i = 0; i < f->requires.n; i++) reads |= has_res(f->requires.v[i]);
+    if (!f->is_domain && reads) {
         args[k++] = env->st->H;
         for (uint32_t i = 0; i < g->nfields && k < 48; i++) args[k++] = env->st->fv[i];
     }
@@ -1182,9 +1187,9 @@ Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b)
         b = t;
     }
     if (term_u64(g, b, &c)) {
-        Z3_ast x = Z3_mk_mod(g->z, a, g->two64);
-        Z3_ast and_ = vg_and_const(g, x, c);
+        Z3_ast and_ = vg_and_const(g, a, c, true);
         if (op == VB_BAND) return and_;
+        Z3_ast x = Z3_mk_mod(g->z, a, g->two64);
         Z3_ast sum = mk_add2(g, x, mk_u64(g, c));
         return mk_sub2(g, sum, op == VB_BOR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
     }

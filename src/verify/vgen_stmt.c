@@ -182,7 +182,7 @@ static Z3_ast shared_call(Gen *g, State *st, const VMethod *m, unsigned width, Z
         return x;
     }
     Val args[2] = {val_one(g, a), val_one(g, v ? v : g->zero)};
-    Val *r = call_method(g, st, m, args, is_store ? 2 : 1, at, "verify.shared");
+    Val *r = call_method(g, st, m, args, is_store ? 2 : 1, at, "verify.precondition");
     if (is_store || !r || m->nrets < 1) return is_store ? NULL : mk_fresh(g, "shared", g->s_int);
     /* the hardware zero-extends a load of `width` bytes */
     smt_assume(g, st->pc, mk_and2(g, mk_le(g, g->zero, r[0].w[0]), mk_lt(g, r[0].w[0], lim)));
@@ -410,6 +410,7 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
     writes_block(&s->u.while_.body, &w);
     State *L = loop_head(g, before, st, &w);
+    L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);
     Z3_ast c = pcond(g, L, s->u.while_.cond);
     Branch br = {L->pc, c, s->span, "loop body"};
@@ -568,14 +569,7 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     if (g->aborted) return;
     g->nobl++;
     int r = smt_reachable(g, mk_and2(g, st->pc, mk_not(g, c)));
-    bool vacuity = g->meth && s->e->kind == VX_BOOL && !s->e->u.bval;
-    if (r == 0 && vacuity) {
-        /* a model method's `refute false`: its reachability check (§8.1) */
-        g->nfail++;
-        diag_add(g->dl, DIAG_ERROR, "verify.unreachable", &s->e->span,
-                 "this point of model method %s is unreachable: its contract or body is contradictory",
-                 g->meth->name);
-    } else if (r == 0) {
+    if (r == 0) {
         g->nfail++;
         diag_add(g->dl, DIAG_ERROR, "verify.refute", &s->e->span,
                  "refute: this holds on every path that reaches it (or it is unreachable)");
@@ -708,6 +702,7 @@ static void vwhile(Gen *g, State *st, const VStmt *s, Env *env)
     State *before = st_copy(g, st);
     exhale_invs(g, st, &s->invariants, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
     State *L = loop_head(g, before, st, NULL);
+    L->pc = st->pc;
     if (st->vl && g->meth) {
         bool *w = arena_alloc(&g->ar, g->meth->locals.n + 1);
         vwrites(&s->then, w);

@@ -178,10 +178,7 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
     }
     char what[200];
     snprintf(what, sizeof what, "function %s", fd->name);
-    Span close = fd->body.span;
-    close.line = close.eline;
-    close.col = close.ecol;
-    check_end_reachable(g, close, what);
+    check_end_reachable(g, fd->name_span, what);
 }
 
 void unit_verify_method(Gen *g, const VMethod *m)
@@ -447,26 +444,35 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
     for (unsigned i = 1; i <= started; i++) pthread_join(th[i], NULL);
     free(th);
     if (o->cache_dir) mkdir(o->cache_dir, 0777);
-    /* A unit that relies on a contract that failed elsewhere may see its
-     * end become unreachable through that contract: vacuity is reported
-     * only when every other unit verified. */
-    size_t nbad = 0;
+    /* A unit whose callee failed to verify may see its end become
+     * unreachable through the callee's broken contract: its vacuity is
+     * then not reported (the callee's failure is). */
+    bool *failed_fun = xcalloc(s->nfuns + 1, 1);
     for (size_t i = 0; i < units.n; i++) {
         Unit *u = &units.v[i];
         bool only_vacuity = u->dl.v.n == 1 && !strcmp(u->dl.v.v[0].code, "verify.unreachable");
-        nbad += (u->res.status == VERIFY_FAILED && !only_vacuity) || u->res.status == VERIFY_ERROR;
+        if (u->decl && ((u->res.status == VERIFY_FAILED && !only_vacuity) || u->res.status == VERIFY_ERROR))
+            failed_fun[u->decl->u.fun.index] = true;
     }
     for (size_t i = 0; i < units.n; i++) {
         Unit *u = &units.v[i];
         bool only_vacuity = u->res.status == VERIFY_FAILED && u->res.failed == 1 && u->dl.v.n == 1 &&
                             !strcmp(u->dl.v.v[0].code, "verify.unreachable") && u->decl;
-        if (only_vacuity && nbad) {
+        bool *callees = only_vacuity ? xcalloc(s->nfuns + 1, 1) : NULL;
+        bool through_failed = false;
+        if (callees) {
+            Hash dummy = {0};
+            calls_block(&dummy, s->prog, &u->decl->u.fun.body, callees);
+            for (uint32_t f = 0; f < s->nfuns; f++) through_failed |= callees[f] && failed_fun[f];
+            free(callees);
+        }
+        if (only_vacuity && through_failed) {
             diag_free(&u->dl);
             diag_init(&u->dl);
             u->res.status = VERIFY_UNKNOWN;
             u->res.failed = 0;
             diag_add(&u->dl, DIAG_NOTE, "verify.vacuity-skipped", &u->res.span,
-                     "not checked for vacuity: it relies on contracts that failed above");
+                     "not checked for vacuity: it calls functions whose verification failed");
         }
         for (size_t k = 0; k < u->dl.v.n; k++) {
             Diag *d = &u->dl.v.v[k];
@@ -492,6 +498,7 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
         if (u->res.status == VERIFY_ERROR) r->nerror++;
         vec_push(&r->units, u->res);
     }
+    free(failed_fun);
     vec_free(&units);
     return ok;
 }
