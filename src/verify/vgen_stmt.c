@@ -199,7 +199,9 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
     unsigned width = s->u.shmem.width;
     Z3_ast a = word(g, st, s->u.shmem.addr);
     Z3_ast v = is_store ? word(g, st, s->u.shmem.value) : NULL;
-    if (v && width < 8) v = Z3_mk_mod(g->z, v, mk_pow2(g, 8 * width)); /* only the low bytes reach the device */
+    /* The model sees the value as written; the store itself keeps only
+     * the low bytes, so after the model's precondition the value must fit
+     * (otherwise the model's account of the device would be wrong). */
     if (width > 1) {
         char msg[96];
         snprintf(msg, sizeof msg, "shared address may not be a multiple of %u", width);
@@ -265,6 +267,12 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         else out = rest;
         *st = *out;
         result = res;
+    }
+    if (is_store && width < 8) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the stored value may not fit in %u bits (the store would truncate it)", 8 * width);
+        Oblig ob = {"verify.shared", s->span, msg, NULL, NULL};
+        smt_check(g, st, mk_lt(g, v, mk_pow2(g, 8 * width)), &ob);
     }
     if (!is_store) set_var(g, st, &s->u.shmem.dest, val_one(g, result ? result : g->zero));
 }
@@ -412,7 +420,11 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     State *L = loop_head(g, before, st, &w);
     L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);
+    /* the condition is evaluated on the way into the body and on the way
+     * out: a failure in it must not hide the exit path */
+    g->keep_going = true;
     Z3_ast c = pcond(g, L, s->u.while_.cond);
+    g->keep_going = false;
     Branch br = {L->pc, c, s->span, "loop body"};
     vec_push(&g->branches, br);
     State *B = st_copy(g, L);

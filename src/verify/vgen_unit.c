@@ -226,13 +226,25 @@ static void hash_bytes(Hash *h, const void *p, size_t n)
 }
 static void hash_str(Hash *h, const char *s) { hash_bytes(h, s, strlen(s) + 1); }
 
-static void hash_span_text(Hash *h, SrcMgr *sm, Span sp)
+static bool before_eq(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
 {
-    for (uint32_t l = sp.line; l <= sp.eline && l; l++) {
-        size_t n;
-        const char *t = srcmgr_line(sm, sp.file, l, &n);
-        if (t) hash_bytes(h, t, n);
-        hash_bytes(h, "\n", 1);
+    return l1 < l2 || (l1 == l2 && c1 <= c2);
+}
+
+/* Hashes the tokens (after the preprocessor: kinds, names, values,
+ * annotation texts) that lie inside span sp. Source text would not do:
+ * with -D or #ifdef the same text can mean different programs. */
+static void hash_span_tokens(Hash *h, const Program *p, Span sp)
+{
+    for (size_t i = 0; i < p->tokens.toks.n; i++) {
+        const Token *t = &p->tokens.toks.v[i];
+        if (t->span.file != sp.file || !before_eq(sp.line, sp.col, t->span.line, t->span.col) ||
+            !before_eq(t->span.line, t->span.col, sp.eline, sp.ecol))
+            continue;
+        hash_bytes(h, &t->kind, sizeof t->kind);
+        hash_bytes(h, &t->flags, sizeof t->flags);
+        if (t->kind == TOK_IDENT || t->kind == TOK_FFIID || t->kind == TOK_ANNOT) hash_str(h, t->text ? t->text : "");
+        else if (t->kind == TOK_INT) hash_bytes(h, &t->value, sizeof t->value);
     }
 }
 
@@ -275,7 +287,7 @@ static uint64_t unit_key(const VSpec *s, const VerifyOpts *o, const Decl *d, con
     snprintf(buf, sizeof buf, "%u/%d", o->timeout_ms, o->no_overflow);
     hash_str(&h, buf);
     if (d) {
-        hash_span_text(&h, s->srcmgr, d->span);
+        hash_span_tokens(&h, s->prog, d->span);
         bool *seen = xcalloc(s->nfuns + 1, 1);
         calls_block(&h, s->prog, &d->u.fun.body, seen);
         free(seen);
@@ -304,7 +316,7 @@ static uint64_t program_key(const VSpec *s, const VerifyOpts *o)
     for (size_t i = 0; i < s->prog->decls.n; i++) {
         const Decl *d = s->prog->decls.v[i];
         if (d->kind == D_ANNOT) hash_str(&h, d->u.annot.text);
-        else if (d->kind == D_STRUCT || d->kind == D_GLOBAL || d->kind == D_EXN) hash_span_text(&h, s->srcmgr, d->span);
+        else if (d->kind == D_STRUCT || d->kind == D_GLOBAL || d->kind == D_EXN) hash_span_tokens(&h, s->prog, d->span);
     }
     return h.h;
 }
