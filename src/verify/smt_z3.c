@@ -405,10 +405,9 @@ bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
                  "unstable: %s is proved with some solver seeds only", ob->msg);
     }
     Z3_solver_pop(g->z, g->sol, 1);
-    /* As Viper: a failure ends its path (no cascade of consequences);
-     * a proved or undecided obligation is assumed from here on. */
-    if (r == Z3_L_TRUE && !g->keep_going) st->pc = Z3_mk_false(g->z);
-    else smt_assume(g, st->pc, phi);
+    /* proved, failed (reported) or undecided: phi is assumed from here on,
+     * so later obligations are checked independently of this one */
+    smt_assume(g, st->pc, phi);
     return ok;
 }
 

@@ -97,7 +97,6 @@ typedef struct Gen {
     VEC(Z3_ast) touched;               /* heap word indices accessed */
     uint32_t qn;                       /* queries so far (--emit-smt names) */
     unsigned fun_depth;
-    bool keep_going;                   /* a failure is assumed away instead of ending the path */
     struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
     unsigned nseq_at;                /* unfoldings of recursive functions in progress */
     const char *unit_name;

@@ -261,24 +261,6 @@ static Z3_ast eq_vals(Gen *g, Val a, Val b)
     return r;
 }
 
-/* The position of the operator written after operand a (for messages
- * about one operator, e.g. a division); the whole expression otherwise. */
-static Span spec_op_span(Gen *g, const VExpr *a, const VExpr *whole)
-{
-    Span s = whole->span;
-    size_t n;
-    if (!g->spec->srcmgr || !a->span.line) return s;
-    const char *t = srcmgr_line(g->spec->srcmgr, a->span.file, a->span.eline, &n);
-    if (!t) return s;
-    size_t i = a->span.ecol;
-    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == ')')) i++;
-    if (i >= n) return s;
-    s.file = a->span.file;
-    s.line = s.eline = a->span.eline;
-    s.col = s.ecol = (uint32_t)i + 1;
-    return s;
-}
-
 static Z3_ast spec_shift(Gen *g, VBinOp op, Z3_ast a, Z3_ast b)
 {
     Z3_ast x = Z3_mk_int2bv(g->z, 64, a), y = Z3_mk_int2bv(g->z, 64, b);
@@ -313,7 +295,7 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
     case VB_MOD:
     case VB_PDIV: {
         Z3_ast z = is_real(g, b) ? g->rzero : g->zero;
-        wf(g, env, mk_not(g, mk_eq(g, b, z)), spec_op_span(g, e->u.bin.a, e), "division by zero");
+        wf(g, env, mk_not(g, mk_eq(g, b, z)), e->span, "division by zero");
         if (op == VB_PDIV) return val_one(g, Z3_mk_div(g->z, as_real(g, a), as_real(g, b)));
         if (op == VB_MOD) return val_one(g, Z3_mk_mod(g->z, a, b));
         return val_one(g, Z3_mk_div(g->z, a, b));
@@ -903,8 +885,12 @@ static void walk_slice(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast sca
     Z3_ast lo = one(g, w->ev, a->u.slice.lo), hi = one(g, w->ev, a->u.slice.hi);
     w->ev->guard = save;
     Z3_ast p = perm_amount(g, w, a->u.slice.perm, guard, scale);
-    /* verifier.md §8.10: a slice past alen(heap) grants nothing in
-     * pancake2viper; here it names (and demands) exactly its words. */
+    /* verifier.md §8.10, §2.15 #4: a slice past alen grants nothing in
+     * pancake2viper; here it is an ill-formed specification. */
+    Z3_ast alen = Z3_mk_app(g->z, g->f_alen, 1, &base);
+    wf(g, w->ev, mk_implies(g, mk_and2(g, guard, mk_lt(g, lo, hi)),
+                            mk_and2(g, mk_le(g, g->zero, lo), mk_le(g, hi, alen))),
+       a->span, "slice may extend outside [0, alen(heap))");
     if (is_pheap(g, base)) {
         Z3_ast j = mk_fresh(g, "j", g->s_int);
         Z3_ast in = mk_and2(g, guard, mk_and2(g, mk_le(g, lo, j), mk_lt(g, j, hi)));

@@ -69,8 +69,7 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     for (uint32_t i = 0; i < c->nargs && i < fd->nslots; i++) frame[i] = args[i];
     char msg[200];
     snprintf(msg, sizeof msg, "the precondition of %s may not hold", fd->name);
-    Oblig ob = {"verify.precondition", c->callee_span.line ? c->callee_span : at, msg, NULL,
-                "precondition declared here"};
+    Oblig ob = {"verify.precondition", at, msg, NULL, "precondition declared here"};
     State *pre = st_copy(g, st);
     Env e = env_at(g, st);
     /* the callee's clauses bind variables of its own table */
@@ -420,11 +419,7 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     State *L = loop_head(g, before, st, &w);
     L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);
-    /* the condition is evaluated on the way into the body and on the way
-     * out: a failure in it must not hide the exit path */
-    g->keep_going = true;
     Z3_ast c = pcond(g, L, s->u.while_.cond);
-    g->keep_going = false;
     Branch br = {L->pc, c, s->span, "loop body"};
     vec_push(&g->branches, br);
     State *B = st_copy(g, L);
@@ -599,7 +594,7 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
     const VExpr *e = s->e;
     const VExpr *pc = e->kind == VX_ACC ? e->u.acc.loc : e;
     const VPred *p = pc->u.call.pred;
-    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->e->span,
+    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->span,
                 fold ? "cannot fold: the predicate's body may not hold" : "cannot unfold: the predicate may not be held",
                 NULL, NULL};
     if (!p->body && fold) {

@@ -356,6 +356,11 @@ static void slice_past(VSpec *s, Program *p)
     (void)p;
     s->funs[0].requires = L1(SLICE(I(1023), I(1025)));
 }
+static void slice_end(VSpec *s, Program *p)
+{
+    (void)p;
+    s->funs[0].requires = L1(SLICE(I(1023), I(1024)));
+}
 
 int main(void)
 {
@@ -400,7 +405,7 @@ int main(void)
         {{"or-bv-fail", "fun 1 f(1 x) {\n  return (x & 255) | 256;\n}\n", "postcondition@2"}, ens_ret_lt256},
         /* heap: permission to read and write */
         {{"load-perm", "fun 1 f(1 p) {\n  var 1 v = lds 1 p;\n  return v;\n}\n", ""}, req_acc_p},
-        {{"load-noperm", "fun 1 f(1 p) {\n  var 1 v = lds 1 p;\n  return v;\n}\n", "permission@2"}, NULL},
+        {{"load-noperm", "fun 1 f(1 p) {\n  var 1 v = lds 1 p;\n  return v;\n}\n", "permission@2 permission@2"}, NULL},
         {{"store-write", "fun 1 f(1 p) {\n  st p, 42;\n  return lds 1 p;\n}\n", ""}, req_acc_p_ens42},
         {{"store-readonly", "fun 1 f(1 p) {\n  st p, 42;\n  return 0;\n}\n", "permission@2"}, req_read_p},
         /* bytes: shift by 8*(addr mod 8), little-endian (§2.15 #12) */
@@ -470,9 +475,9 @@ int main(void)
         /* slices */
         {{"slice-load", "fun 1 f() {\n  var 4 v = lds 4 0;\n  return v.3;\n}\n", ""}, slice4},
         {{"slice-short", "fun 1 f() {\n  var 4 v = lds 4 0;\n  return v.3;\n}\n", "permission@2"}, slice3},
-        /* a slice past alen(heap) names (and grants) exactly its words (§8.10) */
-        {{"slice-past-alen", "fun 1 f() {\n  return lds 1 8192;\n}\n", ""}, slice_past},
-        {{"slice-past-alen-short", "fun 1 f() {\n  return lds 1 8200;\n}\n", "permission@2"}, slice_past},
+        /* a slice past alen(heap) is ill-formed (§8.10) */
+        {{"slice-past-alen", "fun 1 f() {\n  return 0;\n}\n", "wellformed@1"}, slice_past},
+        {{"slice-at-alen", "fun 1 f() {\n  return lds 1 8184;\n}\n", ""}, slice_end},
     };
     for (size_t i = 0; i < ARRAY_LEN(T); i++) run_case(&T[i].c, T[i].spec);
     printf("%d of %d vgen unit cases passed\n", cases - failures, cases);
