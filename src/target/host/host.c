@@ -53,20 +53,8 @@ typedef struct GriddleExport {
 } GriddleExport;
 
 extern uint64_t cml_main(void);
-#ifndef GRIDDLE_HOST_CBACK
 extern const uint64_t griddle_globals_bytes;
 extern const GriddleExport griddle_exports[];
-#define GLOBALS_BYTES griddle_globals_bytes
-#else
-/* C back-end output (src/target/cback.h, with --entry-table) names them
- * its own way; griddle build compiles this file with GRIDDLE_HOST_CBACK
- * for --target c. No weak references: not every compiler and linker
- * (tcc, clang in a PIE) resolves an absent weak symbol to null. */
-struct pnk_export { const char *name; unsigned nargs; void (*fn)(void); };
-extern const uint32_t pnk_global_words;
-extern const struct pnk_export pnk_exports[];
-#define GLOBALS_BYTES (8ull * pnk_global_words)
-#endif
 
 /* ---- what the host provides to the program ---------------------------- */
 
@@ -121,7 +109,7 @@ static void fatal(const char *fmt, ...)
     exit(2);
 }
 
-static uint64_t globals_bytes(void) { return GLOBALS_BYTES; }
+static uint64_t globals_bytes(void) { return griddle_globals_bytes; }
 
 static uint64_t top_addr(void) { return (uint64_t)(uintptr_t)cml_stack - globals_bytes(); }
 
@@ -400,17 +388,8 @@ static void do_call(const char *spec)
     memcpy(name, spec, n);
     name[n] = 0;
     GriddleExport found = {0};
-#ifndef GRIDDLE_HOST_CBACK
     for (const GriddleExport *e = griddle_exports; e->name; e++)
         if (!strcmp(e->name, name)) found = *e;
-#else
-    for (const struct pnk_export *e = pnk_exports; e->name; e++)
-        if (!strcmp(e->name, name)) {
-            found.name = e->name;
-            found.nargs = e->nargs;
-            memcpy(&found.fn, &e->fn, sizeof found.fn);
-        }
-#endif
     if (!found.name) fatal("--call: %s is not an exported function", name);
     const GriddleExport *e = &found;
     uint64_t a[4] = {0};
