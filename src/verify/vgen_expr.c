@@ -86,9 +86,9 @@ static Span op_span(Gen *g, const Expr *a, const Expr *b, const Expr *whole, uns
  * sum over the runs of ones of c (bits lo..lo+len-1) of
  * (x div 2^lo mod 2^len) * 2^lo (verifier.md §7.4, generalised to any
  * constant). Linear arithmetic with constant divisors only. */
-Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c)
+Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap)
 {
-    if (c == UINT64_MAX) return x;
+    if (c == UINT64_MAX && !wrap) return x;
     Z3_ast sum = NULL;
     unsigned lo = 0;
     while (lo < 64) {
@@ -99,7 +99,7 @@ Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c)
         unsigned len = 0;
         while (lo + len < 64 && ((c >> (lo + len)) & 1)) len++;
         Z3_ast part = lo ? Z3_mk_div(g->z, x, mk_pow2(g, lo)) : x;
-        if (lo + len < 64) part = Z3_mk_mod(g->z, part, mk_pow2(g, len));
+        if (lo + len < 64 || wrap) part = Z3_mk_mod(g->z, part, mk_pow2(g, len));
         if (lo) part = mk_mul2(g, part, mk_pow2(g, lo));
         sum = sum ? mk_add2(g, sum, part) : part;
         lo += len;
@@ -123,9 +123,9 @@ static Z3_ast bit_op(Gen *g, ExprKind k, Z3_ast a, Z3_ast b)
         cb = true;
     }
     if (cb) {
-        if (k == E_AND) return vg_and_const(g, a, d);
+        if (k == E_AND) return vg_and_const(g, a, d, false);
         if (!d) return a;
-        Z3_ast and_ = vg_and_const(g, a, d), sum = mk_add2(g, a, mk_u64(g, d));
+        Z3_ast and_ = vg_and_const(g, a, d, false), sum = mk_add2(g, a, mk_u64(g, d));
         return mk_sub2(g, sum, k == E_OR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
     }
     /* two symbolic words: 64-bit vectors (slow in Z3; a per-function

@@ -96,6 +96,9 @@ typedef struct Gen {
     VEC(Branch) branches;
     VEC(Z3_ast) touched;               /* heap word indices accessed */
     uint32_t qn;                       /* queries so far (--emit-smt names) */
+    unsigned fun_depth;
+    struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
+    unsigned nseq_at;                /* unfoldings of recursive functions in progress */
     const char *unit_name;
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
@@ -180,7 +183,8 @@ uint32_t vg_words(Gen *g, const Shape *s);
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);
 void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at);
-Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c);   /* x & c, 0 <= x < 2^64 */
+/* x & c; wrap: for any integer x (two's complement, as int2bv) */
+Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b);

@@ -69,8 +69,7 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     for (uint32_t i = 0; i < c->nargs && i < fd->nslots; i++) frame[i] = args[i];
     char msg[200];
     snprintf(msg, sizeof msg, "the precondition of %s may not hold", fd->name);
-    Oblig ob = {"verify.precondition", c->callee_span.line ? c->callee_span : at, msg, NULL,
-                "precondition declared here"};
+    Oblig ob = {"verify.precondition", at, msg, NULL, "precondition declared here"};
     State *pre = st_copy(g, st);
     Env e = env_at(g, st);
     /* the callee's clauses bind variables of its own table */
@@ -182,7 +181,7 @@ static Z3_ast shared_call(Gen *g, State *st, const VMethod *m, unsigned width, Z
         return x;
     }
     Val args[2] = {val_one(g, a), val_one(g, v ? v : g->zero)};
-    Val *r = call_method(g, st, m, args, is_store ? 2 : 1, at, "verify.shared");
+    Val *r = call_method(g, st, m, args, is_store ? 2 : 1, at, "verify.precondition");
     if (is_store || !r || m->nrets < 1) return is_store ? NULL : mk_fresh(g, "shared", g->s_int);
     /* the hardware zero-extends a load of `width` bytes */
     smt_assume(g, st->pc, mk_and2(g, mk_le(g, g->zero, r[0].w[0]), mk_lt(g, r[0].w[0], lim)));
@@ -199,7 +198,9 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
     unsigned width = s->u.shmem.width;
     Z3_ast a = word(g, st, s->u.shmem.addr);
     Z3_ast v = is_store ? word(g, st, s->u.shmem.value) : NULL;
-    if (v && width < 8) v = Z3_mk_mod(g->z, v, mk_pow2(g, 8 * width)); /* only the low bytes reach the device */
+    /* The model sees the value as written; the store itself keeps only
+     * the low bytes, so after the model's precondition the value must fit
+     * (otherwise the model's account of the device would be wrong). */
     if (width > 1) {
         char msg[96];
         snprintf(msg, sizeof msg, "shared address may not be a multiple of %u", width);
@@ -265,6 +266,12 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         else out = rest;
         *st = *out;
         result = res;
+    }
+    if (is_store && width < 8) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the stored value may not fit in %u bits (the store would truncate it)", 8 * width);
+        Oblig ob = {"verify.shared", s->span, msg, NULL, NULL};
+        smt_check(g, st, mk_lt(g, v, mk_pow2(g, 8 * width)), &ob);
     }
     if (!is_store) set_var(g, st, &s->u.shmem.dest, val_one(g, result ? result : g->zero));
 }
@@ -350,16 +357,21 @@ static void writes_block(const Block *b, WriteSet *w)
     for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
 }
 
-/* The state at the head of an arbitrary iteration: resources fresh and
- * empty (the invariant is inhaled next), written variables havocked. */
-static State *loop_head(Gen *g, const State *before, const WriteSet *w)
+/* The state at the head of an arbitrary iteration: no permissions (the
+ * invariant is inhaled next), written variables havocked, and as values
+ * those of `framed`: the state after the invariant was exhaled with
+ * everything not held havocked, so locations the frame still holds keep
+ * their values (Carbon's loop encoding). */
+static State *loop_head(Gen *g, const State *before, const State *framed, const WriteSet *w)
 {
     State *fresh = st_new(g);
     State *L = st_copy(g, before);
-    L->H = fresh->H;
+    State *vals = st_copy(g, framed);
+    st_havoc_unowned(g, vals);
+    L->H = vals->H;
     L->M = fresh->M;
     L->FM = fresh->FM;
-    memcpy(L->fv, fresh->fv, g->nfields * sizeof(Z3_ast));
+    memcpy(L->fv, vals->fv, g->nfields * sizeof(Z3_ast));
     memcpy(L->fm, fresh->fm, g->nfields * sizeof(Z3_ast));
     memcpy(L->ffm, fresh->ffm, g->nfields * sizeof(Z3_ast));
     memcpy(L->pm, fresh->pm, (g->spec->preds.n ? g->spec->preds.n : 1) * sizeof(Z3_ast));
@@ -404,7 +416,8 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
     WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
     writes_block(&s->u.while_.body, &w);
-    State *L = loop_head(g, before, &w);
+    State *L = loop_head(g, before, st, &w);
+    L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);
     Z3_ast c = pcond(g, L, s->u.while_.cond);
     Branch br = {L->pc, c, s->span, "loop body"};
@@ -563,14 +576,7 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     if (g->aborted) return;
     g->nobl++;
     int r = smt_reachable(g, mk_and2(g, st->pc, mk_not(g, c)));
-    bool vacuity = g->meth && s->e->kind == VX_BOOL && !s->e->u.bval;
-    if (r == 0 && vacuity) {
-        /* a model method's `refute false`: its reachability check (§8.1) */
-        g->nfail++;
-        diag_add(g->dl, DIAG_ERROR, "verify.unreachable", &s->e->span,
-                 "this point of model method %s is unreachable: its contract or body is contradictory",
-                 g->meth->name);
-    } else if (r == 0) {
+    if (r == 0) {
         g->nfail++;
         diag_add(g->dl, DIAG_ERROR, "verify.refute", &s->e->span,
                  "refute: this holds on every path that reaches it (or it is unreachable)");
@@ -588,7 +594,7 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
     const VExpr *e = s->e;
     const VExpr *pc = e->kind == VX_ACC ? e->u.acc.loc : e;
     const VPred *p = pc->u.call.pred;
-    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->e->span,
+    Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->span,
                 fold ? "cannot fold: the predicate's body may not hold" : "cannot unfold: the predicate may not be held",
                 NULL, NULL};
     if (!p->body && fold) {
@@ -702,7 +708,8 @@ static void vwhile(Gen *g, State *st, const VStmt *s, Env *env)
 {
     State *before = st_copy(g, st);
     exhale_invs(g, st, &s->invariants, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
-    State *L = loop_head(g, before, NULL);
+    State *L = loop_head(g, before, st, NULL);
+    L->pc = st->pc;
     if (st->vl && g->meth) {
         bool *w = arena_alloc(&g->ar, g->meth->locals.n + 1);
         vwrites(&s->then, w);
