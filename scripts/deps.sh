@@ -21,6 +21,7 @@ PKGS=(
   iproute2          # network namespaces for bridge tests
   iputils-ping      # ping through the emulated NIC
   graphviz          # griddle compose --svg (dot)
+  valgrind          # bench/compiler: instruction counts (callgrind)
 )
 
 missing=()

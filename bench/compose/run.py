@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """bench/compose: check time of `griddle compose` (authority graph, every
-policy, the ledger) for the echo system with its policies and for a
+policy, the ledger) for the echo system with its policies, for the
+sensor/logger system with its contracts (bridge obligations proved by
+griddle verify's Z3 layer: CPU of its threads included), and for a
 generated 50-PD system, against a baseline measured in the same run on the
 same SDF: `griddle sim --check --no-images`, which is sim_load alone (XML
 parsing and the Microkit tool's validation), the part compose reuses.
@@ -88,6 +90,14 @@ print('| system | policies | griddle compose | baseline | ratio |')
 print('|---|---|---|---|---|')
 t_echo = row('echo (8 PDs, 24 MRs)', os.path.join(echo, 'echo.system'),
              [os.path.join(echo, 'echo.policy')], npol, (0,))
+row('echo + 7 queue contracts (64 bridge obligations, Z3)', os.path.join(echo, 'echo.system'),
+    [os.path.join(echo, 'echo.policy')] + sorted(os.path.join(echo, f) for f in os.listdir(echo)
+                                                 if f.endswith('.contract')), npol, (0,))
+sl = os.path.join(root, 'examples', 'sensor_logger')
+row('sensor_logger + 2 contracts (3 bridge obligations, Z3)',
+    os.path.join(sl, 'sensor_logger.system'),
+    [os.path.join(sl, f) for f in ('sensor_logger.policy', 'sensor.contract', 'logger.contract')],
+    4, (0,))
 with tempfile.TemporaryDirectory() as d:
     sdf, pol, n = gen_system(50)
     open(os.path.join(d, 'g.system'), 'w').write(sdf)

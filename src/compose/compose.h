@@ -19,7 +19,10 @@
  *  - cmp_ledger_*() assemble claims, obligations, the trusted base and a
  *    coverage summary, and render them as text, JSON, Markdown or DOT.
  *
- * Depends on: util, sim (the SimSystem model, read as data). Memory: a
+ * Depends on: util, sim (the SimSystem model, read as data), verify
+ * (vspec_build and verify_program, for contracts: the clauses of all
+ * contracts are turned into model methods whose verification is the
+ * bridge obligations). Memory: a
  * CmpGraph, CmpPolicySet and CmpInitReport own what they point to (one
  * arena each), released by their *_free(); they point into the SimSystem,
  * which must outlive them. Global state: none. Library code never prints:
@@ -181,20 +184,92 @@ void cmp_init_free(CmpInitReport *r);
 
 /* ---- the assurance ledger ---------------------------------------------- */
 
-/* Component contracts (issue 7, part 3/4b/4c) need the verifier's
- * annotation language; until it exists a contract file is recorded as an
- * obligation of unknown status. */
+/* ---- contracts and bridge obligations (P) --------------------------------- */
+
+/* A component contract (docs/composition.md has the grammar): for one PD,
+ * word views of its regions, a guarantee on every word it writes to a
+ * region (over addr, old, v), a rely on every word it reads (over addr,
+ * v), and per channel what holds when it notifies and what it assumes
+ * when notified (over view fields). Clauses are expressions of griddle
+ * verify's annotation language, typed and proved by src/verify. */
+typedef enum CmpClauseKind { CMP_C_GUARANTEE, CMP_C_RELY, CMP_C_NOTIFY, CMP_C_ASSUME } CmpClauseKind;
+
+typedef struct CmpClause {
+    CmpClauseKind kind;
+    int mr;                  /* GUARANTEE/RELY: the region */
+    unsigned id;             /* NOTIFY/ASSUME: the PD's channel id */
+    const char *expr;        /* as written */
+    const char *gen;         /* channel clauses: view fields rewritten to REGION_at_OFF */
+    Span span;               /* of the expression */
+} CmpClause;
+
+typedef struct CmpField { const char *name; uint64_t off; Span span; } CmpField;
+typedef struct CmpView { int mr; VEC(CmpField) fields; } CmpView;
+
 typedef struct CmpContract {
     const char *path;
+    int pd;
+    bool trusted;
+    const char *trust_reason;
+    VEC(CmpView) views;
+    VEC(CmpClause) clauses;
+    Span span;               /* the `component` line */
 } CmpContract;
+
+typedef struct CmpContractSet {
+    Arena arena;
+    VEC(CmpContract) v;
+} CmpContractSet;
+
+void cmp_contract_init(CmpContractSet *cs);
+void cmp_contract_free(CmpContractSet *cs);
+/* Parses one contract file and checks it against the system: the
+ * component is a PD, every region it speaks about is mapped by it (rely:
+ * readable, guarantee: writable), every channel id is one of its channel
+ * ends (notify: one that may notify); errors name both. */
+bool cmp_contract_parse(CmpContractSet *cs, const SimSystem *s, const char *name,
+                        const char *text, size_t len, SrcMgr *sm, DiagList *dl);
+
+typedef enum CmpBridgeKind {
+    CMP_B_REGION,            /* writer's guarantee => reader's rely, per word of mr */
+    CMP_B_ZERO,              /* reader's rely holds of the zero-initialised region */
+    CMP_B_DEVICE,            /* a device writes mr by DMA: no guarantee to check */
+    CMP_B_CHANNEL,           /* notifier's clause => receiver's assumption */
+} CmpBridgeKind;
+
+typedef struct CmpBridge {
+    CmpBridgeKind kind;
+    int mr, writer, reader;  /* REGION/ZERO/DEVICE (writer: PD, or device MR for DEVICE) */
+    int channel, from_end;   /* CHANNEL: the notifying end */
+    const CmpContract *wc, *rc;  /* the contracts (wc NULL: no contract) */
+    const CmpClause *g, *r;  /* g NULL: guarantees nothing (true) */
+    char *text;              /* what the obligation says */
+    CmpStatus status;
+    char *evidence;
+    char method[32];         /* the generated Pancake function */
+    uint32_t first_line, last_line; /* its lines in the generated text */
+} CmpBridge;
+
+typedef struct CmpBridgeSet {
+    VEC(CmpBridge) v;
+} CmpBridgeSet;
+
+/* Enumerates the bridge obligations of the contracts over the graph. */
+void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGraph *g);
+/* Discharges them with griddle verify (one model method per obligation);
+ * errors in the clauses are located in the contract files. Returns false
+ * on such errors (statuses then unknown). timeout_ms per obligation. */
+bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSystem *s,
+                       unsigned timeout_ms, SrcMgr *sm, DiagList *dl);
+void cmp_bridges_free(CmpBridgeSet *bs);
 
 typedef struct CmpLedgerIn {
     const SimSystem *s;
     const CmpGraph *g;
     const CmpPolicySet *ps;
     const CmpInitReport *init;
-    const CmpContract *contracts;
-    size_t ncontracts;
+    const CmpContractSet *contracts;   /* may be NULL */
+    const CmpBridgeSet *bridges;       /* may be NULL */
     size_t nwarnings;        /* well-formedness warnings (reported as diagnostics) */
 } CmpLedgerIn;
 

@@ -33,7 +33,9 @@ typedef struct Oblig {
 } Oblig;
 
 typedef struct Claim {
-    const CmpPolicy *p;
+    const CmpPolicy *p;      /* a policy claim, or NULL (a connector claim) */
+    const char *text, *label, *witness;
+    int mr, channel;         /* connector claims: the region or channel covered */
     const char *id;
     CmpStatus status;
     VEC(int) from;           /* obligation indices */
@@ -70,7 +72,7 @@ static void fixed_obligations(Ledger *l)
 {
     const CmpLedgerIn *in = l->in;
     Arena *a = &l->a;
-    l->wf = add_ob(l, (Oblig){"WF", "authority",
+    l->wf = add_ob(l, (Oblig){"WF", "well-formedness",
         "the system description is well-formed (the Microkit tool's rules and compose's)",
         CMP_DISCHARGED, arena_printf(a, "checked by sim_load and cmp_wellformed: %zu warning%s "
                                      "(reported as diagnostics)", in->nwarnings,
@@ -131,7 +133,8 @@ static void policy_claims(Ledger *l)
         const CmpPolicy *p = &ps->v.v[i];
         if (p->kind == CMP_P_NO_DMA) continue;
         n++;
-        Claim c = {.p = p, .id = arena_printf(&l->a, "C%zu", n)};
+        Claim c = {.p = p, .mr = -1, .channel = -1, .text = p->text, .label = p->label, .witness = p->witness,
+                   .id = arena_printf(&l->a, "C%zu", n)};
         Oblig o = {arena_printf(&l->a, "I%zu", n), "authority",
                    arena_printf(&l->a, "%s holds on the SDF's authority graph", p->text),
                    p->status, p->evidence, p->witness};
@@ -148,14 +151,77 @@ static void policy_claims(Ledger *l)
     vec_free(&assumptions);
 }
 
-static void contract_obligations(Ledger *l)
+/* L<n>: a contract's promises (guarantees, notify clauses) hold of the
+ * component's code: trusted with the contract's reason, or unknown until
+ * guarantees are bound to griddle verify results (issue 7 part 4c). */
+static int local_obligation(Ledger *l, const CmpContract *c, int *lob)
 {
-    for (size_t i = 0; i < l->in->ncontracts; i++)
-        add_ob(l, (Oblig){arena_printf(&l->a, "P%zu", i + 1), "contract",
-                          arena_printf(&l->a, "bridge obligations of contract '%s'",
-                                       l->in->contracts[i].path),
-                          CMP_UNKNOWN, "not checked: contracts are written in griddle verify's "
-                          "annotation language, which this build does not have", NULL});
+    size_t i = (size_t)(c - l->in->contracts->v.v);
+    if (lob[i] >= 0) return lob[i];
+    const char *pd = l->in->s->pds.v[c->pd].name;
+    Oblig o = {arena_printf(&l->a, "L%zu", i + 1), "component",
+               arena_printf(&l->a, "the guarantees and notify clauses of %s hold of the code "
+                            "of '%s'", c->path, pd),
+               c->trusted ? CMP_TRUSTED : CMP_UNKNOWN,
+               c->trusted ? arena_printf(&l->a, "trusted: %s", c->trust_reason)
+                          : "not bound to a griddle verify result of the component's sources "
+                            "(issue 7 part 4c is not built): mark the contract trusted with a "
+                            "reason, or leave it unknown", NULL};
+    lob[i] = add_ob(l, o);
+    return lob[i];
+}
+
+/* P<n> per bridge obligation; one claim per rely and per assumption, from
+ * its bridges and the promises they use. */
+static void contract_claims(Ledger *l)
+{
+    const CmpContractSet *cs = l->in->contracts;
+    const CmpBridgeSet *bs = l->in->bridges;
+    if (!cs || !bs) return;
+    const SimSystem *s = l->in->s;
+    int *lob = xmalloc((cs->v.n + 1) * sizeof *lob);
+    for (size_t i = 0; i < cs->v.n; i++) lob[i] = -1;
+    int *pob = xmalloc((bs->v.n + 1) * sizeof *pob);
+    for (size_t i = 0; i < bs->v.n; i++) {
+        const CmpBridge *b = &bs->v.v[i];
+        pob[i] = add_ob(l, (Oblig){arena_printf(&l->a, "P%zu", i + 1), "bridge", b->text,
+                                   b->status, b->evidence, NULL});
+    }
+    for (size_t i = 0; i < bs->v.n; i++) {
+        const CmpClause *r = bs->v.v[i].r;
+        bool first = true;
+        for (size_t k = 0; k < i; k++) first &= bs->v.v[k].r != r;
+        if (!first) continue;
+        const CmpBridge *b0 = &bs->v.v[i];
+        const char *rd = s->pds.v[b0->reader].name;
+        Claim c = {.id = arena_printf(&l->a, "C%zu", l->cl.n + 1), .mr = r->mr,
+                   .channel = b0->channel};
+        c.text = r->kind == CMP_C_RELY
+            ? arena_printf(&l->a, "connector '%s': every word '%s' reads from it satisfies its "
+                           "rely", s->mrs.v[r->mr].name, rd)
+            : arena_printf(&l->a, "connector channel %u of '%s': its assumption holds whenever "
+                           "it is notified", r->id, rd);
+        vec_push(&c.from, l->wf);
+        bool device = false;
+        for (size_t k = i; k < bs->v.n; k++) {
+            const CmpBridge *b = &bs->v.v[k];
+            if (b->r != r) continue;
+            vec_push(&c.from, pob[k]);
+            device |= b->kind == CMP_B_DEVICE;
+            if (b->g && b->wc) {
+                int lo = local_obligation(l, b->wc, lob);
+                bool have = false;
+                for (size_t q = 0; q < c.from.n; q++) have |= c.from.v[q] == lo;
+                if (!have) vec_push(&c.from, lo);
+            }
+        }
+        vec_push(&c.from, l->k);
+        vec_push(&c.from, l->init);
+        if (device && l->dma >= 0) vec_push(&c.from, l->dma);
+        vec_push(&l->cl, c);
+    }
+    free(lob);
+    free(pob);
 }
 
 static CmpStatus combine(CmpStatus a, CmpStatus b)
@@ -173,9 +239,12 @@ static void coverage(Ledger *l)
     l->pd_cov = arena_alloc(&l->a, s->pds.n + 1);
     l->mr_cov = arena_alloc(&l->a, s->mrs.n + 1);
     bool *flow = arena_alloc(&l->a, s->pds.n * s->pds.n + 1); /* a no_flow between PDs */
+    bool *chan_cov = arena_alloc(&l->a, s->channels.n + 1);   /* by connector claims */
     for (size_t i = 0; i < l->cl.n; i++) {
         const Claim *c = &l->cl.v[i];
-        if (c->status != CMP_DISCHARGED) continue;
+        if (c->status == CMP_DISCHARGED && !c->p && c->mr >= 0) l->mr_cov[c->mr] = true;
+        if (c->status == CMP_DISCHARGED && !c->p && c->channel >= 0) chan_cov[c->channel] = true;
+        if (c->status != CMP_DISCHARGED || !c->p) continue;
         int nodes[2] = {c->p->a, c->p->b};
         for (int k = 0; k < 2; k++) {
             if (nodes[k] < 0) continue;
@@ -195,8 +264,8 @@ static void coverage(Ledger *l)
     for (size_t p = 0; p < s->pds.n; p++) l->pds.have += l->pd_cov[p];
     for (size_t m = 0; m < s->mrs.n; m++) l->mrs.have += l->mr_cov[m];
     for (size_t c = 0; c < s->channels.n; c++)
-        l->chans.have += flow[(size_t)s->channels.v[c].end[0].pd * s->pds.n +
-                              (size_t)s->channels.v[c].end[1].pd];
+        l->chans.have += chan_cov[c] || flow[(size_t)s->channels.v[c].end[0].pd * s->pds.n +
+                                             (size_t)s->channels.v[c].end[1].pd];
     /* entry points: init and notified of every PD, protected of every PD
      * some channel end may call; covered only by verified contracts */
     l->entries.total = 2 * s->pds.n;
@@ -216,7 +285,7 @@ static void ledger_build(Ledger *l, const CmpLedgerIn *in)
     l->in = in;
     fixed_obligations(l);
     policy_claims(l);
-    contract_obligations(l);
+    contract_claims(l);
     for (size_t i = 0; i < l->cl.n; i++) {
         Claim *c = &l->cl.v[i];
         c->status = CMP_DISCHARGED;
@@ -268,16 +337,24 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
         ? "on hardware, the Microkit tool and the capDL initialiser; here the realised state of "
           "griddle sim was compared (obligation INIT)"
         : "the Microkit tool (SDF to capDL) and the capDL initialiser (obligation INIT)"};
-    t[n++] = (TrustItem){"compiler", "not involved in these claims: authority comes from the "
-        "SDF, not from the components' code"};
-    t[n++] = (TrustItem){"solver", "not used: authority claims are decided by exhaustive graph "
-        "search over a finite graph"};
+    t[n++] = (TrustItem){"compiler", l->in->contracts && l->in->contracts->v.n
+        ? "not involved in policy claims (authority comes from the SDF); a component's promises "
+          "(obligations L) are about the code that runs, so its compiler goes with them"
+        : "not involved in these claims: authority comes from the SDF, not from the "
+          "components' code"};
+    t[n++] = (TrustItem){"solver", l->in->bridges && l->in->bridges->v.n
+        ? "Z3 and griddle verify's encoding for the bridge obligations (P); authority claims "
+          "are decided by exhaustive graph search"
+        : "not used: authority claims are decided by exhaustive graph search over a finite "
+          "graph"};
     t[n++] = (TrustItem){"models", "the influence model: a PD may use all of its authority "
         "(sound over-approximation of any behaviour); a device region stands for the device"};
-    t[n++] = (TrustItem){"components", l->in->ncontracts
-        ? "every component: contracts were given but not checked (obligations P)"
+    t[n++] = (TrustItem){"components", l->in->contracts && l->in->contracts->v.n
+        ? "for connector claims, each writer's and notifier's promises (obligations L): "
+          "trusted components with their reasons, the others unknown until bound to griddle "
+          "verify results; policy claims hold whatever the components do"
         : "none for these claims, which hold whatever the components do; no functional "
-          "claim about a component is made without a verified contract"};
+          "claim about a component is made without a contract"};
     return n;
 }
 
@@ -320,16 +397,16 @@ static void render_text(const Ledger *l, StrBuf *b)
     if (!l->cl.n) sb_puts(b, "  (none: give a policy file)\n");
     for (size_t i = 0; i < l->cl.n; i++) {
         const Claim *c = &l->cl.v[i];
-        sb_printf(b, "  %-4s [%s] %s", c->id, cmp_status_name(c->status), c->p->text);
-        if (c->p->label) sb_printf(b, "  \"%s\"", c->p->label);
+        sb_printf(b, "  %-4s [%s] %s", c->id, cmp_status_name(c->status), c->text);
+        if (c->label) sb_printf(b, "  \"%s\"", c->label);
         sb_puts(b, "\n       from");
         for (size_t k = 0; k < c->from.n; k++)
             sb_printf(b, " %s(%s)", l->ob.v[c->from.v[k]].id,
                       cmp_status_name(l->ob.v[c->from.v[k]].status));
         sb_puts(b, "\n");
-        if (c->p->witness) {
+        if (c->witness) {
             sb_puts(b, "       witness:\n");
-            indent_lines(b, c->p->witness, "         ");
+            indent_lines(b, c->witness, "         ");
         }
     }
     sb_puts(b, "\nobligations\n");
@@ -427,12 +504,13 @@ static void render_json(const Ledger *l, StrBuf *b)
     sb_puts(b, ",\"claims\":[");
     for (size_t i = 0; i < l->cl.n; i++) {
         const Claim *c = &l->cl.v[i];
-        const char *kv[] = {"id", c->id, "claim", c->p->text, "label", c->p->label,
-                            "status", cmp_status_name(c->status), "witness", c->p->witness};
+        const char *kv[] = {"id", c->id, "claim", c->text, "label", c->label,
+                            "status", cmp_status_name(c->status), "witness", c->witness};
         sb_puts(b, i ? ",{" : "{");
         json_strs(b, kv, 5);
         sb_puts(b, ",\"witness_paths\":");
-        json_witness(b, l->in->g, c->p);
+        if (c->p) json_witness(b, l->in->g, c->p);
+        else sb_puts(b, "null");
         sb_puts(b, ",\"from\":[");
         for (size_t k = 0; k < c->from.n; k++)
             sb_printf(b, "%s\"%s\"", k ? "," : "", l->ob.v[c->from.v[k]].id);
@@ -500,17 +578,17 @@ static void render_md(const Ledger *l, StrBuf *b)
     sb_puts(b, "| id | claim | status | derived from | witness |\n|---|---|---|---|---|\n");
     for (size_t i = 0; i < l->cl.n; i++) {
         const Claim *c = &l->cl.v[i];
-        sb_printf(b, "| %s | `%s`", c->id, c->p->text);
-        if (c->p->label) {
+        sb_printf(b, "| %s | `%s`", c->id, c->text);
+        if (c->label) {
             sb_puts(b, " ");
-            md_cell(b, c->p->label);
+            md_cell(b, c->label);
         }
         sb_printf(b, " | %s | ", cmp_status_name(c->status));
         for (size_t k = 0; k < c->from.n; k++)
             sb_printf(b, "%s%s (%s)", k ? ", " : "", l->ob.v[c->from.v[k]].id,
                       cmp_status_name(l->ob.v[c->from.v[k]].status));
         sb_puts(b, " | ");
-        md_cell(b, c->p->witness);
+        md_cell(b, c->witness);
         sb_puts(b, " |\n");
     }
     sb_puts(b, "\n## Obligations\n\n| id | kind | obligation | status | evidence |\n"
@@ -521,6 +599,10 @@ static void render_md(const Ledger *l, StrBuf *b)
         md_cell(b, o->text);
         sb_printf(b, " | %s | ", cmp_status_name(o->status));
         md_cell(b, o->evidence);
+        if (o->witness) {
+            sb_puts(b, o->evidence ? "<br>witness: " : "witness: ");
+            md_cell(b, o->witness);
+        }
         sb_puts(b, " |\n");
     }
     TrustItem t[8];
@@ -588,22 +670,49 @@ static void dot_nodes(const Ledger *l, const bool *bad_node, StrBuf *b)
     }
 }
 
-/* One DOT edge per map, per channel direction and per IRQ; DMA edges only
- * where a witness uses them (there are many and they say one thing). */
+/* One DOT edge per map, per notifying channel end, per PPC and per IRQ;
+ * DMA and reply edges only where a witness uses them (there are many and
+ * they say one thing). */
 static void dot_edge(const Ledger *l, StrBuf *b, const CmpEdge *e, const char *colour,
                      const char *style, bool bold)
 {
     const CmpGraph *g = l->in->g;
     StrBuf lab = {0};
-    cmp_edge_label(g, e, &lab);
+    const SimMap *m = e->map >= 0 ? &g->s->pds.v[e->pd].maps.v[e->map] : NULL;
+    bool both = m && e->kind == CMP_E_WRITE && (m->perms & (SIM_PERM_R | SIM_PERM_X));
+    if (m) {
+        char perms[4];
+        cmp_perms_str(m->perms, perms);
+        sb_printf(&lab, "%s @0x%llx", perms, (unsigned long long)m->vaddr);
+    } else cmp_edge_label(g, e, &lab);
     sb_puts(b, "  ");
     dot_id(b, g, e->from);
     sb_puts(b, " -> ");
     dot_id(b, g, e->to);
     sb_printf(b, " [color=\"%s\", fontcolor=\"%s\", style=%s, label=\"", colour, colour, style);
     dot_str(b, lab.s ? lab.s : "");
-    sb_printf(b, "\"%s];\n", bold ? ", penwidth=2.5" : "");
+    sb_printf(b, "\"%s%s];\n", bold ? ", penwidth=2.5" : "", both ? ", dir=both" : "");
     sb_free(&lab);
+}
+
+/* One DOT edge per map: the write edge (both ways if the map is also
+ * readable), else the read edge, else the exec edge. */
+static bool map_drawn_elsewhere(const CmpGraph *g, const CmpEdge *e)
+{
+    if (e->map < 0 || e->kind == CMP_E_WRITE) return false;
+    unsigned perms = g->s->pds.v[e->pd].maps.v[e->map].perms;
+    if (perms & SIM_PERM_W) return true;
+    return e->kind == CMP_E_EXEC && (perms & SIM_PERM_R);
+}
+
+/* Any edge of the same map (or the edge itself) on a failed witness. */
+static bool edge_bad(const CmpGraph *g, const bool *bad_edge, size_t i)
+{
+    const CmpEdge *e = &g->edges.v[i];
+    if (bad_edge[i] || e->map < 0) return bad_edge[i];
+    for (size_t k = 0; k < g->edges.n; k++)
+        if (bad_edge[k] && g->edges.v[k].pd == e->pd && g->edges.v[k].map == e->map) return true;
+    return false;
 }
 
 void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
@@ -614,7 +723,7 @@ void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
     bool *bad_edge = xcalloc(g->edges.n + 1, 1), *bad_node = xcalloc(g->nnodes + 1, 1);
     for (size_t i = 0; i < l.cl.n; i++) {
         const CmpPolicy *p = l.cl.v[i].p;
-        if (l.cl.v[i].status != CMP_FAILED) continue;
+        if (l.cl.v[i].status != CMP_FAILED || !p) continue;
         for (size_t k = 0; k < p->wedges.n; k++) bad_edge[p->wedges.v[k]] = true;
         if (p->a >= 0) bad_node[p->a] = true;
         if (p->b >= 0) bad_node[p->b] = true;
@@ -625,16 +734,17 @@ void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
     for (size_t i = 0; i < g->edges.n; i++) {
         const CmpEdge *e = &g->edges.v[i];
         bool dma = e->kind == CMP_E_DMA_READ || e->kind == CMP_E_DMA_WRITE;
-        if (dma && !bad_edge[i]) continue;
+        bool bad = edge_bad(g, bad_edge, i);
+        if (((dma || e->kind == CMP_E_REPLY) && !bad) || map_drawn_elsewhere(g, e)) continue;
         /* covered: both ends are named by discharged claims */
         bool cov_from = cmp_node_is_pd(g, e->from) ? l.pd_cov[e->from]
                                                    : l.mr_cov[(size_t)e->from - g->npd];
         bool cov_to = cmp_node_is_pd(g, e->to) ? l.pd_cov[e->to] : l.mr_cov[(size_t)e->to - g->npd];
-        const char *colour = bad_edge[i] ? RED : cov_from && cov_to ? GREEN : GREY;
+        const char *colour = bad ? RED : cov_from && cov_to ? GREEN : GREY;
         const char *style = e->kind == CMP_E_NOTIFY || e->kind == CMP_E_REPLY ? "dashed"
                           : e->kind == CMP_E_PPC ? "bold" : dma || e->kind == CMP_E_IRQ ? "dotted"
                           : "solid";
-        dot_edge(&l, b, e, colour, style, bad_edge[i]);
+        dot_edge(&l, b, e, colour, style, bad);
     }
     sb_puts(b, "  label=\"");
     dot_str(b, in->s->path);

@@ -42,8 +42,9 @@ static const char HELP[] =
     "  --dump=STAGE           print the IR after STAGE (ir, opt, isel, ra) on\n"
     "                         standard output\n"
     "  -O0, -O1               optimisation level (default 1)\n"
-    "  --entry-table          --target c: also emit pnk_exports[] (exported functions\n"
-    "                         by name, for test hosts)\n"
+    "  --entry-table          --target c: also emit the default host's interface\n"
+    "                         (griddle_exports[], griddle_globals_bytes; implied\n"
+    "                         by --emit exe)\n"
     "  --line-directives      --target c: #line directives to the Pancake source\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
@@ -67,15 +68,6 @@ typedef struct BuildOpts {
     VEC(const char *) links;
 } BuildOpts;
 
-static const char *opt_val(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n)) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n]) return NULL;
-    return *i + 1 < argc ? argv[++*i] : "";
-}
-
 static bool ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -86,28 +78,28 @@ static bool ends_with(const char *s, const char *suf)
 static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
 {
     const char *v;
-    if ((v = opt_val(argc, argv, i, "-o"))) {
+    if ((v = driver_opt_value(argc, argv, i, "-o"))) {
         if (!*v) return usage_error("build", "-o needs a file name"), -1;
         bo->out = v;
-    } else if ((v = opt_val(argc, argv, i, "--target"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--target"))) {
         if (!strcmp(v, "c")) bo->target_c = true;
         else if (strcmp(v, "x86_64") && strcmp(v, "x64"))
             return usage_error("build", "unknown target '%s' (x86_64 or c)", v), -1;
-    } else if ((v = opt_val(argc, argv, i, "--emit"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--emit"))) {
         static const char *const names[] = {"", "asm", "obj", "exe", "c"};
         bo->emit = EMIT_DEFAULT;
         for (int k = 1; k < 5; k++)
             if (!strcmp(v, names[k])) bo->emit = (Emit)k;
         if (bo->emit == EMIT_DEFAULT)
             return usage_error("build", "unknown --emit '%s' (asm, obj, exe or c)", v), -1;
-    } else if ((v = opt_val(argc, argv, i, "--emit-header"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--emit-header"))) {
         if (!*v) return usage_error("build", "--emit-header needs a file name"), -1;
         bo->header = v;
-    } else if ((v = opt_val(argc, argv, i, "--dump"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--dump"))) {
         if (strcmp(v, "ir") && strcmp(v, "opt") && strcmp(v, "isel") && strcmp(v, "ra"))
             return usage_error("build", "unknown --dump stage '%s' (ir, opt, isel, ra)", v), -1;
         bo->dump = v;
-    } else if ((v = opt_val(argc, argv, i, "--link"))) {
+    } else if ((v = driver_opt_value(argc, argv, i, "--link"))) {
         if (!*v) return usage_error("build", "--link needs a file name"), -1;
         vec_push(&bo->links, v);
     } else if (!strcmp(argv[*i], "--entry-table")) {

@@ -32,6 +32,8 @@ static const char COMPOSE_HELP[] =
     "  --dot FILE             write the graphviz source instead\n"
     "  --init-state FILE      compare a `griddle sim --dump-state` document with the\n"
     "                         system description\n"
+    "  --timeout SECONDS      per bridge obligation (default 20; 0 = none); a\n"
+    "                         timeout is unknown, never discharged\n"
     "  --init-run             realise the system with `griddle sim --dump-only` and\n"
     "                         compare its state (needs the program images)\n"
     "  --search-path DIR      with --init-run: where program images are (repeatable)\n"
@@ -39,8 +41,9 @@ static const char COMPOSE_HELP[] =
     "  --device MODEL@PADDR[,irq=N]   add a device, as for griddle sim\n"
     "  --diagnostics-format=text|json, --color=auto|always|never\n"
     "\n"
-    "Contracts (other files) need griddle verify's annotation language, which\n"
-    "this build does not have: they are listed as obligations of unknown status.\n"
+    "Contract files (other than .system and .policy; *.contract in DIR) state\n"
+    "what each component guarantees and relies on at its regions and channels;\n"
+    "their bridge obligations are proved with griddle verify (Z3).\n"
     "\n"
     "exit status: 0 every obligation discharged or trusted, 1 an obligation\n"
     "failed or the input has errors, 2 usage error, 3 an obligation is unknown\n"
@@ -51,6 +54,7 @@ typedef struct ComposeCli {
     VEC(const char *) search, devices;
     const char *board, *out, *svg, *dot, *init_state;
     bool init_run, authority, influence;
+    unsigned timeout_ms;
     CmpFormat format;
     /* resolved inputs */
     char *system;
@@ -144,6 +148,14 @@ static int parse_args(ComposeCli *c, int argc, char **argv)
         else if (OPT("--svg")) { if (miss) goto missing; c->svg = v; }
         else if (OPT("--dot")) { if (miss) goto missing; c->dot = v; }
         else if (OPT("--init-state")) { if (miss) goto missing; c->init_state = v; }
+        else if (OPT("--timeout")) {
+            if (miss) goto missing;
+            char *end;
+            unsigned long t = strtoul(v, &end, 10);
+            if (!*v || *end || t > 3600)
+                return usage_error("compose", "--timeout needs seconds (0..3600), not '%s'", v);
+            c->timeout_ms = (unsigned)t * 1000;
+        }
         else if (OPT("--search-path")) { if (miss) goto missing; vec_push(&c->search, v); }
         else if (OPT("--board")) { if (miss) goto missing; c->board = v; }
         else if (OPT("--device")) { if (miss) goto missing; vec_push(&c->devices, v); }
@@ -257,20 +269,22 @@ static bool write_svg(const char *path, const StrBuf *dot)
     return true;
 }
 
-static bool load_policies(ComposeCli *c, CmpPolicySet *ps, const SimSystem *s, SrcMgr *sm,
-                          DiagList *dl)
+/* Reads and parses policy files (ps) or contract files (cs). */
+static bool load_inputs(char **files, size_t nfiles, CmpPolicySet *ps, CmpContractSet *cs,
+                        const SimSystem *s, SrcMgr *sm, DiagList *dl)
 {
     bool ok = true;
-    for (size_t i = 0; i < c->policies.n; i++) {
+    for (size_t i = 0; i < nfiles; i++) {
         size_t len;
-        char *text = read_file(c->policies.v[i], &len);
+        char *text = read_file(files[i], &len);
         if (!text) {
-            diag_add(dl, DIAG_ERROR, "io", NULL, "cannot read '%s': %s", c->policies.v[i],
+            diag_add(dl, DIAG_ERROR, "io", NULL, "cannot read '%s': %s", files[i],
                      strerror(errno));
             ok = false;
             continue;
         }
-        ok &= cmp_policy_parse(ps, s, c->policies.v[i], text, len, sm, dl);
+        ok &= ps ? cmp_policy_parse(ps, s, files[i], text, len, sm, dl)
+                 : cmp_contract_parse(cs, s, files[i], text, len, sm, dl);
         free(text);
     }
     return ok;
@@ -335,11 +349,15 @@ static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
     if (!s) return EXIT_INPUT;
     CmpPolicySet ps;
     cmp_policy_init(&ps);
+    CmpContractSet cs;
+    cmp_contract_init(&cs);
+    CmpBridgeSet bs = {0};
     CmpInitReport init = {0};
     CmpGraph g = {0};
     int rc = EXIT_OK;
     bool ok = cmp_wellformed(s, dl);
-    ok &= load_policies(c, &ps, s, sm, dl);
+    ok &= load_inputs(c->policies.v, c->policies.n, &ps, NULL, s, sm, dl);
+    ok &= load_inputs(c->contracts.v, c->contracts.n, NULL, &cs, s, sm, dl);
     if (ok) rc = init_check(c, &init, s, sm, dl);
     if (ok && rc == EXIT_OK) {
         bool *no_dma = cmp_policy_no_dma(&ps, s);
@@ -347,13 +365,16 @@ static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
         free(no_dma);
         cmp_policy_check(&ps, &g);
         cmp_policy_report(&ps, &g, dl);
-        CmpContract *ct = xcalloc(c->contracts.n + 1, sizeof *ct);
-        for (size_t i = 0; i < c->contracts.n; i++) ct[i].path = c->contracts.v[i];
-        CmpLedgerIn in = {.s = s, .g = &g, .ps = &ps, .init = &init, .contracts = ct,
-                          .ncontracts = c->contracts.n, .nwarnings = dl->nwarnings};
+        cmp_bridges_build(&bs, &cs, &g);
+        ok = cmp_bridges_check(&bs, &cs, s, c->timeout_ms, sm, dl);
+    }
+    if (ok && rc == EXIT_OK) {
+        CmpLedgerIn in = {.s = s, .g = &g, .ps = &ps, .init = &init, .contracts = &cs,
+                          .bridges = &bs, .nwarnings = dl->nwarnings};
         rc = outputs(c, &in);
-        free(ct);
     } else if (rc == EXIT_OK) rc = EXIT_INPUT;
+    cmp_bridges_free(&bs);
+    cmp_contract_free(&cs);
     cmp_graph_free(&g);
     cmp_init_free(&init);
     cmp_policy_free(&ps);
@@ -371,6 +392,7 @@ int cmd_compose(int argc, char **argv)
     ComposeCli c;
     memset(&c, 0, sizeof c);
     source_opts_init(&c.so, "griddle compose");
+    c.timeout_ms = 20000;
     int rc = parse_args(&c, argc, argv);
     if (rc == EXIT_OK) {
         SrcMgr sm;

@@ -70,17 +70,6 @@ typedef struct RunOpts {
     bool print_result, stats;
 } RunOpts;
 
-/* Value of an option given as "--opt=val" or "--opt val"; NULL if argv[*i]
- * is not this option. A missing value is "". */
-static const char *opt_val(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n)) return NULL;
-    if (argv[*i][n] == '=') return argv[*i] + n + 1;
-    if (argv[*i][n]) return NULL;
-    return *i + 1 < argc ? argv[++*i] : "";
-}
-
 static bool parse_size(const char *s, size_t *out)
 {
     char *end;
@@ -284,7 +273,7 @@ static int run_opt(RunOpts *ro, int argc, char **argv, int *i)
     if (!strcmp(argv[*i], "--print-result")) return ro->print_result = true, 1;
     if (!strcmp(argv[*i], "--stats")) return ro->stats = true, 1;
     for (size_t k = 0; k < ARRAY_LEN(value_opts); k++) {
-        const char *v = opt_val(argc, argv, i, value_opts[k].name);
+        const char *v = driver_opt_value(argc, argv, i, value_opts[k].name);
         if (v) return value_opts[k].fn(ro, v);
     }
     return 0;

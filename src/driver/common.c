@@ -63,8 +63,7 @@ void source_opts_free(SourceOpts *o)
     vec_free(&o->undefs);
 }
 
-/* Value of an option given as "-Xval", "-X val", "--opt=val" or "--opt val". */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
+const char *driver_opt_value(int argc, char **argv, int *i, const char *name)
 {
     const char *a = argv[*i];
     size_t n = strlen(name);
@@ -84,35 +83,35 @@ int source_opts_arg(SourceOpts *o, int argc, char **argv, int *i)
     if (!strcmp(a, "-w") || !strcmp(a, "--no-warn")) { o->no_warn = true; return 1; }
     if (!strcmp(a, "--cpp")) { o->cpp.force = 1; return 1; }
     if (!strcmp(a, "--no-cpp")) { o->cpp.force = -1; return 1; }
-    if ((v = opt_value(argc, argv, i, "-I"))) {
+    if ((v = driver_opt_value(argc, argv, i, "-I"))) {
         if (!*v) return usage_error("", "-I needs a directory"), -1;
         vec_push(&o->incs, v);
         return 1;
     }
-    if ((v = opt_value(argc, argv, i, "-D"))) {
+    if ((v = driver_opt_value(argc, argv, i, "-D"))) {
         if (!*v || *v == '=') return usage_error("", "-D needs NAME[=VALUE]"), -1;
         vec_push(&o->defs, v);
         return 1;
     }
-    if ((v = opt_value(argc, argv, i, "-U"))) {
+    if ((v = driver_opt_value(argc, argv, i, "-U"))) {
         if (!*v) return usage_error("", "-U needs a NAME"), -1;
         vec_push(&o->undefs, v);
         return 1;
     }
-    if ((v = opt_value(argc, argv, i, "--diagnostics-format"))) {
+    if ((v = driver_opt_value(argc, argv, i, "--diagnostics-format"))) {
         if (!strcmp(v, "json")) o->json = true;
         else if (!strcmp(v, "text")) o->json = false;
         else return usage_error("", "--diagnostics-format must be text or json"), -1;
         return 1;
     }
-    if ((v = opt_value(argc, argv, i, "--color"))) {
+    if ((v = driver_opt_value(argc, argv, i, "--color"))) {
         if (!strcmp(v, "always")) o->color = true;
         else if (!strcmp(v, "never")) o->color = false;
         else if (!strcmp(v, "auto")) o->color = isatty(2) && !getenv("NO_COLOR");
         else return usage_error("", "--color must be auto, always or never"), -1;
         return 1;
     }
-    if ((v = opt_value(argc, argv, i, "--max-errors"))) {
+    if ((v = driver_opt_value(argc, argv, i, "--max-errors"))) {
         char *end;
         long n = strtol(v, &end, 10);
         if (!*v || *end || n < 0) return usage_error("", "--max-errors needs a number"), -1;

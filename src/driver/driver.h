@@ -40,6 +40,10 @@ void source_opts_free(SourceOpts *o);
  * returns 1 if consumed, 0 if not a source option, -1 on a usage error
  * (already reported). */
 int source_opts_arg(SourceOpts *o, int argc, char **argv, int *i);
+/* Value of an option given as "-Xval", "-X val", "--opt=val" or
+ * "--opt val"; NULL if argv[*i] is not this option (then *i is
+ * unchanged). A missing value is "". */
+const char *driver_opt_value(int argc, char **argv, int *i, const char *name);
 /* Help text for the source options (for --help). */
 extern const char SOURCE_OPTS_HELP[];
 

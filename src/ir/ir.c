@@ -22,7 +22,7 @@ bool ir_is_term(IrOp op) { return op >= IR_JMP; }
 bool ir_has_effect(const IrIns *in)
 {
     switch ((int)in->op) {
-    case IR_STORE: case IR_SHLOAD: case IR_SHSTORE: case IR_GSTORE: case IR_FFI:
+    case IR_STORE: case IR_SHLOAD: case IR_SHSTORE: case IR_FFI:
     case IR_CALL: case IR_XMATCH:
         return true;
     default:
@@ -53,7 +53,7 @@ int ir_succs(const IrFn *fn, uint32_t blk, uint32_t out[2])
     const IrIns *t = &b->ins.v[b->ins.n - 1];
     switch ((int)t->op) {
     case IR_JMP: out[0] = t->t; return 1;
-    case IR_BR: case IR_BRCC: case IR_TRYCALL: out[0] = t->t; out[1] = t->f; return 2;
+    case IR_BR: case IR_BRCC: case IR_BRTEST: case IR_TRYCALL: out[0] = t->t; out[1] = t->f; return 2;
     default: return 0;
     }
 }
@@ -94,7 +94,7 @@ static void ins(Dump *d, const IrFn *fn, const IrProg *prog, const IrIns *in)
         sb_puts(o, " = ");
     }
     sb_puts(o, ir_op_name(in->op));
-    if (in->op == IR_SETCC || in->op == IR_BRCC) sb_printf(o, ".%s", ir_cc_name(in->cc));
+    if (in->op == IR_SETCC || in->op == IR_BRCC || in->op == IR_BRTEST) sb_printf(o, ".%s", ir_cc_name(in->cc));
     if (in->width) sb_printf(o, ".%u", in->width);
     for (int k = 0; k < ir_nreads(in->op); k++) {
         sb_puts(o, k ? ", " : " ");
@@ -109,7 +109,7 @@ static void ins(Dump *d, const IrFn *fn, const IrProg *prog, const IrIns *in)
         }
         sb_printf(o, "%lld]", (long long)in->disp);
         break;
-    case IR_GLOAD: case IR_GSTORE: case IR_GETX:
+    case IR_GETX:
         sb_printf(o, " [%lld]", (long long)in->disp);
         break;
     case IR_CALL: case IR_TAILCALL: case IR_TRYCALL:
@@ -129,7 +129,7 @@ static void ins(Dump *d, const IrFn *fn, const IrProg *prog, const IrIns *in)
     default: break;
     }
     if (in->op == IR_JMP) sb_printf(o, " b%u", in->t);
-    if (in->op == IR_BR || in->op == IR_BRCC || in->op == IR_TRYCALL)
+    if (in->op == IR_BR || in->op == IR_BRCC || in->op == IR_BRTEST || in->op == IR_TRYCALL)
         sb_printf(o, " b%u, b%u", in->t, in->f);
     sb_putc(o, '\n');
 }

@@ -37,8 +37,6 @@
     X(STORE, 2, 0)    /* low `width` bytes of b to a + disp (local) */         \
     X(SHLOAD, 1, 1)   /* shared load: one access of exactly `width` bytes */   \
     X(SHSTORE, 2, 0)  /* shared store: one access of exactly `width` bytes */  \
-    X(GLOAD, 0, 1)    /* d = global word number disp */                        \
-    X(GSTORE, 1, 0)   /* global word number disp = a */                        \
     X(BASE, 0, 1)     /* d = @base */                                          \
     X(TOP, 0, 1)      /* d = @top */                                           \
     X(FFI, 0, 0)      /* ffiNAME(list[0..4]) */                                \
@@ -49,6 +47,7 @@
     X(JMP, 0, 0)      /* goto t */                                             \
     X(BR, 1, 0)       /* if a != 0 goto t else f */                            \
     X(BRCC, 2, 0)     /* if a cc b goto t else f (instruction selection) */    \
+    X(BRTEST, 2, 0)   /* if (a & b) cc 0 goto t else f, cc eq/ne (isel) */     \
     X(RET, 0, 0)      /* return list[0..nargs) */                              \
     X(TAILCALL, 0, 0) /* return callee(list[0..nargs)) as a jump */            \
     X(TRYCALL, 0, 0)  /* CALL; normally goto t, on an exception goto f */      \
@@ -84,7 +83,7 @@ typedef struct IrIns {
     Opnd a, b;
     Opnd x;          /* memory operations: index (instruction selection) */
     uint8_t scale;   /* ... times 1, 2, 4 or 8 */
-    int64_t disp;    /* LOAD/STORE displacement; GLOAD/GSTORE/GETX word */
+    int64_t disp;    /* LOAD/STORE displacement; GETX: payload word */
     uint32_t list, nargs, nres; /* operands in IrFn.lists (args, then result vregs) */
     uint32_t callee; /* CALL/TAILCALL/TRYCALL: function index; THROW/XMATCH: exception */
     uint32_t t, f;   /* successor blocks */

@@ -37,6 +37,8 @@ typedef struct Lower {
     uint32_t cur;           /* block being filled */
     uint32_t *slot_vreg;    /* first vreg of each local slot */
     uint32_t *glob_off;     /* word offset of each global */
+    uint32_t gtop;          /* vreg holding @top, where the globals start */
+    uint32_t gbase;         /* vreg holding @base */
     VEC(Loop) loops;
 } Lower;
 
@@ -154,10 +156,7 @@ static void expr(Lower *l, const Expr *e, Opnds *out)
                 vec_push(out, ir_vreg(l->slot_vreg[e->u.var.slot] + k));
                 continue;
             }
-            IrIns *in = emit(l, IR_GLOAD);
-            in->dst = ir_new_vreg(l->fn);
-            in->disp = l->glob_off[e->u.var.slot] + k;
-            vec_push(out, ir_vreg(in->dst));
+            vec_push(out, load(l, 8, ir_vreg(l->gtop), 8 * (int64_t)(l->glob_off[e->u.var.slot] + k)));
         }
         return;
     }
@@ -206,12 +205,8 @@ static void expr(Lower *l, const Expr *e, Opnds *out)
         vec_push(out, op2(l, SHIFT_OP[e->op], a, b));
         return;
     }
-    case E_BASE: case E_TOP: {
-        IrIns *in = emit(l, e->kind == E_BASE ? IR_BASE : IR_TOP);
-        in->dst = ir_new_vreg(l->fn);
-        vec_push(out, ir_vreg(in->dst));
-        return;
-    }
+    case E_BASE: vec_push(out, ir_vreg(l->gbase)); return;
+    case E_TOP: vec_push(out, ir_vreg(l->gtop)); return;
     }
     die("lower: expression kind %d", (int)e->kind);
 }
@@ -236,9 +231,11 @@ static void assign_words(Lower *l, const VarRef *v, const Opnd *src, uint32_t n)
 {
     if (v->global) {
         for (uint32_t k = 0; k < n; k++) {
-            IrIns *in = emit(l, IR_GSTORE);
-            in->a = src[k];
-            in->disp = l->glob_off[v->slot] + k;
+            IrIns *in = emit(l, IR_STORE);
+            in->width = 8;
+            in->a = ir_vreg(l->gtop);
+            in->b = src[k];
+            in->disp = 8 * (int64_t)(l->glob_off[v->slot] + k);
         }
         return;
     }
@@ -571,6 +568,19 @@ static void close_blocks(IrFn *fn)
     }
 }
 
+/* @base and @top never change while Pancake code runs: every function
+ * reads them once, first thing (dead-code elimination drops what is not
+ * used). Globals are the words at @top + 8k (§3.6). */
+static void load_bases(Lower *l)
+{
+    IrIns *in = emit(l, IR_TOP);
+    in->dst = ir_new_vreg(l->fn);
+    l->gtop = in->dst;
+    in = emit(l, IR_BASE);
+    in->dst = ir_new_vreg(l->fn);
+    l->gbase = in->dst;
+}
+
 static IrFn *new_fn(Lower *l, Sym name, uint32_t index)
 {
     IrFn *fn = xcalloc(1, sizeof *fn);
@@ -594,6 +604,7 @@ static IrFn *lower_fun(Lower *l, const FunDecl *f)
         bind_slot(l, i, words(l, f->params[i].shape));
     fn->nparams = fn->nvregs;
     note_words(l, fn->nparams);
+    load_bases(l);
     block(l, &f->body);
     close_blocks(fn);
     free(l->slot_vreg);
@@ -607,6 +618,7 @@ static IrFn *lower_init(Lower *l, uint32_t index)
 {
     IrFn *fn = new_fn(l, intern_cstr(l->p->interner, "<globals>"), index);
     fn->is_init = true;
+    load_bases(l);
     for (size_t i = 0; i < l->p->decls.n; i++) {
         const Decl *d = l->p->decls.v[i];
         if (d->kind != D_GLOBAL) continue;

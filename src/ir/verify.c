@@ -33,7 +33,7 @@ static bool check_ins(Ctx *c, const IrIns *in, bool last, uint32_t nfns)
     if ((in->op == IR_CALL || in->op == IR_TAILCALL || in->op == IR_TRYCALL) && in->callee >= nfns)
         return sb_printf(c->why, "call of function %u (of %u)", in->callee, nfns), false;
     if (in->op == IR_JMP && in->t >= fn->blocks.n) return sb_printf(c->why, "jump to b%u", in->t), false;
-    if ((in->op == IR_BR || in->op == IR_BRCC || in->op == IR_TRYCALL) &&
+    if ((in->op == IR_BR || in->op == IR_BRCC || in->op == IR_BRTEST || in->op == IR_TRYCALL) &&
         (in->t >= fn->blocks.n || in->f >= fn->blocks.n))
         return sb_printf(c->why, "branch to b%u/b%u", in->t, in->f), false;
     if (ir_has_dst(in->op) != (in->dst != 0))

@@ -540,11 +540,19 @@ static void protection_domain(Ld *ld, const XNode *n, int parent)
     if (parent >= 0) child_id(ld, parent, &pd, n);
     int self = (int)ld->s->pds.n;
     vec_push(&ld->s->pds, pd);
-    for (size_t i = 0; i < n->kids.n; i++)
-        if (!strcmp(n->kids.v[i]->name, "protection_domain")) {
-            ld->s->pds.v[self].has_children = true;
-            protection_domain(ld, n->kids.v[i], self);
+    unsigned depth = 0;
+    for (int p = parent; p >= 0; p = ld->s->pds.v[p].parent) depth++;
+    for (size_t i = 0; i < n->kids.n; i++) {
+        const XNode *k = n->kids.v[i];
+        if (strcmp(k->name, "protection_domain")) continue;
+        if (depth + 1 >= SIM_MAX_PDS) { /* more PDs than a system may have: stop here */
+            err_at(ld, node_span(ld, k), "protection domains nested more than %d deep",
+                   SIM_MAX_PDS - 1);
+            return;
         }
+        ld->s->pds.v[self].has_children = true;
+        protection_domain(ld, k, self);
+    }
 }
 
 static bool channel_end(Ld *ld, const XNode *n, SimEnd *e)

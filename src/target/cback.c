@@ -19,11 +19,19 @@ uint32_t cg_words(const Cg *g, const Shape *s)
     return check_shape_words(g->p, s);
 }
 
+static int by_decl(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const CFnRef *)a)->d, y = (uintptr_t)((const CFnRef *)b)->d;
+    return x < y ? -1 : x > y;
+}
+
+/* The CFn of a callee: binary search in the table sorted by address. */
 CFn *cg_fn(const Cg *g, const FunDecl *d)
 {
-    for (uint32_t i = 0; i < g->nfns; i++)
-        if (g->fns[i].d == d) return &g->fns[i];
-    die("cback: call to a function that is not in the program");
+    CFnRef key = {d, 0};
+    const CFnRef *r = bsearch(&key, g->byref, g->nfns, sizeof *r, by_decl);
+    if (!r) die("cback: call to a function that is not in the program");
+    return &g->fns[r->id];
 }
 
 uint32_t cg_exn_id(const Cg *g, Sym name)
@@ -131,6 +139,9 @@ static void collect(Cg *g)
         if (f->d->name == main_name && g->main_fn < 0) g->main_fn = (int32_t)nf;
         nf++;
     }
+    g->byref = xcalloc(g->nfns + 1, sizeof *g->byref);
+    for (uint32_t i = 0; i < g->nfns; i++) g->byref[i] = (CFnRef){g->fns[i].d, i};
+    qsort(g->byref, g->nfns, sizeof *g->byref, by_decl);
     for (uint32_t i = 0; i < g->nfns; i++) {
         CFn *f = &g->fns[i];
         const FunDecl *d = f->d;
@@ -146,18 +157,26 @@ static void collect(Cg *g)
 
 /* ---- analyses -------------------------------------------------------- */
 
-static void reach(Cg *g, CFn *f)
-{
-    if (f->reach) return;
-    f->reach = true;
-    for (size_t i = 0; i < f->calls.n; i++) reach(g, &g->fns[f->calls.v[i]]);
-}
-
+/* Iterative (a worklist), so a long call chain cannot overflow the stack. */
 static void mark_reachable(Cg *g)
 {
-    if (g->main_fn >= 0) reach(g, &g->fns[g->main_fn]);
+    U32Vec work = {0};
     for (uint32_t i = 0; i < g->nfns; i++)
-        if (g->fns[i].d->is_export) reach(g, &g->fns[i]);
+        if (g->fns[i].d->is_export || (int32_t)i == g->main_fn) {
+            g->fns[i].reach = true;
+            vec_push(&work, i);
+        }
+    while (work.n) {
+        CFn *f = &g->fns[work.v[--work.n]];
+        for (size_t i = 0; i < f->calls.n; i++) {
+            CFn *c = &g->fns[f->calls.v[i]];
+            if (!c->reach) {
+                c->reach = true;
+                vec_push(&work, c->id);
+            }
+        }
+    }
+    vec_free(&work);
 }
 
 static void may_throw(Cg *g)
@@ -178,27 +197,17 @@ static void may_throw(Cg *g)
 }
 
 typedef struct Tarjan {
-    U32Vec stack;
+    U32Vec stack;   /* Tarjan's stack of visited functions */
+    U32Vec call;    /* the depth-first path: function ids */
+    U32Vec edge;    /* per path entry: next tail edge to look at */
     int32_t next;
 } Tarjan;
 
-static void strongconnect(Cg *g, Tarjan *t, CFn *f)
+/* Closes the component rooted at f (its low link equals its index). */
+static void close_component(Cg *g, Tarjan *t, CFn *f)
 {
-    f->idx = f->low = t->next++;
-    vec_push(&t->stack, f->id);
-    f->on_stack = true;
-    for (size_t i = 0; i < f->tails.n; i++) {
-        CFn *w = &g->fns[f->tails.v[i]];
-        if (w->idx < 0) {
-            strongconnect(g, t, w);
-            if (w->low < f->low) f->low = w->low;
-        } else if (w->on_stack && w->idx < f->low) {
-            f->low = w->idx;
-        }
-    }
-    if (f->low != f->idx) return;
     size_t start = t->stack.n;
-    while (start > 0 && t->stack.v[start - 1] != f->id) start--;
+    while (t->stack.v[start - 1] != f->id) start--;
     start--;
     size_t n = t->stack.n - start;
     for (size_t i = start; i < t->stack.n; i++) g->fns[t->stack.v[i]].on_stack = false;
@@ -218,14 +227,49 @@ static void strongconnect(Cg *g, Tarjan *t, CFn *f)
     t->stack.n = start;
 }
 
+static void visit(Tarjan *t, CFn *f)
+{
+    f->idx = f->low = t->next++;
+    vec_push(&t->stack, f->id);
+    f->on_stack = true;
+    vec_push(&t->call, f->id);
+    vec_push(&t->edge, 0);
+}
+
+/* Tarjan's strongly connected components over tail edges, with an
+ * explicit depth-first path instead of recursion. */
+static void strongconnect(Cg *g, Tarjan *t, CFn *root)
+{
+    visit(t, root);
+    while (t->call.n) {
+        CFn *f = &g->fns[t->call.v[t->call.n - 1]];
+        uint32_t *e = &t->edge.v[t->edge.n - 1];
+        if (*e < f->tails.n) {
+            CFn *w = &g->fns[f->tails.v[(*e)++]];
+            if (w->idx < 0) visit(t, w);
+            else if (w->on_stack && w->idx < f->low) f->low = w->idx;
+            continue;
+        }
+        t->call.n--;
+        t->edge.n--;
+        if (f->low == f->idx) close_component(g, t, f);
+        if (t->call.n) {
+            CFn *parent = &g->fns[t->call.v[t->call.n - 1]];
+            if (f->low < parent->low) parent->low = f->low;
+        }
+    }
+}
+
 static void tail_groups(Cg *g)
 {
-    Tarjan t = {{0}, 0};
+    Tarjan t = {{0}, {0}, {0}, 0};
     g->groups = xcalloc(g->nfns + 1, sizeof *g->groups);
     for (uint32_t i = 0; i < g->nfns; i++) g->fns[i].idx = -1;
     for (uint32_t i = 0; i < g->nfns; i++)
         if (g->fns[i].reach && g->fns[i].idx < 0) strongconnect(g, &t, &g->fns[i]);
     vec_free(&t.stack);
+    vec_free(&t.call);
+    vec_free(&t.edge);
     /* a tail call passes its callee's status on, so members of a cycle
      * agree on throwing; the conventions then match across the group */
     for (uint32_t k = 0; k < g->ngroups; k++) {
@@ -437,6 +481,7 @@ static void cg_free(Cg *g)
     }
     for (uint32_t k = 0; k < g->ngroups; k++) vec_free(&g->groups[k].members);
     free(g->fns);
+    free(g->byref);
     free(g->groups);
     free(g->gofs);
     free(g->exns);

@@ -38,7 +38,8 @@ typedef struct CbackOpts {
      * griddle_globals_bytes, and a call of griddle_uncaught(name, payload,
      * nwords) when an exception escapes an entry. */
     bool entry_table;
-    /* Emit #line directives pointing at the Pancake source. */
+    /* Emit #line directives, so C compilers and debuggers point at the
+     * Pancake source. */
     bool line_directives;
 } CbackOpts;
 

@@ -335,10 +335,15 @@ static void ffi(Cg *g, StrBuf *b, const Stmt *st)
 static void line_directive(Cg *g, StrBuf *b, const Span *sp)
 {
     if (!g->o->line_directives || !sp->line) return;
-    sb_printf(b, "#line %u ", sp->line);
-    const char *name = srcmgr_name(g->p->srcmgr, sp->file);
-    sb_json_str(b, name, strlen(name)); /* a C string literal for plain names */
-    sb_putc(b, '\n');
+    sb_printf(b, "#line %u \"", sp->line);
+    /* a C string literal: escape what C needs escaped */
+    for (const char *s = srcmgr_name(g->p->srcmgr, sp->file); *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') sb_printf(b, "\\%c", ch);
+        else if (ch < 32 || ch > 126) sb_printf(b, "\\%03o", ch);
+        else sb_putc(b, (char)ch);
+    }
+    sb_puts(b, "\"\n");
 }
 
 /* An if/while test: comparisons and logical operators are 0/1 already;

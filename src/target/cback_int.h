@@ -52,6 +52,11 @@ typedef struct CFn {
     bool on_stack;
 } CFn;
 
+typedef struct CFnRef {
+    const FunDecl *d;
+    uint32_t id;
+} CFnRef;
+
 typedef struct CGroup {
     U32Vec members;
 } CGroup;
@@ -62,6 +67,7 @@ typedef struct Cg {
     DiagList *dl;
     CFn *fns;
     uint32_t nfns;
+    CFnRef *byref;        /* fns by FunDecl address, for cg_fn */
     CGroup *groups;
     uint32_t ngroups;
     int32_t main_fn;      /* -1: default main */

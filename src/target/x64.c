@@ -43,6 +43,17 @@ static void fuse_branches(IrFn *fn, const uint32_t *uses)
         br->b = sc->b;
         *sc = *br;
         bl->ins.n--;
+        /* (x & m) ==/!= 0 with the AND just before: test m, x */
+        IrIns *and = bl->ins.n >= 2 ? sc - 1 : NULL;
+        if (and && and->op == IR_AND && (sc->cc == CC_EQ || sc->cc == CC_NE) &&
+            sc->b.kind == OPND_IMM && sc->b.imm == 0 && sc->a.kind == OPND_VREG &&
+            sc->a.v == and->dst && uses[and->dst] == 1) {
+            sc->op = IR_BRTEST;
+            sc->a = and->a;
+            sc->b = and->b;
+            *and = *sc;
+            bl->ins.n--;
+        }
     }
 }
 

@@ -407,10 +407,15 @@ static void control(Em *e, const IrIns *in)
 {
     switch ((int)in->op) {
     case IR_JMP: jump_to(e, in->t); return;
-    case IR_BR: case IR_BRCC:
+    case IR_BR: case IR_BRCC: case IR_BRTEST:
         if (in->op == IR_BR) {
             int r = in_reg(e, in->a, R11);
             sb_printf(e->o, "\ttestq %%%s, %%%s\n", R64[r], R64[r]);
+        } else if (in->op == IR_BRTEST) {
+            int r = in_reg(e, in->a, R11);
+            char src[64];
+            src_text(e, in->b, R10, src, sizeof src);
+            sb_printf(e->o, "\ttestq %s, %%%s\n", src, R64[r]);
         } else compare(e, in->a, in->b);
         if (in->t == e->next) {  /* fall into t: branch on the negation */
             sb_printf(e->o, "\tj%s ", CCS[in->op == IR_BR ? CC_EQ : NEG[in->cc]]);
@@ -452,20 +457,6 @@ static void ins(Em *e, const IrIns *in)
     case IR_SETCC: setcc(e, in); return;
     case IR_LOAD: case IR_SHLOAD: load(e, in); return;
     case IR_STORE: case IR_SHSTORE: store(e, in); return;
-    case IR_GLOAD: case IR_GSTORE: {
-        sb_puts(e->o, "\tmovq griddle_top(%rip), %r10\n");
-        Loc g = {.kind = L_REG, .reg = R10};
-        if (in->op == IR_GLOAD) {
-            Loc dl = vloc(e, in->dst);
-            int w = dl.kind == L_REG ? dl.reg : R11;
-            sb_printf(e->o, "\tmovq %lld(%%r10), %%%s\n", 8 * (long long)in->disp, R64[w]);
-            finish(e, in->dst, w);
-        } else {
-            int v = in_reg(e, in->a, R11);
-            sb_printf(e->o, "\tmovq %%%s, %lld(%%%s)\n", R64[v], 8 * (long long)in->disp, R64[g.reg]);
-        }
-        return;
-    }
     case IR_BASE: case IR_TOP:
         move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "griddle_base" : "griddle_top"});
         return;

@@ -7,10 +7,12 @@
  * live (its defs, uses, and the ends of blocks where it is live in/out),
  * which may over-approximate but never misses a live point.
  *
- * Every register is clobbered by calls (the internal convention has no
- * callee-saved registers, which makes exceptions cheap: a throw just
- * resets %rsp), so an interval that is live across a call, FFI call or
- * try-call lives in a stack slot. The others compete for the 12
+ * Every register is clobbered by Pancake calls (the internal convention
+ * has no callee-saved registers, which makes exceptions cheap: a throw
+ * just resets %rsp), so an interval that is live across a call or
+ * try-call lives in a stack slot. FFI calls are C calls, which preserve
+ * rbx, rbp and r12-r15: an interval live across FFI calls only may have
+ * one of those. The others compete for the 12
  * allocatable registers; when none is free, the interval that ends last
  * is spilled (to a slot of its own for its whole life). Operands in
  * slots are handled at emission with the scratch registers r10/r11.
@@ -27,6 +29,7 @@ typedef struct Iv {
     uint32_t v, start, end;
     uint32_t hint;   /* a vreg whose register this one would like to take over */
     uint32_t hint_pos; /* ... at the instruction at this position */
+    bool keep;       /* live across an FFI call: a C callee-saved register */
 } Iv;
 
 typedef VEC(uint32_t) U32s;
@@ -55,7 +58,9 @@ static int by_start(const void *a, const void *b)
     return x->v < y->v ? -1 : x->v > y->v;
 }
 
-static bool is_call(IrOp op) { return op == IR_CALL || op == IR_TRYCALL || op == IR_FFI; }
+static bool is_call(IrOp op) { return op == IR_CALL || op == IR_TRYCALL; }
+
+static bool c_saved(int r) { return r == RBX || r == RBP || r >= R12; }
 
 /* d = a op ... (and d = a): giving d a's register when a dies here saves
  * the copy the two-address form would need. */
@@ -68,14 +73,14 @@ static void note_hint(Iv *iv, const IrIns *in, uint32_t pos)
     }
 }
 
-/* Computes intervals and the positions of calls. */
-static Iv *intervals(X64Fn *xf, U32s *calls)
+/* Computes intervals and the positions of calls and FFI calls. */
+static Iv *intervals(X64Fn *xf, U32s *calls, U32s *ffis)
 {
     IrFn *fn = xf->fn;
     Liveness lv;
     ir_liveness(fn, &lv);
     Build b = {xcalloc(fn->nvregs + 1, sizeof(Iv)), 2};
-    for (uint32_t v = 0; v <= fn->nvregs; v++) b.iv[v] = (Iv){v, UINT32_MAX, 0, 0, 0};
+    for (uint32_t v = 0; v <= fn->nvregs; v++) b.iv[v] = (Iv){v, UINT32_MAX, 0, 0, 0, false};
     for (uint32_t v = 1; v <= fn->nparams; v++) extend(&b.iv[v], 0);
     for (size_t bl = 0; bl < fn->blocks.n; bl++) {
         if (!xf->reachable[bl]) continue;
@@ -87,6 +92,7 @@ static Iv *intervals(X64Fn *xf, U32s *calls)
             ir_defs(fn, in, at_pos, &b);
             note_hint(b.iv, in, b.pos);
             if (is_call(in->op)) vec_push(calls, b.pos);
+            if (in->op == IR_FFI) vec_push(ffis, b.pos);
         }
         uint32_t bend = b.pos - 2;
         for (uint32_t v = 1; v <= fn->nvregs; v++) {
@@ -119,16 +125,20 @@ static void spill(X64Fn *xf, uint32_t v)
 void x64_ra(X64Fn *xf)
 {
     IrFn *fn = xf->fn;
-    U32s calls = {0};
-    Iv *iv = intervals(xf, &calls);
+    U32s calls = {0}, ffis = {0};
+    Iv *iv = intervals(xf, &calls, &ffis);
     xf->loc = xcalloc(fn->nvregs + 1, sizeof(VLoc));
     Iv *order = xmalloc((fn->nvregs + 1) * sizeof(Iv));
     size_t n = 0;
     for (uint32_t v = 1; v <= fn->nvregs; v++) {
         xf->loc[v].reg = -2;  /* never live: no location */
         if (iv[v].start == UINT32_MAX) continue;
-        if (crosses_call(&iv[v], calls.v, calls.n)) spill(xf, v);
-        else order[n++] = iv[v];
+        if (crosses_call(&iv[v], calls.v, calls.n)) {
+            spill(xf, v);
+            continue;
+        }
+        iv[v].keep = crosses_call(&iv[v], ffis.v, ffis.n);
+        order[n++] = iv[v];
     }
     qsort(order, n, sizeof *order, by_start);
     Iv *active[X64_NALLOC];
@@ -144,18 +154,22 @@ void x64_ra(X64Fn *xf)
         }
         int reg = -1;
         for (int k = 0; k < nactive && cur->hint && cur->hint_pos == cur->start; k++)
-            if (active[k]->v == cur->hint && active[k]->end == cur->start) {
+            if (active[k]->v == cur->hint && active[k]->end == cur->start &&
+                (!cur->keep || c_saved(xf->loc[active[k]->v].reg))) {
                 reg = xf->loc[active[k]->v].reg;
                 active[k] = active[--nactive];
                 break;
             }
         for (int r = 0; r < X64_NALLOC && reg < 0; r++)
-            if (!used[X64_ALLOC_REGS[r]]) reg = X64_ALLOC_REGS[r];
-        if (reg < 0) {
-            int far = 0;
-            for (int k = 1; k < nactive; k++)
-                if (active[k]->end > active[far]->end) far = k;
-            if (active[far]->end <= cur->end) {
+            if (!used[X64_ALLOC_REGS[r]] && (!cur->keep || c_saved(X64_ALLOC_REGS[r])))
+                reg = X64_ALLOC_REGS[r];
+        if (reg < 0) {   /* spill what ends last among what could give way */
+            int far = -1;
+            for (int k = 0; k < nactive; k++)
+                if ((!cur->keep || c_saved(xf->loc[active[k]->v].reg)) &&
+                    (far < 0 || active[k]->end > active[far]->end))
+                    far = k;
+            if (far < 0 || active[far]->end <= cur->end) {
                 spill(xf, cur->v);
                 continue;
             }
@@ -170,4 +184,5 @@ void x64_ra(X64Fn *xf)
     free(order);
     free(iv);
     vec_free(&calls);
+    vec_free(&ffis);
 }

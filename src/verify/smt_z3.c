@@ -258,7 +258,7 @@ static Z3_lbool solve(Gen *g)
 {
     Z3_lbool r = Z3_solver_check(g->z, g->sol);
     if (Z3_get_error_code(g->z) != Z3_OK) return Z3_L_UNDEF;
-    if (r == Z3_L_UNDEF && strstr(Z3_solver_get_reason_unknown(g->z, g->sol), "incomplete")) return Z3_L_TRUE;
+    if (r == Z3_L_UNDEF && strstr(Z3_solver_get_reason_unknown(g->z, g->sol), "quantifiers")) return Z3_L_TRUE;
     return r;
 }
 
@@ -405,6 +405,8 @@ bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
                  "unstable: %s is proved with some solver seeds only", ob->msg);
     }
     Z3_solver_pop(g->z, g->sol, 1);
+    /* proved, failed (reported) or undecided: phi is assumed from here on,
+     * so later obligations are checked independently of this one */
     smt_assume(g, st->pc, phi);
     return ok;
 }

@@ -56,59 +56,83 @@ void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at)
           "no write permission to this heap word");
 }
 
+/* The span of the operator written after operand a (overflow is reported
+ * at the operator, vast.h); the whole expression when the text is not at
+ * hand or the operator is on another line. Source files are loaded
+ * before the worker threads start (verify_program). */
+static Span op_span(Gen *g, const Expr *a, const Expr *b, const Expr *whole, unsigned width)
+{
+    Span s = whole->span;
+    size_t n;
+    if (!g->spec->srcmgr) return s;
+    const char *t = srcmgr_line(g->spec->srcmgr, a->span.file, a->span.eline, &n);
+    if (!t) return s;
+    size_t i = a->span.ecol;
+    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == ')')) i++;
+    if (i >= n || (b->span.line == a->span.eline && i + 1 >= b->span.col)) return s;
+    s.file = a->span.file;
+    s.line = s.eline = a->span.eline;
+    s.col = (uint32_t)i + 1;
+    s.ecol = (uint32_t)i + width;
+    return s;
+}
+
 /* ---- bit operations --------------------------------------------------- */
 
-static Z3_ast to_bv(Gen *g, Z3_ast x) { return Z3_mk_int2bv(g->z, 64, x); }
-static Z3_ast of_bv(Gen *g, Z3_ast x) { return Z3_mk_bv2int(g->z, x, false); }
 
-static bool low_mask(uint64_t c, unsigned *k)
+
+
+/* x & c for a constant c and 0 <= x < 2^64, without bit-vectors: the
+ * sum over the runs of ones of c (bits lo..lo+len-1) of
+ * (x div 2^lo mod 2^len) * 2^lo (verifier.md §7.4, generalised to any
+ * constant). Linear arithmetic with constant divisors only. */
+Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap)
 {
-    if (c == UINT64_MAX) return *k = 64, true;
-    if (c & (c + 1)) return false;
-    unsigned n = 0;
-    while (c >> n) n++;
-    *k = n;
-    return true;
+    if (c == UINT64_MAX && !wrap) return x;
+    Z3_ast sum = NULL;
+    unsigned lo = 0;
+    while (lo < 64) {
+        if (!((c >> lo) & 1)) {
+            lo++;
+            continue;
+        }
+        unsigned len = 0;
+        while (lo + len < 64 && ((c >> (lo + len)) & 1)) len++;
+        Z3_ast part = lo ? Z3_mk_div(g->z, x, mk_pow2(g, lo)) : x;
+        if (lo + len < 64 || wrap) part = Z3_mk_mod(g->z, part, mk_pow2(g, len));
+        if (lo) part = mk_mul2(g, part, mk_pow2(g, lo));
+        sum = sum ? mk_add2(g, sum, part) : part;
+        lo += len;
+    }
+    return sum ? sum : g->zero;
 }
 
-static Z3_ast bit_and(Gen *g, Z3_ast a, Z3_ast b)
-{
-    uint64_t c, d;
-    if (term_u64(g, a, &c) && !term_u64(g, b, &d)) {
-        Z3_ast t = a;
-        a = b;
-        b = t;
-    }
-    if (term_u64(g, a, &d) && term_u64(g, b, &c)) return mk_u64(g, d & c);
-    if (term_u64(g, b, &c)) {
-        unsigned k, lo = 0;
-        if (c == 0) return g->zero;
-        if (low_mask(c, &k)) return k == 64 ? a : Z3_mk_mod(g->z, a, mk_pow2(g, k));
-        while (!((c >> lo) & 1)) lo++;
-        if (low_mask(c >> lo, &k)) /* contiguous ones: (a div 2^lo mod 2^k) * 2^lo */
-            return mk_mul2(g, Z3_mk_mod(g->z, Z3_mk_div(g->z, a, mk_pow2(g, lo)), mk_pow2(g, k)),
-                           mk_pow2(g, lo));
-    }
-    return of_bv(g, Z3_mk_bvand(g->z, to_bv(g, a), to_bv(g, b)));
-}
-
+/* Bitwise and/or/xor of two words; with a constant operand they reduce to
+ * vg_and_const (x | c = x + c - (x & c), x ^ c = x + c - 2 (x & c));
+ * two symbolic operands go through 64-bit vectors. */
 static Z3_ast bit_op(Gen *g, ExprKind k, Z3_ast a, Z3_ast b)
 {
     uint64_t c, d;
     bool ca = term_u64(g, a, &c), cb = term_u64(g, b, &d);
-    switch ((int)k) {
-    case E_AND: return bit_and(g, a, b);
-    case E_OR:
-        if (ca && cb) return mk_u64(g, c | d);
-        if (ca && !c) return b;
-        if (cb && !d) return a;
-        return of_bv(g, Z3_mk_bvor(g->z, to_bv(g, a), to_bv(g, b)));
-    default:
-        if (ca && cb) return mk_u64(g, c ^ d);
-        if (ca && !c) return b;
-        if (cb && !d) return a;
-        return of_bv(g, Z3_mk_bvxor(g->z, to_bv(g, a), to_bv(g, b)));
+    if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
+    if (ca) {
+        Z3_ast t = a;
+        a = b;
+        b = t;
+        d = c;
+        cb = true;
     }
+    if (cb) {
+        if (k == E_AND) return vg_and_const(g, a, d, false);
+        if (!d) return a;
+        Z3_ast and_ = vg_and_const(g, a, d, false), sum = mk_add2(g, a, mk_u64(g, d));
+        return mk_sub2(g, sum, k == E_OR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
+    }
+    /* two symbolic words: 64-bit vectors (slow in Z3; a per-function
+     * bit-vector mode is not implemented, docs/verifier.md) */
+    Z3_ast x = Z3_mk_int2bv(g->z, 64, a), y = Z3_mk_int2bv(g->z, 64, b);
+    Z3_ast r = k == E_AND ? Z3_mk_bvand(g->z, x, y) : k == E_OR ? Z3_mk_bvor(g->z, x, y) : Z3_mk_bvxor(g->z, x, y);
+    return Z3_mk_bv2int(g->z, r, false);
 }
 
 static Z3_ast to_signed(Gen *g, Z3_ast x)
@@ -133,9 +157,13 @@ static Z3_ast cmp_bool(Gen *g, CmpOp op, Z3_ast a, Z3_ast b)
     return NULL;
 }
 
-static Z3_ast shift(Gen *g, State *st, const Expr *e, Z3_ast a, Z3_ast n)
+static Z3_ast shift(Gen *g, State *st, const Expr *e0, Z3_ast a, Z3_ast n)
 {
     uint64_t k;
+    ShiftOp sop = (ShiftOp)e0->op;
+    Expr at = *e0;
+    at.span = op_span(g, e0->u.bin.a, e0->u.bin.b, e0, sop == SH_LSL || sop == SH_ASR ? 2 : 3);
+    const Expr *e = &at;
     if (term_u64(g, n, &k)) {
         if (k == 0) return a;
         if (k >= 64) {
@@ -159,20 +187,31 @@ static Z3_ast shift(Gen *g, State *st, const Expr *e, Z3_ast a, Z3_ast n)
     }
     check(g, st, mk_lt(g, n, mk_int(g, 64)), "verify.overflow", e->span,
           "shift amount may be 64 or more (an Error in Pancake)");
-    Z3_ast x = to_bv(g, a), y = to_bv(g, n);
-    switch ((ShiftOp)e->op) {
-    case SH_LSL: {
-        Z3_ast r = Z3_mk_bvshl(g->z, x, y);
-        if (!g->o->no_overflow)
-            check(g, st, mk_eq(g, Z3_mk_bvlshr(g->z, r, y), x), "verify.overflow", e->span,
-                  "possible overflow: the result of '<<' may be outside [0, 2^64)");
-        return of_bv(g, r);
+    /* a symbolic amount: one arm per amount 0..63, each a constant shift
+     * (linear), instead of bit-vectors */
+    Z3_ast r = NULL;
+    for (int j = 63; j >= 0; j--) {
+        Z3_ast arm;
+        unsigned sh = (unsigned)j;
+        switch ((int)e->op) {
+        case SH_LSL: arm = mk_mul2(g, a, mk_pow2(g, sh)); break;
+        case SH_LSR: arm = sh ? Z3_mk_div(g->z, a, mk_pow2(g, sh)) : a; break;
+        case SH_ASR: {
+            Z3_ast q = sh ? Z3_mk_div(g->z, a, mk_pow2(g, sh)) : a;
+            Z3_ast fill = sh ? mk_sub2(g, g->two64, mk_pow2(g, 64 - sh)) : g->zero;
+            arm = sh ? mk_ite(g, mk_lt(g, a, g->two63), q, mk_add2(g, q, fill)) : a;
+            break;
+        }
+        default:
+            arm = sh ? mk_add2(g, Z3_mk_div(g->z, a, mk_pow2(g, sh)),
+                              mk_mul2(g, Z3_mk_mod(g->z, a, mk_pow2(g, sh)), mk_pow2(g, 64 - sh)))
+                    : a;
+            break;
+        }
+        r = r ? mk_ite(g, mk_eq(g, n, mk_int(g, j)), arm, r) : arm;
     }
-    case SH_LSR: return of_bv(g, Z3_mk_bvlshr(g->z, x, y));
-    case SH_ASR: return of_bv(g, Z3_mk_bvashr(g->z, x, y));
-    case SH_ROR: return of_bv(g, Z3_mk_ext_rotate_right(g->z, x, y));
-    }
-    return NULL;
+    if ((ShiftOp)e->op == SH_LSL) r = word_overflow(g, st, r, e->span, "'<<'");
+    return r;
 }
 
 /* ---- sub-word memory ------------------------------------------------- */
@@ -199,7 +238,6 @@ static Z3_ast store_byte_k(Gen *g, Z3_ast w, Z3_ast v, unsigned k)
     return mk_add2(g, mk_sub2(g, w, mk_mul2(g, byte_of(g, w, k), p)), mk_mul2(g, low, p));
 }
 
-Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
 {
     uint64_t k;
@@ -215,7 +253,6 @@ static Z3_ast load_half(Gen *g, Z3_ast w, Z3_ast r)
     return mk_ite(g, mk_eq(g, r, g->zero), Z3_mk_mod(g->z, w, p), Z3_mk_div(g->z, w, p));
 }
 
-Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
 {
     Z3_ast p = mk_pow2(g, 32);
@@ -259,6 +296,7 @@ static Val load_words(Gen *g, State *st, const Expr *e)
         Z3_ast ix = i ? mk_add2(g, idx, mk_int(g, i)) : idx;
         mem_check_read(g, st, ix, e->span);
         r.w[i] = Z3_mk_select(g->z, st->H, ix);
+        smt_assume(g, st->pc, mk_bounded(g, r.w[i], 64)); /* memory holds words */
     }
     return r;
 }
@@ -276,8 +314,10 @@ static Val arith(Gen *g, State *st, const Expr *e)
         }
     }
     const char *what = e->kind == E_ADD ? "'+'" : e->kind == E_SUB ? "'-'" : "'*'";
-    if (e->kind == E_ADD || e->kind == E_SUB || e->kind == E_MUL)
-        acc = word_overflow(g, st, acc, e->span, what);
+    if (e->kind == E_ADD || e->kind == E_SUB || e->kind == E_MUL) {
+        uint32_t n = e->u.list.n;
+        acc = word_overflow(g, st, acc, op_span(g, e->u.list.v[n - 2], e->u.list.v[n - 1], e, 1), what);
+    }
     return val_one(g, acc);
 }
 
@@ -323,6 +363,7 @@ Val pexpr(Gen *g, State *st, const Expr *e)
         Z3_ast idx = mem_word_index(g, st, a, al, e->span);
         mem_check_read(g, st, idx, e->span);
         Z3_ast w = Z3_mk_select(g->z, st->H, idx), r = Z3_mk_mod(g->z, a, mk_int(g, 8));
+        smt_assume(g, st->pc, mk_bounded(g, w, 64));
         return val_one(g, e->kind == E_LOAD8 ? load_byte(g, w, r) : load_half(g, w, r));
     }
     case E_ADD:

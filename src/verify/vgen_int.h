@@ -38,7 +38,11 @@ typedef struct State {
     Z3_ast pc;          /* Bool: this state is reached */
     Z3_ast H, M;        /* (Array Int Int), (Array Int Real) */
     Z3_ast *fv, *fm;    /* per field */
-    Z3_ast *pm;         /* per predicate (only abstract ones are used) */
+    Z3_ast *pm;         /* per predicate: the amount held */
+    /* Footprint of the held (folded) instances of predicates with a body:
+     * amounts inside them. Not accessible (access checks use M/fm), but
+     * their values survive havoc, as Carbon's predicate masks do. */
+    Z3_ast FM, *ffm;
     Val *locals;        /* per checker slot (n == 0: not declared yet) */
     Val *globals;       /* per Pancake global */
     Val *vl;            /* model method locals (VMethod.locals), or NULL */
@@ -92,6 +96,9 @@ typedef struct Gen {
     VEC(Branch) branches;
     VEC(Z3_ast) touched;               /* heap word indices accessed */
     uint32_t qn;                       /* queries so far (--emit-smt names) */
+    unsigned fun_depth;
+    struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
+    unsigned nseq_at;                /* unfoldings of recursive functions in progress */
     const char *unit_name;
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
@@ -101,6 +108,8 @@ typedef struct Gen {
 typedef struct Env {
     State *st;            /* reads (heap, fields, predicates, locals) */
     State *old;           /* old(.) */
+    State *snap;          /* exhale evaluates here (set once for a list of clauses
+                             exhaled as one assertion); NULL: a copy per exhale */
     const Val *pvars;     /* Pancake slots (NULL: st->locals) */
     Val retval;
     Z3_ast result;        /* VX_RESULT */
@@ -174,6 +183,11 @@ uint32_t vg_words(Gen *g, const Shape *s);
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);
 void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at);
+/* x & c; wrap: for any integer x (two's complement, as int2bv) */
+Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap);
+Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
+Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
+Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b);
 Z3_ast word_overflow(Gen *g, State *st, Z3_ast r, Span at, const char *what);
 
 /* ---- vgen_spec.c ---- */
@@ -184,6 +198,9 @@ Z3_sort vsort(Gen *g, const VType *t);
 void inhale(Gen *g, Env *env, const VExpr *a);
 /* Exhale checks: each failing part reported with ob (clause at its span). */
 void exhale(Gen *g, Env *env, const VExpr *a, const Oblig *ob);
+/* The body of predicate instance e (P(args) or acc(P(args), q)), scaled:
+ * inhaled into the state, or exhaled (checked with ob) — fold/unfold. */
+void pred_body(Gen *g, Env *env, const VExpr *e, bool inhale_it, const Oblig *ob);
 /* exhale without removing (assert) */
 void assert_spec(Gen *g, Env *env, const VExpr *a, const Oblig *ob);
 Env env_at(Gen *g, State *st);

@@ -17,7 +17,23 @@
 
 #include <string.h>
 
-Z3_ast vg_bit_and_spec(Gen *g, Z3_ast a, Z3_ast b);
+
+/* W_REMOVE: subtract without checks (a folded footprint leaving). */
+typedef enum { W_INHALE, W_EXHALE, W_ASSERT, W_REMOVE } WMode;
+
+typedef struct Walk {
+    WMode mode;
+    Env *ev;          /* evaluation (the state before an exhale) */
+    State *mut;       /* the state whose amounts change */
+    const Oblig *ob;
+    bool view;        /* mut is a view whose masks are the folded footprint */
+} Walk;
+
+static bool tracked(const VPred *p) { return p->body && !p->recursive; }
+static Z3_ast seq_concat(Gen *g, Z3_ast a, Z3_ast b);
+static bool has_res(const VExpr *e);
+static void pred_body_walk(Gen *g, Walk *w, const VPred *pr, const VExpr *loc, Z3_ast guard, Z3_ast q,
+                           WMode mode, bool view);
 
 /* ---- sorts and tables -------------------------------------------------- */
 
@@ -94,6 +110,11 @@ static void wf(Gen *g, Env *env, Z3_ast cond, Span at, const char *msg)
 static Z3_ast one(Gen *g, Env *env, const VExpr *e)
 {
     Val v = sexpr(g, env, e);
+    if (v.n && !v.w[0]) {
+        vg_error(g, e->span, "internal: the solver rejected the encoding of this expression (%s)",
+                 Z3_get_error_msg(g->z, Z3_get_error_code(g->z)));
+        return e->type && e->type->kind == VT_BOOL ? Z3_mk_true(g->z) : g->zero;
+    }
     return v.n ? v.w[0] : g->zero;
 }
 
@@ -217,7 +238,11 @@ static Z3_ast read_loc(Gen *g, Env *env, const Loc *l, Span at)
     const char *msg = l->kind == LOC_HEAP ? "reading this heap word needs permission"
                                           : "reading this field needs permission";
     wf(g, env, Z3_mk_gt(g->z, amount(g, env->st, l), g->rzero), at, msg);
-    if (l->kind == LOC_HEAP) return Z3_mk_select(g->z, env->st->H, l->key);
+    if (l->kind == LOC_HEAP) {
+        Z3_ast v = Z3_mk_select(g->z, env->st->H, l->key);
+        if (!env->nbound) smt_assume(g, Z3_mk_true(g->z), mk_bounded(g, v, 64)); /* memory holds words */
+        return v;
+    }
     return Z3_mk_select(g->z, env->st->fv[l->idx], l->key);
 }
 
@@ -275,11 +300,9 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
         if (op == VB_MOD) return val_one(g, Z3_mk_mod(g->z, a, b));
         return val_one(g, Z3_mk_div(g->z, a, b));
     }
-    case VB_BAND: return val_one(g, vg_bit_and_spec(g, a, b));
+    case VB_BAND:
     case VB_BOR:
-        return val_one(g, Z3_mk_bv2int(g->z, Z3_mk_bvor(g->z, Z3_mk_int2bv(g->z, 64, a), Z3_mk_int2bv(g->z, 64, b)), false));
-    case VB_BXOR:
-        return val_one(g, Z3_mk_bv2int(g->z, Z3_mk_bvxor(g->z, Z3_mk_int2bv(g->z, 64, a), Z3_mk_int2bv(g->z, 64, b)), false));
+    case VB_BXOR: return val_one(g, vg_bit_spec(g, op, a, b));
     case VB_SHL:
     case VB_LSHR:
     case VB_ASHR: return val_one(g, spec_shift(g, op, a, b));
@@ -288,10 +311,7 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
     case VB_GT: return bool_val(g, mk_lt(g, b, a));
     case VB_GE: return bool_val(g, mk_le(g, b, a));
     case VB_IFF: return bool_val(g, mk_eq(g, a, b));
-    case VB_CONCAT: {
-        Z3_ast v[2] = {a, b};
-        return val_one(g, Z3_mk_seq_concat(g->z, 2, v));
-    }
+    case VB_CONCAT: return val_one(g, seq_concat(g, a, b));
     case VB_IN:
         if (e->u.bin.b->type->kind == VT_SEQ) return bool_val(g, Z3_mk_seq_contains(g->z, b, Z3_mk_seq_unit(g->z, a)));
         return bool_val(g, Z3_mk_set_member(g->z, a, b));
@@ -314,6 +334,62 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
     return val_one(g, g->zero);
 }
 
+/* s[i] through an uninterpreted wrapper seq_at(s, i), equal to seq.nth
+ * inside the bounds: users' triggers {s[i]} must be patterns, and Z3
+ * accepts no interpreted sequence function in a pattern. */
+static Z3_ast seq_at(Gen *g, Z3_ast s, Z3_ast i)
+{
+    Z3_sort srt = Z3_get_sort(g->z, s);
+    Z3_func_decl f = NULL;
+    for (unsigned k = 0; k < g->nseq_at; k++)
+        if (Z3_is_eq_sort(g->z, g->seq_at[k].s, srt)) f = g->seq_at[k].f;
+    if (!f) {
+        Z3_sort dom[2] = {srt, g->s_int};
+        Z3_sort el = Z3_get_sort(g->z, Z3_mk_seq_nth(g->z, Z3_mk_seq_empty(g->z, srt), g->zero));
+        f = Z3_mk_fresh_func_decl(g->z, "seq_at", 2, dom, el);
+        if (g->nseq_at < 8) {
+            g->seq_at[g->nseq_at].s = srt;
+            g->seq_at[g->nseq_at++].f = f;
+        }
+        Z3_ast sv = mk_fresh(g, "s", srt), iv = mk_fresh(g, "i", g->s_int);
+        Z3_ast args[2] = {sv, iv};
+        Z3_ast app = Z3_mk_app(g->z, f, 2, args);
+        Z3_ast in = mk_and2(g, mk_le(g, g->zero, iv), mk_lt(g, iv, Z3_mk_seq_length(g->z, sv)));
+        Z3_app bv[2] = {Z3_to_app(g->z, sv), Z3_to_app(g->z, iv)};
+        Z3_pattern pat = Z3_mk_pattern(g->z, 1, &app);
+        smt_assume(g, Z3_mk_true(g->z), Z3_mk_forall_const(g->z, 0, 2, bv, 1, &pat,
+                                                           mk_implies(g, in, mk_eq(g, app, Z3_mk_seq_nth(g->z, sv, iv)))));
+    }
+    Z3_ast args[2] = {s, i};
+    return Z3_mk_app(g->z, f, 2, args);
+}
+
+/* Index facts for a concatenation c = a ++ b of ground sequences, as a
+ * quantifier over i with pattern seq_at(c, i) (Silicon's sequence axioms,
+ * instantiated per concatenation). */
+static Z3_ast seq_concat(Gen *g, Z3_ast a, Z3_ast b)
+{
+    Z3_ast ab[2] = {a, b};
+    Z3_ast c = Z3_mk_seq_concat(g->z, 2, ab);
+    Z3_ast i = mk_fresh(g, "i", g->s_int);
+    Z3_ast la = Z3_mk_seq_length(g->z, a), lb = Z3_mk_seq_length(g->z, b);
+    Z3_ast at = seq_at(g, c, i);
+    Z3_ast left = mk_implies(g, mk_and2(g, mk_le(g, g->zero, i), mk_lt(g, i, la)), mk_eq(g, at, seq_at(g, a, i)));
+    Z3_ast right = mk_implies(g, mk_and2(g, mk_le(g, la, i), mk_lt(g, i, mk_add2(g, la, lb))),
+                              mk_eq(g, at, seq_at(g, b, mk_sub2(g, i, la))));
+    Z3_app bv = Z3_to_app(g->z, i);
+    Z3_pattern pat = Z3_mk_pattern(g->z, 1, &at);
+    smt_assume(g, Z3_mk_true(g->z), Z3_mk_forall_const(g->z, 0, 1, &bv, 1, &pat, mk_and2(g, left, right)));
+    return c;
+}
+
+static Z3_ast seq_unit(Gen *g, Z3_ast v)
+{
+    Z3_ast u = Z3_mk_seq_unit(g->z, v);
+    smt_assume(g, Z3_mk_true(g->z), mk_eq(g, seq_at(g, u, g->zero), v));
+    return u;
+}
+
 static Val index_expr(Gen *g, Env *env, const VExpr *e)
 {
     const VExpr *base = e->u.idx.base;
@@ -321,7 +397,7 @@ static Val index_expr(Gen *g, Env *env, const VExpr *e)
         Z3_ast s = one(g, env, base), i = one(g, env, e->u.idx.index);
         wf(g, env, mk_and2(g, mk_le(g, g->zero, i), mk_lt(g, i, Z3_mk_seq_length(g->z, s))), e->span,
            "sequence index may be out of bounds");
-        return val_one(g, Z3_mk_seq_nth(g->z, s, i));
+        return val_one(g, seq_at(g, s, i));
     }
     Loc l = location(g, env, e);
     return val_one(g, read_loc(g, env, &l, e->span));
@@ -367,7 +443,11 @@ static Z3_ast abstract_app(Gen *g, const VFunc *f, const Env *env, const Val *a,
     Z3_ast args[64];
     Z3_sort sorts[64];
     uint32_t k = 0;
-    if (!f->is_domain) {
+    /* a function reads only what its precondition grants (Viper framing):
+     * without permissions there, it does not depend on the state */
+    bool reads = false;
+    for (uint32_t i = 0; i < f->requires.n; i++) reads |= has_res(f->requires.v[i]);
+    if (!f->is_domain && reads) {
         args[k++] = env->st->H;
         for (uint32_t i = 0; i < g->nfields && k < 48; i++) args[k++] = env->st->fv[i];
     }
@@ -402,6 +482,19 @@ static Val call_expr(Gen *g, Env *env, const VExpr *e)
         return val_alloc(g, f->ret->words);
     }
     Z3_ast app = abstract_app(g, f, env, a, n);
+    if (f->body && !env->nbound && g->fun_depth < 4) {
+        /* a recursive function with a body: its definition, unfolded a
+         * bounded number of times at each use (each instance is a true
+         * equation under the precondition, evaluated in this state) */
+        g->fun_depth++;
+        Env d = callee_env(g, env, &f->locals, a, n);
+        d.check_wf = false;
+        Z3_ast pre = Z3_mk_true(g->z);
+        for (uint32_t i = 0; i < f->requires.n; i++) pre = mk_and2(g, pre, sbool(g, &d, f->requires.v[i]));
+        Val b = sexpr(g, &d, f->body);
+        if (b.n && b.w[0]) smt_assume(g, Z3_mk_true(g->z), mk_implies(g, pre, mk_eq(g, app, b.w[0])));
+        g->fun_depth--;
+    }
     if (f->ensures.n && !env->nbound) {
         c.result = app;
         c.check_wf = false;
@@ -435,16 +528,26 @@ static Val quant_expr(Gen *g, Env *env, const VExpr *e)
     env->nbound += nv;
     Z3_ast body = sbool(g, env, e->u.quant.body);
     Z3_pattern *pats = arena_alloc(&g->ar, (e->u.quant.ntriggers + 1) * sizeof(Z3_pattern));
+    bool save_wf = env->check_wf;
+    env->check_wf = false; /* triggers are not evaluated */
     for (uint32_t t = 0; t < e->u.quant.ntriggers; t++) {
         VExprList *tl = &e->u.quant.triggers[t];
         Z3_ast *terms = arena_alloc(&g->ar, (tl->n + 1) * sizeof(Z3_ast));
         for (uint32_t k = 0; k < tl->n; k++) terms[k] = one(g, env, tl->v[k]);
         pats[t] = Z3_mk_pattern(g->z, tl->n, terms);
     }
+    env->check_wf = save_wf;
     env->bound = save_b;
     env->nbound = save_n;
-    return val_one(g, Z3_mk_quantifier_const(g->z, e->u.quant.kind == VQ_FORALL, 0, nv, bound + save_n,
-                                             e->u.quant.ntriggers, pats, body));
+    /* A trigger whose heap read went through a havoc lambda is no longer
+     * a pattern Z3 accepts: such quantifiers get Z3's own patterns. */
+    Z3_ast q = Z3_mk_quantifier_const(g->z, e->u.quant.kind == VQ_FORALL, 0, nv, bound + save_n,
+                                      e->u.quant.ntriggers, pats, body);
+    if (!q || Z3_get_error_code(g->z) != Z3_OK) {
+        Z3_set_error(g->z, Z3_OK);
+        q = Z3_mk_quantifier_const(g->z, e->u.quant.kind == VQ_FORALL, 0, nv, bound + save_n, 0, NULL, body);
+    }
+    return val_one(g, q);
 }
 
 Val sexpr(Gen *g, Env *env, const VExpr *e)
@@ -517,9 +620,12 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
     case VX_SEQLIT: {
         Z3_sort srt = vsort(g, e->type);
         if (!e->u.list.n) return val_one(g, Z3_mk_seq_empty(g->z, srt));
-        Z3_ast *parts = arena_alloc(&g->ar, e->u.list.n * sizeof(Z3_ast));
-        for (uint32_t i = 0; i < e->u.list.n; i++) parts[i] = Z3_mk_seq_unit(g->z, one(g, env, e->u.list.v[i]));
-        return val_one(g, e->u.list.n == 1 ? parts[0] : Z3_mk_seq_concat(g->z, e->u.list.n, parts));
+        Z3_ast acc = NULL;
+        for (uint32_t i = 0; i < e->u.list.n; i++) {
+            Z3_ast u = seq_unit(g, one(g, env, e->u.list.v[i]));
+            acc = acc ? seq_concat(g, acc, u) : u;
+        }
+        return val_one(g, acc);
     }
     case VX_SETLIT: {
         Z3_ast s = Z3_mk_empty_set(g->z, vsort(g, e->type->elem));
@@ -572,12 +678,22 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
         const VExpr *p = e->u.unf.pred;
         if (p->kind == VX_ACC) p = p->u.acc.loc;
         const VPred *pr = p->u.call.pred;
-        if (!pr->body || pr->recursive) {
-            Loc l = location(g, env, p);
-            wf(g, env, Z3_mk_gt(g->z, amount(g, env->st, &l), g->rzero), e->span,
-               "unfolding needs the predicate instance");
-        }
-        return sexpr(g, env, e->u.unf.body);
+        Loc l = location(g, env, p);
+        wf(g, env, Z3_mk_gt(g->z, amount(g, env->st, &l), g->rzero), e->span,
+           "unfolding needs the predicate instance");
+        if (!tracked(pr)) return sexpr(g, env, e->u.unf.body);
+        /* evaluate in a copy where the instance is unfolded (held: checked above) */
+        State *tmp = st_copy(g, env->st);
+        Env u = *env;
+        u.st = tmp;
+        u.check_wf = false;
+        Walk w = {W_REMOVE, &u, tmp, NULL, false};
+        pred_body_walk(g, &w, pr, p, Z3_mk_true(g->z), g->rone, W_REMOVE, true);
+        w.mode = W_INHALE;
+        pred_body_walk(g, &w, pr, p, Z3_mk_true(g->z), g->rone, W_INHALE, false);
+        Env r = *env;
+        r.st = tmp;
+        return sexpr(g, &r, e->u.unf.body);
     }
     case VX_LET:
         if (e->u.let.local < env->nvl) env->vl[e->u.let.local] = sexpr(g, env, e->u.let.e);
@@ -589,14 +705,6 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
 
 /* ---- assertions: inhale, exhale, assert -------------------------------- */
 
-typedef enum { W_INHALE, W_EXHALE, W_ASSERT } WMode;
-
-typedef struct Walk {
-    WMode mode;
-    Env *ev;          /* evaluation (the state before an exhale) */
-    State *mut;       /* the state whose amounts change */
-    const Oblig *ob;
-} Walk;
 
 static bool has_res(const VExpr *e)
 {
@@ -648,6 +756,7 @@ static void check_under(Gen *g, Walk *w, Z3_ast phi, Span note_at)
 {
     Oblig ob = *w->ob;
     ob.note_at = &note_at;
+    if (!ob.note) ob.note = "this part may not hold";
     smt_check(g, w->mut, phi, &ob);
 }
 
@@ -655,12 +764,13 @@ static void walk(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale);
 
 static void pure_part(Gen *g, Walk *w, const VExpr *a, Z3_ast guard)
 {
+    if (w->mode == W_REMOVE) return;
     Z3_ast save = w->ev->guard;
     w->ev->guard = guard;
     Z3_ast b = sbool(g, w->ev, a);
     w->ev->guard = save;
     if (w->mode == W_INHALE) smt_assume(g, w->mut->pc, mk_implies(g, guard, b));
-    else check_under(g, w, mk_implies(g, guard, b), a->span);
+    else if (w->mode != W_REMOVE) check_under(g, w, mk_implies(g, guard, b), a->span);
 }
 
 static Z3_ast perm_amount(Gen *g, Walk *w, const VExpr *perm, Z3_ast guard, Z3_ast scale)
@@ -680,24 +790,41 @@ static Z3_ast perm_amount(Gen *g, Walk *w, const VExpr *perm, Z3_ast guard, Z3_a
     return p;
 }
 
+
+/* Walks the body of predicate instance loc (scaled by q) with mode: into
+ * the folded footprint (view) or into the state itself. */
+static void pred_body_walk(Gen *g, Walk *w, const VPred *pr, const VExpr *loc, Z3_ast guard, Z3_ast q,
+                           WMode mode, bool view)
+{
+    Val *args = eval_args(g, w->ev, &loc->u.call.args);
+    Env c = callee_env(g, w->ev, &pr->locals, args, loc->u.call.args.n);
+    if (!view) {
+        Walk w2 = {mode, &c, w->mut, w->ob, w->view};
+        walk(g, &w2, pr->body, guard, q);
+        return;
+    }
+    c.check_wf = false;
+    State v = *w->mut;
+    v.M = w->mut->FM;
+    v.fm = arena_memdup(&g->ar, w->mut->ffm, g->nfields * sizeof(Z3_ast));
+    Walk w2 = {mode, &c, &v, w->ob, true};
+    walk(g, &w2, pr->body, guard, q);
+    w->mut->FM = v.M;
+    memcpy(w->mut->ffm, v.fm, g->nfields * sizeof(Z3_ast));
+}
+
 static void walk_acc(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale)
 {
     const VExpr *loc = a->u.acc.loc, *perm = a->u.acc.perm;
+    if (loc->kind == VX_PREDCALL && w->view) {
+        /* nested instance inside a folded footprint: its footprint too */
+        if (tracked(loc->u.call.pred))
+            pred_body_walk(g, w, loc->u.call.pred, loc, guard, perm_amount(g, w, perm, guard, scale), w->mode,
+                           false);
+        return;
+    }
     Z3_ast save = w->ev->guard;
     w->ev->guard = guard;
-    if (loc->kind == VX_PREDCALL) {
-        w->ev->guard = save;
-        Z3_ast q = perm_amount(g, w, perm, guard, scale);
-        const VPred *pr = loc->u.call.pred;
-        if (pr->body && !pr->recursive) {
-            Val *args = eval_args(g, w->ev, &loc->u.call.args);
-            Env c = callee_env(g, w->ev, &pr->locals, args, loc->u.call.args.n);
-            Walk w2 = *w;
-            w2.ev = &c;
-            walk(g, &w2, pr->body, guard, q);
-            return;
-        }
-    }
     Loc l = location(g, w->ev, loc);
     w->ev->guard = save;
     if (g->aborted) return;
@@ -714,16 +841,20 @@ static void walk_acc(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale
         if (l.kind != LOC_PRED) smt_assume(g, w->mut->pc, mk_le(g, amount(g, w->mut, &l), g->rone));
         if (l.kind == LOC_FIELD && l.idx + 1 < g->nfields)
             smt_assume(g, w->mut->pc, mk_implies(g, guard, mk_not(g, mk_eq(g, l.key, g->null))));
-        return;
-    }
-    if (wild) {
-        check_under(g, w, mk_implies(g, guard, Z3_mk_gt(g->z, cur, g->rzero)), a->span);
-        p = mk_fresh(g, "wildcard", g->s_real);
-        smt_assume(g, w->mut->pc, mk_and2(g, Z3_mk_gt(g->z, p, g->rzero), mk_lt(g, p, cur)));
     } else {
-        check_under(g, w, mk_implies(g, guard, mk_le(g, p, cur)), a->span);
+        if (wild) {
+            if (w->mode != W_REMOVE)
+                check_under(g, w, mk_implies(g, guard, Z3_mk_gt(g->z, cur, g->rzero)), a->span);
+            p = mk_fresh(g, "wildcard", g->s_real);
+            smt_assume(g, w->mut->pc, mk_and2(g, Z3_mk_gt(g->z, p, g->rzero), mk_lt(g, p, cur)));
+        } else if (w->mode != W_REMOVE) {
+            check_under(g, w, mk_implies(g, guard, mk_le(g, p, cur)), a->span);
+        }
+        if (w->mode != W_ASSERT) set_amount(g, w->mut, &l, mk_sub2(g, cur, mk_ite(g, guard, p, g->rzero)));
     }
-    if (w->mode == W_EXHALE) set_amount(g, w->mut, &l, mk_sub2(g, cur, mk_ite(g, guard, p, g->rzero)));
+    /* a predicate with a body keeps its footprint while folded */
+    if (l.kind == LOC_PRED && tracked(loc->u.call.pred) && w->mode != W_ASSERT)
+        pred_body_walk(g, w, loc->u.call.pred, loc, guard, p, w->mode == W_INHALE ? W_INHALE : W_REMOVE, true);
 }
 
 /* Quantified amounts over the index sort of mask *m: where cond(var)
@@ -732,7 +863,7 @@ static void walk_acc(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale
 static void qp_apply(Gen *g, Walk *w, Z3_ast *m, Z3_ast var, Z3_ast cond, Z3_ast p, bool upper,
                      Span at, Z3_ast check_phi)
 {
-    if (w->mode != W_INHALE) check_under(g, w, check_phi, at);
+    if (w->mode == W_EXHALE || w->mode == W_ASSERT) check_under(g, w, check_phi, at);
     if (w->mode == W_ASSERT) return;
     Z3_sort dom = Z3_get_sort(g->z, var);
     Z3_ast mq = mk_fresh(g, "QPMask", Z3_mk_array_sort(g->z, dom, g->s_real));
@@ -754,12 +885,12 @@ static void walk_slice(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast sca
     Z3_ast lo = one(g, w->ev, a->u.slice.lo), hi = one(g, w->ev, a->u.slice.hi);
     w->ev->guard = save;
     Z3_ast p = perm_amount(g, w, a->u.slice.perm, guard, scale);
+    /* verifier.md §8.10, §2.15 #4: a slice past alen grants nothing in
+     * pancake2viper; here it is an ill-formed specification. */
     Z3_ast alen = Z3_mk_app(g->z, g->f_alen, 1, &base);
-    /* verifier.md §8.10: a slice past alen grants nothing in pancake2viper;
-     * here it is an ill-formed specification. */
     wf(g, w->ev, mk_implies(g, mk_and2(g, guard, mk_lt(g, lo, hi)),
                             mk_and2(g, mk_le(g, g->zero, lo), mk_le(g, hi, alen))),
-       a->span, "slice may extend outside [0, alen)");
+       a->span, "slice may extend outside [0, alen(heap))");
     if (is_pheap(g, base)) {
         Z3_ast j = mk_fresh(g, "j", g->s_int);
         Z3_ast in = mk_and2(g, guard, mk_and2(g, mk_le(g, lo, j), mk_lt(g, j, hi)));
@@ -831,15 +962,32 @@ static void walk_quant(Gen *g, Walk *w, const VExpr *q, Z3_ast guard)
             ev->guard = save;
             Z3_ast phi = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL, mk_implies(g, mk_and2(g, guard, c), b));
             if (w->mode == W_INHALE) smt_assume(g, w->mut->pc, phi);
-            else check_under(g, w, phi, x->span);
+            else if (w->mode != W_REMOVE) check_under(g, w, phi, x->span);
             continue;
         }
-        if (x->kind != VX_ACC || x->u.acc.loc->kind != VX_INDEX || x->u.acc.loc->u.idx.base->kind != VX_HEAP) {
-            vg_error(g, x->span, "quantified permissions are supported for acc(heap[i + k]) only");
+        /* receivers: heap[e(i)], A[e(i)] and slot(A, e(i)).f of an IArray A */
+        const VExpr *loc = x->kind == VX_ACC ? x->u.acc.loc : NULL, *arr = NULL, *ix = NULL;
+        uint32_t fidx = g->nfields - 1;
+        if (loc && loc->kind == VX_INDEX && loc->u.idx.base->kind == VX_HEAP) {
+            ix = loc->u.idx.index;
+        }
+        if (!ix && loc && loc->kind == VX_INDEX && loc->u.idx.base->type && loc->u.idx.base->type->kind == VT_IARRAY &&
+            loc->u.idx.base->kind != VX_HEAP) {
+            arr = loc->u.idx.base;
+            ix = loc->u.idx.index;
+        } else if (!ix && loc && loc->kind == VX_FIELD && loc->u.fld.recv->kind == VX_CALL &&
+                   !strcmp(loc->u.fld.recv->u.call.fn->name, "slot") && loc->u.fld.recv->u.call.args.n == 2) {
+            arr = loc->u.fld.recv->u.call.args.v[0];
+            ix = loc->u.fld.recv->u.call.args.v[1];
+            fidx = field_index(g, loc->u.fld.field);
+        }
+        if (!ix || (arr && mentions(arr, li))) {
+            vg_error(g, x->span, "quantified permissions are supported for acc(heap[i + k]) and "
+                                 "acc(slot(A, i + k).f) only");
             return;
         }
         /* receiver e(i) = i + k (or k + i, i - k) */
-        const VExpr *ix = x->u.acc.loc->u.idx.index, *off = NULL;
+        const VExpr *off = NULL;
         int sign = 1;
         if (ix->kind == VX_LOCAL && ix->u.local.index == li) {
             off = NULL;
@@ -851,18 +999,72 @@ static void walk_quant(Gen *g, Walk *w, const VExpr *q, Z3_ast guard)
         } else if (ix->kind == VX_BINOP && ix->u.bin.op == VB_ADD && ix->u.bin.b->kind == VX_LOCAL &&
                    ix->u.bin.b->u.local.index == li && !mentions(ix->u.bin.a, li)) {
             off = ix->u.bin.a;
+        } else if (!mentions(ix, li)) {
+            /* the same location for every i: injective only if at most
+             * one i satisfies the condition (§8.5) */
+            Z3_sort is = vsort(g, ev->locals ? ev->locals->v[li].type : q->type);
+            Z3_ast i1 = Z3_mk_fresh_const(g->z, "i", is), i2 = Z3_mk_fresh_const(g->z, "i", is);
+            ev->vl[li] = val_one(g, i1);
+            Z3_ast c1 = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
+            ev->vl[li] = val_one(g, i2);
+            Z3_ast c2 = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
+            Z3_app bv2[2] = {Z3_to_app(g->z, i1), Z3_to_app(g->z, i2)};
+            Oblig ob = {"verify.wellformed", q->span, "quantified permission: the receiver may not be injective",
+                        NULL, NULL};
+            if (!smt_check(g, w->mut, Z3_mk_forall_const(g->z, 0, 2, bv2, 0, NULL,
+                                                         mk_implies(g, mk_and2(g, guard, mk_and2(g, c1, c2)),
+                                                                    mk_eq(g, i1, i2))),
+                           &ob))
+                return;
+            vg_error(g, ix->span, "quantified permission with a constant receiver: write acc(...) without forall");
+            return;
         } else {
             vg_error(g, ix->span, "quantified permission receiver must be i + k (affine, injective)");
             return;
         }
         Z3_ast k0 = off ? one(g, ev, off) : g->zero;
+        if (arr) {
+            /* over Refs r = slot(A, second(r)) of A: i = second(r) - k
+             * (verifier.md §7.3 item 8) */
+            Z3_ast a = one(g, ev, arr);
+            Z3_ast r = mk_fresh(g, "r", g->s_ref);
+            Z3_ast sec = Z3_mk_app(g->z, g->f_second, 1, &r);
+            ev->vl[li] = val_one(g, sign > 0 ? mk_sub2(g, sec, k0) : mk_add2(g, sec, k0));
+            Z3_ast c = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
+            Z3_ast of_a = mk_and2(g, mk_eq(g, Z3_mk_app(g->z, g->f_first, 1, &r), a),
+                                  mk_eq(g, r, slot_of(g, a, sec)));
+            Z3_ast in = mk_and2(g, guard, mk_and2(g, c, of_a));
+            Z3_ast p = perm_amount(g, w, x->u.acc.perm, in, g->rone);
+            Z3_ast *m = &w->mut->fm[fidx];
+            Z3_app bv = Z3_to_app(g->z, r);
+            Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
+                                            mk_implies(g, in, mk_le(g, p, Z3_mk_select(g->z, *m, r))));
+            qp_apply(g, w, m, r, in, p, true, x->span, chk);
+            if (w->mode == W_INHALE)
+                smt_assume(g, w->mut->pc, Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
+                                                             mk_implies(g, in, mk_not(g, mk_eq(g, r, g->null)))));
+            continue;
+        }
         Z3_ast j = mk_fresh(g, "j", g->s_int);
         Z3_ast inv = sign > 0 ? mk_sub2(g, j, k0) : mk_add2(g, j, k0);
         ev->vl[li] = val_one(g, inv);
         Z3_ast c = cond ? sbool(g, ev, cond) : Z3_mk_true(g->z);
-        Z3_ast p = perm_amount(g, w, x->u.acc.perm, mk_and2(g, guard, c), g->rone);
         Z3_ast in = mk_and2(g, guard, c);
         Z3_app bv = Z3_to_app(g->z, j);
+        if (x->u.acc.perm && x->u.acc.perm->kind == VX_WILDCARD) {
+            /* wildcard: some positive amount is held; exhale keeps the
+             * amount (the callee only reads), inhale adds a fresh one */
+            Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
+                                            mk_implies(g, in, Z3_mk_gt(g->z, Z3_mk_select(g->z, w->mut->M, j), g->rzero)));
+            if (w->mode == W_EXHALE || w->mode == W_ASSERT) check_under(g, w, chk, x->span);
+            if (w->mode == W_INHALE) {
+                Z3_ast wv = mk_fresh(g, "wildcard", g->s_real);
+                smt_assume(g, w->mut->pc, Z3_mk_gt(g->z, wv, g->rzero));
+                qp_apply(g, w, &w->mut->M, j, in, wv, true, x->span, chk);
+            }
+            continue;
+        }
+        Z3_ast p = perm_amount(g, w, x->u.acc.perm, mk_and2(g, guard, c), g->rone);
         Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
                                         mk_implies(g, in, mk_le(g, p, Z3_mk_select(g->z, w->mut->M, j))));
         qp_apply(g, w, &w->mut->M, j, in, p, true, x->span, chk);
@@ -922,39 +1124,62 @@ static void walk(Gen *g, Walk *w, const VExpr *a, Z3_ast guard, Z3_ast scale)
 void inhale(Gen *g, Env *env, const VExpr *a)
 {
     static const Oblig none = {"verify.wellformed", {0}, "", NULL, NULL};
-    Walk w = {W_INHALE, env, env->st, &none};
+    Walk w = {W_INHALE, env, env->st, &none, false};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
 }
 
 void exhale(Gen *g, Env *env, const VExpr *a, const Oblig *ob)
 {
     Env ev = *env;
-    ev.st = st_copy(g, env->st);
-    Walk w = {W_EXHALE, &ev, env->st, ob};
+    ev.st = env->snap ? env->snap : st_copy(g, env->st);
+    Walk w = {W_EXHALE, &ev, env->st, ob, false};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
 }
 
 void assert_spec(Gen *g, Env *env, const VExpr *a, const Oblig *ob)
 {
-    Walk w = {W_ASSERT, env, env->st, ob};
+    Walk w = {W_ASSERT, env, env->st, ob, false};
     walk(g, &w, a, Z3_mk_true(g->z), g->rone);
+}
+
+void pred_body(Gen *g, Env *env, const VExpr *e, bool inhale_it, const Oblig *ob)
+{
+    static const Oblig none = {"verify.wellformed", {0}, "", NULL, NULL};
+    const VExpr *loc = e->kind == VX_ACC ? e->u.acc.loc : e;
+    const VExpr *perm = e->kind == VX_ACC ? e->u.acc.perm : NULL;
+    Env ev = *env;
+    if (!inhale_it) ev.st = env->snap ? env->snap : st_copy(g, env->st);
+    Walk w = {inhale_it ? W_INHALE : W_EXHALE, &ev, env->st, ob ? ob : &none, false};
+    Z3_ast q = perm_amount(g, &w, perm, Z3_mk_true(g->z), g->rone);
+    pred_body_walk(g, &w, loc->u.call.pred, loc, Z3_mk_true(g->z), q, w.mode, false);
 }
 
 static void assert_walk_wf(Gen *g, Env *env, const VExpr *a, Span at, const char *msg)
 {
     if (!env->check_wf) return;
     Oblig ob = {"verify.wellformed", at, msg, NULL, "the precondition"};
-    Walk w = {W_ASSERT, env, env->st, &ob};
+    Walk w = {W_ASSERT, env, env->st, &ob, false};
     walk(g, &w, a, env->guard, g->rone);
 }
 
-Z3_ast vg_bit_and_spec(Gen *g, Z3_ast a, Z3_ast b)
+/* Annotation bit operations act on the operands modulo 2^64 (int2bv
+ * wraps, §8.9); with a constant operand they avoid bit-vectors. */
+Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b)
 {
     uint64_t c;
-    if (term_u64(g, b, &c) && c && !(c & (c + 1)) && c != UINT64_MAX) {
-        unsigned k = 0;
-        while (c >> k) k++;
-        return Z3_mk_mod(g->z, a, mk_pow2(g, k));
+    if (term_u64(g, a, &c)) {
+        Z3_ast t = a;
+        a = b;
+        b = t;
     }
-    return Z3_mk_bv2int(g->z, Z3_mk_bvand(g->z, Z3_mk_int2bv(g->z, 64, a), Z3_mk_int2bv(g->z, 64, b)), false);
+    if (term_u64(g, b, &c)) {
+        Z3_ast and_ = vg_and_const(g, a, c, true);
+        if (op == VB_BAND) return and_;
+        Z3_ast x = Z3_mk_mod(g->z, a, g->two64);
+        Z3_ast sum = mk_add2(g, x, mk_u64(g, c));
+        return mk_sub2(g, sum, op == VB_BOR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
+    }
+    Z3_ast x = Z3_mk_int2bv(g->z, 64, a), y = Z3_mk_int2bv(g->z, 64, b);
+    Z3_ast r = op == VB_BAND ? Z3_mk_bvand(g->z, x, y) : op == VB_BOR ? Z3_mk_bvor(g->z, x, y) : Z3_mk_bvxor(g->z, x, y);
+    return Z3_mk_bv2int(g->z, r, false);
 }

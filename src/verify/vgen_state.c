@@ -44,15 +44,18 @@ State *st_new(Gen *g)
     s->M = Z3_mk_const_array(g->z, g->s_int, g->rzero);
     s->fv = arena_alloc(&g->ar, g->nfields * sizeof(Z3_ast));
     s->fm = arena_alloc(&g->ar, g->nfields * sizeof(Z3_ast));
+    s->ffm = arena_alloc(&g->ar, g->nfields * sizeof(Z3_ast));
+    s->FM = s->M;
     for (uint32_t f = 0; f < g->nfields; f++) {
         Z3_sort t = f + 1 < g->nfields ? vsort(g, g->spec->fields.v[f]->type) : g->s_int;
         s->fv[f] = mk_fresh(g, "F", Z3_mk_array_sort(g->z, g->s_ref, t));
         s->fm[f] = Z3_mk_const_array(g->z, g->s_ref, g->rzero);
+        s->ffm[f] = s->fm[f];
     }
     size_t np = g->spec->preds.n;
     s->pm = arena_alloc(&g->ar, (np ? np : 1) * sizeof(Z3_ast));
     for (size_t p = 0; p < np; p++)
-        s->pm[p] = g->spec->preds.v[p]->body ? NULL : pred_zero(g, (uint32_t)p);
+        s->pm[p] = pred_zero(g, (uint32_t)p);
     s->locals = arena_alloc(&g->ar, (g->nslots ? g->nslots : 1) * sizeof(Val));
     uint32_t ng = g->prog->nglobals;
     s->globals = arena_alloc(&g->ar, (ng ? ng : 1) * sizeof(Val));
@@ -65,6 +68,7 @@ State *st_copy(Gen *g, const State *s)
     *c = *s;
     c->fv = arena_memdup(&g->ar, s->fv, g->nfields * sizeof(Z3_ast));
     c->fm = arena_memdup(&g->ar, s->fm, g->nfields * sizeof(Z3_ast));
+    c->ffm = arena_memdup(&g->ar, s->ffm, g->nfields * sizeof(Z3_ast));
     size_t np = g->spec->preds.n;
     c->pm = arena_memdup(&g->ar, s->pm, (np ? np : 1) * sizeof(Z3_ast));
     c->locals = arena_memdup(&g->ar, s->locals, (g->nslots ? g->nslots : 1) * sizeof(Val));
@@ -85,6 +89,16 @@ static Val merge_val(Gen *g, Z3_ast c, Val a, Val b)
     return r;
 }
 
+/* ite of two arrays as a fresh array constant defined by one equation:
+ * selects on it stay valid patterns (Z3 rejects ite in patterns). */
+static Z3_ast merge_arr(Gen *g, Z3_ast c, Z3_ast x, Z3_ast y)
+{
+    if (Z3_is_eq_ast(g->z, x, y)) return x;
+    Z3_ast v = mk_fresh(g, "join", Z3_get_sort(g->z, x));
+    smt_assume(g, Z3_mk_true(g->z), mk_eq(g, v, Z3_mk_ite(g->z, c, x, y)));
+    return v;
+}
+
 void st_merge(Gen *g, State *a, const State *b)
 {
     if (is_false(g, b->pc)) return;
@@ -94,14 +108,16 @@ void st_merge(Gen *g, State *a, const State *b)
         return;
     }
     Z3_ast c = a->pc;
-    a->H = mk_ite(g, c, a->H, b->H);
-    a->M = mk_ite(g, c, a->M, b->M);
+    a->H = merge_arr(g, c, a->H, b->H);
+    a->M = merge_arr(g, c, a->M, b->M);
+    a->FM = merge_arr(g, c, a->FM, b->FM);
     for (uint32_t f = 0; f < g->nfields; f++) {
-        a->fv[f] = mk_ite(g, c, a->fv[f], b->fv[f]);
-        a->fm[f] = mk_ite(g, c, a->fm[f], b->fm[f]);
+        a->fv[f] = merge_arr(g, c, a->fv[f], b->fv[f]);
+        a->fm[f] = merge_arr(g, c, a->fm[f], b->fm[f]);
+        a->ffm[f] = merge_arr(g, c, a->ffm[f], b->ffm[f]);
     }
     for (size_t p = 0; p < g->spec->preds.n; p++)
-        if (a->pm[p]) a->pm[p] = mk_ite(g, c, a->pm[p], b->pm[p]);
+        if (a->pm[p]) a->pm[p] = g->pkey[p] ? merge_arr(g, c, a->pm[p], b->pm[p]) : mk_ite(g, c, a->pm[p], b->pm[p]);
     for (uint32_t s = 0; s < g->nslots; s++) a->locals[s] = merge_val(g, c, a->locals[s], b->locals[s]);
     for (uint32_t s = 0; s < g->prog->nglobals; s++)
         a->globals[s] = merge_val(g, c, a->globals[s], b->globals[s]);
@@ -110,52 +126,67 @@ void st_merge(Gen *g, State *a, const State *b)
     a->pc = mk_or2(g, a->pc, b->pc);
 }
 
-/* λi. ite(mask[i] > 0, vals[i], fresh[i]) over index sort dom. */
-static Z3_ast keep_owned(Gen *g, Z3_ast vals, Z3_ast mask, Z3_sort dom, Z3_sort range)
+/* A fresh array X with forall i {X[i]} X[i] == body(i): the pointwise
+ * updates below (havoc, frames, sums of masks) as definitions whose
+ * selects remain patterns, where a lambda would be beta-reduced into
+ * ite terms. body is built over the constant i. */
+static Z3_ast defined(Gen *g, const char *name, Z3_ast i, Z3_ast body)
+{
+    Z3_sort dom = Z3_get_sort(g->z, i);
+    Z3_ast x = mk_fresh(g, name, Z3_mk_array_sort(g->z, dom, Z3_get_sort(g->z, body)));
+    Z3_ast sel = Z3_mk_select(g->z, x, i);
+    Z3_app bv = Z3_to_app(g->z, i);
+    Z3_pattern pat = Z3_mk_pattern(g->z, 1, &sel);
+    smt_assume(g, Z3_mk_true(g->z), Z3_mk_forall_const(g->z, 0, 1, &bv, 1, &pat, mk_eq(g, sel, body)));
+    return x;
+}
+
+/* λi. ite(mask[i] + folded[i] > 0, vals[i], fresh[i]) over index sort dom. */
+static Z3_ast keep_owned(Gen *g, Z3_ast vals, Z3_ast mask, Z3_ast folded, Z3_sort dom, Z3_sort range)
 {
     Z3_ast fresh = mk_fresh(g, "havoc", Z3_mk_array_sort(g->z, dom, range));
-    Z3_ast i = Z3_mk_bound(g->z, 0, dom);
-    Z3_symbol nm = Z3_mk_string_symbol(g->z, "i");
-    Z3_ast body = Z3_mk_ite(g->z, Z3_mk_gt(g->z, Z3_mk_select(g->z, mask, i), g->rzero),
+    Z3_ast i = mk_fresh(g, "i", dom);
+    Z3_ast held = mk_add2(g, Z3_mk_select(g->z, mask, i), Z3_mk_select(g->z, folded, i));
+    Z3_ast body = Z3_mk_ite(g->z, Z3_mk_gt(g->z, held, g->rzero),
                             Z3_mk_select(g->z, vals, i), Z3_mk_select(g->z, fresh, i));
-    return Z3_mk_lambda(g->z, 1, &dom, &nm, body);
+    return defined(g, "H", i, body);
 }
 
 void st_havoc_unowned(Gen *g, State *s)
 {
-    s->H = keep_owned(g, s->H, s->M, g->s_int, g->s_int);
+    s->H = keep_owned(g, s->H, s->M, s->FM, g->s_int, g->s_int);
     for (uint32_t f = 0; f < g->nfields; f++) {
         Z3_sort r = Z3_get_array_sort_range(g->z, Z3_get_sort(g->z, s->fv[f]));
-        s->fv[f] = keep_owned(g, s->fv[f], s->fm[f], g->s_ref, r);
+        s->fv[f] = keep_owned(g, s->fv[f], s->fm[f], s->ffm[f], g->s_ref, r);
     }
 }
 
 /* λi. a[i] + b[i] */
 static Z3_ast mask_add(Gen *g, Z3_ast a, Z3_ast b, Z3_sort dom)
 {
-    Z3_ast i = Z3_mk_bound(g->z, 0, dom);
-    Z3_symbol nm = Z3_mk_string_symbol(g->z, "i");
-    Z3_ast body = mk_add2(g, Z3_mk_select(g->z, a, i), Z3_mk_select(g->z, b, i));
-    return Z3_mk_lambda(g->z, 1, &dom, &nm, body);
+    Z3_ast i = mk_fresh(g, "i", dom);
+    return defined(g, "M", i, mk_add2(g, Z3_mk_select(g->z, a, i), Z3_mk_select(g->z, b, i)));
 }
 
 /* λi. ite(frame[i] > 0, before[i], cur[i]) */
 static Z3_ast frame_vals(Gen *g, Z3_ast fmask, Z3_ast before, Z3_ast cur, Z3_sort dom)
 {
-    Z3_ast i = Z3_mk_bound(g->z, 0, dom);
-    Z3_symbol nm = Z3_mk_string_symbol(g->z, "i");
+    Z3_ast i = mk_fresh(g, "i", dom);
     Z3_ast body = Z3_mk_ite(g->z, Z3_mk_gt(g->z, Z3_mk_select(g->z, fmask, i), g->rzero),
                             Z3_mk_select(g->z, before, i), Z3_mk_select(g->z, cur, i));
-    return Z3_mk_lambda(g->z, 1, &dom, &nm, body);
+    return defined(g, "H", i, body);
 }
 
 void st_add_frame(Gen *g, State *s, const State *frame, const State *before)
 {
-    s->H = frame_vals(g, frame->M, before->H, s->H, g->s_int);
+    s->H = frame_vals(g, mask_add(g, frame->M, frame->FM, g->s_int), before->H, s->H, g->s_int);
     s->M = mask_add(g, s->M, frame->M, g->s_int);
+    s->FM = mask_add(g, s->FM, frame->FM, g->s_int);
     for (uint32_t f = 0; f < g->nfields; f++) {
-        s->fv[f] = frame_vals(g, frame->fm[f], before->fv[f], s->fv[f], g->s_ref);
+        s->fv[f] = frame_vals(g, mask_add(g, frame->fm[f], frame->ffm[f], g->s_ref), before->fv[f], s->fv[f],
+                              g->s_ref);
         s->fm[f] = mask_add(g, s->fm[f], frame->fm[f], g->s_ref);
+        s->ffm[f] = mask_add(g, s->ffm[f], frame->ffm[f], g->s_ref);
     }
     for (size_t p = 0; p < g->spec->preds.n; p++) {
         if (!s->pm[p]) continue;

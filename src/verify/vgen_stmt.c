@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
-Z3_ast vg_store_half(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
 
 static void stmt(Gen *g, State *st, const Stmt *s);
 
@@ -74,14 +72,22 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     Oblig ob = {"verify.precondition", at, msg, NULL, "precondition declared here"};
     State *pre = st_copy(g, st);
     Env e = env_at(g, st);
+    /* the callee's clauses bind variables of its own table */
+    e.vl = arena_alloc(&g->ar, (fs->locals.n + 1) * sizeof(Val));
+    e.nvl = fs->locals.n;
+    e.locals = &fs->locals;
     e.pvars = frame;
     e.old = pre;
+    e.snap = pre;
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
     for (uint32_t i = 0; i < fs->requires.n; i++) exhale(g, &e, fs->requires.v[i], &ob);
     st_havoc_unowned(g, st);
     havoc_globals(g, st);
     Val r = val_fresh_words(g, st, vg_words(g, fd->ret), "ret");
     Env post = env_at(g, st);
+    post.vl = e.vl;
+    post.nvl = e.nvl;
+    post.locals = e.locals;
     post.pvars = frame;
     post.retval = r;
     post.old = pre;
@@ -98,6 +104,7 @@ static void do_return(Gen *g, State *st, Val v, Span at)
     e.pvars = g->entry->locals;
     e.retval = v;
     e.old = g->entry;
+    e.snap = st_copy(g, st);
     Oblig ob = {"verify.postcondition", at, "the postcondition may not hold when returning here", NULL,
                 "postcondition declared here"};
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
@@ -174,7 +181,7 @@ static Z3_ast shared_call(Gen *g, State *st, const VMethod *m, unsigned width, Z
         return x;
     }
     Val args[2] = {val_one(g, a), val_one(g, v ? v : g->zero)};
-    Val *r = call_method(g, st, m, args, is_store ? 2 : 1, at, "verify.shared");
+    Val *r = call_method(g, st, m, args, is_store ? 2 : 1, at, "verify.precondition");
     if (is_store || !r || m->nrets < 1) return is_store ? NULL : mk_fresh(g, "shared", g->s_int);
     /* the hardware zero-extends a load of `width` bytes */
     smt_assume(g, st->pc, mk_and2(g, mk_le(g, g->zero, r[0].w[0]), mk_lt(g, r[0].w[0], lim)));
@@ -191,7 +198,9 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
     unsigned width = s->u.shmem.width;
     Z3_ast a = word(g, st, s->u.shmem.addr);
     Z3_ast v = is_store ? word(g, st, s->u.shmem.value) : NULL;
-    if (v && width < 8) v = Z3_mk_mod(g->z, v, mk_pow2(g, 8 * width)); /* only the low bytes reach the device */
+    /* The model sees the value as written; the store itself keeps only
+     * the low bytes, so after the model's precondition the value must fit
+     * (otherwise the model's account of the device would be wrong). */
     if (width > 1) {
         char msg[96];
         snprintf(msg, sizeof msg, "shared address may not be a multiple of %u", width);
@@ -257,6 +266,12 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         else out = rest;
         *st = *out;
         result = res;
+    }
+    if (is_store && width < 8) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the stored value may not fit in %u bits (the store would truncate it)", 8 * width);
+        Oblig ob = {"verify.shared", s->span, msg, NULL, NULL};
+        smt_check(g, st, mk_lt(g, v, mk_pow2(g, 8 * width)), &ob);
     }
     if (!is_store) set_var(g, st, &s->u.shmem.dest, val_one(g, result ? result : g->zero));
 }
@@ -342,16 +357,23 @@ static void writes_block(const Block *b, WriteSet *w)
     for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
 }
 
-/* The state at the head of an arbitrary iteration: resources fresh and
- * empty (the invariant is inhaled next), written variables havocked. */
-static State *loop_head(Gen *g, const State *before, const WriteSet *w)
+/* The state at the head of an arbitrary iteration: no permissions (the
+ * invariant is inhaled next), written variables havocked, and as values
+ * those of `framed`: the state after the invariant was exhaled with
+ * everything not held havocked, so locations the frame still holds keep
+ * their values (Carbon's loop encoding). */
+static State *loop_head(Gen *g, const State *before, const State *framed, const WriteSet *w)
 {
     State *fresh = st_new(g);
     State *L = st_copy(g, before);
-    L->H = fresh->H;
+    State *vals = st_copy(g, framed);
+    st_havoc_unowned(g, vals);
+    L->H = vals->H;
     L->M = fresh->M;
-    memcpy(L->fv, fresh->fv, g->nfields * sizeof(Z3_ast));
+    L->FM = fresh->FM;
+    memcpy(L->fv, vals->fv, g->nfields * sizeof(Z3_ast));
     memcpy(L->fm, fresh->fm, g->nfields * sizeof(Z3_ast));
+    memcpy(L->ffm, fresh->ffm, g->nfields * sizeof(Z3_ast));
     memcpy(L->pm, fresh->pm, (g->spec->preds.n ? g->spec->preds.n : 1) * sizeof(Z3_ast));
     if (w) {
         for (uint32_t s = 0; s < g->nslots; s++)
@@ -367,6 +389,7 @@ static void exhale_invs(Gen *g, State *st, const VExprList *inv, const char *cod
 {
     Oblig ob = {code, at, msg, NULL, "invariant declared here"};
     Env e = env_at(g, st);
+    e.snap = st_copy(g, st);
     for (uint32_t i = 0; i < inv->n; i++) exhale(g, &e, inv->v[i], &ob);
 }
 
@@ -393,7 +416,8 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
     WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
     writes_block(&s->u.while_.body, &w);
-    State *L = loop_head(g, before, &w);
+    State *L = loop_head(g, before, st, &w);
+    L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);
     Z3_ast c = pcond(g, L, s->u.while_.cond);
     Branch br = {L->pc, c, s->span, "loop body"};
@@ -532,6 +556,7 @@ Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t 
     Oblig ob = {code, at, msg, NULL, "precondition declared here"};
     State *pre = st_copy(g, st);
     e.old = pre;
+    e.snap = pre;
     for (uint32_t i = 0; i < m->requires.n; i++) exhale(g, &e, m->requires.v[i], &ob);
     st_havoc_unowned(g, st);
     Val *rets = arena_alloc(&g->ar, (m->nrets + 1) * sizeof(Val));
@@ -561,6 +586,9 @@ static void refute(Gen *g, State *st, const VStmt *s, Env *env)
     }
 }
 
+/* fold: exhale the body, add the instance (its footprint stays, folded);
+ * unfold: remove the instance (checked), inhale the body. Abstract
+ * predicates cannot be folded; unfolding one gives nothing. */
 static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
 {
     const VExpr *e = s->e;
@@ -569,21 +597,18 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
     Oblig ob = {fold ? "verify.fold" : "verify.unfold", s->span,
                 fold ? "cannot fold: the predicate's body may not hold" : "cannot unfold: the predicate may not be held",
                 NULL, NULL};
-    if (p->body && !p->recursive) {
-        /* inlined predicate: its resources are held directly; fold checks
-         * the body, unfold checks it too (it must be held) */
-        assert_spec(g, env, e, &ob);
-        return;
-    }
-    if (p->body) {
-        vg_error(g, s->span, "recursive predicates are not supported yet");
-        return;
-    }
-    if (fold) {
+    if (!p->body && fold) {
         vg_error(g, s->span, "cannot fold the abstract predicate %s (it has no body)", p->name);
         return;
     }
-    exhale(g, env, e, &ob);
+    env->snap = NULL;
+    if (fold) {
+        pred_body(g, env, e, false, &ob);
+        inhale(g, env, e);
+    } else {
+        exhale(g, env, e, &ob);
+        if (p->body) pred_body(g, env, e, true, NULL);
+    }
     (void)st;
 }
 
@@ -603,7 +628,7 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
     case VS_INHALE: inhale(g, env, s->e); break;
     case VS_REFUTE: refute(g, st, s, env); break;
     case VS_EXHALE: {
-        Oblig ob = {"verify.exhale", s->span, "exhale: the assertion may not hold", NULL, NULL};
+        Oblig ob = {"verify.exhale", s->e->span, "exhale: the assertion may not hold", NULL, NULL};
         exhale(g, env, s->e, &ob);
         st_havoc_unowned(g, st);
         break;
@@ -628,6 +653,8 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
         if (l->kind == VX_INDEX && Z3_is_eq_ast(g->z, sexpr(g, env, l->u.idx.base).w[0], g->pheap)) {
             Z3_ast i = sexpr(g, env, l->u.idx.index).w[0];
             smt_check(g, st, mk_eq(g, Z3_mk_select(g->z, st->M, i), g->rone), &ob);
+            Oblig ow = {"verify.overflow", s->e->span, "a Pancake heap word must be in [0, 2^64)", NULL, NULL};
+            smt_check(g, st, mk_bounded(g, v, 64), &ow);
             st->H = Z3_mk_store(g->z, st->H, i, v);
         } else {
             uint32_t f;
@@ -681,7 +708,8 @@ static void vwhile(Gen *g, State *st, const VStmt *s, Env *env)
 {
     State *before = st_copy(g, st);
     exhale_invs(g, st, &s->invariants, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
-    State *L = loop_head(g, before, NULL);
+    State *L = loop_head(g, before, st, NULL);
+    L->pc = st->pc;
     if (st->vl && g->meth) {
         bool *w = arena_alloc(&g->ar, g->meth->locals.n + 1);
         vwrites(&s->then, w);

@@ -202,6 +202,7 @@ void unit_verify_method(Gen *g, const VMethod *m)
     if (g->aborted) return;
     Env post = env_at(g, st);
     post.old = g->entry;
+    post.snap = st_copy(g, st);
     Oblig ob = {"verify.postcondition", m->span, "the postcondition of this method may not hold", NULL,
                 "postcondition declared here"};
     for (uint32_t i = 0; i < m->ensures.n; i++) exhale(g, &post, m->ensures.v[i], &ob);
@@ -225,13 +226,25 @@ static void hash_bytes(Hash *h, const void *p, size_t n)
 }
 static void hash_str(Hash *h, const char *s) { hash_bytes(h, s, strlen(s) + 1); }
 
-static void hash_span_text(Hash *h, SrcMgr *sm, Span sp)
+static bool before_eq(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
 {
-    for (uint32_t l = sp.line; l <= sp.eline && l; l++) {
-        size_t n;
-        const char *t = srcmgr_line(sm, sp.file, l, &n);
-        if (t) hash_bytes(h, t, n);
-        hash_bytes(h, "\n", 1);
+    return l1 < l2 || (l1 == l2 && c1 <= c2);
+}
+
+/* Hashes the tokens (after the preprocessor: kinds, names, values,
+ * annotation texts) that lie inside span sp. Source text would not do:
+ * with -D or #ifdef the same text can mean different programs. */
+static void hash_span_tokens(Hash *h, const Program *p, Span sp)
+{
+    for (size_t i = 0; i < p->tokens.toks.n; i++) {
+        const Token *t = &p->tokens.toks.v[i];
+        if (t->span.file != sp.file || !before_eq(sp.line, sp.col, t->span.line, t->span.col) ||
+            !before_eq(t->span.line, t->span.col, sp.eline, sp.ecol))
+            continue;
+        hash_bytes(h, &t->kind, sizeof t->kind);
+        hash_bytes(h, &t->flags, sizeof t->flags);
+        if (t->kind == TOK_IDENT || t->kind == TOK_FFIID || t->kind == TOK_ANNOT) hash_str(h, t->text ? t->text : "");
+        else if (t->kind == TOK_INT) hash_bytes(h, &t->value, sizeof t->value);
     }
 }
 
@@ -274,7 +287,7 @@ static uint64_t unit_key(const VSpec *s, const VerifyOpts *o, const Decl *d, con
     snprintf(buf, sizeof buf, "%u/%d", o->timeout_ms, o->no_overflow);
     hash_str(&h, buf);
     if (d) {
-        hash_span_text(&h, s->srcmgr, d->span);
+        hash_span_tokens(&h, s->prog, d->span);
         bool *seen = xcalloc(s->nfuns + 1, 1);
         calls_block(&h, s->prog, &d->u.fun.body, seen);
         free(seen);
@@ -303,7 +316,7 @@ static uint64_t program_key(const VSpec *s, const VerifyOpts *o)
     for (size_t i = 0; i < s->prog->decls.n; i++) {
         const Decl *d = s->prog->decls.v[i];
         if (d->kind == D_ANNOT) hash_str(&h, d->u.annot.text);
-        else if (d->kind == D_STRUCT || d->kind == D_GLOBAL || d->kind == D_EXN) hash_span_text(&h, s->srcmgr, d->span);
+        else if (d->kind == D_STRUCT || d->kind == D_GLOBAL || d->kind == D_EXN) hash_span_tokens(&h, s->prog, d->span);
     }
     return h.h;
 }
@@ -386,6 +399,12 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
 {
     memset(r, 0, sizeof *r);
     Z3_global_param_set("smt.mbqi", "false");
+    /* load every source file now: the workers read lines (operator
+     * positions) and must not race on the SrcMgr's lazy loading */
+    for (size_t f = 0; s->srcmgr && f < s->srcmgr->files.n; f++) {
+        size_t n;
+        srcmgr_line(s->srcmgr, (uint32_t)f, 1, &n);
+    }
     VEC(Unit) units = {0};
     uint64_t base = program_key(s, o);
     for (size_t i = 0; i < s->prog->decls.n; i++) {
@@ -437,8 +456,36 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
     for (unsigned i = 1; i <= started; i++) pthread_join(th[i], NULL);
     free(th);
     if (o->cache_dir) mkdir(o->cache_dir, 0777);
+    /* A unit whose callee failed to verify may see its end become
+     * unreachable through the callee's broken contract: its vacuity is
+     * then not reported (the callee's failure is). */
+    bool *failed_fun = xcalloc(s->nfuns + 1, 1);
     for (size_t i = 0; i < units.n; i++) {
         Unit *u = &units.v[i];
+        bool only_vacuity = u->dl.v.n == 1 && !strcmp(u->dl.v.v[0].code, "verify.unreachable");
+        if (u->decl && ((u->res.status == VERIFY_FAILED && !only_vacuity) || u->res.status == VERIFY_ERROR))
+            failed_fun[u->decl->u.fun.index] = true;
+    }
+    for (size_t i = 0; i < units.n; i++) {
+        Unit *u = &units.v[i];
+        bool only_vacuity = u->res.status == VERIFY_FAILED && u->res.failed == 1 && u->dl.v.n == 1 &&
+                            !strcmp(u->dl.v.v[0].code, "verify.unreachable") && u->decl;
+        bool *callees = only_vacuity ? xcalloc(s->nfuns + 1, 1) : NULL;
+        bool through_failed = false;
+        if (callees) {
+            Hash dummy = {0};
+            calls_block(&dummy, s->prog, &u->decl->u.fun.body, callees);
+            for (uint32_t f = 0; f < s->nfuns; f++) through_failed |= callees[f] && failed_fun[f];
+            free(callees);
+        }
+        if (only_vacuity && through_failed) {
+            diag_free(&u->dl);
+            diag_init(&u->dl);
+            u->res.status = VERIFY_UNKNOWN;
+            u->res.failed = 0;
+            diag_add(&u->dl, DIAG_NOTE, "verify.vacuity-skipped", &u->res.span,
+                     "not checked for vacuity: it calls functions whose verification failed");
+        }
         for (size_t k = 0; k < u->dl.v.n; k++) {
             Diag *d = &u->dl.v.v[k];
             Diag *nd = diag_add(dl, d->sev, d->code, d->has_span ? &d->span : NULL, "%s", d->msg);
@@ -463,6 +510,7 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
         if (u->res.status == VERIFY_ERROR) r->nerror++;
         vec_push(&r->units, u->res);
     }
+    free(failed_fun);
     vec_free(&units);
     return ok;
 }

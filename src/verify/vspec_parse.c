@@ -1264,6 +1264,16 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
     return ok ? d : NULL;
 }
 
+static bool decl_kw(VSCtx *c)
+{
+    return at_kw(c, c->k.field) || at_kw(c, c->k.predicate) || at_kw(c, c->k.function) ||
+           at_kw(c, c->k.method) || at_kw(c, c->k.domain) || at_kw(c, c->k.define) ||
+           at_kw(c, c->k.import);
+}
+
+/* A model file: its declarations in order. After a syntax error the
+ * parser resumes at the next declaration keyword that starts a line, so
+ * independent errors are all reported. */
 bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVec *out)
 {
     VTokVec v = {0};
@@ -1276,7 +1286,8 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
     }
     reset_tokens(c, &v);
     c->expanded = 0;
-    while (!c->perr && !at(c, VT_EOF)) {
+    bool ok = true;
+    while (!at(c, VT_EOF)) {
         Span sp = cur(c)->span;
         Sym k = at(c, VT_IDENT) ? cur(c)->text : NULL;
         if (k) next(c);
@@ -1307,8 +1318,16 @@ bool vparse_model(VSCtx *c, const char *text, size_t len, uint32_t file, PDeclVe
             d->span = span_join(sp, prev_span(c));
             vec_push(out, d);
         }
+        if (c->perr) {
+            /* resume at the next declaration keyword in column 1 */
+            ok = false;
+            c->perr = false;
+            c->depth = 0;
+            next(c);
+            while (!at(c, VT_EOF) && !(cur(c)->span.col == 1 && decl_kw(c)))
+                next(c);
+        }
     }
-    bool ok = !c->perr;
     free(c->tb);
     c->tb = NULL;
     c->cap = c->pos = c->tail = 0;

@@ -791,6 +791,12 @@ static VExpr *ty_un(VSCtx *c, PNode *n)
     }
     VExpr *a = ty_pure(c, n->a);
     if (!a) return NULL;
+    if (a->kind == VX_INT && !a->u.lit.big && a->u.lit.v == INT64_MIN) {
+        a->u.lit.big = "9223372036854775808"; /* - -2^63 */
+        a->u.lit.v = 0;
+        a->span = n->span;
+        return a;
+    }
     if (a->kind == VX_INT && !a->u.lit.big) {
         a->u.lit.v = -a->u.lit.v;
         a->span = n->span;

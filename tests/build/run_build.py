@@ -12,6 +12,9 @@ Two modes:
       // exit: 0                  expected exit status of the program
       // trace: {json}            expected trace, event by event (optional)
       // env: NAME=VALUE          environment of griddle build (test hooks)
+      // glue: host.c             build --emit obj instead, link it with this
+                                  C host (cc host.c prog.o) and run that
+      // header-has: text         a line --emit-header must write
       // build-exit: 1            griddle build itself must exit with this
                                   (and, unless 0, write no output file)
       // build-stderr: text       ... and print this on stderr
@@ -96,7 +99,13 @@ def case(griddle, path, tmp, level):
     for e in h.get('env', []):
         k, _, v = e.partition('=')
         env[k] = v
-    r = build_exe(griddle, path, exe, extra, cwd, env)
+    if 'glue' in h:
+        obj = os.path.join(tmp, 'prog.o')
+        r = build_exe(griddle, path, obj, extra + ['--emit', 'obj'], cwd, env)
+        if r.returncode == 0:
+            r = run(['cc', '-o', exe, os.path.join(cwd, h['glue'][0]), obj])
+    else:
+        r = build_exe(griddle, path, exe, extra, cwd, env)
     want_bx = int(h.get('build-exit', ['0'])[0])
     if r.returncode != want_bx:
         return 'griddle build exit %d, expected %d: %s' % (r.returncode, want_bx, r.stderr.decode()[-800:])
@@ -105,6 +114,14 @@ def case(griddle, path, tmp, level):
             return 'build stderr lacks %r: %s' % (s, r.stderr.decode()[-400:])
     if want_bx != 0:
         return 'an output file was written' if os.path.exists(exe) else None
+    if 'header-has' in h:
+        hp = os.path.join(tmp, 'prog.h')
+        run([griddle, 'build', '--emit-header', hp, '-o', os.path.join(tmp, 'x.s')] + extra +
+            [os.path.basename(path)], cwd=cwd)
+        lines = open(hp).read().splitlines() if os.path.exists(hp) else []
+        for t in h['header-has']:
+            if t not in lines:
+                return 'header lacks %r: %r' % (t, lines)
     if 'stack-report' in h:
         rep = run([griddle, 'build', '--stack-report'] + extra + [os.path.basename(path)], cwd=cwd)
         lines = rep.stdout.decode().splitlines()

@@ -183,6 +183,28 @@ def hand_check(spec, got, events):
     return probs
 
 
+def check_line_directives(griddle, cback_dir):
+    """--line-directives: each statement is preceded by #line with its
+    Pancake line, and the result still compiles cleanly."""
+    src = os.path.join(cback_dir, 'structs.pnk')
+    with open(src) as f:
+        want = next(i for i, l in enumerate(f.read().splitlines(), 1) if 'var box b = mk(10);' in l)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, 'p.c')
+        b = subprocess.run([griddle, 'build', '--target', 'c', '--emit', 'c', '--line-directives',
+                            '-o', out, 'structs.pnk'], capture_output=True, cwd=cback_dir)
+        if b.returncode:
+            return f'--line-directives: griddle build failed: {b.stderr.decode()}'
+        text = open(out).read()
+        if f'#line {want} "structs.pnk"\n' not in text:
+            return f'--line-directives: no #line {want} "structs.pnk"'
+        r = subprocess.run(['gcc'] + CFLAGS + ['-c', out, '-o', os.path.join(tmp, 'p.o')],
+                           capture_output=True)
+        if r.returncode:
+            return f'--line-directives: gcc failed: {r.stderr.decode()[:2000]}'
+    return None
+
+
 def main():
     griddle, host, ffi_c, sem_dir, cback_dir = map(os.path.abspath, sys.argv[1:6])
     only = sys.argv[6] if len(sys.argv) > 6 else None
@@ -207,6 +229,10 @@ def main():
                     print(f'FAIL {rel}\n    ' + msg.replace('\n', '\n    '))
                 elif status == 'skip' and os.environ.get('VERBOSE'):
                     print(f'skip {rel}: {msg}')
+        prob = check_line_directives(griddle, cback_dir)
+        count['fail' if prob else 'pass'] += 1
+        if prob:
+            print('FAIL ' + prob)
     print(f'{count["pass"]} passed, {count["fail"]} failed, {count["skip"]} skipped')
     sys.exit(1 if count['fail'] or not count['pass'] else 0)
 

@@ -1,6 +1,7 @@
 /* libFuzzer target for compose's parsers: the first byte picks the policy
- * reader (against a fixed system) or the --dump-state JSON reader and
- * comparison. Any input must give diagnostics or a result, never a crash,
+ * reader (against a fixed system), the --dump-state JSON reader and
+ * comparison, or the contract reader with the enumeration of bridge
+ * obligations (not their proof: that is griddle verify's, fuzzed there). Any input must give diagnostics or a result, never a crash,
  * a sanitizer report or a leak. Seeds: tests/compose/policy, examples. */
 #include "compose/compose.h"
 
@@ -31,7 +32,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     SimSystem *s = sim_load_text("f.system", SDF, strlen(SDF), &sm, &dl, &o);
     if (!s) abort();
     const char *text = (const char *)data + 1;
-    if (data[0] & 1) {
+    if (data[0] % 3 == 2) {
+        CmpContractSet cs;
+        cmp_contract_init(&cs);
+        if (cmp_contract_parse(&cs, s, "f.contract", text, size - 1, &sm, &dl)) {
+            CmpGraph g;
+            cmp_graph_build(&g, s, NULL);
+            CmpBridgeSet bs;
+            cmp_bridges_build(&bs, &cs, &g);
+            cmp_bridges_free(&bs);
+            cmp_graph_free(&g);
+        }
+        cmp_contract_free(&cs);
+    } else if (data[0] % 3 == 1) {
         CmpInitReport r;
         cmp_init_check(&r, s, "f.json", text, size - 1, &sm, &dl);
         cmp_init_free(&r);

@@ -47,7 +47,7 @@ ASAN_OPTIONS=detect_leaks=1 "$build/tests/sim/fuzz_sdf" "$sdf_corpus" "$sdf_seed
   -print_final_stats=1 > $build/fuzz-sdf.log 2>&1 || { tail -n 60 $build/fuzz-sdf.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
 grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-sdf.log || true
 
-# compose's readers: policy files (mode byte 0) and --dump-state JSON (1)
+# compose's readers: policy files (mode byte 0), --dump-state JSON (1), contracts (2)
 cmp_seeds=$build/fuzz-compose-seeds
 rm -rf "$cmp_seeds"; mkdir -p "$cmp_seeds"
 i=0
@@ -55,6 +55,10 @@ while IFS= read -r -d '' f; do
   i=$((i+1))
   { printf '\000'; cat "$f"; } > "$cmp_seeds/p$i"
 done < <(find tests/compose examples -type f -name '*.policy' -print0 2>/dev/null)
+while IFS= read -r -d '' f; do
+  i=$((i+1))
+  { printf '\002'; cat "$f"; } > "$cmp_seeds/c$i"
+done < <(find tests/compose examples -type f -name '*.contract' -print0 2>/dev/null)
 printf '\001{"memory_regions":[{"name":"m","size":4096,"page_size":4096,"paddr":null,"device":null}],"protection_domains":[{"name":"a","priority":1,"maps":[],"channels":[],"irqs":[],"setvars":[],"extra_shared_mappings":[],"libmicrokit":null}]}' > "$cmp_seeds/j1"
 cmp_corpus=tests/fuzz/corpus-compose
 mkdir -p "$cmp_corpus"
@@ -74,9 +78,9 @@ while IFS= read -r -d '' f; do
   case "$f" in
     *.vpr) { printf '\002'; cat "$f"; } > "$vs_seeds/m$j" ;;
     *) { printf '\003'; cat "$f"; } > "$vs_seeds/p$j"
-       grep -o '/@.*@/' "$f" | sed 's|^/@||; s|@/$||' | while IFS= read -r a; do
-         j=$((j+1)); { printf '\000'; printf '%s' "$a"; } > "$vs_seeds/a$j-$RANDOM"
-         { printf '\001'; printf '%s' "$a"; } > "$vs_seeds/t$j-$RANDOM"
+       { grep -o '/@.*@/' "$f" || true; } | sed 's|^/@||; s|@/$||' | while IFS= read -r a; do
+         k=$RANDOM$RANDOM; { printf '\000'; printf '%s' "$a"; } > "$vs_seeds/a$j-$k"
+         { printf '\001'; printf '%s' "$a"; } > "$vs_seeds/t$j-$k"
        done ;;
   esac
 done < <(find tests/vspec tests/verify examples -type f \( -name '*.pnk' -o -name '*.vpr' \) -print0 2>/dev/null)

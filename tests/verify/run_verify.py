@@ -235,7 +235,7 @@ def main():
     ap.add_argument('--list', action='store_true', help='list the cases and their expectations')
     ap.add_argument('--only', help='run only cases whose path contains this text')
     ap.add_argument('--case-timeout', type=float, default=300)
-    ap.add_argument('--known', metavar='FILE',
+    ap.add_argument('--known', '--known-failures', metavar='FILE',
                     help='known failures: cases listed there may fail (XFAIL); one that passes '
                          '(XPASS) fails the run until it is removed from the list')
     ap.add_argument('--verify-timeout', metavar='S',
@@ -293,18 +293,20 @@ def main():
 
 def read_known(path):
     """known-failures file: `CASE  # why` per line, CASE relative to the
-    file's directory; blank lines and lines starting with # are ignored."""
+    file's directory or to the repository root; blank lines and lines
+    starting with # are ignored."""
     known = {}
-    base = os.path.dirname(os.path.abspath(path))
+    bases = [os.path.dirname(os.path.abspath(path)), os.path.dirname(os.path.dirname(HERE))]
     with open(path, encoding='utf-8') as f:
         for n, line in enumerate(f, 1):
             text, _, why = line.partition('#')
             if not text.strip():
                 continue
-            case = os.path.normpath(os.path.join(base, text.strip()))
-            if not os.path.exists(case):
+            found = [os.path.normpath(os.path.join(b, text.strip())) for b in bases]
+            found = [c for c in found if os.path.exists(c)]
+            if not found:
                 sys.exit(f'{path}:{n}: no case {text.strip()}')
-            known[case] = why.strip() or 'known failure'
+            known[found[0]] = why.strip() or 'known failure'
     return known
 
 

@@ -351,7 +351,16 @@ static void slice4_ens2(VSpec *s, Program *p)
     slice4(s, p);
     s->funs[0].ensures = L1(B(VB_EQ, RET(), I(2)));
 }
-static void slice_past(VSpec *s, Program *p) { slice_spec(s, p, 1025); }
+static void slice_past(VSpec *s, Program *p)
+{
+    (void)p;
+    s->funs[0].requires = L1(SLICE(I(1023), I(1025)));
+}
+static void slice_end(VSpec *s, Program *p)
+{
+    (void)p;
+    s->funs[0].requires = L1(SLICE(I(1023), I(1024)));
+}
 
 int main(void)
 {
@@ -466,7 +475,9 @@ int main(void)
         /* slices */
         {{"slice-load", "fun 1 f() {\n  var 4 v = lds 4 0;\n  return v.3;\n}\n", ""}, slice4},
         {{"slice-short", "fun 1 f() {\n  var 4 v = lds 4 0;\n  return v.3;\n}\n", "permission@2"}, slice3},
+        /* a slice past alen(heap) is ill-formed (§8.10) */
         {{"slice-past-alen", "fun 1 f() {\n  return 0;\n}\n", "wellformed@1"}, slice_past},
+        {{"slice-at-alen", "fun 1 f() {\n  return lds 1 8184;\n}\n", ""}, slice_end},
     };
     for (size_t i = 0; i < ARRAY_LEN(T); i++) run_case(&T[i].c, T[i].spec);
     printf("%d of %d vgen unit cases passed\n", cases - failures, cases);

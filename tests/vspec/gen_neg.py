@@ -159,7 +159,7 @@ build("neg-shared.pnk", "Shared region declarations (§1.5, §2.15 #15, #16).", 
 fun f() {
   return 0;
 }""", models=("regions.vpr",))
-build("neg-model.pnk", "Errors in model files are located in the model file; a syntax error stops\nits file, other errors are all reported.",
+build("neg-model.pnk", "Errors in model files are located in the model file; after a syntax error\nthe parser resumes at the next declaration keyword in column 1.",
 r"""/@ predicate PancakeP() @/
 /@ method pancake_m() @/
 fun f() {
@@ -168,6 +168,10 @@ fun f() {
 model_files={
 "bad-syntax.vpr": r"""field ok: Int
 field f Int ⟦Int¦1¦syntax¦expected ':'⟧
+predicate fine(x: Int) { x == 0 }
+predicate broken(x: Int) { x == } ⟦}¦1¦syntax¦expected an expression⟧
+  field g: Int
+method m() returns (r Int) ⟦Int¦1¦syntax¦expected ':'⟧
 """,
 "bad-comment.vpr": r"""field a: Int
 /* not closed ⟦/*¦1¦syntax¦unterminated comment⟧

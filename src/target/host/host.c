@@ -53,13 +53,8 @@ typedef struct GriddleExport {
 } GriddleExport;
 
 extern uint64_t cml_main(void);
-extern const uint64_t griddle_globals_bytes __attribute__((weak));
-extern const GriddleExport griddle_exports[] __attribute__((weak));
-/* The same two from C back-end output that names them its own way
- * (src/target/cback.h: pnk_global_words, pnk_exports with --entry-table). */
-struct pnk_export { const char *name; unsigned nargs; void (*fn)(void); };
-extern const uint32_t pnk_global_words __attribute__((weak));
-extern const struct pnk_export pnk_exports[] __attribute__((weak));
+extern const uint64_t griddle_globals_bytes;
+extern const GriddleExport griddle_exports[];
 
 /* ---- what the host provides to the program ---------------------------- */
 
@@ -114,11 +109,7 @@ static void fatal(const char *fmt, ...)
     exit(2);
 }
 
-static uint64_t globals_bytes(void)
-{
-    if (&griddle_globals_bytes) return griddle_globals_bytes;
-    return &pnk_global_words ? 8ull * pnk_global_words : 0;
-}
+static uint64_t globals_bytes(void) { return griddle_globals_bytes; }
 
 static uint64_t top_addr(void) { return (uint64_t)(uintptr_t)cml_stack - globals_bytes(); }
 
@@ -138,37 +129,50 @@ static int in_heap(const unsigned char *p, long n)
     return a >= b && a <= top_addr() && (uint64_t)n <= top_addr() - a;
 }
 
+/* c and a as they were before an FFI call (only while tracing, and
+ * only buffers inside [@base, @top); c and a may overlap). */
+typedef struct Snap {
+    uint8_t *c, *a;
+} Snap;
+
+static uint8_t *copy_of(const unsigned char *p, long n)
+{
+    if (!H.trace || !in_heap(p, n)) return NULL;
+    uint8_t *b = malloc(n ? (size_t)n : 1);
+    if (!b) fatal("out of memory");
+    if (n) memcpy(b, p, (size_t)n);
+    return b;
+}
+
+static Snap ffi_begin(unsigned char *c, long clen, unsigned char *a, long alen)
+{
+    return (Snap){copy_of(c, clen), copy_of(a, alen)};
+}
+
 /* One FFI event (docs/trace.md): c as read before the call, a before and
  * after. A buffer outside [@base, @top) is null, and the raw arguments
  * follow, as griddle run --ffi-permissive writes it. */
-static void trace_ffi(const char *name, unsigned char *c, long clen, const uint8_t *before,
-                      unsigned char *a, long alen)
+static void ffi_end(const char *name, Snap s, unsigned char *c, long clen, unsigned char *a,
+                    long alen)
 {
-    if (!H.trace) return;
-    int c_ok = in_heap(c, clen), a_ok = in_heap(a, alen);
-    fprintf(H.trace, "{\"event\":\"ffi\",\"name\":\"%s\",\"c\":", name);
-    if (c_ok) trace_hex(c, clen);
-    else fputs("null", H.trace);
-    fputs(",\"a_before\":", H.trace);
-    if (a_ok) trace_hex(before, alen);
-    else fputs("\"\"", H.trace);
-    fputs(",\"a_after\":", H.trace);
-    if (a_ok) trace_hex(a, alen);
-    else fputs("\"\"", H.trace);
-    if (!c_ok || !a_ok)
-        fprintf(H.trace, ",\"args\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
-                (uint64_t)(uintptr_t)c, (uint64_t)clen, (uint64_t)(uintptr_t)a, (uint64_t)alen);
-    fputs("}\n", H.trace);
-}
-
-/* A copy of a before the call (only while tracing and readable). */
-static uint8_t *snap(unsigned char *a, long alen)
-{
-    if (!H.trace || !in_heap(a, alen)) return NULL;
-    uint8_t *b = malloc(alen ? (size_t)alen : 1);
-    if (!b) fatal("out of memory");
-    if (alen) memcpy(b, a, (size_t)alen);
-    return b;
+    if (H.trace) {
+        int c_ok = in_heap(c, clen), a_ok = in_heap(a, alen);
+        fprintf(H.trace, "{\"event\":\"ffi\",\"name\":\"%s\",\"c\":", name);
+        if (c_ok) trace_hex(s.c, clen);
+        else fputs("null", H.trace);
+        fputs(",\"a_before\":", H.trace);
+        if (a_ok) trace_hex(s.a, alen);
+        else fputs("\"\"", H.trace);
+        fputs(",\"a_after\":", H.trace);
+        if (a_ok) trace_hex(a, alen);
+        else fputs("\"\"", H.trace);
+        if (!c_ok || !a_ok)
+            fprintf(H.trace, ",\"args\":[%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+                    (uint64_t)(uintptr_t)c, (uint64_t)clen, (uint64_t)(uintptr_t)a, (uint64_t)alen);
+        fputs("}\n", H.trace);
+    }
+    free(s.c);
+    free(s.a);
 }
 
 static void finish(int code) __attribute__((noreturn));
@@ -185,39 +189,36 @@ static void finish(int code)
 
 WEAK void ffiwrite(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    Snap s = ffi_begin(c, clen, a, alen);
     if (clen > 0) fwrite(c, 1, (size_t)clen, stdout);
-    trace_ffi("write", c, clen, b, a, alen);
-    free(b);
+    ffi_end("write", s, c, clen, a, alen);
 }
 
 WEAK void ffiread(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    Snap s = ffi_begin(c, clen, a, alen);
     if (alen >= 8) {
         uint64_t n = fread(a + 8, 1, (size_t)alen - 8, stdin);
         memcpy(a, &n, 8);
     }
-    trace_ffi("read", c, clen, b, a, alen);
-    free(b);
+    ffi_end("read", s, c, clen, a, alen);
 }
 
 WEAK void ffiprint_u64(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    Snap s = ffi_begin(c, clen, a, alen);
     if (clen >= 8) {
         uint64_t v;
         memcpy(&v, c, 8);
         printf("%" PRIu64 "\n", v);
     }
-    trace_ffi("print_u64", c, clen, b, a, alen);
-    free(b);
+    ffi_end("print_u64", s, c, clen, a, alen);
 }
 
 WEAK void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
 {
     int code = clen > 0 ? c[0] : 0;
-    trace_ffi("exit", c, clen, a, a, alen);
+    ffi_end("exit", ffi_begin(c, clen, a, alen), c, clen, a, alen);
     if (H.trace) fprintf(H.trace, "{\"event\":\"outcome\",\"kind\":\"exit\",\"code\":%d}\n", code);
     finish(code);
 }
@@ -228,14 +229,13 @@ WEAK void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
  * It depends on the call order, so reordered calls change the trace. */
 WEAK void ffilog(unsigned char *c, long clen, unsigned char *a, long alen)
 {
-    uint8_t *b = snap(a, alen);
+    Snap sn = ffi_begin(c, clen, a, alen);
     unsigned s = 0;
     for (long i = 0; i < clen; i++) s += c[i];
     for (long i = 0; i < alen; i++)
         a[i] = (unsigned char)(3u * a[i] + s + H.log_calls + (unsigned long)i);
     H.log_calls++;
-    trace_ffi("log", c, clen, b, a, alen);
-    free(b);
+    ffi_end("log", sn, c, clen, a, alen);
 }
 
 /* cake's host hooks, for glue written against basis_ffi.c. */
@@ -388,14 +388,8 @@ static void do_call(const char *spec)
     memcpy(name, spec, n);
     name[n] = 0;
     GriddleExport found = {0};
-    for (const GriddleExport *e = &griddle_exports ? griddle_exports : NULL; e && e->name; e++)
+    for (const GriddleExport *e = griddle_exports; e->name; e++)
         if (!strcmp(e->name, name)) found = *e;
-    for (const struct pnk_export *e = &pnk_exports ? pnk_exports : NULL; e && e->name; e++)
-        if (!strcmp(e->name, name)) {
-            found.name = e->name;
-            found.nargs = e->nargs;
-            memcpy(&found.fn, &e->fn, sizeof found.fn);
-        }
     if (!found.name) fatal("--call: %s is not an exported function", name);
     const GriddleExport *e = &found;
     uint64_t a[4] = {0};

@@ -19,7 +19,16 @@
  * timeslice sends rr1 to the back of the queue. rr2 stops both after
  * 100 ms of its own CPU time, when rr1 must have had a similar share.
  *
- * share: [0] stop word, [1] hog's/rr1's CPU ns (published as it runs).
+ * passive.system: client (priority 50, budget 1 ms, period 10 ms) calls
+ * server (60, passive), whose protected() computes for 100 ms of CPU
+ * while worker (20) computes too. A passive server runs on its caller's
+ * budget (reference 1.2 "passive"), so when it is done, the time W since
+ * the call must satisfy 100 ms <= 0.1 W + 15 ms (W >= 850 ms); on a
+ * budget of its own (1 ms timeslices, nobody else at its priority) it
+ * would take about 100 ms on an idle host.
+ *
+ * share: [0] stop word, [1] hog's/rr1's CPU ns (published as it runs),
+ * [2] server's CPU ns in protected(), [3] time of the client's call.
  */
 #include "common.h"
 
@@ -84,6 +93,15 @@ void init(void)
                                ? "some CPU, within its budget"
                                : "no CPU, or more than its budget");
         WORD(0) = 1;
+    } else if (is("client")) {
+        WORD(3) = wall_ns();
+        microkit_ppcall(0, microkit_msginfo_new(0, 0));
+        say("the call returned");
+    } else if (is("worker2")) {
+        double mine, span;
+        compute_then_stop(50, &mine, &span);
+        info("passive: worker computed %.1f ms in %.1f ms (%.0f %% of a CPU)\n", mine / 1e6,
+             span / 1e6, 100 * mine / span);
     } else if (is("rr2")) {
         double mine, span, rr1 = compute_then_stop(100, &mine, &span);
         info("rr: rr1 %.1f ms of CPU while rr2 used %.1f ms, in %.1f ms\n", rr1 / 1e6,
@@ -95,3 +113,16 @@ void init(void)
 }
 
 void notified(microkit_channel ch) { (void)ch; }
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
+{
+    (void)ch;
+    uint64_t start = cpu_ns();
+    while (cpu_ns() - start < 100000000u) WORD(2) = cpu_ns() - start;
+    double used = (double)(cpu_ns() - start), w = (double)(wall_ns() - WORD(3));
+    info("passive: server %.1f ms of CPU in the %.1f ms since the call (bound %.1f ms)\n",
+         used / 1e6, w / 1e6, (0.1 * w + 15e6) / 1e6);
+    say("ran %s", used <= 0.1 * w + 15e6 ? "within its caller's budget"
+                                         : "beyond its caller's budget");
+    return msginfo;
+}

