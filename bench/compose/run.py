@@ -90,6 +90,9 @@ print('| system | policies | griddle compose | baseline | ratio |')
 print('|---|---|---|---|---|')
 t_echo = row('echo (8 PDs, 24 MRs)', os.path.join(echo, 'echo.system'),
              [os.path.join(echo, 'echo.policy')], npol, (0,))
+row('echo + 7 queue contracts (64 bridge obligations, Z3)', os.path.join(echo, 'echo.system'),
+    [os.path.join(echo, 'echo.policy')] + sorted(os.path.join(echo, f) for f in os.listdir(echo)
+                                                 if f.endswith('.contract')), npol, (0,))
 sl = os.path.join(root, 'examples', 'sensor_logger')
 row('sensor_logger + 2 contracts (3 bridge obligations, Z3)',
     os.path.join(sl, 'sensor_logger.system'),

@@ -1,4 +1,4 @@
-# demo: griddle compose: authority, policies with witnesses, initialisation, the assurance ledger
+# demo: griddle compose: authority, policies with witnesses, contracts with bridge obligations, initialisation, the assurance ledger
 set -eu
 G=${GRIDDLE:-build/griddle}
 SVG_BAD=build/demo-compose-bad.svg
@@ -20,6 +20,16 @@ echo "\$ griddle compose examples/echo --authority    # client0's part"
 $G compose examples/echo --authority | sed -n '/^  client0/,/^  copy1/p' | head -10 | sed 's/^/  /'
 echo "\$ griddle compose examples/echo | grep -E '^  C[0-9]+ |^result'"
 $G compose examples/echo | grep -E '^  C[0-9]+ |^result' | sed 's/^/  /'
+echo
+echo "\$ cat examples/sensor_logger/logger.contract | grep -v '^#'"
+grep -v '^#' examples/sensor_logger/logger.contract | sed 's/^/  /'
+echo "\$ griddle compose examples/sensor_logger/sensor_logger.system \\"
+echo "      examples/sensor_logger/sensor.contract tests/compose/contract/rely-too-strong/logger.contract"
+echo "  # a Logger that relies on lengths <= 32: the bridge obligation fails, with Z3's counterexample"
+set +e
+$G compose --color=never examples/sensor_logger/sensor_logger.system examples/sensor_logger/sensor.contract \
+  tests/compose/contract/rely-too-strong/logger.contract 2>&1 >/dev/null | sed 's/^/  /'
+set -e
 echo
 echo "\$ griddle compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger --svg $SVG"
 echo "  # the ledger, with the running system's state compared with the SDF"

@@ -36,6 +36,16 @@ Span cmp_span_at(SrcMgr *sm, uint32_t file, size_t off, size_t n)
     return sp;
 }
 
+uint32_t cmp_add_text(SrcMgr *sm, const char *name, const char *text, size_t len,
+                      const char **copy)
+{
+    char *c = xmalloc(len + 1);
+    memcpy(c, text, len);
+    c[len] = 0;
+    *copy = c;
+    return srcmgr_add(sm, name, c, len);
+}
+
 void cmp_perms_str(unsigned perms, char out[4])
 {
     size_t n = 0;

@@ -7,6 +7,11 @@
 /* Span of n bytes at byte offset off of a file in the SrcMgr. */
 Span cmp_span_at(SrcMgr *sm, uint32_t file, size_t off, size_t n);
 
+/* Adds a NUL-terminated copy of text to sm as `name` (so diagnostics can
+ * quote it); returns the file index and the copy (owned by sm). */
+uint32_t cmp_add_text(SrcMgr *sm, const char *name, const char *text, size_t len,
+                      const char **copy);
+
 /* "rw", "r", "rx" ... */
 void cmp_perms_str(unsigned perms, char out[4]);
 

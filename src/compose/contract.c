@@ -368,11 +368,10 @@ static void item(CLex *x)
 bool cmp_contract_parse(CmpContractSet *cs, const SimSystem *s, const char *name,
                         const char *text, size_t len, SrcMgr *sm, DiagList *dl)
 {
-    char *copy = xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = 0;
-    CLex x = {.t = copy, .len = len, .sm = sm, .dl = dl, .s = s, .cs = cs};
-    x.file = srcmgr_add(sm, name, copy, len);
+    const char *copy;
+    CLex x = {.len = len, .sm = sm, .dl = dl, .s = s, .cs = cs};
+    x.file = cmp_add_text(sm, name, text, len, &copy);
+    x.t = copy;
     size_t errs = dl->nerrors;
     if (memchr(text, 0, len)) {
         Span sp = cmp_span_at(sm, x.file, (size_t)((const char *)memchr(text, 0, len) - text), 1);

@@ -379,11 +379,9 @@ bool cmp_init_check(CmpInitReport *r, const SimSystem *s, const char *name, cons
                     size_t len, SrcMgr *sm, DiagList *dl)
 {
     memset(r, 0, sizeof *r);
-    char *copy = xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = 0;
+    const char *copy;
     IC c = {.r = r, .s = s, .sm = sm, .dl = dl};
-    c.file = srcmgr_add(sm, name, copy, len);
+    c.file = cmp_add_text(sm, name, text, len, &copy);
     r->source = srcmgr_name(sm, c.file);
     Arena a;
     arena_init(&a);

@@ -160,8 +160,8 @@ static int local_obligation(Ledger *l, const CmpContract *c, int *lob)
     if (lob[i] >= 0) return lob[i];
     const char *pd = l->in->s->pds.v[c->pd].name;
     Oblig o = {arena_printf(&l->a, "L%zu", i + 1), "component",
-               arena_printf(&l->a, "the guarantees and notify clauses of %s hold of '%s''s code",
-                            c->path, pd),
+               arena_printf(&l->a, "the guarantees and notify clauses of %s hold of the code "
+                            "of '%s'", c->path, pd),
                c->trusted ? CMP_TRUSTED : CMP_UNKNOWN,
                c->trusted ? arena_printf(&l->a, "trusted: %s", c->trust_reason)
                           : "not bound to a griddle verify result of the component's sources "
@@ -337,8 +337,11 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
         ? "on hardware, the Microkit tool and the capDL initialiser; here the realised state of "
           "griddle sim was compared (obligation INIT)"
         : "the Microkit tool (SDF to capDL) and the capDL initialiser (obligation INIT)"};
-    t[n++] = (TrustItem){"compiler", "not involved in these claims: authority comes from the "
-        "SDF, not from the components' code"};
+    t[n++] = (TrustItem){"compiler", l->in->contracts && l->in->contracts->v.n
+        ? "not involved in policy claims (authority comes from the SDF); a component's promises "
+          "(obligations L) are about the code that runs, so its compiler goes with them"
+        : "not involved in these claims: authority comes from the SDF, not from the "
+          "components' code"};
     t[n++] = (TrustItem){"solver", l->in->bridges && l->in->bridges->v.n
         ? "Z3 and griddle verify's encoding for the bridge obligations (P); authority claims "
           "are decided by exhaustive graph search"

@@ -241,11 +241,10 @@ static bool statement(PLex *lx, const Tok *kw)
 bool cmp_policy_parse(CmpPolicySet *ps, const SimSystem *s, const char *name, const char *text,
                       size_t len, SrcMgr *sm, DiagList *dl)
 {
-    char *copy = xmalloc(len + 1);
-    memcpy(copy, text, len);
-    copy[len] = 0;
-    PLex lx = {.text = copy, .len = len, .sm = sm, .dl = dl, .s = s, .ps = ps};
-    lx.file = srcmgr_add(sm, name, copy, len);
+    const char *copy;
+    PLex lx = {.len = len, .sm = sm, .dl = dl, .s = s, .ps = ps};
+    lx.file = cmp_add_text(sm, name, text, len, &copy);
+    lx.text = copy;
     size_t errs = dl->nerrors;
     while (lx.pos < lx.len) {
         Tok t = next(&lx);

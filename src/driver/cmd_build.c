@@ -232,14 +232,13 @@ static char *cache_dir(void)
  * source and C compiler (FNV-1a of both names the cached file), written
  * under a temporary name and renamed, so concurrent builds are safe;
  * without a usable cache it is compiled into the temporary directory. */
-static char *host_object(const Tmp *t, bool cback)
+static char *host_object(const Tmp *t)
 {
     uint64_t hash = 1469598103934665603ull;
     const char *cc = cc_name();
     for (const HostFile *f = griddle_host_files; f->name; f++)
         for (size_t i = 0; i < f->len; i++) hash = (hash ^ f->data[i]) * 1099511628211ull;
     for (const char *p = cc; *p; p++) hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
-    hash = (hash ^ (unsigned char)cback) * 1099511628211ull;
     char *dir = cache_dir();
     StrBuf obj = {0}, tmpobj = {0};
     if (dir) sb_printf(&obj, "%s/host-%016llx.o", dir, (unsigned long long)hash);
@@ -258,8 +257,7 @@ static char *host_object(const Tmp *t, bool cback)
     ok = ok && write_file(all, unity, strlen(unity), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     sb_printf(&tmpobj, "%s.%ld", obj.s, (long)getpid());
-    char *argv[] = {(char *)cc, "-O2", "-c", "-o", tmpobj.s, all,
-                    cback ? "-DGRIDDLE_HOST_CBACK" : NULL, NULL};
+    char *argv[] = {(char *)cc, "-O2", "-c", "-o", tmpobj.s, all, NULL};
     ok = ok && run_tool(argv) && !rename(tmpobj.s, obj.s);
     unlink(tmpobj.s);
     for (const HostFile *f = griddle_host_files; f->name; f++) {
@@ -286,7 +284,7 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
     char *prog = tmp_path(&t, name), *host = NULL;
     bool ok = write_file(prog, code, strlen(code), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
-    else ok = (host = host_object(&t, bo->target_c)) != NULL;
+    else ok = (host = host_object(&t)) != NULL;
     if (ok) {
         char **argv = xmalloc((bo->links.n + 8) * sizeof *argv);
         int a = 0;

@@ -9,9 +9,11 @@
  *  - sim_run() realises it (one memfd per memory region, one Linux
  *    process per protection domain running an ELF linked against our
  *    libmicrokit emulation, src/sim/rt) and plays the seL4 kernel for it:
- *    notifications, protected procedure calls, IRQs and a deterministic
- *    priority scheduler, with device models (sim_dev_*) behind trapped
- *    MMIO and wire back ends (load generator, pcap, AF_PACKET bridge).
+ *    notifications, protected procedure calls, IRQs, child PDs and their
+ *    faults, and a deterministic priority scheduler that preempts
+ *    asynchronously and enforces budgets and periods, with device models
+ *    (sim_dev_*) behind trapped MMIO and wire back ends (load generator,
+ *    pcap, AF_PACKET bridge).
  *
  * The device model and instruction decoder interfaces are public so that
  * tests can drive them without processes.

@@ -15,6 +15,8 @@ by hand from the contracts and the SDF (never from griddle's output):
 Every expected error must appear and no unexpected error may."""
 import json, os, pathlib, re, subprocess, sys
 
+import diagcheck
+
 
 def run_case(griddle, system, d):
     exp = [l.strip() for l in (d / 'expect').read_text().splitlines()
@@ -28,7 +30,7 @@ def run_case(griddle, system, d):
     except json.JSONDecodeError:
         return [f'stderr is not JSON: {p.stderr[:300]}']
     led = json.loads(p.stdout) if p.stdout.strip() else None
-    used = set()
+    expected_errors = []
     for e in exp:
         kind, rest = e.split(' ', 1)
         if kind == 'status':
@@ -37,13 +39,7 @@ def run_case(griddle, system, d):
         elif kind == 'error':
             f, lc, msg = rest.split(' ', 2)
             line, col = (int(x) for x in lc.split(':'))
-            hit = [i for i, x in enumerate(diags) if i not in used and x['severity'] == 'error'
-                   and os.path.basename(x.get('file', '')) == f and x.get('line') == line
-                   and x.get('column') == col and msg in x['message']]
-            if hit:
-                used.add(hit[0])
-            else:
-                problems.append(f'missing error {f} {line}:{col} "{msg}"')
+            expected_errors.append(('error', f, line, col, msg))
         elif kind == 'obligation':
             oid, st = rest.split(' ')
             got = [o['status'] for o in (led or {}).get('obligations', []) if o['id'] == oid]
@@ -65,10 +61,7 @@ def run_case(griddle, system, d):
             got = [c['status'] for c in (led or {}).get('claims', []) if c['claim'] == text]
             if got != [st]:
                 problems.append(f'claim "{text}": {got}, expected {st}')
-    for i, x in enumerate(diags):
-        if x['severity'] == 'error' and i not in used:
-            problems.append(f'unexpected error {os.path.basename(x.get("file", ""))} '
-                            f'{x.get("line")}:{x.get("column")} {x["message"]}')
+    problems += diagcheck.match(diags, expected_errors)
     return problems
 
 

@@ -11,6 +11,8 @@ model in docs/composition.md, never from griddle's output):
 Every expected diagnostic must appear and no unexpected error may."""
 import json, pathlib, re, subprocess, sys
 
+import diagcheck
+
 EXPECT = re.compile(r'#\s*expect:\s*(error|warning)\s+(\d+):(\d+)\s+(.*?)\s*$', re.M)
 STATUS = re.compile(r'#\s*expect-status:\s*(\d+)')
 WITNESS = re.compile(r'#\s*expect-witness(-line)?:\s*(\d+)\s+(.*?)\s*$', re.M)
@@ -25,17 +27,8 @@ def run_case(griddle, system, path):
         diags = json.loads(p.stderr) if p.stderr.strip() else []
     except json.JSONDecodeError:
         return [f'stderr is not JSON: {p.stderr[:300]}']
-    used = set()
-    for sev, line, col, msg in EXPECT.findall(text):
-        hit = [i for i, d in enumerate(diags) if i not in used and d['severity'] == sev
-               and d.get('line') == int(line) and d.get('column') == int(col) and msg in d['message']]
-        if hit:
-            used.add(hit[0])
-        else:
-            problems.append(f'missing {sev} {line}:{col} "{msg}"')
-    for i, d in enumerate(diags):
-        if d['severity'] == 'error' and i not in used:
-            problems.append(f'unexpected error {d.get("line")}:{d.get("column")} {d["message"]}')
+    problems += diagcheck.match(diags, [(sev, None, int(line), int(col), msg)
+                                        for sev, line, col, msg in EXPECT.findall(text)])
     want = int(STATUS.search(text)[1])
     if p.returncode != want:
         problems.append(f'exit status {p.returncode}, expected {want}')

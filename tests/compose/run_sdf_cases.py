@@ -7,6 +7,8 @@ from `griddle compose` as from `griddle sim --check --no-images`. Cases
 that need program images are skipped (compose does not read images)."""
 import json, pathlib, re, subprocess, sys
 
+import diagcheck
+
 EXPECT = re.compile(r'<!--\s*expect:\s*(error|warning)\s+(\d+):(\d+)\s+(.*?)\s*-->')
 ARGS = re.compile(r'<!--\s*args:\s*(.*?)\s*-->')
 
@@ -24,17 +26,8 @@ def main():
         p = subprocess.run([griddle, 'compose', '--diagnostics-format=json', str(path)] + args,
                            capture_output=True, text=True, timeout=30)
         diags = json.loads(p.stderr) if p.stderr.strip() else []
-        problems, used = [], set()
-        for sev, line, col, msg in expects:
-            hit = [i for i, x in enumerate(diags) if i not in used and x['severity'] == sev and
-                   x.get('line') == line and x.get('column') == col and msg in x['message']]
-            if hit:
-                used.add(hit[0])
-            else:
-                problems.append(f'missing {sev} {line}:{col} "{msg}"')
-        for i, x in enumerate(diags):
-            if x['severity'] == 'error' and i not in used:
-                problems.append(f'unexpected error {x.get("line")}:{x.get("column")} {x["message"]}')
+        problems = diagcheck.match(diags, [(sev, None, line, col, msg)
+                                           for sev, line, col, msg in expects])
         want = 1 if any(e[0] == 'error' for e in expects) else 0
         if p.returncode != want:
             problems.append(f'exit status {p.returncode}, expected {want}')

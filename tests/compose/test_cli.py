@@ -171,6 +171,20 @@ check('untrusted contract claims', st2.get("connector 'msg': every word 'logger'
       "satisfies its rely") == 'unknown' and st2.get('no_write sensor -> logger_mem') ==
       'discharged', str(st2))
 
+# ---- the echo system's queue contracts (examples/echo/*.contract): 16 queue
+# regions, each mapped rw by exactly two PDs that both rely on it: per rely one
+# region bridge (the other PD's guarantee) and one zero bridge = 64 bridges,
+# 32 connector claims, all provable (producers write lengths <= 2048 and never
+# head; consumers write only head and the flag)
+p = run([ex('echo'), '--format', 'json'])
+le = json.loads(p.stdout)
+br = [o for o in le['obligations'] if o['kind'] == 'bridge']
+con = [c for c in le['claims'] if c['claim'].startswith('connector')]
+check('echo contracts', p.returncode == 0 and len(br) == 64 and
+      all(o['status'] == 'discharged' for o in br) and len(con) == 32 and
+      all(c['status'] == 'discharged' for c in con) and
+      le['coverage']['memory_regions']['covered'] >= 16, f'{p.returncode} {len(br)} {len(con)}')
+
 # ---- well-formedness warnings beyond sim_load's
 wf = os.path.join(tmp, 'wf.system')
 with open(wf, 'w') as f:

@@ -79,11 +79,14 @@ def run(cmd, cwd, timeout=60, env=None):
         return None
 
 
-def observe(cmd, trace, cwd):
-    """(exit status, stdout, normalised trace) of one execution."""
+def observe(cmd, trace, cwd, errs=None):
+    """(exit status, stdout, normalised trace) of one execution; its
+    standard error goes to errs (a list) if given."""
     r = run(cmd + ['--trace', trace], cwd)
     if r is None:
         return ('timeout', b'', [])
+    if errs is not None:
+        errs.append(r.stderr.decode('utf-8', 'replace')[:1000])
     try:
         with open(trace) as f:
             events = normalise(f.read())
@@ -149,8 +152,16 @@ def check_program(env, name, text, opt):
             legs.append(('x86_64', [xexe]))
         problems = []
         for leg, cmd in legs:
-            got = observe(cmd + args, os.path.join(tmp, 'leg.jsonl'), tmp)
+            errs = []
+            got = observe(cmd + args, os.path.join(tmp, 'leg.jsonl'), tmp, errs)
             want = ref
+            if got != want and got[0] == 2 and not got[2]:
+                # exit 2 before any event is the host failing to set up
+                # (seen once under heavy load, not reproducible): retry
+                # once, and say so
+                print(f'diff: {name} [{leg}]: host setup failed ({errs[-1].strip()}), retrying',
+                      flush=True)
+                got = observe(cmd + args, os.path.join(tmp, 'leg.jsonl'), tmp, errs)
             if got != want:
                 what = []
                 if got[0] != want[0]:
@@ -163,6 +174,8 @@ def check_program(env, name, text, opt):
                     what.append(f'trace differs at event {first}: '
                                 f'{json.dumps(got[2][first]) if first < len(got[2]) else "end"} vs '
                                 f'{json.dumps(want[2][first]) if first < len(want[2]) else "end"}')
+                if errs and errs[-1].strip():
+                    what.append(f'stderr: {errs[-1].strip()}')
                 problems.append(f'{name} [{leg}]: ' + '; '.join(what))
         return '\n'.join(problems) or None
 

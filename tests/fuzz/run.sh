@@ -78,9 +78,9 @@ while IFS= read -r -d '' f; do
   case "$f" in
     *.vpr) { printf '\002'; cat "$f"; } > "$vs_seeds/m$j" ;;
     *) { printf '\003'; cat "$f"; } > "$vs_seeds/p$j"
-       grep -o '/@.*@/' "$f" | sed 's|^/@||; s|@/$||' | while IFS= read -r a; do
-         j=$((j+1)); { printf '\000'; printf '%s' "$a"; } > "$vs_seeds/a$j-$RANDOM"
-         { printf '\001'; printf '%s' "$a"; } > "$vs_seeds/t$j-$RANDOM"
+       { grep -o '/@.*@/' "$f" || true; } | sed 's|^/@||; s|@/$||' | while IFS= read -r a; do
+         k=$RANDOM$RANDOM; { printf '\000'; printf '%s' "$a"; } > "$vs_seeds/a$j-$k"
+         { printf '\001'; printf '%s' "$a"; } > "$vs_seeds/t$j-$k"
        done ;;
   esac
 done < <(find tests/vspec tests/verify examples -type f \( -name '*.pnk' -o -name '*.vpr' \) -print0 2>/dev/null)

@@ -25,7 +25,9 @@ contract), never from griddle's output:
 
 Diagnostics are read from standard output and standard error in the
 contract's text form `FILE:L:C: error: MESSAGE [verify.CODE]`; FILE is
-compared by basename. Exit status 77 (CTest's skip code) when the griddle
+compared by basename. A failure is an error whose code is one of the
+contract's (CODES below, prefixed `verify.`); any other error code
+(`verify.syntax`, `verify.name`, `io`, ...) is an input error. Exit status 77 (CTest's skip code) when the griddle
 given has no `verify` command yet.
 """
 import argparse
@@ -82,6 +84,12 @@ def parse_header(path):
     return spec, kinds[0], fails, errors
 
 
+def is_failure(code):
+    """A verification failure: one of the contract's codes. Any other code
+    (verify.syntax, verify.name, io, ...) marks an input error."""
+    return code.startswith('verify.') and code[len('verify.'):] in CODES
+
+
 def split_loc(v, optional=False):
     m = EXPECT_LOC.match(v)
     if not m:
@@ -124,10 +132,10 @@ def fmt(loc):
     return f'{file + ":" if file else ""}{line}:{col}: {code}'
 
 
-def check_case(griddle, path, timeout):
+def check_case(griddle, path, timeout, extra=()):
     spec, kind, fails, errors = parse_header(path)
     files = case_files(spec, path)
-    cmd = [griddle, 'verify'] + expand(spec, path, 'args') + files
+    cmd = [griddle, 'verify', '--no-cache'] + list(extra) + expand(spec, path, 'args') + files
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout,
                            cwd=os.path.dirname(os.path.abspath(path)))
@@ -136,10 +144,9 @@ def check_case(griddle, path, timeout):
     out = r.stdout.decode('utf-8', 'replace') + r.stderr.decode('utf-8', 'replace')
     diags = diagnostics(out)
     main = files[0]
-    got_fail = {(f, l, c, code[len('verify.'):]) for f, l, c, code, _ in diags
-                if code.startswith('verify.') and code != 'verify.unknown'}
+    got_fail = {(f, l, c, code[len('verify.'):]) for f, l, c, code, _ in diags if is_failure(code)}
     got_unknown = [d for d in diags if d[3] == 'verify.unknown']
-    got_err = [d for d in diags if not d[3].startswith('verify.')]
+    got_err = [d for d in diags if not is_failure(d[3]) and d[3] != 'verify.unknown']
     probs = []
     want_exit = {'verify': 0, 'fail': 1, 'error': 1, 'unknown': 3}[kind]
     if r.returncode != want_exit:
@@ -228,6 +235,11 @@ def main():
     ap.add_argument('--list', action='store_true', help='list the cases and their expectations')
     ap.add_argument('--only', help='run only cases whose path contains this text')
     ap.add_argument('--case-timeout', type=float, default=300)
+    ap.add_argument('--known', '--known-failures', metavar='FILE',
+                    help='known failures: cases listed there may fail (XFAIL); one that passes '
+                         '(XPASS) fails the run until it is removed from the list')
+    ap.add_argument('--verify-timeout', metavar='S',
+                    help='pass --timeout S to griddle verify (per obligation)')
     ap.add_argument('--syntax', action='store_true',
                     help='only check that every case is accepted by `griddle check`')
     a = ap.parse_args()
@@ -252,21 +264,50 @@ def main():
         print('griddle verify not available: skipping the verifier conformance suite '
               f'({len(cases)} cases)')
         sys.exit(77)
-    passed = failed = 0
+    known = read_known(a.known) if a.known else {}
+    extra = ['--timeout', a.verify_timeout] if a.verify_timeout else []
+    passed = failed = xfail = xpass = 0
     for c in cases:
         try:
-            probs = check_case(griddle, c, a.case_timeout)
+            probs = check_case(griddle, c, a.case_timeout, extra)
         except (BadCase, OSError) as e:
             probs = [f'bad case: {e}']
-        if probs:
+        reason = known.get(os.path.abspath(c))
+        if probs and reason:
+            xfail += 1
+            print(f'XFAIL {os.path.relpath(c)} ({reason})')
+        elif probs:
             failed += 1
             print(f'FAIL {os.path.relpath(c)}')
             for p in probs:
                 print('    ' + p.replace('\n', '\n    '))
+        elif reason:
+            xpass += 1
+            print(f'XPASS {os.path.relpath(c)}: passes now; remove it from {a.known}')
         else:
             passed += 1
-    print(f'{passed} passed, {failed} failed, {len(cases)} cases')
-    sys.exit(1 if failed or not cases else 0)
+    print(f'{passed} passed, {failed} failed, {xfail} known failures, {xpass} known failures '
+          f'that pass, {len(cases)} cases')
+    sys.exit(1 if failed or xpass or not cases else 0)
+
+
+def read_known(path):
+    """known-failures file: `CASE  # why` per line, CASE relative to the
+    file's directory or to the repository root; blank lines and lines
+    starting with # are ignored."""
+    known = {}
+    bases = [os.path.dirname(os.path.abspath(path)), os.path.dirname(os.path.dirname(HERE))]
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            text, _, why = line.partition('#')
+            if not text.strip():
+                continue
+            found = [os.path.normpath(os.path.join(b, text.strip())) for b in bases]
+            found = [c for c in found if os.path.exists(c)]
+            if not found:
+                sys.exit(f'{path}:{n}: no case {text.strip()}')
+            known[found[0]] = why.strip() or 'known failure'
+    return known
 
 
 if __name__ == '__main__':

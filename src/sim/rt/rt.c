@@ -12,7 +12,10 @@
  * constructors included, runs holding the baton.
  *
  * Global state: this file is the PD process's "kernel interface": the
- * kernel page pointer and the deferred-operation slot, as in libmicrokit.
+ * kernel page pointer and the deferred-operation slot, as in libmicrokit;
+ * the critical-section depth and pending-yield flag of asynchronous
+ * preemption (SIM_PREEMPT_SIGNAL, handled here); the restart point for
+ * microkit_pd_restart.
  */
 #include "microkit.h"
 #include "rt_int.h"
