@@ -5,7 +5,7 @@ set -u
 elf=$1
 syms=$(nm "$elf") || { echo "FAIL: nm $elf"; exit 1; }
 fail=0
-for s in cml_main eth_init eth_notified cfg_regs cfg_queues griddle_globals_bytes; do
+for s in cml_main eth_init eth_notified cfg_ring griddle_globals_bytes; do
   grep -qE " T $s\$| R $s\$| D $s\$" <<<"$syms" || { echo "FAIL: $s not defined"; fail=1; }
 done
 for s in rx_provide tx_provide handle_irq eth_setup update_ring_slot; do
