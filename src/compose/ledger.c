@@ -151,24 +151,39 @@ static void policy_claims(Ledger *l)
     vec_free(&assumptions);
 }
 
-/* L<n>: a contract's promises (guarantees, notify clauses) hold of the
- * component's code: trusted with the contract's reason, or unknown until
- * guarantees are bound to griddle verify results (issue 7 part 4c). */
-static int local_obligation(Ledger *l, const CmpContract *c, int *lob)
+/* L<n>: a contract's guarantees on regions hold of the component's code:
+ * trusted with the contract's reason, the griddle verify result of its
+ * `source` files against the model generated from the contract (issue 7
+ * part 4c, bound by the caller), or unknown when it names none.
+ * N<n>: its notify clauses hold whenever the code notifies: trusted with
+ * the reason, else unknown (not yet bound to the code). */
+static int local_obligation(Ledger *l, const CmpContract *c, bool notify, int *lob)
 {
     size_t i = (size_t)(c - l->in->contracts->v.v);
-    if (lob[i] >= 0) return lob[i];
+    size_t slot = notify ? l->in->contracts->v.n + i : i;
+    if (lob[slot] >= 0) return lob[slot];
     const char *pd = l->in->s->pds.v[c->pd].name;
-    Oblig o = {arena_printf(&l->a, "L%zu", i + 1), "component",
-               arena_printf(&l->a, "the guarantees and notify clauses of %s hold of the code "
-                            "of '%s'", c->path, pd),
-               c->trusted ? CMP_TRUSTED : CMP_UNKNOWN,
-               c->trusted ? arena_printf(&l->a, "trusted: %s", c->trust_reason)
-                          : "not bound to a griddle verify result of the component's sources "
-                            "(issue 7 part 4c is not built): mark the contract trusted with a "
-                            "reason, or leave it unknown", NULL};
-    lob[i] = add_ob(l, o);
-    return lob[i];
+    Oblig o = {arena_printf(&l->a, "%c%zu", notify ? 'N' : 'L', i + 1), "component",
+               notify ? arena_printf(&l->a, "the notify clauses of %s hold whenever '%s' notifies",
+                                     c->path, pd)
+                      : arena_printf(&l->a, "the guarantees of %s hold of every store of '%s'",
+                                     c->path, pd),
+               CMP_UNKNOWN, NULL, NULL};
+    if (c->trusted) {
+        o.status = CMP_TRUSTED;
+        o.evidence = arena_printf(&l->a, "trusted: %s", c->trust_reason);
+    } else if (notify) {
+        o.evidence = "not bound to the code: griddle compose does not yet model the region's "
+                     "words at each microkit_notify (issue 7 part 4c covers the stores only)";
+    } else if (c->ev_text) {
+        o.status = c->ev_status;
+        o.evidence = arena_printf(&l->a, "%s", c->ev_text);
+    } else {
+        o.evidence = "no evidence: the contract names no 'source' to verify; mark it trusted "
+                     "with a reason, or leave it unknown";
+    }
+    lob[slot] = add_ob(l, o);
+    return lob[slot];
 }
 
 /* P<n> per bridge obligation; one claim per rely and per assumption, from
@@ -179,8 +194,8 @@ static void contract_claims(Ledger *l)
     const CmpBridgeSet *bs = l->in->bridges;
     if (!cs || !bs) return;
     const SimSystem *s = l->in->s;
-    int *lob = xmalloc((cs->v.n + 1) * sizeof *lob);
-    for (size_t i = 0; i < cs->v.n; i++) lob[i] = -1;
+    int *lob = xmalloc((2 * cs->v.n + 1) * sizeof *lob);
+    for (size_t i = 0; i < 2 * cs->v.n; i++) lob[i] = -1;
     int *pob = xmalloc((bs->v.n + 1) * sizeof *pob);
     for (size_t i = 0; i < bs->v.n; i++) {
         const CmpBridge *b = &bs->v.v[i];
@@ -209,7 +224,7 @@ static void contract_claims(Ledger *l)
             vec_push(&c.from, pob[k]);
             device |= b->kind == CMP_B_DEVICE;
             if (b->g && b->wc) {
-                int lo = local_obligation(l, b->wc, lob);
+                int lo = local_obligation(l, b->wc, b->g->kind == CMP_C_NOTIFY, lob);
                 bool have = false;
                 for (size_t q = 0; q < c.from.n; q++) have |= c.from.v[q] == lo;
                 if (!have) vec_push(&c.from, lo);
