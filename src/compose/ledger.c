@@ -365,9 +365,11 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
     t[n++] = (TrustItem){"models", "the influence model: a PD may use all of its authority "
         "(sound over-approximation of any behaviour); a device region stands for the device"};
     t[n++] = (TrustItem){"components", l->in->contracts && l->in->contracts->v.n
-        ? "for connector claims, each writer's and notifier's promises (obligations L): "
-          "trusted components with their reasons, the others unknown until bound to griddle "
-          "verify results; policy claims hold whatever the components do"
+        ? "for connector claims, each writer's guarantees (obligations L) and each notifier's "
+          "notify clauses (N): trusted components with their reasons; a Pancake component's "
+          "guarantees through griddle verify of its sources against the model generated from "
+          "its contract (whose relies it assumes), its notify clauses still unknown; policy "
+          "claims hold whatever the components do"
         : "none for these claims, which hold whatever the components do; no functional "
           "claim about a component is made without a contract"};
     return n;
