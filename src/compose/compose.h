@@ -50,6 +50,9 @@ typedef enum CmpEdgeKind {
     CMP_E_IRQ,       /* device MR -> PD: the device's interrupt line */
     CMP_E_DMA_WRITE, /* device MR -> MR: DMA into a region with a physical address */
     CMP_E_DMA_READ,  /* MR -> device MR: DMA from it */
+    CMP_E_CONTROL,   /* PD -> child PD: the parent holds the child's TCB (stop, restart,
+                        set and read its registers: it runs the child as it likes) */
+    CMP_E_FAULT,     /* child PD -> PD: the child's faults and registers reach its parent */
 } CmpEdgeKind;
 
 typedef VEC(int) CmpIntVec;

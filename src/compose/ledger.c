@@ -472,6 +472,8 @@ static const char *edge_kind_name(CmpEdgeKind k)
     case CMP_E_IRQ: return "irq";
     case CMP_E_DMA_WRITE: return "dma_write";
     case CMP_E_DMA_READ: return "dma_read";
+    case CMP_E_CONTROL: return "control";
+    case CMP_E_FAULT: return "fault";
     }
     return "?";
 }
@@ -752,15 +754,17 @@ void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
         const CmpEdge *e = &g->edges.v[i];
         bool dma = e->kind == CMP_E_DMA_READ || e->kind == CMP_E_DMA_WRITE;
         bool bad = edge_bad(g, bad_edge, i);
-        if (((dma || e->kind == CMP_E_REPLY) && !bad) || map_drawn_elsewhere(g, e)) continue;
+        if (((dma || e->kind == CMP_E_REPLY || e->kind == CMP_E_FAULT) && !bad) ||
+            map_drawn_elsewhere(g, e))
+            continue;
         /* covered: both ends are named by discharged claims */
         bool cov_from = cmp_node_is_pd(g, e->from) ? l.pd_cov[e->from]
                                                    : l.mr_cov[(size_t)e->from - g->npd];
         bool cov_to = cmp_node_is_pd(g, e->to) ? l.pd_cov[e->to] : l.mr_cov[(size_t)e->to - g->npd];
         const char *colour = bad ? RED : cov_from && cov_to ? GREEN : GREY;
         const char *style = e->kind == CMP_E_NOTIFY || e->kind == CMP_E_REPLY ? "dashed"
-                          : e->kind == CMP_E_PPC ? "bold" : dma || e->kind == CMP_E_IRQ ? "dotted"
-                          : "solid";
+                          : e->kind == CMP_E_PPC || e->kind == CMP_E_CONTROL ? "bold"
+                          : dma || e->kind == CMP_E_IRQ ? "dotted" : "solid";
         dot_edge(&l, b, e, colour, style, bad);
     }
     sb_puts(b, "  label=\"");
