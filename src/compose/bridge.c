@@ -191,11 +191,14 @@ char *cmp_clause_subst(const CmpContract *c, const CmpClause *cl, const char *bi
 static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpClause *cl,
                        const char *bind_v)
 {
+    /* the zero bridge: the initial contents, as the null write 0 -> 0 (a
+     * two-state rely must accept it) */
+    const char *bind_old = bind_v;
     sb_printf(&g->b, "  /@ %s (", kw);
     gen_puts(g, "\n");
     LineMap m = {.line = g->line + 1, .cl = cl};
     vec_push(&g->map, m);
-    char *text = cmp_clause_subst(c, cl, bind_v, NULL, NULL);
+    char *text = cmp_clause_subst(c, cl, bind_v, NULL, bind_old);
     gen_puts(g, "(");
     gen_puts(g, text);
     gen_puts(g, ")) @/\n");

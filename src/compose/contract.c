@@ -10,7 +10,8 @@
  *              | 'model' FILE { FILE }        the models they are verified against
  *              | 'view' MR '{' FIELD '@' NUM { ',' FIELD '@' NUM } '}'
  *              | 'guarantee' MR ':' EXPR      over addr, old, v and MR's view fields (offsets)
- *              | 'rely' MR ':' EXPR           over addr, v and MR's view fields (offsets)
+ *              | 'rely' MR ':' EXPR           over addr, v, old (two-state: every write by
+ *                                             others) and MR's view fields (offsets)
  *              | 'notify' ID ':' EXPR         over MR.FIELD of the views
  *              | 'assume' ID ':' EXPR         over MR.FIELD of the views
  *   EXPR      := the rest of the line: griddle verify's annotation language
