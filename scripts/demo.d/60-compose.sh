@@ -1,4 +1,4 @@
-# demo: griddle compose: authority, policies with witnesses, contracts with bridge obligations, initialisation, the assurance ledger
+# demo: griddle compose: authority, policies with witnesses, contracts with bridge obligations, evidence from griddle verify, initialisation, the assurance ledger
 set -eu
 G=${GRIDDLE:-build/griddle}
 SVG_BAD=build/demo-compose-bad.svg
@@ -29,6 +29,16 @@ echo "  # a Logger that relies on lengths <= 32: the bridge obligation fails, wi
 set +e
 $G compose --color=never examples/sensor_logger/sensor_logger.system examples/sensor_logger/sensor.contract \
   tests/compose/contract/rely-too-strong/logger.contract 2>&1 >/dev/null | sed 's/^/  /'
+set -e
+echo
+echo "\$ griddle compose examples/sensor_logger/sensor_logger.system \\"
+echo "      tests/compose/contract/evidence-fail/*.contract --no-cache | grep -A1 '^  L'"
+echo "  # Sensor in Pancake (source item): verified against the model generated from its"
+echo "  # contract; this one lets a length of 65 through, so its guarantee is unsupported"
+set +e
+$G compose --color=never examples/sensor_logger/sensor_logger.system \
+  tests/compose/contract/evidence-fail/logger.contract tests/compose/contract/evidence-fail/sensor.contract \
+  --no-cache 2>/dev/null | grep -A1 -E '^  L[0-9]' | sed 's/^/  /'
 set -e
 echo
 echo "\$ griddle compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger --svg $SVG"

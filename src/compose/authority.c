@@ -179,6 +179,19 @@ static void add_channels(CmpGraph *g)
         }
 }
 
+/* Child PDs (Microkit's nested protection_domain): the parent's
+ * authority over each child, and what flows back to it. */
+static void add_children(CmpGraph *g)
+{
+    const SimSystem *s = g->s;
+    for (size_t p = 0; p < s->pds.n; p++) {
+        int parent = s->pds.v[p].parent;
+        if (parent < 0) continue;
+        add_edge(g, edge(CMP_E_CONTROL, parent, (int)p, parent));
+        add_edge(g, edge(CMP_E_FAULT, (int)p, parent, parent));
+    }
+}
+
 static void add_devices(CmpGraph *g, const bool *no_dma)
 {
     const SimSystem *s = g->s;
@@ -216,6 +229,7 @@ void cmp_graph_build(CmpGraph *g, const SimSystem *s, const bool *no_dma)
     if (no_dma) memcpy(g->no_dma, no_dma, g->nmr * sizeof *g->no_dma);
     add_maps(g);
     add_channels(g);
+    add_children(g);
     add_devices(g, no_dma);
 }
 
@@ -282,6 +296,12 @@ void cmp_edge_label(const CmpGraph *g, const CmpEdge *e, StrBuf *b)
         break;
     case CMP_E_DMA_READ:
         sb_puts(b, "dma read");
+        break;
+    case CMP_E_CONTROL:
+        sb_printf(b, "control(child id %u: stop, restart, registers)", s->pds.v[e->to].child_id);
+        break;
+    case CMP_E_FAULT:
+        sb_printf(b, "fault(child id %u: faults, registers)", s->pds.v[e->from].child_id);
         break;
     }
 }
@@ -385,6 +405,18 @@ void cmp_authority_json(const CmpGraph *g, StrBuf *b)
         for (size_t i = 0; i < pd->irqs.n; i++)
             sb_printf(b, "%s{\"id\":%u,\"irq\":%llu}", i ? "," : "", pd->irqs.v[i].id,
                       (unsigned long long)pd->irqs.v[i].irq);
+        sb_puts(b, "],\"parent\":");
+        if (pd->parent >= 0) sb_json_str(b, s->pds.v[pd->parent].name, strlen(s->pds.v[pd->parent].name));
+        else sb_puts(b, "null");
+        sb_puts(b, ",\"children\":[");
+        bool firstc = true;
+        for (size_t q = 0; q < s->pds.n; q++)
+            if (s->pds.v[q].parent == (int)p) {
+                sb_puts(b, firstc ? "{" : ",{");
+                firstc = false;
+                cmp_json_kv(b, "name", s->pds.v[q].name);
+                sb_printf(b, ",\"id\":%u}", s->pds.v[q].child_id);
+            }
         sb_puts(b, "]}");
     }
     sb_putc(b, ']');
@@ -416,6 +448,10 @@ void cmp_authority_text(const CmpGraph *g, StrBuf *b)
         for (size_t i = 0; i < pd->irqs.n; i++)
             sb_printf(b, "    irq %llu as id %u\n", (unsigned long long)pd->irqs.v[i].irq,
                       pd->irqs.v[i].id);
+        for (size_t q = 0; q < s->pds.n; q++)
+            if (s->pds.v[q].parent == (int)p)
+                sb_printf(b, "    child %s as id %u: stop, restart, registers; receives its faults\n",
+                          s->pds.v[q].name, s->pds.v[q].child_id);
     }
 }
 

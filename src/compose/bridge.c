@@ -151,8 +151,10 @@ static void gen_puts(Gen *g, const char *s)
 }
 
 /* The clause's text with whole identifiers replaced: view fields of a
- * region clause by their offsets, and v by bind_v (the zero bridge). */
-static char *substitute(const CmpContract *c, const CmpClause *cl, const char *bind_v)
+ * region clause by their offsets, and v, addr, old by bind_v, bind_addr,
+ * bind_old where given (the zero bridge, the component's model). */
+char *cmp_clause_subst(const CmpContract *c, const CmpClause *cl, const char *bind_v,
+                       const char *bind_addr, const char *bind_old)
 {
     const CmpView *view = NULL;
     for (size_t i = 0; cl->mr >= 0 && i < c->views.n; i++)
@@ -170,6 +172,8 @@ static char *substitute(const CmpContract *c, const CmpClause *cl, const char *b
         const char *rep = NULL;
         char num[24];
         if (bind_v && j - i == 1 && t[i] == 'v') rep = bind_v;
+        if (bind_addr && j - i == 4 && !memcmp(t + i, "addr", 4)) rep = bind_addr;
+        if (bind_old && j - i == 3 && !memcmp(t + i, "old", 3)) rep = bind_old;
         for (size_t k = 0; view && !rep && k < view->fields.n; k++)
             if (strlen(view->fields.v[k].name) == j - i &&
                 !memcmp(view->fields.v[k].name, t + i, j - i)) {
@@ -187,11 +191,14 @@ static char *substitute(const CmpContract *c, const CmpClause *cl, const char *b
 static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpClause *cl,
                        const char *bind_v)
 {
+    /* the zero bridge: the initial contents, as the null write 0 -> 0 (a
+     * two-state rely must accept it) */
+    const char *bind_old = bind_v;
     sb_printf(&g->b, "  /@ %s (", kw);
     gen_puts(g, "\n");
     LineMap m = {.line = g->line + 1, .cl = cl};
     vec_push(&g->map, m);
-    char *text = substitute(c, cl, bind_v);
+    char *text = cmp_clause_subst(c, cl, bind_v, NULL, bind_old);
     gen_puts(g, "(");
     gen_puts(g, text);
     gen_puts(g, ")) @/\n");

@@ -50,6 +50,9 @@ typedef enum CmpEdgeKind {
     CMP_E_IRQ,       /* device MR -> PD: the device's interrupt line */
     CMP_E_DMA_WRITE, /* device MR -> MR: DMA into a region with a physical address */
     CMP_E_DMA_READ,  /* MR -> device MR: DMA from it */
+    CMP_E_CONTROL,   /* PD -> child PD: the parent holds the child's TCB (stop, restart,
+                        set and read its registers: it runs the child as it likes) */
+    CMP_E_FAULT,     /* child PD -> PD: the child's faults and registers reach its parent */
 } CmpEdgeKind;
 
 typedef VEC(int) CmpIntVec;
@@ -214,6 +217,16 @@ typedef struct CmpContract {
     VEC(CmpView) views;
     VEC(CmpClause) clauses;
     Span span;               /* the `component` line */
+    /* Evidence (issue 7, 4c): the component's Pancake sources and the
+     * models it is verified against (`source`/`model` items, paths
+     * relative to the contract file), and the result of griddle verify on
+     * them, filled in by the caller before the ledger (ev_text NULL: not
+     * verified). */
+    VEC(const char *) sources;
+    VEC(const char *) models;
+    Span source_span;        /* the first `source` item */
+    CmpStatus ev_status;
+    char *ev_text;           /* owned (xmalloc) */
 } CmpContract;
 
 typedef struct CmpContractSet {
@@ -229,6 +242,15 @@ void cmp_contract_free(CmpContractSet *cs);
  * ends (notify: one that may notify); errors name both. */
 bool cmp_contract_parse(CmpContractSet *cs, const SimSystem *s, const char *name,
                         const char *text, size_t len, SrcMgr *sm, DiagList *dl);
+
+/* Evidence (issue 7, 4c; evidence.c). The regions a contract has a
+ * guarantee or rely on (appended to mrs; false if none). */
+bool cmp_evidence_regions(const CmpContract *c, const SimSystem *s, CmpIntVec *mrs);
+/* The model (griddle verify's model language) of those regions as the
+ * component's code sees them through its maps: store_MR requires the
+ * guarantee, load_MR ensures the rely. NULL and *why (xmalloc'd) when a
+ * clause cannot be bound. Caller frees. */
+char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, char **why);
 
 typedef enum CmpBridgeKind {
     CMP_B_REGION,            /* writer's guarantee => reader's rely, per word of mr */

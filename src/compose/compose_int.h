@@ -12,6 +12,11 @@ Span cmp_span_at(SrcMgr *sm, uint32_t file, size_t off, size_t n);
 uint32_t cmp_add_text(SrcMgr *sm, const char *name, const char *text, size_t len,
                       const char **copy);
 
+/* A clause's text with view fields replaced by their offsets and the
+ * identifiers v, addr, old by the given texts (NULL: kept); xmalloc'd. */
+char *cmp_clause_subst(const CmpContract *c, const CmpClause *cl, const char *bind_v,
+                       const char *bind_addr, const char *bind_old);
+
 /* "rw", "r", "rx" ... */
 void cmp_perms_str(unsigned perms, char out[4]);
 

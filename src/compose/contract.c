@@ -6,9 +6,12 @@
  *   line      := [ item ] [ '#' comment ] newline      ('#' only outside expressions)
  *   item      := 'component' PD
  *              | 'trusted' STRING
+ *              | 'source' FILE { FILE }       Pancake sources verified for the promises (4c)
+ *              | 'model' FILE { FILE }        the models they are verified against
  *              | 'view' MR '{' FIELD '@' NUM { ',' FIELD '@' NUM } '}'
  *              | 'guarantee' MR ':' EXPR      over addr, old, v and MR's view fields (offsets)
- *              | 'rely' MR ':' EXPR           over addr, v and MR's view fields (offsets)
+ *              | 'rely' MR ':' EXPR           over addr, v, old (two-state: every write by
+ *                                             others) and MR's view fields (offsets)
  *              | 'notify' ID ':' EXPR         over MR.FIELD of the views
  *              | 'assume' ID ':' EXPR         over MR.FIELD of the views
  *   EXPR      := the rest of the line: griddle verify's annotation language
@@ -37,6 +40,9 @@ void cmp_contract_free(CmpContractSet *cs)
         for (size_t k = 0; k < c->views.n; k++) vec_free(&c->views.v[k].fields);
         vec_free(&c->views);
         vec_free(&c->clauses);
+        vec_free(&c->sources);
+        vec_free(&c->models);
+        free(c->ev_text);
     }
     vec_free(&cs->v);
     arena_free(&cs->arena);
@@ -314,6 +320,38 @@ static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
     vec_push(&x->c->clauses, cl);
 }
 
+/* `source FILE...` / `model FILE...`: paths relative to the contract's
+ * directory (absolute ones as they are). */
+static void item_files(CLex *x, const char *kw, size_t kwoff)
+{
+    bool src = !strcmp(kw, "source");
+    if (x->c->trusted) {
+        cerr(x, kwoff, strlen(kw), "a trusted contract has no '%s': its promises are not verified", kw);
+        return;
+    }
+    const char *cpath = x->c->path;
+    const char *slash = strrchr(cpath, '/');
+    size_t dirlen = slash ? (size_t)(slash - cpath) + 1 : 0;
+    size_t n = 0;
+    while (!at_end(x)) {
+        size_t b = x->pos;
+        while (x->pos < x->line_end && x->t[x->pos] != ' ' && x->t[x->pos] != '\t' &&
+               x->t[x->pos] != '\r' && x->t[x->pos] != '#')
+            x->pos++;
+        const char *f = x->t[b] == '/'
+            ? arena_strndup(&x->cs->arena, x->t + b, x->pos - b)
+            : arena_printf(&x->cs->arena, "%.*s%.*s", (int)dirlen, cpath, (int)(x->pos - b), x->t + b);
+        if (src) vec_push(&x->c->sources, f);
+        else vec_push(&x->c->models, f);
+        n++;
+    }
+    if (!n) {
+        cerr(x, x->pos, 1, "expected one or more file names after '%s'", kw);
+        return;
+    }
+    if (src && x->c->sources.n == n) x->c->source_span = cmp_span_at(x->sm, x->file, kwoff, strlen(kw));
+}
+
 static void item(CLex *x)
 {
     size_t off;
@@ -351,17 +389,22 @@ static void item(CLex *x)
             cerr(x, b, 1, "expected the reason as a \"string\"");
             return;
         }
+        if (x->c->sources.n || x->c->models.n) {
+            cerr(x, off, strlen(kw), "a contract with 'source' or 'model' items is verified, not trusted");
+            return;
+        }
         x->c->trusted = true;
         x->c->trust_reason = arena_strndup(&x->cs->arena, x->t + b + 1, (size_t)(q - x->t) - b - 1);
         x->pos = (size_t)(q - x->t) + 1;
-    } else if (!strcmp(kw, "view")) item_view(x);
+    } else if (!strcmp(kw, "source") || !strcmp(kw, "model")) item_files(x, kw, off);
+    else if (!strcmp(kw, "view")) item_view(x);
     else if (!strcmp(kw, "guarantee")) item_clause(x, CMP_C_GUARANTEE, kw);
     else if (!strcmp(kw, "rely")) item_clause(x, CMP_C_RELY, kw);
     else if (!strcmp(kw, "notify")) item_clause(x, CMP_C_NOTIFY, kw);
     else if (!strcmp(kw, "assume")) item_clause(x, CMP_C_ASSUME, kw);
     else if (!strcmp(kw, "component")) cerr(x, off, strlen(kw), "one component per contract file");
-    else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, view, guarantee, rely, "
-              "notify or assume)", kw);
+    else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, source, model, view, "
+              "guarantee, rely, notify or assume)", kw);
     if (x->ok && !at_end(x)) cerr(x, x->pos, 1, "expected the end of the line");
 }
 

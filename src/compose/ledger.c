@@ -151,24 +151,39 @@ static void policy_claims(Ledger *l)
     vec_free(&assumptions);
 }
 
-/* L<n>: a contract's promises (guarantees, notify clauses) hold of the
- * component's code: trusted with the contract's reason, or unknown until
- * guarantees are bound to griddle verify results (issue 7 part 4c). */
-static int local_obligation(Ledger *l, const CmpContract *c, int *lob)
+/* L<n>: a contract's guarantees on regions hold of the component's code:
+ * trusted with the contract's reason, the griddle verify result of its
+ * `source` files against the model generated from the contract (issue 7
+ * part 4c, bound by the caller), or unknown when it names none.
+ * N<n>: its notify clauses hold whenever the code notifies: trusted with
+ * the reason, else unknown (not yet bound to the code). */
+static int local_obligation(Ledger *l, const CmpContract *c, bool notify, int *lob)
 {
     size_t i = (size_t)(c - l->in->contracts->v.v);
-    if (lob[i] >= 0) return lob[i];
+    size_t slot = notify ? l->in->contracts->v.n + i : i;
+    if (lob[slot] >= 0) return lob[slot];
     const char *pd = l->in->s->pds.v[c->pd].name;
-    Oblig o = {arena_printf(&l->a, "L%zu", i + 1), "component",
-               arena_printf(&l->a, "the guarantees and notify clauses of %s hold of the code "
-                            "of '%s'", c->path, pd),
-               c->trusted ? CMP_TRUSTED : CMP_UNKNOWN,
-               c->trusted ? arena_printf(&l->a, "trusted: %s", c->trust_reason)
-                          : "not bound to a griddle verify result of the component's sources "
-                            "(issue 7 part 4c is not built): mark the contract trusted with a "
-                            "reason, or leave it unknown", NULL};
-    lob[i] = add_ob(l, o);
-    return lob[i];
+    Oblig o = {arena_printf(&l->a, "%c%zu", notify ? 'N' : 'L', i + 1), "component",
+               notify ? arena_printf(&l->a, "the notify clauses of %s hold whenever '%s' notifies",
+                                     c->path, pd)
+                      : arena_printf(&l->a, "the guarantees of %s hold of every store of '%s'",
+                                     c->path, pd),
+               CMP_UNKNOWN, NULL, NULL};
+    if (c->trusted) {
+        o.status = CMP_TRUSTED;
+        o.evidence = arena_printf(&l->a, "trusted: %s", c->trust_reason);
+    } else if (notify) {
+        o.evidence = "not bound to the code: griddle compose does not yet model the region's "
+                     "words at each microkit_notify (issue 7 part 4c covers the stores only)";
+    } else if (c->ev_text) {
+        o.status = c->ev_status;
+        o.evidence = arena_printf(&l->a, "%s", c->ev_text);
+    } else {
+        o.evidence = "no evidence: the contract names no 'source' to verify; mark it trusted "
+                     "with a reason, or leave it unknown";
+    }
+    lob[slot] = add_ob(l, o);
+    return lob[slot];
 }
 
 /* P<n> per bridge obligation; one claim per rely and per assumption, from
@@ -179,8 +194,8 @@ static void contract_claims(Ledger *l)
     const CmpBridgeSet *bs = l->in->bridges;
     if (!cs || !bs) return;
     const SimSystem *s = l->in->s;
-    int *lob = xmalloc((cs->v.n + 1) * sizeof *lob);
-    for (size_t i = 0; i < cs->v.n; i++) lob[i] = -1;
+    int *lob = xmalloc((2 * cs->v.n + 1) * sizeof *lob);
+    for (size_t i = 0; i < 2 * cs->v.n; i++) lob[i] = -1;
     int *pob = xmalloc((bs->v.n + 1) * sizeof *pob);
     for (size_t i = 0; i < bs->v.n; i++) {
         const CmpBridge *b = &bs->v.v[i];
@@ -209,7 +224,7 @@ static void contract_claims(Ledger *l)
             vec_push(&c.from, pob[k]);
             device |= b->kind == CMP_B_DEVICE;
             if (b->g && b->wc) {
-                int lo = local_obligation(l, b->wc, lob);
+                int lo = local_obligation(l, b->wc, b->g->kind == CMP_C_NOTIFY, lob);
                 bool have = false;
                 for (size_t q = 0; q < c.from.n; q++) have |= c.from.v[q] == lo;
                 if (!have) vec_push(&c.from, lo);
@@ -350,9 +365,11 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
     t[n++] = (TrustItem){"models", "the influence model: a PD may use all of its authority "
         "(sound over-approximation of any behaviour); a device region stands for the device"};
     t[n++] = (TrustItem){"components", l->in->contracts && l->in->contracts->v.n
-        ? "for connector claims, each writer's and notifier's promises (obligations L): "
-          "trusted components with their reasons, the others unknown until bound to griddle "
-          "verify results; policy claims hold whatever the components do"
+        ? "for connector claims, each writer's guarantees (obligations L) and each notifier's "
+          "notify clauses (N): trusted components with their reasons; a Pancake component's "
+          "guarantees through griddle verify of its sources against the model generated from "
+          "its contract (whose relies it assumes), its notify clauses still unknown; policy "
+          "claims hold whatever the components do"
         : "none for these claims, which hold whatever the components do; no functional "
           "claim about a component is made without a contract"};
     return n;
@@ -455,6 +472,8 @@ static const char *edge_kind_name(CmpEdgeKind k)
     case CMP_E_IRQ: return "irq";
     case CMP_E_DMA_WRITE: return "dma_write";
     case CMP_E_DMA_READ: return "dma_read";
+    case CMP_E_CONTROL: return "control";
+    case CMP_E_FAULT: return "fault";
     }
     return "?";
 }
@@ -735,15 +754,17 @@ void cmp_ledger_dot(const CmpLedgerIn *in, StrBuf *b)
         const CmpEdge *e = &g->edges.v[i];
         bool dma = e->kind == CMP_E_DMA_READ || e->kind == CMP_E_DMA_WRITE;
         bool bad = edge_bad(g, bad_edge, i);
-        if (((dma || e->kind == CMP_E_REPLY) && !bad) || map_drawn_elsewhere(g, e)) continue;
+        if (((dma || e->kind == CMP_E_REPLY || e->kind == CMP_E_FAULT) && !bad) ||
+            map_drawn_elsewhere(g, e))
+            continue;
         /* covered: both ends are named by discharged claims */
         bool cov_from = cmp_node_is_pd(g, e->from) ? l.pd_cov[e->from]
                                                    : l.mr_cov[(size_t)e->from - g->npd];
         bool cov_to = cmp_node_is_pd(g, e->to) ? l.pd_cov[e->to] : l.mr_cov[(size_t)e->to - g->npd];
         const char *colour = bad ? RED : cov_from && cov_to ? GREEN : GREY;
         const char *style = e->kind == CMP_E_NOTIFY || e->kind == CMP_E_REPLY ? "dashed"
-                          : e->kind == CMP_E_PPC ? "bold" : dma || e->kind == CMP_E_IRQ ? "dotted"
-                          : "solid";
+                          : e->kind == CMP_E_PPC || e->kind == CMP_E_CONTROL ? "bold"
+                          : dma || e->kind == CMP_E_IRQ ? "dotted" : "solid";
         dot_edge(&l, b, e, colour, style, bad);
     }
     sb_puts(b, "  label=\"");

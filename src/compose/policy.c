@@ -278,8 +278,12 @@ typedef struct DirectCtx {
     bool write;
 } DirectCtx;
 
-/* no_write / no_read: the PD's own maps of the region, and one device hop:
- * a device whose registers the PD maps and that can DMA the region. */
+/* no_write / no_read: the PD's own maps of the region, those of its
+ * descendants (a parent runs its children as it likes: control edges down,
+ * fault edges up), and one device hop: a device whose registers the PD or
+ * a descendant maps and that can DMA the region. Paths start at the PD
+ * (write) or end at it (read), and only control/fault edges lead between
+ * PDs, so every PD on one is the PD or a descendant of it. */
 static bool direct_edge(const CmpGraph *g, const CmpEdge *e, void *ctx)
 {
     const DirectCtx *c = ctx;
@@ -287,11 +291,12 @@ static bool direct_edge(const CmpGraph *g, const CmpEdge *e, void *ctx)
                     g->s->mrs.v[(size_t)e->from - g->npd].device >= 0;
     bool dev_to = !cmp_node_is_pd(g, e->to) && g->s->mrs.v[(size_t)e->to - g->npd].device >= 0;
     if (c->write) {
-        if (e->kind == CMP_E_WRITE) return e->from == c->pd && (e->to == c->mr || dev_to);
+        if (e->kind == CMP_E_CONTROL) return true;
+        if (e->kind == CMP_E_WRITE) return e->to == c->mr || dev_to;
         return e->kind == CMP_E_DMA_WRITE && dev_from && e->to == c->mr;
     }
-    if (e->kind == CMP_E_READ || e->kind == CMP_E_EXEC) return e->to == c->pd &&
-        (e->from == c->mr || dev_from);
+    if (e->kind == CMP_E_FAULT) return true;
+    if (e->kind == CMP_E_READ || e->kind == CMP_E_EXEC) return e->from == c->mr || dev_from;
     return e->kind == CMP_E_DMA_READ && e->from == c->mr;
 }
 
@@ -452,6 +457,8 @@ static void edge_note(Diag *d, const CmpGraph *g, const CmpEdge *e)
     if (e->map >= 0) sp = &s->pds.v[e->pd].maps.v[e->map].span;
     else if (e->channel >= 0) sp = &s->channels.v[e->channel].end[e->end].span;
     else if (e->irq >= 0) sp = &s->pds.v[e->to].irqs.v[e->irq].span;
+    else if (e->kind == CMP_E_CONTROL) sp = &s->pds.v[e->to].span;   /* the nested child */
+    else if (e->kind == CMP_E_FAULT) sp = &s->pds.v[e->from].span;
     if (sp) diag_note(d, sp, "%s -> %s: %s", cmp_node_name(g, e->from), cmp_node_name(g, e->to), b.s);
     else diag_note(d, NULL, "%s -> %s: %s (device model)", cmp_node_name(g, e->from),
                    cmp_node_name(g, e->to), b.s);

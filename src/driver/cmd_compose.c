@@ -1,6 +1,7 @@
 /* griddle compose: the composition checker (src/compose, docs/composition.md). */
 #include "driver.h"
 #include "compose/compose.h"
+#include "verify/verify.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,13 +38,17 @@ static const char COMPOSE_HELP[] =
     "  --init-run             realise the system with `griddle sim --dump-only` and\n"
     "                         compare its state (needs the program images)\n"
     "  --search-path DIR      with --init-run: where program images are (repeatable)\n"
+    "  --cache-dir DIR        verification cache of components' sources (default\n"
+    "                         .griddle-cache, as griddle verify); --no-cache: none\n"
     "  --board NAME           device table as for griddle sim (default imx8mm)\n"
     "  --device MODEL@PADDR[,irq=N]   add a device, as for griddle sim\n"
     "  --diagnostics-format=text|json, --color=auto|always|never\n"
     "\n"
     "Contract files (other than .system and .policy; *.contract in DIR) state\n"
     "what each component guarantees and relies on at its regions and channels;\n"
-    "their bridge obligations are proved with griddle verify (Z3).\n"
+    "their bridge obligations are proved with griddle verify (Z3). A contract's\n"
+    "`source` and `model` items name the component's Pancake code and models;\n"
+    "griddle verify's result on them is the evidence for its promises.\n"
     "\n"
     "exit status: 0 every obligation discharged or trusted, 1 an obligation\n"
     "failed or the input has errors, 2 usage error, 3 an obligation is unknown\n"
@@ -53,7 +58,8 @@ typedef struct ComposeCli {
     SourceOpts so;                 /* positional files and diagnostics options */
     VEC(const char *) search, devices;
     const char *board, *out, *svg, *dot, *init_state;
-    bool init_run, authority, influence;
+    bool init_run, authority, influence, no_cache;
+    const char *cache_dir;
     unsigned timeout_ms;
     CmpFormat format;
     /* resolved inputs */
@@ -137,6 +143,8 @@ static int parse_args(ComposeCli *c, int argc, char **argv)
 #define OPT(name) ((v = driver_optval(argc, argv, &i, name, &miss)) != NULL || miss)
         if (!strcmp(a, "--init-run")) c->init_run = true;
         else if (!strcmp(a, "--authority")) c->authority = true;
+        else if (!strcmp(a, "--no-cache")) c->no_cache = true;
+        else if (OPT("--cache-dir")) { if (miss) goto missing; c->cache_dir = v; }
         else if (!strcmp(a, "--influence")) c->influence = true;
         else if (OPT("--format")) {
             if (miss) goto missing;
@@ -341,6 +349,186 @@ static int outputs(ComposeCli *c, const CmpLedgerIn *in)
     return EXIT_INTERNAL;
 }
 
+/* FNV-1a over the bytes of the files (the evidence's content hash); false
+ * if one cannot be read. */
+static bool hash_files(const char *const *files, size_t n, uint64_t *h)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        char *t = read_file(files[i], &len);
+        if (!t) return false;
+        for (size_t k = 0; k < len; k++) {
+            *h ^= (unsigned char)t[k];
+            *h *= 0x100000001b3ULL;
+        }
+        *h ^= 0xff; /* file boundary */
+        *h *= 0x100000001b3ULL;
+        free(t);
+    }
+    return true;
+}
+
+static void list_files(StrBuf *b, const char *const *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) sb_printf(b, "%s%s", i ? ", " : "", files[i]);
+}
+
+/* A `shared` region of the component's code that reaches the words of a
+ * region the contract speaks of without being the generated model's (named
+ * after the region, 64-bit words): its accesses would bypass the guarantee
+ * or assume a rely of another width. NULL if there is none. */
+static const char *shared_bypass(const VSpec *spec, const CmpContract *ct, const SimSystem *sys)
+{
+    static char msg[512];
+    CmpIntVec mrs = {0};
+    cmp_evidence_regions(ct, sys, &mrs);
+    const SimPd *p = &sys->pds.v[ct->pd];
+    const char *res = NULL;
+    for (size_t i = 0; !res && i < spec->shared.n; i++) {
+        const VShared *sh = spec->shared.v[i];
+        for (size_t k = 0; !res && k < mrs.n; k++) {
+            const SimMr *mr = &sys->mrs.v[mrs.v[k]];
+            uint64_t lo = 0;
+            for (size_t m = 0; m < p->maps.n; m++)
+                if (p->maps.v[m].mr == mrs.v[k]) { lo = p->maps.v[m].vaddr; break; }
+            bool overlaps = sh->lo < lo + mr->size && lo < sh->hi;
+            bool named = !strcmp(sh->name, mr->name);
+            if (named && (sh->width != 8 || (sh->hi > sh->lo + 1 && sh->stride % 8)))
+                res = msg, snprintf(msg, sizeof msg, "shared region '%s' of the code is not of "
+                                    "64-bit words, as the contract's clauses on it are", sh->name);
+            else if (overlaps && !named)
+                res = msg, snprintf(msg, sizeof msg, "shared region '%s' of the code reaches "
+                                    "'%s' but is not named after it, so its accesses bypass the "
+                                    "contract's model of '%s'", sh->name, mr->name, mr->name);
+        }
+    }
+    vec_free(&mrs);
+    return res;
+}
+
+/* Issue 7, 4c: griddle verify on a component's sources and models (the
+ * same front end, checker, vspec_build and verify_program as `griddle
+ * verify -m MODEL... FILE...`, with the same content cache, so a changed
+ * source, model or verifier is verified again). The verdict becomes the
+ * evidence of its promises (obligation L): discharged when every unit is
+ * verified (now or, with the same content, earlier), failed when one is
+ * refuted or unsupported, unknown otherwise. The verifier's diagnostics
+ * are printed as griddle verify prints them. */
+static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *sys)
+{
+    StrBuf b = {0};
+    char *why = NULL;
+    char *model = cmp_evidence_model(ct, sys, &why);
+    char mpath[] = "/tmp/griddle-compose-model-XXXXXX";
+    int fd = model ? mkstemp(mpath) : -1;
+    if (!model || fd < 0 || write(fd, model, strlen(model)) != (ssize_t)strlen(model)) {
+        ct->ev_status = why ? CMP_UNKNOWN : CMP_FAILED;
+        sb_printf(&b, "not verified: %s", why ? why : "cannot write the generated model");
+        ct->ev_text = sb_take(&b);
+        if (fd >= 0) { close(fd); unlink(mpath); }
+        free(why);
+        free(model);
+        return;
+    }
+    close(fd);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    bool readable = hash_files(ct->sources.v, ct->sources.n, &h) &&
+                    hash_files(ct->models.v, ct->models.n, &h);
+    sb_printf(&b, "griddle verify of ");
+    list_files(&b, ct->sources.v, ct->sources.n);
+    if (ct->models.n) {
+        sb_printf(&b, " against ");
+        list_files(&b, ct->models.v, ct->models.n);
+    }
+    if (readable) sb_printf(&b, " (content %016llx)", (unsigned long long)h);
+    SourceOpts so;
+    source_opts_init(&so, "griddle compose");
+    so.json = c->so.json;
+    so.color = c->so.color;
+    for (size_t i = 0; i < ct->sources.n; i++) vec_push(&so.files, ct->sources.v[i]);
+    VEC(const char *) models = {0};
+    vec_push(&models, (const char *)mpath);
+    for (size_t i = 0; i < ct->models.n; i++) vec_push(&models, ct->models.v[i]);
+    SourceUnit u;
+    int rc = unit_load(&u, &so, true);
+    VSpec spec;
+    memset(&spec, 0, sizeof spec);
+    bool have_spec = false;
+    if (rc == EXIT_OK) {
+        uint32_t nfun = 0; /* as cmd_verify: FunDecl.index numbers the functions */
+        for (size_t i = 0; i < u.prog.decls.n; i++)
+            if (u.prog.decls.v[i]->kind == D_FUN) u.prog.decls.v[i]->u.fun.index = nfun++;
+        VOpts vo = {0};
+        vo.models = models.v;
+        vo.nmodels = models.n;
+        vo.heap_words = 16384;
+        have_spec = vspec_build(&spec, &u.prog, &vo, &u.dl);
+    }
+    const char *bypass = have_spec ? shared_bypass(&spec, ct, sys) : NULL;
+    if (!have_spec) {
+        ct->ev_status = CMP_FAILED;
+        sb_printf(&b, ": the sources or models have errors");
+    } else if (bypass) {
+        ct->ev_status = CMP_FAILED;
+        sb_printf(&b, ": %s", bypass);
+    } else {
+        VerifyOpts o = {0};
+        o.timeout_ms = c->timeout_ms;
+        o.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
+        if (o.cache_dir) o.salt = verify_exe_salt();
+        VerifyReport r;
+        DiagList vdl;
+        diag_init(&vdl);
+        verify_program(&spec, &o, &r, &vdl);
+        for (size_t i = 0; i < vdl.v.n; i++) {
+            Diag *d = &vdl.v.v[i];
+            Diag *nd = diag_add(&u.dl, d->sev, d->code, d->has_span ? &d->span : NULL, "%s", d->msg);
+            for (size_t k = 0; k < d->notes.n; k++)
+                diag_note(nd, d->notes.v[k].has_span ? &d->notes.v[k].span : NULL, "%s",
+                          d->notes.v[k].msg);
+        }
+        diag_free(&vdl);
+        size_t ok = 0, cached = 0, trusted = 0;
+        for (size_t i = 0; i < r.units.n; i++) {
+            VerifyStatus st = r.units.v[i].status;
+            ok += st == VERIFY_OK;
+            cached += st == VERIFY_CACHED;
+            trusted += st == VERIFY_TRUSTED;
+        }
+        ct->ev_status = r.nfailed || r.nerror ? CMP_FAILED
+                      : r.nunknown || ok + cached + trusted != r.units.n ? CMP_UNKNOWN
+                      : CMP_DISCHARGED;
+        sb_printf(&b, ": %s; %zu unit%s verified (%zu from the cache of the same content), "
+                  "%zu trusted, %zu failed, %zu unsupported, %zu unknown",
+                  ct->ev_status == CMP_DISCHARGED ? "verified"
+                  : ct->ev_status == CMP_FAILED ? "failed" : "unknown",
+                  ok + cached, ok + cached == 1 ? "" : "s", cached, trusted, r.nfailed, r.nerror,
+                  r.nunknown);
+        verify_report_free(&r);
+    }
+    /* The first error goes into the ledger; all of them are printed with
+     * text diagnostics (JSON diagnostics are one document: compose's). */
+    diag_sort(&u.dl);
+    for (size_t i = 0; i < u.dl.v.n; i++) {
+        const Diag *d = &u.dl.v.v[i];
+        if (d->sev != DIAG_ERROR) continue;
+        sb_printf(&b, "; first error: ");
+        if (d->has_span)
+            sb_printf(&b, "%s:%u:%u: ", srcmgr_name(&u.sm, d->span.file), d->span.line, d->span.col);
+        sb_printf(&b, "%s [%s]", d->msg, d->code);
+        break;
+    }
+    if (u.dl.v.n && !so.json) driver_render(&so, &u.dl, &u.sm, "griddle compose");
+    unlink(mpath);
+    free(model);
+    vec_free(&models);
+    if (have_spec) vspec_free(&spec);
+    unit_free(&u);
+    source_opts_free(&so);
+    ct->ev_text = xstrdup(b.s);
+    sb_free(&b);
+}
+
 static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
 {
     SimLoadOpts lo = {.no_images = true, .board = c->board, .devices = c->devices.v,
@@ -367,6 +555,8 @@ static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
         cmp_policy_report(&ps, &g, dl);
         cmp_bridges_build(&bs, &cs, &g);
         ok = cmp_bridges_check(&bs, &cs, s, c->timeout_ms, sm, dl);
+        for (size_t i = 0; ok && i < cs.v.n; i++)
+            if (cs.v.v[i].sources.n) component_evidence(c, &cs.v.v[i], s);
     }
     if (ok && rc == EXIT_OK) {
         CmpLedgerIn in = {.s = s, .g = &g, .ps = &ps, .init = &init, .contracts = &cs,

@@ -292,7 +292,7 @@ static void report_text(const VerifyReport *r, bool stats)
 
 /* The cache key includes the griddle binary itself, so a rebuilt verifier
  * never trusts an earlier one's verdicts. */
-static uint64_t exe_salt(void)
+uint64_t verify_exe_salt(void)
 {
     size_t n;
     char *t = read_file("/proc/self/exe", &n);
@@ -342,7 +342,7 @@ static int run(VerifyCli *c)
     c->vo.only = c->only.v;
     c->vo.nonly = c->only.n;
     c->vo.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
-    if (c->vo.cache_dir) c->vo.salt = exe_salt();
+    if (c->vo.cache_dir) c->vo.salt = verify_exe_salt();
     if (c->vo.emit_smt_dir) mkdir(c->vo.emit_smt_dir, 0777);
     VerifyReport r;
     DiagList vdl;

@@ -68,6 +68,10 @@ void driver_render(SourceOpts *o, DiagList *dl, SrcMgr *sm, const char *prog);
  * opt (or, with *missing set, if the value is missing). */
 const char *driver_optval(int argc, char **argv, int *i, const char *opt, bool *missing);
 
+/* A hash of the griddle binary (cmd_verify.c), mixed into verification
+ * cache keys so a rebuilt verifier never trusts an earlier one's verdicts. */
+uint64_t verify_exe_salt(void);
+
 /* Prints "griddle CMD: message" to stderr and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 

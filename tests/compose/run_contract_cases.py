@@ -4,10 +4,15 @@ tests/compose/contract holds contract files for
 examples/sensor_logger/sensor_logger.system and an `expect` file written
 by hand from the contracts and the SDF (never from griddle's output):
 
+    system PATH                      the system (relative to the root; default sensor_logger)
+    with GLOB                        more contracts (relative to the root), except those
+                                     whose name a contract of the case has
     status N                         exit status
     error FILE L:C text              a diagnostic located in FILE (text: a substring)
     obligation ID STATUS             an obligation of the JSON ledger
     claim STATUS text                a claim of the JSON ledger (exact text)
+    bridge STATUS text               the obligation with this exact text (any id)
+    bridge-cx PYEXPR :: text         its counterexample must satisfy PYEXPR
     counterexample ID PYEXPR         the obligation's counterexample (name = value, ...)
                                      must satisfy PYEXPR: premise and not conclusion,
                                      evaluated here independently of the solver
@@ -18,10 +23,17 @@ import json, os, pathlib, re, subprocess, sys
 import diagcheck
 
 
-def run_case(griddle, system, d):
+def run_case(griddle, root, system, d):
     exp = [l.strip() for l in (d / 'expect').read_text().splitlines()
            if l.strip() and not l.startswith('#')]
     contracts = sorted(str(p) for p in d.glob('*.contract'))
+    own = {pathlib.Path(c).name for c in contracts}
+    for e in exp:
+        kind, rest = e.split(' ', 1)
+        if kind == 'system':
+            system = root / rest
+        elif kind == 'with':
+            contracts += sorted(str(p) for p in root.glob(rest) if p.name not in own)
     p = subprocess.run([griddle, 'compose', str(system)] + contracts + ['--format', 'json',
                         '--diagnostics-format=json'], capture_output=True, text=True, timeout=120)
     problems = []
@@ -33,6 +45,8 @@ def run_case(griddle, system, d):
     expected_errors = []
     for e in exp:
         kind, rest = e.split(' ', 1)
+        if kind in ('system', 'with'):
+            continue
         if kind == 'status':
             if p.returncode != int(rest):
                 problems.append(f'exit status {p.returncode}, expected {rest}')
@@ -45,9 +59,21 @@ def run_case(griddle, system, d):
             got = [o['status'] for o in (led or {}).get('obligations', []) if o['id'] == oid]
             if got != [st]:
                 problems.append(f'obligation {oid}: {got}, expected {st}')
-        elif kind == 'counterexample':
-            oid, cond = rest.split(' ', 1)
-            ev = [o['evidence'] or '' for o in (led or {}).get('obligations', []) if o['id'] == oid]
+        elif kind == 'bridge':
+            st, text = rest.split(' ', 1)
+            got = [o['status'] for o in (led or {}).get('obligations', []) if o['text'] == text]
+            if got != [st]:
+                problems.append(f'obligation "{text}": {got}, expected {st}')
+        elif kind in ('counterexample', 'bridge-cx'):
+            if kind == 'bridge-cx':
+                cond, text = rest.split(' :: ', 1)
+                oid = text
+                ev = [o['evidence'] or '' for o in (led or {}).get('obligations', [])
+                      if o['text'] == text]
+            else:
+                oid, cond = rest.split(' ', 1)
+                ev = [o['evidence'] or '' for o in (led or {}).get('obligations', [])
+                      if o['id'] == oid]
             m = re.search(r'counterexample: (.*)', ev[0]) if ev else None
             if not m:
                 problems.append(f'{oid}: no counterexample in {ev}')
@@ -71,7 +97,7 @@ def main():
     cases = sorted(d for d in (root / 'tests/compose/contract').iterdir() if d.is_dir())
     fails = 0
     for d in cases:
-        probs = run_case(griddle, system, d)
+        probs = run_case(griddle, root, system, d)
         if probs:
             fails += 1
             print(f'FAIL {d.name}')
