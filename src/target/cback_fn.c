@@ -267,8 +267,12 @@ static void tail_call(Cg *g, StrBuf *b, const Call *c)
     StrBuf t = {0};
     call_text(g, callee, c, "pk_rv", &t);
     if (f->throws == callee->throws) {
-        if (has_rv(f) && !f->throws) line(g, b, "%s;", t.s), line(g, b, "return;");
-        else line(g, b, "return %s;", t.s);
+        if (has_rv(f) && !f->throws) { /* both return void */
+            line(g, b, "%s;", t.s);
+            line(g, b, "return;");
+        } else {
+            line(g, b, "return %s;", t.s);
+        }
     } else { /* f throws, callee cannot */
         if (callee->ret_words == 1) line(g, b, "pk_rv[0] = %s;", t.s);
         else line(g, b, "%s;", t.s);

@@ -209,6 +209,8 @@ uint32_t pred_index(Gen *g, const VPred *p);
 uint32_t func_index(Gen *g, const VFunc *f);
 
 /* ---- vgen_stmt.c ---- */
+/* A model predicate's instance P(margs), as an assertion. */
+VExpr *model_pred_node(Gen *g, const VPred *p);
 void exec_block(Gen *g, State *st, const Block *b);
 void vexec_block(Gen *g, State *st, const VBlock *b, Env *env);
 void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env);

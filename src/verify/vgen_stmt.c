@@ -26,8 +26,7 @@ static Z3_ast word(Gen *g, State *st, const Expr *e)
     return v.n ? v.w[0] : g->zero;
 }
 
-/* A predicate instance P(margs) of a model predicate, as an assertion. */
-static VExpr *model_pred_node(Gen *g, const VPred *p)
+VExpr *model_pred_node(Gen *g, const VPred *p)
 {
     VExpr *e = arena_alloc(&g->ar, sizeof *e);
     e->kind = VX_PREDCALL;

@@ -116,16 +116,6 @@ static void name_slots_block(Sym *names, uint32_t n, const Block *b)
     for (uint32_t i = 0; i < b->n; i++) name_slots_stmt(names, n, b->v[i]);
 }
 
-static VExpr *pred_node(Gen *g, const VPred *p)
-{
-    VExpr *e = arena_alloc(&g->ar, sizeof *e);
-    e->kind = VX_PREDCALL;
-    e->span = p->span;
-    e->u.call.pred = p;
-    e->u.call.args = p->margs;
-    return e;
-}
-
 /* The automatic `refute false` at the end (verifier.md §8.1). Only
  * meaningful when nothing failed: a failed obligation is assumed
  * afterwards, which may itself cut every path. */
@@ -163,7 +153,7 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
     }
     Env e = env_at(g, st);
     e.old = st;
-    for (size_t i = 0; i < g->spec->model_preds.n; i++) inhale(g, &e, pred_node(g, g->spec->model_preds.v[i]));
+    for (size_t i = 0; i < g->spec->model_preds.n; i++) inhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]));
     for (uint32_t i = 0; i < g->fs->requires.n; i++) inhale(g, &e, g->fs->requires.v[i]);
     g->entry = st_copy(g, st);
     exec_block(g, st, &fd->body);

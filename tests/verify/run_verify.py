@@ -132,10 +132,10 @@ def fmt(loc):
     return f'{file + ":" if file else ""}{line}:{col}: {code}'
 
 
-def check_case(griddle, path, timeout):
+def check_case(griddle, path, timeout, extra=()):
     spec, kind, fails, errors = parse_header(path)
     files = case_files(spec, path)
-    cmd = [griddle, 'verify', '--no-cache'] + expand(spec, path, 'args') + files
+    cmd = [griddle, 'verify', '--no-cache'] + list(extra) + expand(spec, path, 'args') + files
     try:
         r = subprocess.run(cmd, capture_output=True, timeout=timeout,
                            cwd=os.path.dirname(os.path.abspath(path)))
@@ -235,22 +235,14 @@ def main():
     ap.add_argument('--list', action='store_true', help='list the cases and their expectations')
     ap.add_argument('--only', help='run only cases whose path contains this text')
     ap.add_argument('--case-timeout', type=float, default=300)
+    ap.add_argument('--known', '--known-failures', metavar='FILE',
+                    help='known failures: cases listed there may fail (XFAIL); one that passes '
+                         '(XPASS) fails the run until it is removed from the list')
+    ap.add_argument('--verify-timeout', metavar='S',
+                    help='pass --timeout S to griddle verify (per obligation)')
     ap.add_argument('--syntax', action='store_true',
                     help='only check that every case is accepted by `griddle check`')
-    ap.add_argument('--known-failures', metavar='FILE',
-                    help='cases (paths relative to the repository root, one per line, '
-                         '# comments) that are known to fail today: their failure is '
-                         'reported as XFAIL and does not fail the run, but a listed case '
-                         'that passes is an error (XPASS) so the list only shrinks')
     a = ap.parse_args()
-    known = set()
-    if a.known_failures:
-        with open(a.known_failures, encoding='utf-8') as f:
-            for line in f:
-                line = line.split('#', 1)[0].strip()
-                if line:
-                    known.add(line)
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     cases = [c for c in collect(a.roots) if not a.only or a.only in c]
     if a.list:
         for c in cases:
@@ -272,31 +264,50 @@ def main():
         print('griddle verify not available: skipping the verifier conformance suite '
               f'({len(cases)} cases)')
         sys.exit(77)
-    passed = failed = xfailed = xpassed = 0
+    known = read_known(a.known) if a.known else {}
+    extra = ['--timeout', a.verify_timeout] if a.verify_timeout else []
+    passed = failed = xfail = xpass = 0
     for c in cases:
         try:
-            probs = check_case(griddle, c, a.case_timeout)
+            probs = check_case(griddle, c, a.case_timeout, extra)
         except (BadCase, OSError) as e:
             probs = [f'bad case: {e}']
-        listed = os.path.relpath(os.path.abspath(c), root) in known
-        if probs and listed:
-            xfailed += 1
-            print(f'XFAIL {os.path.relpath(c)} (listed in {a.known_failures})')
-            for p in probs:
-                print('    ' + p.replace('\n', '\n    '))
+        reason = known.get(os.path.abspath(c))
+        if probs and reason:
+            xfail += 1
+            print(f'XFAIL {os.path.relpath(c)} ({reason})')
         elif probs:
             failed += 1
             print(f'FAIL {os.path.relpath(c)}')
             for p in probs:
                 print('    ' + p.replace('\n', '\n    '))
-        elif listed:
-            xpassed += 1
-            print(f'XPASS {os.path.relpath(c)}: passes now; remove it from {a.known_failures}')
+        elif reason:
+            xpass += 1
+            print(f'XPASS {os.path.relpath(c)}: passes now; remove it from {a.known}')
         else:
             passed += 1
-    print(f'{passed} passed, {failed} failed, {xfailed} known failures, '
-          f'{xpassed} unexpectedly passed, {len(cases)} cases')
-    sys.exit(1 if failed or xpassed or not cases else 0)
+    print(f'{passed} passed, {failed} failed, {xfail} known failures, {xpass} known failures '
+          f'that pass, {len(cases)} cases')
+    sys.exit(1 if failed or xpass or not cases else 0)
+
+
+def read_known(path):
+    """known-failures file: `CASE  # why` per line, CASE relative to the
+    file's directory or to the repository root; blank lines and lines
+    starting with # are ignored."""
+    known = {}
+    bases = [os.path.dirname(os.path.abspath(path)), os.path.dirname(os.path.dirname(HERE))]
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            text, _, why = line.partition('#')
+            if not text.strip():
+                continue
+            found = [os.path.normpath(os.path.join(b, text.strip())) for b in bases]
+            found = [c for c in found if os.path.exists(c)]
+            if not found:
+                sys.exit(f'{path}:{n}: no case {text.strip()}')
+            known[found[0]] = why.strip() or 'known failure'
+    return known
 
 
 if __name__ == '__main__':

@@ -91,12 +91,23 @@ def main():
                 bad += 1
                 print(f'FAIL {name}: runner exit {r.returncode}, expected it to '
                       f'{"pass" if should_pass else "fail"}\n{r.stdout}')
+        # a known failure that fails passes the run (XFAIL); one that passes
+        # fails it (XPASS)
+        for case, should_pass in (('ok-but-fails', True), ('ok', False)):
+            known = os.path.join(tmp, 'known.txt')
+            with open(known, 'w') as f:
+                f.write(f'{case}/{case}.pnk  # why\n')
+            r = subprocess.run([sys.executable, runner, '--known', known, fake,
+                                os.path.join(tmp, case)], capture_output=True, text=True)
+            if (r.returncode == 0) != should_pass:
+                bad += 1
+                print(f'FAIL known {case}: runner exit {r.returncode}\n{r.stdout}')
         r = subprocess.run([sys.executable, runner, fake, os.path.join(tmp, 'ok')],
                            capture_output=True, text=True, env=dict(os.environ, FAKE_ABSENT='1'))
         if r.returncode != 77 or 'griddle verify not available' not in r.stdout:
             bad += 1
             print(f'FAIL skip: exit {r.returncode}, output {r.stdout!r}')
-    print(f'{len(CASES) + 1 - bad} of {len(CASES) + 1} runner self-tests passed')
+    print(f'{len(CASES) + 3 - bad} of {len(CASES) + 3} runner self-tests passed')
     sys.exit(1 if bad else 0)
 
 

@@ -11,6 +11,8 @@ system's queues. WINDOW (64) is well below every queue on the RX path
 dropped for want of a buffer: zero loss is still required.
 
 Usage: test_echo_load.py GRIDDLE ECHO_DIR IMAGES COUNT RATE SIZE [WINDOW]
+The environment variable ECHO_SYSTEM names another system file in ECHO_DIR
+(tests/pdriver: echo_pnk.system, the Pancake driver).
 """
 import json, os, subprocess, sys, tempfile
 
@@ -19,7 +21,7 @@ count, rate, size = (int(x) for x in sys.argv[4:7])
 window = int(sys.argv[7]) if len(sys.argv) > 7 else 64
 with tempfile.TemporaryDirectory() as tmp:
     rep = os.path.join(tmp, 'report.json')
-    cmd = [griddle, 'sim', os.path.join(echo_dir, 'echo.system'), '--search-path', images,
+    cmd = [griddle, 'sim', os.path.join(echo_dir, os.environ.get('ECHO_SYSTEM', 'echo.system')), '--search-path', images,
            '--load', f'rate={rate},count={count},size={size},window={window}', '--drain', '5', '--report', rep]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     print(p.stderr.strip())

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Command-line tests of `griddle verify`: exit statuses, report formats,
+the cache, --emit-smt, --tcb, usage errors. Expectations are written from
+docs/verifier.md and the programs in cli/ (hand-checked), not from output.
+
+    run_cli.py GRIDDLE
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+G = os.path.abspath(sys.argv[1])
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cli')
+fails = 0
+count = 0
+
+
+def run(*args, cwd=HERE):
+    p = subprocess.run([G, 'verify', *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(name, cond, detail=''):
+    global fails, count
+    count += 1
+    if not cond:
+        fails += 1
+        print(f'FAIL {name} {detail}')
+
+
+tmp = tempfile.mkdtemp()
+try:
+    rc, out, err = run('--no-cache', 'ok.pnk')
+    check('ok-exit', rc == 0, f'rc={rc} {err}')
+    check('ok-verdict', out.strip().endswith('verified'), out)
+
+    # fail.pnk: twice(7) returns 15 != 14 -> postcondition at the return (8:3);
+    # helper is trusted (its wrong body is not checked)
+    rc, out, err = run('--no-cache', '--color=never', 'fail.pnk')
+    check('fail-exit', rc == 1, f'rc={rc}')
+    check('fail-loc', 'fail.pnk:8:3: error:' in err and '[verify.postcondition]' in err, err)
+    check('fail-counterexample', 'counterexample: x = 7' in err, err)
+    check('fail-path', 'fail.pnk:5:3: note: on this path: branch taken' in err, err)
+    check('fail-clause', 'fail.pnk:3:14: note: postcondition declared here' in err, err)
+    check('trusted-listed', any(l.split() == ['helper', 'trusted'] for l in out.splitlines()), out)
+
+    rc, out, err = run('--no-cache', '--format', 'json', 'fail.pnk')
+    doc = json.loads(out)
+    check('json-exit', rc == 1)
+    check('json-verdict', doc['verdict'] == 'failed')
+    d = [x for x in doc['diagnostics'] if x['severity'] == 'error']
+    check('json-diag', len(d) == 1 and d[0]['code'] == 'verify.postcondition' and
+          d[0]['location']['line'] == 8 and d[0]['location']['column'] == 3, out)
+    check('json-notes', any('counterexample' in n['message'] for n in d[0]['notes']), out)
+    units = {u['name']: u['status'] for u in doc['units']}
+    check('json-units', units == {'twice': 'failed', 'helper': 'trusted'}, units)
+
+    rc, out, err = run('--no-cache', '--format', 'sarif', 'fail.pnk')
+    doc = json.loads(out)
+    check('sarif-version', doc['version'] == '2.1.0' and len(doc['runs']) == 1)
+    res = doc['runs'][0]['results']
+    check('sarif-result', len(res) == 1 and res[0]['ruleId'] == 'verify.postcondition' and
+          res[0]['level'] == 'error' and
+          res[0]['locations'][0]['physicalLocation']['region']['startLine'] == 8, out)
+    check('sarif-related', any(r['physicalLocation']['region']['startLine'] == 3
+                               for r in res[0]['relatedLocations']), out)
+
+    # unknown: a nonlinear obligation with a tiny timeout -> exit 3, never verified
+    rc, out, err = run('--no-cache', '--timeout', '0.05', 'nonlinear.pnk')
+    check('unknown-exit', rc == 3, f'rc={rc} {err}')
+    check('unknown-code', '[verify.unknown]' in err, err)
+
+    # cache: a second run takes the unit from the cache; -DBROKEN is another program
+    cache = os.path.join(tmp, 'c')
+    rc, out, _ = run('--cache', cache, 'ifdef.pnk')
+    check('cache-first', rc == 0 and 'f                        verified (' in out, out)
+    rc, out, _ = run('--cache', cache, 'ifdef.pnk')
+    check('cache-hit', rc == 0 and 'verified (cached)' in out, out)
+    rc, out, err = run('--cache', cache, '-DBROKEN', 'ifdef.pnk')
+    check('cache-define', rc == 1 and '[verify.postcondition]' in err, f'{rc} {out} {err}')
+    rc, out, _ = run('--cache', cache, '--no-cache', 'ifdef.pnk')
+    check('no-cache', rc == 0 and 'cached' not in out, out)
+
+    # --emit-smt: one file per query, SMT-LIB text ending in (check-sat)
+    smt = os.path.join(tmp, 'smt')
+    rc, out, _ = run('--no-cache', '--emit-smt', smt, 'ok.pnk')
+    files = sorted(os.listdir(smt)) if os.path.isdir(smt) else []
+    check('emit-smt-files', rc == 0 and len(files) >= 3 and all(f.endswith('.smt2') for f in files), files)
+    if files:
+        text = open(os.path.join(smt, files[0])).read()
+        check('emit-smt-text', '(declare-' in text and text.rstrip().endswith('(check-sat)'), text[:200])
+
+    # --tcb lists the trusted function
+    rc, out, _ = run('--no-cache', '--tcb', 'fail.pnk')
+    check('tcb', 'trusted function helper' in out, out)
+
+    # --stats prints solver statistics
+    rc, out, _ = run('--no-cache', '--stats', 'ok.pnk')
+    check('stats', rc == 0 and ':' in out and 'obligation' in out, out)
+
+    # -j 2 gives the same verdicts
+    rc, out, err = run('--no-cache', '-j', '2', '--color=never', 'fail.pnk')
+    check('parallel', rc == 1 and 'fail.pnk:8:3: error:' in err, err)
+
+    # usage errors: exit 2
+    for args in (['-j', '0', 'ok.pnk'], ['--timeout', 'x', 'ok.pnk'], ['--format', 'xml', 'ok.pnk'],
+                 ['--seeds', '0', 'ok.pnk'], ['--solver', 'cvc5', 'ok.pnk'], ['--bogus', 'ok.pnk'], []):
+        rc, _, err = run(*args)
+        check('usage ' + ' '.join(args), rc == 2 and 'griddle verify' in err, f'rc={rc} {err}')
+    # a missing model file is an input error
+    rc, _, err = run('--no-cache', '-m', 'no_such.vpr', 'ok.pnk')
+    check('missing-model', rc == 1, f'rc={rc} {err}')
+finally:
+    shutil.rmtree(tmp)
+
+print(f'{count - fails} of {count} griddle verify CLI checks passed')
+sys.exit(1 if fails else 0)
