@@ -146,7 +146,10 @@ check('missing maps', p.returncode == 1 and "field 'maps' is missing" in p.stder
 p = compose([SYS, '--init-run', '--search-path', sl_images])
 check('--init-run sensor_logger', p.returncode == 0 and '[discharged] initialisation' in p.stdout,
       p.stdout + p.stderr)
-p = compose([os.path.join(root, 'examples/echo'), '--init-run', '--search-path', echo_images])
+echo_dir = os.path.join(root, 'examples/echo')  # two systems there: name the files
+p = compose([os.path.join(echo_dir, 'echo.system'), os.path.join(echo_dir, 'echo.policy')] +
+            sorted(os.path.join(echo_dir, f) for f in os.listdir(echo_dir)
+                   if f.endswith('.contract')) + ['--init-run', '--search-path', echo_images])
 check('--init-run echo', p.returncode == 0 and '[discharged] initialisation' in p.stdout,
       p.stdout[-1500:] + p.stderr)
 p = compose([SYS, '--init-run'])  # images not found: sim reports it, compose exits 1
