@@ -16,10 +16,11 @@ set -e
 head -7 build/demo-compose-bad.err | sed 's/^/  /'
 echo "  (exit status $rc; picture with the witness in red: $SVG_BAD)"
 echo
-echo "\$ griddle compose examples/echo --authority    # client0's part"
-$G compose examples/echo --authority | sed -n '/^  client0/,/^  copy1/p' | head -10 | sed 's/^/  /'
-echo "\$ griddle compose examples/echo | grep -E '^  C[0-9]+ |^result'"
-$G compose examples/echo | grep -E '^  C[0-9]+ |^result' | sed 's/^/  /'
+ECHO="examples/echo/echo.system examples/echo/echo.policy $(ls examples/echo/*.contract | tr '\n' ' ')"
+echo "\$ griddle compose examples/echo/echo.system examples/echo/echo.policy examples/echo/*.contract --authority    # client0's part"
+$G compose $ECHO --authority | sed -n '/^  client0/,/^  copy1/p' | head -10 | sed 's/^/  /'
+echo "\$ griddle compose examples/echo/echo.system examples/echo/echo.policy examples/echo/*.contract | grep -E '^  C[0-9]+ |^result'"
+$G compose $ECHO | grep -E '^  C[0-9]+ |^result' | sed 's/^/  /'
 echo
 echo "\$ cat examples/sensor_logger/logger.contract | grep -v '^#'"
 grep -v '^#' examples/sensor_logger/logger.contract | sed 's/^/  /'

@@ -343,6 +343,8 @@ static void check_pd(IC *c, size_t p, const CmpJson *d)
     same_bool(c, d, "passive", pd->passive, what);
     same_u64(c, d, "cpu", pd->cpu, what);
     same_u64(c, d, "stack_size", pd->stack_size, what);
+    same_str(c, d, "parent", pd->parent >= 0 ? c->s->pds.v[pd->parent].name : NULL, what);
+    if (pd->parent >= 0) same_u64(c, d, "child_id", pd->child_id, what);
     const CmpJson *img = field(c, d, "image_mapped", CJ_BOOL, false);
     if (img && (c->r->ncompared++, !img->b)) diff(c, "%s: its program image is not mapped", what);
     const CmpJson *maps = field(c, d, "maps", CJ_ARR, false);

@@ -176,7 +176,10 @@ check('untrusted contract claims', st2.get("connector 'msg': every word 'logger'
 # region bridge (the other PD's guarantee) and one zero bridge = 64 bridges,
 # 32 connector claims, all provable (producers write lengths <= 2048 and never
 # head; consumers write only head and the flag)
-p = run([ex('echo'), '--format', 'json'])
+# (examples/echo holds two systems, echo.system and echo_pnk.system: name the files)
+echo_in = [ex('echo', 'echo.system'), ex('echo', 'echo.policy')] + sorted(
+    os.path.join(ex('echo'), f) for f in os.listdir(ex('echo')) if f.endswith('.contract'))
+p = run(echo_in + ['--format', 'json'])
 le = json.loads(p.stdout)
 br = [o for o in le['obligations'] if o['kind'] == 'bridge']
 con = [c for c in le['claims'] if c['claim'].startswith('connector')]

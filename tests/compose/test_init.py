@@ -67,6 +67,7 @@ def m_bitmap(st): pd(st, 'sensor')['libmicrokit']['notifications'] = '0x0'
 def m_unmapped(st): mapping(st, 'sensor', 0x2000000)['live'] = None
 def m_size(st): [m for m in st['memory_regions'] if m['name'] == 'msg'][0]['size'] = 8192
 def m_passive(st): pd(st, 'sensor')['passive'] = True
+def m_parent(st): pd(st, 'logger')['parent'] = 'sensor'; pd(st, 'logger')['child_id'] = 0
 def m_extramap(st):
     x = copy.deepcopy(mapping(st, 'sensor', 0x2000000))
     x['vaddr'] = 0x7000000
@@ -89,6 +90,7 @@ mutations = [
     (m_unmapped, "'sensor' map of 'msg' at 0x2000000: nothing is mapped there in the running PD"),
     (m_size, "memory region 'msg': size is 8192 (0x2000), the SDF specifies 4096 (0x1000)"),
     (m_passive, "protection domain 'sensor': passive is true, the SDF specifies false"),
+    (m_parent, "protection domain 'logger': parent is 'sensor', the SDF specifies null"),
     (m_extramap, "'sensor' map at vaddr 0x7000000 is realised but not in the SDF"),
 ]
 for fn, want in mutations:
@@ -144,7 +146,10 @@ check('missing maps', p.returncode == 1 and "field 'maps' is missing" in p.stder
 p = compose([SYS, '--init-run', '--search-path', sl_images])
 check('--init-run sensor_logger', p.returncode == 0 and '[discharged] initialisation' in p.stdout,
       p.stdout + p.stderr)
-p = compose([os.path.join(root, 'examples/echo'), '--init-run', '--search-path', echo_images])
+echo_dir = os.path.join(root, 'examples/echo')  # two systems there: name the files
+p = compose([os.path.join(echo_dir, 'echo.system'), os.path.join(echo_dir, 'echo.policy')] +
+            sorted(os.path.join(echo_dir, f) for f in os.listdir(echo_dir)
+                   if f.endswith('.contract')) + ['--init-run', '--search-path', echo_images])
 check('--init-run echo', p.returncode == 0 and '[discharged] initialisation' in p.stdout,
       p.stdout[-1500:] + p.stderr)
 p = compose([SYS, '--init-run'])  # images not found: sim reports it, compose exits 1
