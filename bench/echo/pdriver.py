@@ -53,7 +53,7 @@ def main():
     rates = [int(a) for a in argv] or [2000, 5000, 10000]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     images = os.path.join(os.path.dirname(os.path.abspath(griddle)), 'examples/echo')
-    systems = {'C': 'echo.system', 'Pancake': 'echo_pnk.system'}
+    systems = {'C': 'echo.system', 'Pancake': '../echo_pnk/echo_pnk.system'}
     print(f'Pancake ENET driver vs C driver under griddle sim ({size}-byte UDP payloads, '
           f'median of {repeat} alternating runs per rate)')
     hdr = (f'{"offered":>8} {"driver":>8} {"delivered":>9} {"loss":>6} {"p50 us":>8} {"p99 us":>9} '

@@ -10,8 +10,8 @@ echo "\$ griddle build --stack-report examples/echo/eth_driver.pnk"
 $G build --stack-report examples/echo/eth_driver.pnk | sed 's/^/  /'
 echo "  (CMake builds it with --emit obj and links it with eth_driver_glue.c: $IMG/eth_driver_pnk.elf)"
 echo
-echo "\$ griddle sim examples/echo/echo_pnk.system --search-path $IMG --load rate=2000,count=5000,size=64,window=64"
-$G sim examples/echo/echo_pnk.system --search-path $IMG \
+echo "\$ griddle sim examples/echo_pnk/echo_pnk.system --search-path $IMG --load rate=2000,count=5000,size=64,window=64"
+$G sim examples/echo_pnk/echo_pnk.system --search-path $IMG \
     --load rate=2000,count=5000,size=64,window=64 --drain 5 --report "$REPORT" 2>&1 | sed 's/^/  /'
 python3 - "$REPORT" <<'PY'
 import json, sys
