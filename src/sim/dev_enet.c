@@ -145,20 +145,7 @@ static void bus_error(SimDev *d)
 
 static bool enabled(SimDev *d) { return (*R(d, R_ECR) & ECR_ETHEREN) != 0; }
 
-/* ---- checksums (TACC insertion, RACC checking) --------------------------- */
-
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (size_t i = 0; i + 1 < n; i += 2) s += (uint32_t)(p[i] << 8 | p[i + 1]);
-    if (n & 1) s += (uint32_t)p[n - 1] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16) s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)~s;
-}
+/* ---- checksums (TACC insertion, RACC checking; inet_sum in sim_int.h) ---- */
 
 /* Locates an unfragmented IPv4 packet: header length and total length. */
 static bool ipv4(const uint8_t *f, size_t n, size_t *ihl, size_t *tot)
@@ -181,11 +168,11 @@ static uint16_t l4_sum(const uint8_t *ip, size_t ihl, size_t tot)
     uint8_t proto = ip[9];
     uint32_t s = 0;
     if (proto != 1) {   /* pseudo-header for UDP/TCP */
-        s = sum16(ip + 12, 8, 0);
+        s = inet_sum(ip + 12, 8, 0);
         s += proto;
         s += (uint32_t)(tot - ihl);
     }
-    return fold(sum16(ip + ihl, tot - ihl, s));
+    return inet_fold(inet_sum(ip + ihl, tot - ihl, s));
 }
 
 static void insert_checksums(SimDev *d, uint8_t *f, size_t n)
@@ -197,7 +184,7 @@ static void insert_checksums(SimDev *d, uint8_t *f, size_t n)
     bool frag = (ip[6] & 0x3f) || ip[7];
     if (tacc & TACC_IPCHK) {
         ip[10] = ip[11] = 0;
-        uint16_t c = fold(sum16(ip, ihl, 0));
+        uint16_t c = inet_fold(inet_sum(ip, ihl, 0));
         ip[10] = (uint8_t)(c >> 8), ip[11] = (uint8_t)c;
     }
     size_t co = l4_csum_off(ip[9]);
@@ -216,7 +203,7 @@ static bool checksums_ok(SimDev *d, const uint8_t *f, size_t n)
     uint32_t racc = *R(d, R_RACC);
     if (!(racc & (RACC_IPDIS | RACC_PRODIS)) || !ipv4(f, n, &ihl, &tot)) return true;
     const uint8_t *ip = f + 14;
-    if ((racc & RACC_IPDIS) && fold(sum16(ip, ihl, 0)) != 0) return false;
+    if ((racc & RACC_IPDIS) && inet_fold(inet_sum(ip, ihl, 0)) != 0) return false;
     size_t co = l4_csum_off(ip[9]);
     bool frag = (ip[6] & 0x3f) || ip[7];
     if (!(racc & RACC_PRODIS) || !co || frag || tot - ihl < co + 2) return true;

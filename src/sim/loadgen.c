@@ -7,6 +7,7 @@
  * and have not seen back yet, and the pattern intact.
  */
 #include "loadgen.h"
+#include "sim_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,18 +44,6 @@ struct LoadGen {
 static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-    for (size_t i = 0; i + 1 < n; i += 2) s += (uint32_t)(p[i] << 8 | p[i + 1]);
-    if (n & 1) s += (uint32_t)p[n - 1] << 8;
-    return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-    while (s >> 16) s = (s & 0xffff) + (s >> 16);
-    return (uint16_t)~s;
-}
 
 size_t lg_build_udp(uint8_t *b, const uint8_t dst_mac[6], const uint8_t src_mac[6],
                     const uint8_t src_ip[4], const uint8_t dst_ip[4], uint16_t sport,
@@ -73,14 +62,14 @@ size_t lg_build_udp(uint8_t *b, const uint8_t dst_mac[6], const uint8_t src_mac[
     ip[9] = 17;
     memcpy(ip + 12, src_ip, 4);
     memcpy(ip + 16, dst_ip, 4);
-    put16(ip + 10, fold(sum16(ip, 20, 0)));
+    put16(ip + 10, inet_fold(inet_sum(ip, 20, 0)));
     put16(udp, sport);
     put16(udp + 2, dport);
     put16(udp + 4, (uint16_t)(8 + n));
     put16(udp + 6, 0);
     memcpy(udp + 8, payload, n);
-    uint32_t s = sum16(ip + 12, 8, 0) + 17 + (uint32_t)(8 + n);
-    uint16_t c = fold(sum16(udp, 8 + n, s));
+    uint32_t s = inet_sum(ip + 12, 8, 0) + 17 + (uint32_t)(8 + n);
+    uint16_t c = inet_fold(inet_sum(udp, 8 + n, s));
     put16(udp + 6, c ? c : 0xffff);
     size_t len = 14 + 20 + 8 + n;
     if (len < 60) {
@@ -200,13 +189,13 @@ static bool good_reply(LoadGen *lg, const uint8_t *f, size_t len, uint64_t *seq_
     size_t ihl = (size_t)(ip[0] & 15) * 4, tot = get16(ip + 2);
     if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl + 8 || 14 + tot > len) return false;
     if (ip[9] != 17 || memcmp(ip + 12, PEER_IP, 4) || memcmp(ip + 16, MY_IP, 4)) return false;
-    if (fold(sum16(ip, ihl, 0)) != 0) return false;
+    if (inet_fold(inet_sum(ip, ihl, 0)) != 0) return false;
     const uint8_t *udp = ip + ihl;
     size_t ulen = get16(udp + 4);
     if (get16(udp) != ECHO_PORT || get16(udp + 2) != LG_PORT || ulen != tot - ihl) return false;
     if (get16(udp + 6)) {
-        uint32_t s = sum16(ip + 12, 8, 0) + 17 + (uint32_t)ulen;
-        if (fold(sum16(udp, ulen, s)) != 0) return false;
+        uint32_t s = inet_sum(ip + 12, 8, 0) + 17 + (uint32_t)ulen;
+        if (inet_fold(inet_sum(udp, ulen, s)) != 0) return false;
     }
     size_t n = ulen - 8;
     const uint8_t *p = udp + 8;

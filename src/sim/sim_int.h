@@ -204,6 +204,23 @@ void k_start(Sim *k);                   /* before the first PD runs: budgets */
 void k_pd_died(Sim *k, int pd);
 const char *k_state_name(KState st);
 
+/* The Internet checksum (RFC 1071), shared by the ENET model's checksum
+ * offload and the load generator: inet_sum adds the 16-bit big-endian words
+ * of p[0..n) to s (an odd last byte padded with zero), inet_fold folds the
+ * carries and complements. */
+static inline uint32_t inet_sum(const uint8_t *p, size_t n, uint32_t s)
+{
+    for (size_t i = 0; i + 1 < n; i += 2) s += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (n & 1) s += (uint32_t)p[n - 1] << 8;
+    return s;
+}
+
+static inline uint16_t inet_fold(uint32_t s)
+{
+    while (s >> 16) s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)~s;
+}
+
 /* dump.c */
 bool sim_dump_state(Sim *k, const char *path);
 bool sim_write_report(Sim *k, const char *path);
