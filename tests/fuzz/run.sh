@@ -13,6 +13,18 @@ fi
 CC=clang cmake -S . -B $build -DCMAKE_BUILD_TYPE=Debug -DGRIDDLE_SANITIZE=ON -DGRIDDLE_FUZZ=ON >/dev/null
 cmake --build $build -j "$(nproc)" --target fuzz_front fuzz_sdf fuzz_compose fuzz_vspec >/dev/null
 
+# run_fuzzer NAME BINARY CORPUS SEEDS SECONDS: one bounded libFuzzer run;
+# on a crash, the end of its log and where the input was saved, then exit 1.
+run_fuzzer() {
+  local name=$1 bin=$2 corpus=$3 seeds=$4 secs=$5 log=$build/$1.log
+  mkdir -p "$corpus"
+  echo "fuzz: $name for ${secs}s ($(ls "$seeds" | wc -l) seed files)"
+  ASAN_OPTIONS=detect_leaks=1 "$bin" "$corpus" "$seeds" \
+    -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 > "$log" 2>&1 || { tail -n 60 "$log"; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
+  grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" "$log" || true
+}
+
 # seed corpus: every Pancake file in the tree, prefixed with the mode byte
 seeds=$build/fuzz-seeds
 rm -rf "$seeds"; mkdir -p "$seeds"
@@ -22,30 +34,18 @@ while IFS= read -r -d '' f; do
   { printf '\000'; cat "$f"; } > "$seeds/s$i"
   { printf '\001'; cat "$f"; } > "$seeds/c$i"
 done < <(find tests examples -type f \( -name '*.pnk' -o -name '*.🥞' \) -print0 2>/dev/null)
-corpus=tests/fuzz/corpus-front
-mkdir -p "$corpus"
 case "$mode" in
   short) secs=${FUZZ_SECONDS:-60} ;;
   *) secs=${FUZZ_SECONDS:-1800} ;;
 esac
-echo "fuzz: fuzz_front for ${secs}s ($i seed files)"
-ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_front" "$corpus" "$seeds" \
-  -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 > $build/fuzz.log 2>&1 || { tail -n 60 $build/fuzz.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
-grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz.log || true
+run_fuzzer fuzz_front "$build/tests/fuzz/fuzz_front" tests/fuzz/corpus-front "$seeds" "$secs"
 
 # the SDF (system description) reader: seeds are every .system file
 sdf_seeds=$build/fuzz-sdf-seeds
 rm -rf "$sdf_seeds"; mkdir -p "$sdf_seeds"
 find tests examples -type f -name '*.system' -exec cp -t "$sdf_seeds" {} + 2>/dev/null || true
-sdf_corpus=tests/fuzz/corpus-sdf
-mkdir -p "$sdf_corpus"
-sdf_secs=$(( secs / 2 > 0 ? secs / 2 : 1 ))
-echo "fuzz: fuzz_sdf for ${sdf_secs}s ($(ls "$sdf_seeds" | wc -l) seed files)"
-ASAN_OPTIONS=detect_leaks=1 "$build/tests/sim/fuzz_sdf" "$sdf_corpus" "$sdf_seeds" \
-  -max_total_time="$sdf_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 > $build/fuzz-sdf.log 2>&1 || { tail -n 60 $build/fuzz-sdf.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
-grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-sdf.log || true
+half=$(( secs / 2 > 0 ? secs / 2 : 1 ))   # the other targets get half the time
+run_fuzzer fuzz_sdf "$build/tests/sim/fuzz_sdf" tests/fuzz/corpus-sdf "$sdf_seeds" "$half"
 
 # compose's readers: policy files (mode byte 0), --dump-state JSON (1), contracts (2)
 cmp_seeds=$build/fuzz-compose-seeds
@@ -60,13 +60,7 @@ while IFS= read -r -d '' f; do
   { printf '\002'; cat "$f"; } > "$cmp_seeds/c$i"
 done < <(find tests/compose examples -type f -name '*.contract' -print0 2>/dev/null)
 printf '\001{"memory_regions":[{"name":"m","size":4096,"page_size":4096,"paddr":null,"device":null}],"protection_domains":[{"name":"a","priority":1,"maps":[],"channels":[],"irqs":[],"setvars":[],"extra_shared_mappings":[],"libmicrokit":null}]}' > "$cmp_seeds/j1"
-cmp_corpus=tests/fuzz/corpus-compose
-mkdir -p "$cmp_corpus"
-echo "fuzz: fuzz_compose for ${sdf_secs}s ($(ls "$cmp_seeds" | wc -l) seed files)"
-ASAN_OPTIONS=detect_leaks=1 "$build/tests/compose/fuzz_compose" "$cmp_corpus" "$cmp_seeds" \
-  -max_total_time="$sdf_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 > $build/fuzz-compose.log 2>&1 || { tail -n 60 $build/fuzz-compose.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
-grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-compose.log || true
+run_fuzzer fuzz_compose "$build/tests/compose/fuzz_compose" tests/fuzz/corpus-compose "$cmp_seeds" "$half"
 
 # vspec (annotations, model files): seeds are the annotation lines, the
 # annotated programs and the model files of the tree, with their mode byte
@@ -84,12 +78,5 @@ while IFS= read -r -d '' f; do
        done ;;
   esac
 done < <(find tests/vspec tests/verify examples -type f \( -name '*.pnk' -o -name '*.vpr' \) -print0 2>/dev/null)
-vs_corpus=tests/fuzz/corpus-vspec
-mkdir -p "$vs_corpus"
-vs_secs=$(( secs / 2 > 0 ? secs / 2 : 1 ))
-echo "fuzz: fuzz_vspec for ${vs_secs}s ($(ls "$vs_seeds" | wc -l) seed files)"
-ASAN_OPTIONS=detect_leaks=1 "$build/tests/fuzz/fuzz_vspec" "$vs_corpus" "$vs_seeds" \
-  -max_total_time="$vs_secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 > $build/fuzz-vspec.log 2>&1 || { tail -n 60 $build/fuzz-vspec.log; echo "fuzz: FAILED (crash input saved as crash-* in $(pwd))"; exit 1; }
-grep -E "^(Done|stat::average_exec_per_sec|stat::new_units_added)" $build/fuzz-vspec.log || true
+run_fuzzer fuzz_vspec "$build/tests/fuzz/fuzz_vspec" tests/fuzz/corpus-vspec "$vs_seeds" "$half"
 echo "fuzz: no crash found"
