@@ -39,6 +39,9 @@ static const char HELP[] =
     "  --stats                 per-unit times and solver statistics\n"
     "  --tcb                   list what the result rests on (trusted base)\n"
     "  --dump-spec             print the typed specification and stop\n"
+    "  --emit-viper FILE|-     print the program, its annotations and the models\n"
+    "                          as one Viper program into FILE (- = standard\n"
+    "                          output) and stop, without verifying\n"
     "\n"
     "%s"
     "\n"
@@ -56,6 +59,7 @@ typedef struct VerifyCli {
     bool allow_undefined, tcb, no_cache;
     Format format;
     const char *cache_dir;
+    const char *emit_viper;     /* --emit-viper FILE, "-" = stdout */
 } VerifyCli;
 
 static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
@@ -163,7 +167,13 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
     if (!strcmp(a, "--tcb")) return c->tcb = true, 1;
     if (!strcmp(a, "--allow-undefined-shared")) return c->allow_undefined = true, 1;
     if (!strcmp(a, "--no-overflow-check")) return c->vo.no_overflow = true, 1;
-    if (!strcmp(a, "--solver") || !strcmp(a, "--emit-viper"))
+    if (!strcmp(a, "--emit-viper") || !strncmp(a, "--emit-viper=", 13)) {
+        v = a[12] == '=' ? a + 13 : need(argc, argv, i);
+        if (!v || !*v) return usage_error("verify", "--emit-viper needs a file (or - for standard output)"), -1;
+        c->emit_viper = v;
+        return 1;
+    }
+    if (!strcmp(a, "--solver"))
         return usage_error("verify", "%s is not available in this build (see docs/verifier.md)", a), -1;
     return 0;
 }
@@ -305,6 +315,28 @@ uint64_t verify_exe_salt(void)
     return h;
 }
 
+/* --emit-viper: nothing is written when the program cannot be printed */
+static int emit_viper(VerifyCli *c, const VSpec *spec, DiagList *dl)
+{
+    StrBuf b = {0};
+    int rc = EXIT_OK;
+    if (!verify_emit_viper(spec, &c->vo, &b, dl)) {
+        rc = EXIT_INPUT;
+    } else if (!strcmp(c->emit_viper, "-")) {
+        fwrite(b.s ? b.s : "", 1, b.n, stdout);
+    } else {
+        FILE *f = fopen(c->emit_viper, "w");
+        bool ok = f && fwrite(b.s ? b.s : "", 1, b.n, f) == b.n;
+        if (f && fclose(f) != 0) ok = false;
+        if (!ok) {
+            diag_add(dl, DIAG_ERROR, "verify.io", NULL, "cannot write '%s': %s", c->emit_viper, strerror(errno));
+            rc = EXIT_INPUT;
+        }
+    }
+    sb_free(&b);
+    return rc;
+}
+
 static int run(VerifyCli *c)
 {
     SourceUnit u;
@@ -330,6 +362,14 @@ static int run(VerifyCli *c)
         diag_sort(&u.dl);
         driver_render(&c->src, &u.dl, &u.sm, "griddle verify");
         if (have_spec) vspec_free(&spec);
+        unit_free(&u);
+        return rc;
+    }
+    if (c->emit_viper) {
+        rc = emit_viper(c, &spec, &u.dl);
+        diag_sort(&u.dl);
+        driver_render(&c->src, &u.dl, &u.sm, "griddle verify");
+        vspec_free(&spec);
         unit_free(&u);
         return rc;
     }

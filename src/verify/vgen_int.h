@@ -49,6 +49,14 @@ typedef struct State {
 } State;
 
 typedef struct LoopCtx LoopCtx;
+typedef struct Jump Jump;
+/* A pending `goto` of a model method body: its state (frames of the
+ * loops it leaves added), merged in at its label. */
+struct Jump {
+    Jump *next;
+    Sym label;
+    State *st;
+};
 struct LoopCtx {
     LoopCtx *up;
     const VExprList *inv;
@@ -92,6 +100,7 @@ typedef struct Gen {
     Z3_ast exit_pc;                    /* disjunction of reached returns */
     LoopCtx *loop;
     const VShared *use;                /* pending `use NAME` */
+    Jump *jumps;                       /* pending gotos (model methods) */
     Sym *slot_names; uint32_t nslots;
     VEC(Branch) branches;
     VEC(Z3_ast) touched;               /* heap word indices accessed */

@@ -156,8 +156,8 @@ static void store(Gen *g, State *st, const Stmt *s)
 
 static Z3_ast region_match(Gen *g, const VShared *r, Z3_ast a)
 {
-    uint64_t n = r->stride ? (r->hi - r->lo + r->stride - 1) / r->stride : 1;
-    if (n <= 3) {
+    uint64_t n = vshared_naddrs(r);
+    if (n <= VSHARED_LIST_MAX) {
         Z3_ast m = Z3_mk_false(g->z);
         for (uint64_t k = 0; k < n; k++) m = mk_or2(g, m, mk_eq(g, a, mk_u64(g, r->lo + k * r->stride)));
         return m;
@@ -187,11 +187,6 @@ static Z3_ast shared_call(Gen *g, State *st, const VMethod *m, unsigned width, Z
     return r[0].w[0];
 }
 
-static const VMethod *region_method(const VShared *r, bool is_store)
-{
-    return is_store ? r->store : r->load;
-}
-
 static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
 {
     unsigned width = s->u.shmem.width;
@@ -211,7 +206,7 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
     Z3_ast result = NULL;
     uint64_t ca;
     if (use) {
-        const VMethod *m = region_method(use, is_store);
+        const VMethod *m = vshared_method(use, is_store);
         if (!m) {
             vg_error(g, s->span, "`use %s`: the region has no %s method", use->name, is_store ? "store" : "load");
             return;
@@ -219,14 +214,14 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         result = shared_call(g, st, m, width, a, v, is_store, s->span);
     } else if (term_u64(g, a, &ca)) {
         const VShared *r = vspec_shared_at(g->spec, ca, (uint8_t)width, is_store);
-        if (!r || !region_method(r, is_store)) {
+        if (!r || !vshared_method(r, is_store)) {
             if (!g->spec->opts.allow_undefined_shared) {
                 fail_if_reached(g, st, "verify.shared", s->span,
                                 "no `shared` region serves this address, width and direction");
             }
             result = shared_call(g, st, NULL, width, a, v, is_store, s->span);
         } else {
-            result = shared_call(g, st, region_method(r, is_store), width, a, v, is_store, s->span);
+            result = shared_call(g, st, vshared_method(r, is_store), width, a, v, is_store, s->span);
         }
     } else {
         /* symbolic address: one arm per region of this width and direction
@@ -236,13 +231,13 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         Z3_ast res = NULL;
         for (size_t i = 0; i < g->spec->shared.n; i++) {
             const VShared *r = g->spec->shared.v[i];
-            if (r->width != width || !region_method(r, is_store)) continue;
+            if (r->width != width || !vshared_method(r, is_store)) continue;
             Z3_ast m = region_match(g, r, a);
             State *arm = st_copy(g, st);
             arm->pc = mk_and2(g, st->pc, mk_and2(g, m, mk_not(g, taken)));
             taken = mk_or2(g, taken, m);
             if (is_false(g, arm->pc) || smt_reachable(g, arm->pc) == 0) continue;
-            Z3_ast x = shared_call(g, arm, region_method(r, is_store), width, a, v, is_store, s->span);
+            Z3_ast x = shared_call(g, arm, vshared_method(r, is_store), width, a, v, is_store, s->span);
             if (!is_store) res = res ? mk_ite(g, arm->pc, x, res) : x;
             if (!out) out = arm;
             else {
@@ -277,22 +272,11 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
 
 /* ---- FFI ---------------------------------------------------------------- */
 
-static const VMethod *ffi_method(Gen *g, Sym name)
-{
-    for (size_t i = 0; i < g->spec->ffis.n; i++)
-        if (g->spec->ffis.v[i]->name == name) return g->spec->ffis.v[i]->method;
-    char buf[256];
-    snprintf(buf, sizeof buf, "ffi%s", name);
-    for (size_t i = 0; i < g->spec->methods.n; i++)
-        if (!strcmp(g->spec->methods.v[i]->name, buf)) return g->spec->methods.v[i];
-    return NULL;
-}
-
 static void ffi(Gen *g, State *st, const Stmt *s)
 {
     Val args[4];
     for (int i = 0; i < 4; i++) args[i] = pexpr(g, st, s->u.ffi.args[i]);
-    const VMethod *m = ffi_method(g, s->u.ffi.name);
+    const VMethod *m = vspec_ffi_method(g->spec, s->u.ffi.name);
     if (!m) {
         char msg[200];
         snprintf(msg, sizeof msg, "FFI call @%s has no contract (declare `ffi %s` or method ffi%s)",
@@ -613,10 +597,44 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
 
 static void vwhile(Gen *g, State *st, const VStmt *s, Env *env);
 
+/* goto: a break out of loops_out loops (each adds its frame, as at a loop
+ * exit), waiting for its label */
+static void vgoto(Gen *g, State *st, const VStmt *s)
+{
+    State *j = st_copy(g, st);
+    LoopCtx *lc = g->loop;
+    for (uint32_t k = 0; k < s->loops_out && lc; k++, lc = lc->up) st_add_frame(g, j, lc->frame, lc->before);
+    Jump *p = arena_alloc(&g->ar, sizeof *p);
+    *p = (Jump){g->jumps, s->label, j};
+    g->jumps = p;
+    st->pc = Z3_mk_false(g->z);
+}
+
+/* label: the states of the gotos to it join the state falling through */
+static void vlabel(Gen *g, State *st, Sym label, Env *env)
+{
+    for (Jump **p = &g->jumps; *p;) {
+        if ((*p)->label != label) {
+            p = &(*p)->next;
+            continue;
+        }
+        st_merge(g, st, (*p)->st);
+        *p = (*p)->next;
+    }
+    env->st = st;
+    if (st->vl) env->vl = st->vl;
+}
+
 void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
 {
+    if (s->kind == VS_LABEL && !g->aborted) {
+        vlabel(g, st, s->label, env); /* also when nothing falls through */
+        return;
+    }
     if (g->aborted || is_false(g, st->pc)) return;
     env->st = st;
+    /* a join (if, label) replaces st's local table: read where we write */
+    if (st->vl) env->vl = st->vl;
     switch (s->kind) {
     case VS_ASSERT: {
         Oblig ob = {"verify.assert", s->e->span, "the assertion may not hold", NULL, NULL};
@@ -682,6 +700,7 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
     case VS_IF: if_stmt(g, st, sbool(g, env, s->e), s->span, &s->then, &s->els, true, env); break;
     case VS_WHILE: vwhile(g, st, s, env); break;
     case VS_LABEL: break;
+    case VS_GOTO: vgoto(g, st, s); break;
     }
 }
 
@@ -726,12 +745,14 @@ static void vwhile(Gen *g, State *st, const VStmt *s, Env *env)
     Env eb = *env;
     eb.st = B;
     if (B->vl) eb.vl = B->vl;
+    LoopCtx lc = {g->loop, &s->invariants, s->span, st_copy(g, st), before, {0}};
+    g->loop = &lc; /* for gotos out of the body */
     vexec_block(g, B, &s->then, &eb);
+    g->loop = lc.up;
     exhale_invs(g, B, &s->invariants, "verify.invariant-preserved", s->span,
                 "the loop invariant may not be preserved by the loop body");
     State *E = st_copy(g, L);
     E->pc = mk_and2(g, L->pc, mk_not(g, c));
-    LoopCtx lc = {NULL, &s->invariants, s->span, st_copy(g, st), before, {0}};
     loop_exit(g, st, &lc, E);
     env->st = st;
     if (st->vl) env->vl = st->vl;

@@ -125,7 +125,7 @@ struct PNode {
 typedef enum PStmtKind {
     PS_REQUIRES, PS_ENSURES, PS_INVARIANT, PS_TRUSTED,
     PS_ASSERT, PS_ASSUME, PS_REFUTE, PS_INHALE, PS_EXHALE, PS_FOLD, PS_UNFOLD, PS_USE,
-    PS_VAR, PS_ASSIGN, PS_CALL, PS_IF, PS_WHILE, PS_LABEL, PS_BLOCK,
+    PS_VAR, PS_ASSIGN, PS_CALL, PS_IF, PS_WHILE, PS_LABEL, PS_GOTO, PS_BLOCK,
 } PStmtKind;
 
 typedef struct PStmt PStmt;
@@ -136,7 +136,7 @@ struct PStmt {
     Span span;
     PNode *e;          /* the expression; ASSIGN: the value */
     PList lhs;         /* ASSIGN: targets (1 unless a call) */
-    Sym name;          /* USE, LABEL, VAR; CALL: method */
+    Sym name;          /* USE, LABEL, GOTO, VAR; CALL: method */
     Span name_span;
     PType *type;       /* VAR */
     PList args;        /* CALL */

@@ -897,7 +897,13 @@ static PStmt *parse_viper_stmt(VSCtx *c)
         if (at_kw(c, c->k.invariant)) perr_at(c, &cur(c)->span, "label invariants are not supported");
         return s;
     }
-    if (at_kw(c, c->k.goto_) || at_kw(c, c->k.new_)) {
+    if (at_kw(c, c->k.goto_)) {
+        next(c);
+        PStmt *s = stmt_new(c, PS_GOTO, sp);
+        s->name = expect_ident(c, &s->name_span);
+        return s;
+    }
+    if (at_kw(c, c->k.new_)) {
         perr_at(c, &sp, "'%s' is not supported in model methods", cur(c)->text);
         return stmt_new(c, PS_BLOCK, sp);
     }

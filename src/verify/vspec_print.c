@@ -362,7 +362,8 @@ static void pstmt(Pr *p, int ind, const VStmt *s)
             pblock(p, ind + 1, &s->els);
         }
         return;
-    case VS_LABEL: sb_puts(b, "label"); break;
+    case VS_LABEL:
+    case VS_GOTO: sb_printf(b, "%s %s", s->kind == VS_LABEL ? "label" : "goto", s->label); break;
     }
     sb_puts(b, "\n");
 }
