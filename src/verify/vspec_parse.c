@@ -419,7 +419,7 @@ static int infix_bp(VSCtx *c, const VTok *t, int *op, bool *right)
         case VT_GTU: case VT_GEU: case PB_IN: case PB_SUBSET: return 18;
         case VT_PLUS: case VT_MINUS: case VT_PLUSPLUS: case PB_UNION: case PB_INTERSECT:
         case PB_SETMINUS: return 22;
-        case VT_STAR: case VT_SLASH: case VT_PERCENT: return 24;
+        case VT_STAR: case VT_SLASH: case VT_BSLASH: case VT_PERCENT: return 24;
         }
         return 0;
     }
@@ -432,7 +432,7 @@ static int infix_bp(VSCtx *c, const VTok *t, int *op, bool *right)
     case VT_LT: case VT_LE: case VT_GT: case VT_GE: case PB_IN: case PB_SUBSET: return 14;
     case VT_PLUS: case VT_MINUS: case VT_PLUSPLUS: case PB_UNION: case PB_INTERSECT:
     case PB_SETMINUS: return 16;
-    case VT_STAR: case VT_SLASH: case VT_PERCENT: return 18;
+    case VT_STAR: case VT_SLASH: case VT_BSLASH: case VT_PERCENT: return 18;
     }
     return 0;
 }
