@@ -72,6 +72,7 @@ typedef struct Em {
 } Em;
 
 static void sx(Em *m, StrBuf *b, const VExpr *e);
+static const char *sstr(Em *m, const VExpr *e);
 
 /* ---- output ------------------------------------------------------------- */
 
@@ -326,9 +327,45 @@ static void spvar(Em *m, StrBuf *b, const VExpr *e)
     sb_puts(b, param && (m->contract || m->in_old) ? entry_name(m, slot) : slot_name(m, slot));
 }
 
+static const char *and_const(Em *m, const char *x, uint64_t c, bool wrap);
+static const char *pow2_text(Em *m, unsigned k);
+
+static bool lit_u64(const VExpr *e, uint64_t *v)
+{
+    if (e->kind != VX_INT || e->u.lit.big || e->u.lit.v < 0) return false;
+    *v = (uint64_t)e->u.lit.v;
+    return true;
+}
+
+/* A bit operation with a literal operand in an annotation, without
+ * bit-vectors: the mask rewrites on x mod 2^64 (int2bv wraps); shifts by a
+ * literal are multiplications and divisions. Same values as the bv64 form. */
+static bool sbit_linear(Em *m, StrBuf *b, const VExpr *e)
+{
+    VBinOp op = e->u.bin.op;
+    uint64_t c;
+    const VExpr *x = e->u.bin.a;
+    if (op == VB_SHL || op == VB_LSHR) {
+        if (!lit_u64(e->u.bin.b, &c) || c >= 64) return false;
+        const char *xs = sstr(m, x);
+        if (op == VB_SHL) sb_printf(b, "((%s * %s) %% " TWO64 ")", xs, pow2_text(m, (unsigned)c));
+        else sb_printf(b, "((%s %% " TWO64 ") \\ %s)", xs, pow2_text(m, (unsigned)c));
+        return true;
+    }
+    if (op != VB_BAND && op != VB_BOR && op != VB_BXOR) return false;
+    if (lit_u64(e->u.bin.a, &c)) x = e->u.bin.b;
+    else if (!lit_u64(e->u.bin.b, &c)) return false;
+    const char *xs = sstr(m, x);
+    const char *and_ = and_const(m, xs, c, true);
+    if (op == VB_BAND) sb_puts(b, and_);
+    else sb_printf(b, "((%s %% " TWO64 ") + %" PRIu64 " - %s%s)", xs, c, op == VB_BOR ? "" : "2 * ", and_);
+    return true;
+}
+
 static void sbinop(Em *m, StrBuf *b, const VExpr *e)
 {
     VBinOp op = e->u.bin.op;
+    if (is_bitop(op) && sbit_linear(m, b, e)) return;
     if (is_bitop(op)) {
         /* 64-bit two's complement of the operands (int2bv wraps, §8.9) */
         sb_printf(b, "bv64_to_int(%s(bv64_from_int(", binop(op));
@@ -627,10 +664,11 @@ static const char *pow2_text(Em *m, unsigned k)
 
 /* x & c for a constant c: the sum over the runs of ones of c of
  * (x \ 2^lo % 2^len) * 2^lo — the verifier's mask rewrite (§7.4), so no
- * bit-vectors are needed. */
-static const char *and_const(Em *m, const char *x, uint64_t c)
+ * bit-vectors are needed. wrap: x is any integer (annotations: two's
+ * complement, as int2bv), else a word. */
+static const char *and_const(Em *m, const char *x, uint64_t c, bool wrap)
 {
-    if (c == UINT64_MAX) return x;
+    if (c == UINT64_MAX && !wrap) return x;
     StrBuf b = {0};
     unsigned lo = 0;
     while (lo < 64) {
@@ -642,7 +680,7 @@ static const char *and_const(Em *m, const char *x, uint64_t c)
         while (lo + len < 64 && ((c >> (lo + len)) & 1)) len++;
         if (b.n) sb_puts(&b, " + ");
         const char *part = lo ? arena_printf(&m->ar, "(%s \\ %s)", x, pow2(m, lo)) : x;
-        if (lo + len < 64) part = arena_printf(&m->ar, "(%s %% %s)", part, pow2(m, len));
+        if (lo + len < 64 || wrap) part = arena_printf(&m->ar, "(%s %% %s)", part, pow2_text(m, len));
         if (lo) part = arena_printf(&m->ar, "%s * %s", part, pow2(m, lo));
         sb_puts(&b, part);
         lo += len;
@@ -665,9 +703,9 @@ static const char *bit_op(Em *m, ExprKind k, const char *a, const Expr *ea, cons
     if (const_word(ea, &c) || const_word(eb, &c)) {
         const char *x = const_word(ea, &c) ? b : a;
         if (!const_word(ea, &c)) const_word(eb, &c);
-        if (k == E_AND) return and_const(m, x, c);
+        if (k == E_AND) return and_const(m, x, c, false);
         if (!c) return x;
-        const char *and_ = and_const(m, x, c);
+        const char *and_ = and_const(m, x, c, false);
         return k == E_OR ? arena_printf(&m->ar, "(%s + %" PRIu64 " - %s)", x, c, and_)
                          : arena_printf(&m->ar, "(%s + %" PRIu64 " - 2 * %s)", x, c, and_);
     }
@@ -680,6 +718,16 @@ static const char *arith(Em *m, const Expr *e)
     const char *acc = pword(m, e->u.list.v[0]);
     if (e->kind == E_AND || e->kind == E_OR || e->kind == E_XOR) {
         const Expr *prev = e->u.list.v[0];
+        bool any_const = false;
+        uint64_t c;
+        for (uint32_t i = 0; i < e->u.list.n; i++) any_const |= const_word(e->u.list.v[i], &c);
+        if (!any_const) { /* one bit-vector term, no conversions in between */
+            const char *f = e->kind == E_AND ? "bv64_and" : e->kind == E_OR ? "bv64_or" : "bv64_xor";
+            acc = arena_printf(&m->ar, "bv64_from_int(%s)", acc);
+            for (uint32_t i = 1; i < e->u.list.n; i++)
+                acc = arena_printf(&m->ar, "%s(%s, bv64_from_int(%s))", f, acc, pword(m, e->u.list.v[i]));
+            return arena_printf(&m->ar, "bv64_to_int(%s)", acc);
+        }
         for (uint32_t i = 1; i < e->u.list.n; i++) {
             const char *x = pword(m, e->u.list.v[i]);
             acc = bit_op(m, e->kind, acc, i == 1 ? prev : e, x, e->u.list.v[i]);
