@@ -805,6 +805,24 @@ static const char *shift(Em *m, const Expr *e)
     return op == SH_LSL ? overflow(m, r, e->span, "'<<'") : r;
 }
 
+/* x itself when it is a name or a number, else a temporary holding it
+ * (an expression used more than once is computed once) */
+static const char *bind(Em *m, const char *x)
+{
+    bool simple = *x != 0;
+    for (const char *p = x; *p; p++)
+        simple &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (simple) return x;
+    const char *t = tmp(m);
+    line(m, "var %s: Int := %s", t, x);
+    return t;
+}
+
+static const char *plus(Em *m, const char *x, uint32_t k)
+{
+    return k ? arena_printf(&m->ar, "%s + %u", x, k) : x;
+}
+
 /* The word index of a byte address, with the alignment obligation. */
 static const char *word_index(Em *m, const char *a, unsigned align, Span at)
 {
@@ -822,24 +840,20 @@ static const char *load_word(Em *m, const char *idx)
 
 static const char *load(Em *m, const Expr *e)
 {
-    const char *a = pword(m, e->u.load.addr);
+    const char *at = bind(m, pword(m, e->u.load.addr));
     if (e->kind == E_LOAD) {
-        const char *at = tmp(m);
-        line(m, "var %s: Int := %s", at, a);
         const char *idx = word_index(m, at, 8, e->span);
         uint32_t n = words(m, e->u.load.shape);
         if (is_word(e->u.load.shape)) return load_word(m, idx);
         StrBuf b = {0};
         sb_puts(&b, "Seq(");
         for (uint32_t i = 0; i < n; i++)
-            sb_printf(&b, "%s%s", i ? ", " : "", load_word(m, arena_printf(&m->ar, "%s + %u", idx, i)));
+            sb_printf(&b, "%s%s", i ? ", " : "", load_word(m, plus(m, idx, i)));
         sb_puts(&b, ")");
         const char *r = arena_strndup(&m->ar, b.s, b.n);
         sb_free(&b);
         return r;
     }
-    const char *at = tmp(m);
-    line(m, "var %s: Int := %s", at, a);
     unsigned al = e->kind == E_LOAD32 ? 4 : 1;
     const char *w = load_word(m, word_index(m, at, al, e->span));
     m->use_sub = true;
@@ -868,12 +882,17 @@ static const char *pval(Em *m, const Expr *e)
             parts[pos] = pval(m, x);
             ex[pos] = x;
         }
+        /* Seq(...) of consecutive words, ++ nested struct values (as sstruct) */
         StrBuf b = {0};
+        bool open = false;
         for (uint32_t i = 0; i < n; i++) {
-            if (i) sb_puts(&b, " ++ ");
-            if (is_word(ex[i]->shape)) sb_printf(&b, "Seq(%s)", parts[i]);
-            else sb_printf(&b, "%s", parts[i]);
+            bool word = is_word(ex[i]->shape);
+            if (open && !word) sb_puts(&b, ")");
+            if (i && !(open && word)) sb_puts(&b, " ++ ");
+            sb_printf(&b, "%s%s", word ? (open ? ", " : "Seq(") : "", parts[i]);
+            open = word;
         }
+        if (open) sb_puts(&b, ")");
         const char *r = n ? arena_printf(&m->ar, "(%s)", b.s) : "Seq[Int]()";
         sb_free(&b);
         return r;
@@ -1014,9 +1033,7 @@ static void do_return(Em *m, const char *v, bool tail)
 
 static void store(Em *m, const Stmt *s)
 {
-    const char *a = pword(m, s->u.store.addr);
-    const char *at = tmp(m);
-    line(m, "var %s: Int := %s", at, a);
+    const char *at = bind(m, pword(m, s->u.store.addr));
     const char *v = pval(m, s->u.store.value);
     if (s->u.store.width == 0) {
         uint32_t n = words(m, s->u.store.value->shape);
@@ -1028,7 +1045,7 @@ static void store(Em *m, const Stmt *s)
             v = vt;
         }
         for (uint32_t i = 0; i < n; i++)
-            line(m, "slot(heap, %s + %u).heap_elem := %s", idx, i, word_of(m, v, word, i));
+            line(m, "slot(heap, %s).heap_elem := %s", plus(m, idx, i), word_of(m, v, word, i));
         return;
     }
     unsigned al = s->u.store.width == 4 ? 4 : 1;
@@ -1113,13 +1130,8 @@ static const char *region_test(Em *m, const VShared *r, const char *a)
 static void shared_access(Em *m, const Stmt *s, bool is_store)
 {
     unsigned width = s->u.shmem.width;
-    const char *a = tmp(m);
-    line(m, "var %s: Int := %s", a, pword(m, s->u.shmem.addr));
-    const char *v = NULL;
-    if (is_store) {
-        v = tmp(m);
-        line(m, "var %s: Int := %s", v, pword(m, s->u.shmem.value));
-    }
+    const char *a = bind(m, pword(m, s->u.shmem.addr));
+    const char *v = is_store ? bind(m, pword(m, s->u.shmem.value)) : NULL;
     const char *dst = is_store ? NULL : tmp(m);
     if (dst) line(m, "var %s: Int", dst);
     if (width > 1) line(m, "assert %s %% %u == 0 // aligned shared access at %s", a, width, where(m, s->span));
@@ -1288,10 +1300,12 @@ static void pstmt(Em *m, const Stmt *s, bool tail)
         m->ind++;
         pblock(m, &s->u.if_.then, tail);
         m->ind--;
-        line(m, "} else {");
-        m->ind++;
-        pblock(m, &s->u.if_.els, tail);
-        m->ind--;
+        if (tail || s->u.if_.els.n) {
+            line(m, "} else {");
+            m->ind++;
+            pblock(m, &s->u.if_.els, tail);
+            m->ind--;
+        }
         line(m, "}");
         return;
     }
@@ -1538,17 +1552,22 @@ static void emit_fun(Em *m, const FunDecl *fd)
 
 /* ---- the prelude -------------------------------------------------------- */
 
-static const char PRELUDE[] =
-    "// ---- prelude (griddle's built-in declarations; pancake2viper's IArray, bit-vector domain) ----\n"
+/* pancake2viper's prelude, each part unless the models declare it (as
+ * griddle's own prelude, vspec read_prelude). */
+static const char PRELUDE_IARRAY[] =
     "domain IArray {\n"
     "  function slot(a: IArray, i: Int): Ref\n"
-    "  function alen(a: IArray): Int\n"
     "  function first(r: Ref): IArray\n"
     "  function second(r: Ref): Int\n"
     "  axiom all_diff { forall a: IArray, i: Int :: { slot(a, i) } first(slot(a, i)) == a && second(slot(a, i)) == i }\n"
+    "}\n";
+static const char PRELUDE_ALEN[] =
+    "domain IArrayLength {\n"
+    "  function alen(a: IArray): Int\n"
     "  axiom len_nonneg { forall a: IArray :: { alen(a) } alen(a) >= 0 }\n"
-    "}\n"
-    "field heap_elem: Int\n"
+    "}\n";
+static const char PRELUDE_HEAP_ELEM[] = "field heap_elem: Int\n";
+static const char PRELUDE_BV[] =
     "domain BitVectorDomain64 interpretation (SMTLIB: \"(_ BitVec 64)\", Boogie: \"bv64\") {\n"
     "  function bv64_from_int(i: Int): BitVectorDomain64 interpretation \"(_ int2bv 64)\"\n"
     "  function bv64_to_int(b: BitVectorDomain64): Int interpretation \"bv2nat\"\n"
@@ -1558,8 +1577,36 @@ static const char PRELUDE[] =
     "  function bv64_shl(a: BitVectorDomain64, b: BitVectorDomain64): BitVectorDomain64 interpretation \"bvshl\"\n"
     "  function bv64_lshr(a: BitVectorDomain64, b: BitVectorDomain64): BitVectorDomain64 interpretation \"bvlshr\"\n"
     "  function bv64_ashr(a: BitVectorDomain64, b: BitVectorDomain64): BitVectorDomain64 interpretation \"bvashr\"\n"
-    "}\n"
-    "// ---- end of prelude ----\n";
+    "}\n";
+
+static bool from_prelude(const VSpec *s, Span sp);
+
+/* a function of that name declared by the models (domains included) */
+static bool model_func(const VSpec *s, const char *name)
+{
+    for (size_t i = 0; i < s->funcs.n; i++)
+        if (s->funcs.v[i]->origin == VO_MODEL && !from_prelude(s, s->funcs.v[i]->span) &&
+            !strcmp(s->funcs.v[i]->name, name))
+            return true;
+    for (size_t d = 0; d < s->domains.n; d++)
+        for (uint32_t i = 0; i < s->domains.v[d]->nfuncs; i++)
+            if (!from_prelude(s, s->domains.v[d]->span) && !strcmp(s->domains.v[d]->funcs[i]->name, name))
+                return true;
+    return false;
+}
+
+static void prelude(const VSpec *s, StrBuf *out)
+{
+    sb_puts(out, "// ---- prelude (pancake2viper's, where the models do not declare it) ----\n");
+    if (!model_func(s, "slot")) sb_puts(out, PRELUDE_IARRAY);
+    if (!model_func(s, "alen")) sb_puts(out, PRELUDE_ALEN);
+    bool elem = false;
+    for (size_t i = 0; i < s->fields.n; i++)
+        elem |= !strcmp(s->fields.v[i]->name, "heap_elem") && !from_prelude(s, s->fields.v[i]->span);
+    if (!elem) sb_puts(out, PRELUDE_HEAP_ELEM);
+    if (!model_func(s, "bv64_from_int")) sb_puts(out, PRELUDE_BV);
+    sb_puts(out, "// ---- end of prelude ----\n");
+}
 
 /* Viper functions the Pancake encoding uses (printed when used): pure and
  * non-recursive, so both Viper and griddle's model subset read them. */
@@ -1680,7 +1727,7 @@ bool verify_emit_viper(const VSpec *s, const VerifyOpts *o, StrBuf *out, DiagLis
     emit_decls(&m, VO_MODEL);
     if (m.ok) {
         sb_puts(out, "// Viper program printed by griddle verify --emit-viper (docs/verifier.md \"Viper output\")\n");
-        sb_puts(out, PRELUDE);
+        prelude(s, out);
         helpers(&m, out);
         sb_putn(out, body.s ? body.s : "", body.n);
     }
