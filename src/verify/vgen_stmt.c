@@ -99,6 +99,9 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
 static void do_return(Gen *g, State *st, Val v, Span at)
 {
     if (is_false(g, st->pc)) return;
+    /* a return inside loops leaves them: like a break (a goto out of the
+     * loops in Viper), each gives back its frame before the postcondition */
+    for (LoopCtx *lc = g->loop; lc; lc = lc->up) st_add_frame(g, st, lc->frame, lc->before);
     Env e = env_at(g, st);
     e.pvars = g->entry->locals;
     e.retval = v;

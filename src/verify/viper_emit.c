@@ -1184,16 +1184,59 @@ static void ffi(Em *m, const Stmt *s)
     line(m, "%s // @%s at %s", method_call(m, mt, args, 4), s->u.ffi.name, where(m, s->span));
 }
 
+/* Which globals a loop body may change: those it assigns, and all of
+ * them when it calls anything (a call forgets the globals; the verifier's
+ * loop havoc treats shared accesses and FFI calls as calls too). */
+static void global_writes(const Block *b, bool *gw, bool *calls);
+
+static void global_writes_stmt(const Stmt *s, bool *gw, bool *calls)
+{
+    switch (s->kind) {
+    case S_ASSIGN:
+        if (s->u.assign.var.global) gw[s->u.assign.var.slot] = true;
+        break;
+    case S_CALL:
+    case S_DECCALL:
+    case S_SHLOAD:
+    case S_SHSTORE:
+    case S_FFI:
+    case S_TRY: *calls = true; break;
+    case S_IF:
+        global_writes(&s->u.if_.then, gw, calls);
+        global_writes(&s->u.if_.els, gw, calls);
+        break;
+    case S_WHILE: global_writes(&s->u.while_.body, gw, calls); break;
+    case S_BLOCK: global_writes(&s->u.block, gw, calls); break;
+    case S_SKIP:
+    case S_DEC:
+    case S_STORE:
+    case S_BREAK:
+    case S_CONTINUE:
+    case S_TICK:
+    case S_THROW:
+    case S_RETURN:
+    case S_ANNOT: break;
+    }
+}
+
+static void global_writes(const Block *b, bool *gw, bool *calls)
+{
+    for (uint32_t i = 0; i < b->n; i++) global_writes_stmt(b->v[i], gw, calls);
+}
+
 /* The invariants of a loop: the bounds of the variables in scope (the
- * verifier's havoc at the loop head gives words), the globals, the user's. */
-static void loop_invariants(Em *m, const Stmt *s)
+ * verifier's havoc at the loop head gives words), the globals (their
+ * permission; the value from before the loop unless the body may change
+ * it), the user's. */
+static void loop_invariants(Em *m, const Stmt *s, unsigned id, const bool *gw, bool calls)
 {
     for (uint32_t i = 0; i < m->fd->nslots; i++)
         if (m->declared[i]) line(m, "  invariant %s", bounds_of(m, slot_name(m, i), m->shapes[i]));
     for (uint32_t g = 0; g < m->prog->nglobals; g++) {
         const GlobalDecl *gd = check_global(m->prog, g);
         const char *x = global_name(m, g);
-        line(m, "  invariant acc(%s) && %s", x, bounds_of(m, x, gd ? gd->shape : NULL));
+        if (gw[g] || calls) line(m, "  invariant acc(%s) && %s", x, bounds_of(m, x, gd ? gd->shape : NULL));
+        else line(m, "  invariant acc(%s) && %s == g_%s_before_%u", x, x, gd ? gd->name : "?", id);
     }
     const VLoopSpec *ls = vspec_loop(m->s, s);
     for (uint32_t i = 0; ls && i < ls->invariants.n; i++) line(m, "  invariant %s", sstr(m, ls->invariants.v[i]));
@@ -1224,8 +1267,16 @@ static void while_stmt(Em *m, const Stmt *s)
     Loop lp = {m->loop, m->nlabel++, false, false};
     const char *c;
     bool pure = cond_is_pure(m, s->u.while_.cond, &c);
+    bool *gw = arena_alloc(&m->ar, m->prog->nglobals + 1), calls = false;
+    global_writes(&s->u.while_.body, gw, &calls);
+    for (uint32_t g = 0; g < m->prog->nglobals && !calls; g++) {
+        const GlobalDecl *gd = check_global(m->prog, g);
+        if (!gw[g])
+            line(m, "var g_%s_before_%u: %s := %s", gd ? gd->name : "?", lp.id, shape_type(gd ? gd->shape : NULL),
+                 global_name(m, g));
+    }
     line(m, "while (%s)", pure ? c : "true");
-    loop_invariants(m, s);
+    loop_invariants(m, s, lp.id, gw, calls);
     line(m, "{");
     m->ind++;
     m->loop = &lp;
