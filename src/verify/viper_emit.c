@@ -99,7 +99,9 @@ static void unsupported(Em *m, Span sp, const char *what)
     m->ok = false;
 }
 
-static const char *tmp(Em *m) { return arena_printf(&m->ar, "t_%u", m->ntmp++); }
+/* Names the printer makes up contain '$', which no Pancake name (hence no
+ * NAME_slot) does: temporaries t$N, bound variables q$N. */
+static const char *tmp(Em *m) { return arena_printf(&m->ar, "t$%u", m->ntmp++); }
 
 /* ---- names and types ---------------------------------------------------- */
 
@@ -300,7 +302,7 @@ static void squant(Em *m, StrBuf *b, const VExpr *e)
  * precondition, griddle's verify.wellformed; §2.15 #4). */
 static void sslice(Em *m, StrBuf *b, const VExpr *e)
 {
-    const char *j = arena_printf(&m->ar, "q_%u", m->nq++);
+    const char *j = arena_printf(&m->ar, "q$%u", m->nq++);
     sb_puts(b, "(pnk_slice(");
     sx(m, b, e->u.slice.base);
     sb_puts(b, ", ");
@@ -811,7 +813,8 @@ static const char *bind(Em *m, const char *x)
 {
     bool simple = *x != 0;
     for (const char *p = x; *p; p++)
-        simple &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+        simple &= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+              *p == '$';
     if (simple) return x;
     const char *t = tmp(m);
     line(m, "var %s: Int := %s", t, x);
@@ -1236,7 +1239,7 @@ static void loop_invariants(Em *m, const Stmt *s, unsigned id, const bool *gw, b
         const GlobalDecl *gd = check_global(m->prog, g);
         const char *x = global_name(m, g);
         if (gw[g] || calls) line(m, "  invariant acc(%s) && %s", x, bounds_of(m, x, gd ? gd->shape : NULL));
-        else line(m, "  invariant acc(%s) && %s == g_%s_before_%u", x, x, gd ? gd->name : "?", id);
+        else line(m, "  invariant acc(%s) && %s == g$%s$%u", x, x, gd ? gd->name : "?", id);
     }
     const VLoopSpec *ls = vspec_loop(m->s, s);
     for (uint32_t i = 0; ls && i < ls->invariants.n; i++) line(m, "  invariant %s", sstr(m, ls->invariants.v[i]));
@@ -1272,7 +1275,7 @@ static void while_stmt(Em *m, const Stmt *s)
     for (uint32_t g = 0; g < m->prog->nglobals && !calls; g++) {
         const GlobalDecl *gd = check_global(m->prog, g);
         if (!gw[g])
-            line(m, "var g_%s_before_%u: %s := %s", gd ? gd->name : "?", lp.id, shape_type(gd ? gd->shape : NULL),
+            line(m, "var g$%s$%u: %s := %s", gd ? gd->name : "?", lp.id, shape_type(gd ? gd->shape : NULL),
                  global_name(m, g));
     }
     line(m, "while (%s)", pure ? c : "true");
