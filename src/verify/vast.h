@@ -361,6 +361,9 @@ uint64_t vshared_naddrs(const VShared *r);
  * the method `ffiname`, else NULL (§1.5). */
 const VMethod *vspec_ffi_method(const VSpec *s, Sym name);
 
+/* The annotation language's spelling of a binary operator ("+", "==>",
+ * "union", ...; VB_PDIV "/"). */
+const char *vbinop_text(VBinOp op);
 /* Prints an expression in the annotation language (for messages, --emit-viper):
  * fully parenthesised, coercions visible (tobool(e), frac(a, b) for VB_PDIV),
  * names resolved (x#slot3, g#global0, i#local2, dev#mfield0). */

@@ -23,6 +23,7 @@
 #include "check/check.h"
 #include "verify/vast.h"
 #include "verify/verify.h"
+#include "vbody.h"
 
 /* A value: n terms. Pancake values are flattened words (n = shape size);
  * specification values of non-shape type have n == 1. */

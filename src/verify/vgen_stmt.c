@@ -292,63 +292,12 @@ static void ffi(Gen *g, State *st, const Stmt *s)
 
 /* ---- loops -------------------------------------------------------------- */
 
-typedef struct WriteSet {
-    bool *slots, *globals;
-    bool calls;
-} WriteSet;
-
-static void writes_block(const Block *b, WriteSet *w);
-
-static void writes_var(const VarRef *v, WriteSet *w)
-{
-    if (v->global) w->globals[v->slot] = true;
-    else w->slots[v->slot] = true;
-}
-
-static void writes_stmt(const Stmt *s, WriteSet *w)
-{
-    switch (s->kind) {
-    case S_DEC: w->slots[s->u.dec.var.slot] = true; break;
-    case S_DECCALL: w->slots[s->u.deccall.var.slot] = true; w->calls = true; break;
-    case S_ASSIGN: writes_var(&s->u.assign.var, w); break;
-    case S_CALL:
-        w->calls = true;
-        if (s->u.call.kind == CALL_ASSIGN) writes_var(&s->u.call.dest, w);
-        break;
-    case S_SHLOAD: writes_var(&s->u.shmem.dest, w); w->calls = true; break;
-    case S_SHSTORE:
-    case S_FFI: w->calls = true; break;
-    case S_TRY:
-        w->calls = true;
-        if (s->u.try_.has_dest) writes_var(&s->u.try_.dest, w);
-        writes_var(&s->u.try_.catchvar, w);
-        writes_block(&s->u.try_.handler, w);
-        break;
-    case S_IF: writes_block(&s->u.if_.then, w); writes_block(&s->u.if_.els, w); break;
-    case S_WHILE: writes_block(&s->u.while_.body, w); break;
-    case S_BLOCK: writes_block(&s->u.block, w); break;
-    case S_SKIP:
-    case S_STORE:
-    case S_BREAK:
-    case S_CONTINUE:
-    case S_TICK:
-    case S_THROW:
-    case S_RETURN:
-    case S_ANNOT: break;
-    }
-}
-
-static void writes_block(const Block *b, WriteSet *w)
-{
-    for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
-}
-
 /* The state at the head of an arbitrary iteration: no permissions (the
  * invariant is inhaled next), written variables havocked, and as values
  * those of `framed`: the state after the invariant was exhaled with
  * everything not held havocked, so locations the frame still holds keep
  * their values (Carbon's loop encoding). */
-static State *loop_head(Gen *g, const State *before, const State *framed, const WriteSet *w)
+static State *loop_head(Gen *g, const State *before, const State *framed, const VWrites *w)
 {
     State *fresh = st_new(g);
     State *L = st_copy(g, before);
@@ -400,8 +349,8 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     const VExprList *inv = ls ? &ls->invariants : &none;
     State *before = st_copy(g, st);
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
-    WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
-    writes_block(&s->u.while_.body, &w);
+    VWrites w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
+    vbody_writes(&s->u.while_.body, &w);
     State *L = loop_head(g, before, st, &w);
     L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);

@@ -29,6 +29,7 @@
 #include "verify/verify.h"
 
 #include "check/check.h"
+#include "vbody.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -178,39 +179,21 @@ static void implicit_params(Em *m, StrBuf *b)
 
 /* ---- specification expressions ------------------------------------------ */
 
+/* Viper's spelling: the annotation language's, but integer division is
+ * `\\` (Viper's `/` between Ints is a fraction) and the bit operations are
+ * pancake2viper's bv64 functions */
 static const char *binop(VBinOp op)
 {
-    switch (op) {
-    case VB_ADD: return "+";
-    case VB_SUB: return "-";
-    case VB_MUL: return "*";
+    switch ((int)op) {
     case VB_DIV: return "\\";
-    case VB_MOD: return "%";
-    case VB_PDIV: return "/";
     case VB_BAND: return "bv64_and";
     case VB_BOR: return "bv64_or";
     case VB_BXOR: return "bv64_xor";
     case VB_SHL: return "bv64_shl";
     case VB_LSHR: return "bv64_lshr";
     case VB_ASHR: return "bv64_ashr";
-    case VB_EQ: return "==";
-    case VB_NE: return "!=";
-    case VB_LT: return "<";
-    case VB_LE: return "<=";
-    case VB_GT: return ">";
-    case VB_GE: return ">=";
-    case VB_AND: return "&&";
-    case VB_OR: return "||";
-    case VB_IMPLIES: return "==>";
-    case VB_IFF: return "<==>";
-    case VB_CONCAT: return "++";
-    case VB_IN: return "in";
-    case VB_UNION: return "union";
-    case VB_INTERSECT: return "intersection";
-    case VB_SETMINUS: return "setminus";
-    case VB_SUBSET: return "subset";
+    default: return vbinop_text(op);
     }
-    return "?";
 }
 
 static bool is_bitop(VBinOp op) { return op >= VB_BAND && op <= VB_ASHR; }
@@ -672,20 +655,13 @@ static const char *and_const(Em *m, const char *x, uint64_t c, bool wrap)
 {
     if (c == UINT64_MAX && !wrap) return x;
     StrBuf b = {0};
-    unsigned lo = 0;
-    while (lo < 64) {
-        if (!((c >> lo) & 1)) {
-            lo++;
-            continue;
-        }
-        unsigned len = 0;
-        while (lo + len < 64 && ((c >> (lo + len)) & 1)) len++;
+    unsigned lo = 0, len;
+    for (; vmask_run(c, &lo, &len); lo += len) {
         if (b.n) sb_puts(&b, " + ");
         const char *part = lo ? arena_printf(&m->ar, "(%s \\ %s)", x, pow2(m, lo)) : x;
         if (lo + len < 64 || wrap) part = arena_printf(&m->ar, "(%s %% %s)", part, pow2_text(m, len));
         if (lo) part = arena_printf(&m->ar, "%s * %s", part, pow2(m, lo));
         sb_puts(&b, part);
-        lo += len;
     }
     const char *r = b.n ? arena_printf(&m->ar, "(%s)", b.s) : "0";
     sb_free(&b);
@@ -1187,46 +1163,6 @@ static void ffi(Em *m, const Stmt *s)
     line(m, "%s // @%s at %s", method_call(m, mt, args, 4), s->u.ffi.name, where(m, s->span));
 }
 
-/* Which globals a loop body may change: those it assigns, and all of
- * them when it calls anything (a call forgets the globals; the verifier's
- * loop havoc treats shared accesses and FFI calls as calls too). */
-static void global_writes(const Block *b, bool *gw, bool *calls);
-
-static void global_writes_stmt(const Stmt *s, bool *gw, bool *calls)
-{
-    switch (s->kind) {
-    case S_ASSIGN:
-        if (s->u.assign.var.global) gw[s->u.assign.var.slot] = true;
-        break;
-    case S_CALL:
-    case S_DECCALL:
-    case S_SHLOAD:
-    case S_SHSTORE:
-    case S_FFI:
-    case S_TRY: *calls = true; break;
-    case S_IF:
-        global_writes(&s->u.if_.then, gw, calls);
-        global_writes(&s->u.if_.els, gw, calls);
-        break;
-    case S_WHILE: global_writes(&s->u.while_.body, gw, calls); break;
-    case S_BLOCK: global_writes(&s->u.block, gw, calls); break;
-    case S_SKIP:
-    case S_DEC:
-    case S_STORE:
-    case S_BREAK:
-    case S_CONTINUE:
-    case S_TICK:
-    case S_THROW:
-    case S_RETURN:
-    case S_ANNOT: break;
-    }
-}
-
-static void global_writes(const Block *b, bool *gw, bool *calls)
-{
-    for (uint32_t i = 0; i < b->n; i++) global_writes_stmt(b->v[i], gw, calls);
-}
-
 /* The invariants of a loop: the bounds of the variables in scope (the
  * verifier's havoc at the loop head gives words), the globals (their
  * permission; the value from before the loop unless the body may change
@@ -1270,8 +1206,10 @@ static void while_stmt(Em *m, const Stmt *s)
     Loop lp = {m->loop, m->nlabel++, false, false};
     const char *c;
     bool pure = cond_is_pure(m, s->u.while_.cond, &c);
-    bool *gw = arena_alloc(&m->ar, m->prog->nglobals + 1), calls = false;
-    global_writes(&s->u.while_.body, gw, &calls);
+    VWrites w = {arena_alloc(&m->ar, m->fd->nslots + 1), arena_alloc(&m->ar, m->prog->nglobals + 1), false};
+    vbody_writes(&s->u.while_.body, &w);
+    const bool *gw = w.globals;
+    bool calls = w.calls;
     for (uint32_t g = 0; g < m->prog->nglobals && !calls; g++) {
         const GlobalDecl *gd = check_global(m->prog, g);
         if (!gw[g])
@@ -1504,30 +1442,6 @@ static void emit_domain(Em *m, const VDomain *d)
 
 /* ---- Pancake functions -------------------------------------------------- */
 
-static void name_block(Sym *names, uint32_t n, const Block *b);
-
-static void name_slot(Sym *names, uint32_t n, uint32_t slot, Sym name)
-{
-    if (slot < n && !names[slot]) names[slot] = name;
-}
-
-static void name_stmt(Sym *names, uint32_t n, const Stmt *s)
-{
-    switch ((int)s->kind) {
-    case S_DEC: name_slot(names, n, s->u.dec.var.slot, s->u.dec.var.name); break;
-    case S_DECCALL: name_slot(names, n, s->u.deccall.var.slot, s->u.deccall.var.name); break;
-    case S_IF: name_block(names, n, &s->u.if_.then), name_block(names, n, &s->u.if_.els); break;
-    case S_WHILE: name_block(names, n, &s->u.while_.body); break;
-    case S_BLOCK: name_block(names, n, &s->u.block); break;
-    case S_TRY: name_block(names, n, &s->u.try_.handler); break;
-    }
-}
-
-static void name_block(Sym *names, uint32_t n, const Block *b)
-{
-    for (uint32_t i = 0; i < b->n; i++) name_stmt(names, n, b->v[i]);
-}
-
 static void word_facts(Em *m, const char *kw, const char *v, const Shape *sh)
 {
     line(m, "  %s %s", kw, bounds_of(m, v, sh));
@@ -1564,8 +1478,7 @@ static void emit_fun(Em *m, const FunDecl *fd)
     const VFunSpec *fs = &m->s->funs[fd->index];
     m->fd = fd;
     m->slot_names = arena_alloc(&m->ar, (fd->nslots + 1) * sizeof(Sym));
-    for (uint32_t i = 0; i < fd->nparams; i++) name_slot(m->slot_names, fd->nslots, i, fd->params[i].name);
-    name_block(m->slot_names, fd->nslots, &fd->body);
+    vbody_slot_names(fd, m->slot_names);
     m->ntmp = m->nlabel = m->nq = 0;
     m->ret_label = false;
     m->use = NULL;

@@ -20,7 +20,7 @@ typedef struct Pr {
 
 static void pe(Pr *p, const VExpr *e);
 
-static const char *binop_text(VBinOp op)
+const char *vbinop_text(VBinOp op)
 {
     switch (op) {
     case VB_ADD: return "+";
@@ -143,7 +143,7 @@ static void pe(Pr *p, const VExpr *e)
         sb_puts(b, e->u.bin.op == VB_PDIV ? "frac(" : "(");
         pe(p, e->u.bin.a);
         if (e->u.bin.op == VB_PDIV) sb_puts(b, ", ");
-        else sb_printf(b, " %s ", binop_text(e->u.bin.op));
+        else sb_printf(b, " %s ", vbinop_text(e->u.bin.op));
         pe(p, e->u.bin.b);
         sb_puts(b, ")");
         return;
