@@ -276,7 +276,19 @@ static void squant(Em *m, StrBuf *b, const VExpr *e)
         sb_puts(b, "}");
     }
     sb_puts(b, " ");
+    /* a struct-valued bound variable has its number of words (the
+     * verifier's flattened value always has) */
+    StrBuf len = {0};
+    for (uint32_t i = 0; m->locals && i < e->u.quant.nvars; i++) {
+        uint32_t idx = e->u.quant.first + i;
+        const VType *t = idx < m->locals->n ? m->locals->v[idx].type : NULL;
+        if (t && t->kind == VT_SHAPE)
+            sb_printf(&len, "%s|%s| == %u", len.n ? " && " : "", local_name(m, idx, NULL), t->words);
+    }
+    if (len.n) sb_printf(b, "(%s %s ", len.s, e->u.quant.kind == VQ_FORALL ? "==>" : "&&");
     sx(m, b, e->u.quant.body);
+    if (len.n) sb_puts(b, ")");
+    sb_free(&len);
     sb_puts(b, ")");
 }
 
@@ -1381,11 +1393,26 @@ static const char *header(Em *m, const char *kw, Sym name, VOrigin o, const VLoc
     return r;
 }
 
+/* "|s| == n && ..." for the struct-valued parameters [from, to) of l (a
+ * struct is always its n words; pancake2viper adds these facts too), or
+ * NULL */
+static const char *struct_lengths(Em *m, const VLocals *l, uint32_t from, uint32_t to)
+{
+    StrBuf b = {0};
+    for (uint32_t i = from; i < to; i++)
+        if (l->v[i].type->kind == VT_SHAPE)
+            sb_printf(&b, "%s|%s| == %u", b.n ? " && " : "", l->v[i].name, l->v[i].type->words);
+    const char *r = b.n ? arena_strndup(&m->ar, b.s, b.n) : NULL;
+    sb_free(&b);
+    return r;
+}
+
 static void emit_pred(Em *m, const VPred *p)
 {
     m->locals = &p->locals;
     const char *h = header(m, "predicate", p->name, p->origin, &p->locals, p->nparams);
-    if (p->body) line(m, "%s {\n  %s\n}", h, sstr(m, p->body));
+    const char *len = struct_lengths(m, &p->locals, 0, p->nparams);
+    if (p->body) line(m, "%s {\n  %s%s%s\n}", h, len ? len : "", len ? " && " : "", sstr(m, p->body));
     else line(m, "%s", h);
 }
 
@@ -1397,7 +1424,10 @@ static void emit_func(Em *m, const VFunc *f)
     line(m, "%s: %s", header(m, "function", f->name, f->is_domain ? VO_MODEL : f->origin, &f->locals, f->nparams),
          t.s);
     sb_free(&t);
+    const char *len = struct_lengths(m, &f->locals, 0, f->nparams);
+    if (len) line(m, "  requires %s", len);
     clauses(m, "requires", &f->requires);
+    if (f->ret->kind == VT_SHAPE) line(m, "  ensures |result| == %u", f->ret->words);
     clauses(m, "ensures", &f->ensures);
     if (f->body) line(m, "{\n  %s\n}", sstr(m, f->body));
 }
@@ -1414,7 +1444,11 @@ static void emit_method(Em *m, const VMethod *mt)
     }
     line(m, "%s", b.s);
     sb_free(&b);
+    const char *len = struct_lengths(m, &mt->locals, 0, mt->nparams);
+    if (len) line(m, "  requires %s", len);
     clauses(m, "requires", &mt->requires);
+    len = struct_lengths(m, &mt->locals, mt->nparams, mt->nparams + mt->nrets);
+    if (len) line(m, "  ensures %s", len);
     clauses(m, "ensures", &mt->ensures);
     if (!mt->has_body) return;
     line(m, "{");
