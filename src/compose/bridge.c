@@ -1,6 +1,8 @@
 /*
  * Bridge obligations (issue 7 part 4b): for each region and each pair
- * (writer, reader), the writer's guarantee implies the reader's rely; the
+ * (writer, reader), the writer's guarantee implies the reader's rely (the
+ * reader itself included when it writes the region: it reads back its own
+ * words); the
  * reader's rely holds of the zero-initialised region; for each channel,
  * the notifier's clause implies the receiver's assumption. A writer
  * without a contract or without a guarantee on the region guarantees
@@ -67,7 +69,7 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
     bool *seen = xcalloc(g->nnodes + 1, 1);
     for (size_t i = 0; i < g->edges.n; i++) {
         const CmpEdge *e = &g->edges.v[i];
-        if (e->to != (int)g->npd + r->mr || seen[e->from] || e->from == rc->pd) continue;
+        if (e->to != (int)g->npd + r->mr || seen[e->from]) continue;
         if (e->kind != CMP_E_WRITE && e->kind != CMP_E_DMA_WRITE) continue;
         seen[e->from] = true;
         CmpBridge b = {.mr = r->mr, .reader = rc->pd, .rc = rc, .r = r, .channel = -1};
@@ -83,7 +85,15 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
         b.wc = contract_of(cs, e->from);
         b.g = clause(b.wc, CMP_C_GUARANTEE, r->mr, 0);
         const char *wr = s->pds.v[e->from].name;
-        if (b.g) push(bs, b, "the guarantee of '%s' on '%s' implies the rely of '%s' on it", wr,
+        /* the reader's own writes are words it may read back: its
+         * guarantee must imply its rely too */
+        if (e->from == rc->pd && b.g)
+            push(bs, b, "the guarantee of '%s' on '%s' implies its own rely on it (it reads "
+                 "back what it writes)", wr, mr);
+        else if (e->from == rc->pd)
+            push(bs, b, "'%s' writes '%s' but guarantees nothing: its own rely on it must hold "
+                 "of any word (it reads back what it writes)", wr, mr);
+        else if (b.g) push(bs, b, "the guarantee of '%s' on '%s' implies the rely of '%s' on it", wr,
                       mr, rd);
         else push(bs, b, "'%s' writes '%s' but guarantees nothing: the rely of '%s' on it must "
                   "hold of any word", wr, mr, rd);

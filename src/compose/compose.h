@@ -227,7 +227,16 @@ typedef struct CmpContract {
     Span source_span;        /* the first `source` item */
     CmpStatus ev_status;
     char *ev_text;           /* owned (xmalloc) */
+    /* Microkit entry points (CMP_ENTRY_*) that the code defines as
+     * functions griddle verify proved (now or from the cache). */
+    bool entry_verified[4];
 } CmpContract;
+
+/* The entry points of a Microkit PD (reference 1.3), in the ledger's
+ * coverage: init and notified always, protected when some channel end may
+ * call the PD, fault when it has children. */
+enum { CMP_ENTRY_INIT, CMP_ENTRY_NOTIFIED, CMP_ENTRY_PROTECTED, CMP_ENTRY_FAULT };
+extern const char *const cmp_entry_names[4];
 
 typedef struct CmpContractSet {
     Arena arena;

@@ -65,6 +65,7 @@ typedef struct ComposeCli {
     /* resolved inputs */
     char *system;
     VEC(char *) policies, contracts;
+    VEC(char *) codes;             /* diagnostic codes copied from components' runs */
 } ComposeCli;
 
 static bool ends_with(const char *s, const char *suffix)
@@ -406,6 +407,52 @@ static const char *shared_bypass(const VSpec *spec, const CmpContract *ct, const
     return res;
 }
 
+/* The file of another SrcMgr, added to sm (once per component run). */
+static uint32_t adopt_file(SrcMgr *sm, const SrcMgr *from, uint32_t f, uint32_t *map)
+{
+    if (map[f] != UINT32_MAX) return map[f];
+    const SrcFile *sf = from->files.v[f];
+    map[f] = sf->text ? srcmgr_add(sm, sf->name, xstrndup(sf->text, sf->len), sf->len)
+                      : srcmgr_intern_name(sm, sf->name);
+    return map[f];
+}
+
+/* A component's diagnostics (located in its sources and models, in the
+ * SrcMgr of its run) join compose's, so every one of them is rendered,
+ * in text or as the one JSON document. Codes are copied: the verifier's
+ * live in memory released after the run. */
+static void adopt_diags(ComposeCli *c, const DiagList *from, const SrcMgr *fsm, SrcMgr *sm,
+                        DiagList *dl)
+{
+    uint32_t *map = xmalloc((fsm->files.n + 1) * sizeof *map);
+    for (size_t i = 0; i < fsm->files.n; i++) map[i] = UINT32_MAX;
+    for (size_t i = 0; i < from->v.n; i++) {
+        const Diag *d = &from->v.v[i];
+        Span sp = d->span;
+        if (d->has_span) sp.file = adopt_file(sm, fsm, d->span.file, map);
+        char *code = xstrdup(d->code ? d->code : "verify");
+        vec_push(&c->codes, code);
+        Diag *nd = diag_add(dl, d->sev, code, d->has_span ? &sp : NULL, "%s", d->msg);
+        for (size_t k = 0; k < d->notes.n; k++) {
+            Span ns = d->notes.v[k].span;
+            if (d->notes.v[k].has_span) ns.file = adopt_file(sm, fsm, ns.file, map);
+            diag_note(nd, d->notes.v[k].has_span ? &ns : NULL, "%s", d->notes.v[k].msg);
+        }
+    }
+    free(map);
+}
+
+/* Which Microkit entry points the code defines as functions proved now or
+ * from the cache (the ledger's entry-point coverage). */
+static void entries_verified(CmpContract *ct, const VerifyReport *r)
+{
+    for (size_t i = 0; i < r->units.n; i++)
+        for (int e = 0; e < 4; e++)
+            if (!strcmp(r->units.v[i].name, cmp_entry_names[e]))
+                ct->entry_verified[e] = r->units.v[i].status == VERIFY_OK ||
+                                        r->units.v[i].status == VERIFY_CACHED;
+}
+
 /* Issue 7, 4c: griddle verify on a component's sources and models (the
  * same front end, checker, vspec_build and verify_program as `griddle
  * verify -m MODEL... FILE...`, with the same content cache, so a changed
@@ -414,7 +461,8 @@ static const char *shared_bypass(const VSpec *spec, const CmpContract *ct, const
  * verified (now or, with the same content, earlier), failed when one is
  * refuted or unsupported, unknown otherwise. The verifier's diagnostics
  * are printed as griddle verify prints them. */
-static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *sys)
+static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *sys,
+                               SrcMgr *sm, DiagList *dl)
 {
     StrBuf b = {0};
     char *why = NULL;
@@ -504,10 +552,11 @@ static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *
                   : ct->ev_status == CMP_FAILED ? "failed" : "unknown",
                   ok + cached, ok + cached == 1 ? "" : "s", cached, trusted, r.nfailed, r.nerror,
                   r.nunknown);
+        entries_verified(ct, &r);
         verify_report_free(&r);
     }
-    /* The first error goes into the ledger; all of them are printed with
-     * text diagnostics (JSON diagnostics are one document: compose's). */
+    /* The first error goes into the ledger; all of them are diagnostics
+     * of the run (text, or the one JSON document). */
     diag_sort(&u.dl);
     for (size_t i = 0; i < u.dl.v.n; i++) {
         const Diag *d = &u.dl.v.v[i];
@@ -518,7 +567,7 @@ static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *
         sb_printf(&b, "%s [%s]", d->msg, d->code);
         break;
     }
-    if (u.dl.v.n && !so.json) driver_render(&so, &u.dl, &u.sm, "griddle compose");
+    adopt_diags(c, &u.dl, &u.sm, sm, dl);
     unlink(mpath);
     free(model);
     vec_free(&models);
@@ -556,7 +605,7 @@ static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
         cmp_bridges_build(&bs, &cs, &g);
         ok = cmp_bridges_check(&bs, &cs, s, c->timeout_ms, sm, dl);
         for (size_t i = 0; ok && i < cs.v.n; i++)
-            if (cs.v.v[i].sources.n) component_evidence(c, &cs.v.v[i], s);
+            if (cs.v.v[i].sources.n) component_evidence(c, &cs.v.v[i], s, sm, dl);
     }
     if (ok && rc == EXIT_OK) {
         CmpLedgerIn in = {.s = s, .g = &g, .ps = &ps, .init = &init, .contracts = &cs,
@@ -600,6 +649,8 @@ int cmd_compose(int argc, char **argv)
     for (size_t i = 0; i < c.contracts.n; i++) free(c.contracts.v[i]);
     vec_free(&c.policies);
     vec_free(&c.contracts);
+    for (size_t i = 0; i < c.codes.n; i++) free(c.codes.v[i]);
+    vec_free(&c.codes);
     vec_free(&c.search);
     vec_free(&c.devices);
     source_opts_free(&c.so);
