@@ -69,8 +69,12 @@ check('sensor_logger result', 'result: discharged' in p.stdout)
 # 2 PDs, 2 regions, 1 channel: every one is named by a discharged claim
 check('sensor_logger coverage', 'protection domains   2/2' in p.stdout and
       'memory regions       2/2' in p.stdout and 'channels             1/1' in p.stdout, p.stdout)
-# entry points: init + notified for 2 PDs, nobody may call (no pp) = 4
-check('sensor_logger entry points', 'entry points         0/4' in p.stdout, p.stdout)
+# entry points: init + notified for 2 PDs, nobody may call (no pp) = 4; Logger
+# is verified against its contract and logger.pnk defines both (2), Sensor is
+# a trusted C component (0)
+check('sensor_logger entry points', 'entry points         2/4' in p.stdout, p.stdout)
+check('sensor_logger logger verified', '[discharged] component: the guarantees of '
+      in p.stdout and 'logger.pnk (content ' in p.stdout, p.stdout)
 
 p = run([SLB])
 check('sensor_logger_bad exit 1', p.returncode == 1)
@@ -172,8 +176,9 @@ check('untrusted contract claims', st2.get("connector 'msg': every word 'logger'
       'discharged', str(st2))
 
 # ---- the echo system's queue contracts (examples/echo/*.contract): 16 queue
-# regions, each mapped rw by exactly two PDs that both rely on it: per rely one
-# region bridge (the other PD's guarantee) and one zero bridge = 64 bridges,
+# regions, each mapped rw by exactly two PDs that both rely on it: per rely two
+# region bridges (the other PD's guarantee, and its own: it reads back what it
+# writes) and one zero bridge = 96 bridges,
 # 32 connector claims, all provable (producers write lengths <= 2048 and never
 # head; consumers write only head and the flag)
 # (examples/echo holds two systems, echo.system and echo_pnk.system: name the files)
@@ -183,7 +188,7 @@ p = run(echo_in + ['--format', 'json'])
 le = json.loads(p.stdout)
 br = [o for o in le['obligations'] if o['kind'] == 'bridge']
 con = [c for c in le['claims'] if c['claim'].startswith('connector')]
-check('echo contracts', p.returncode == 0 and len(br) == 64 and
+check('echo contracts', p.returncode == 0 and len(br) == 96 and
       all(o['status'] == 'discharged' for o in br) and len(con) == 32 and
       all(c['status'] == 'discharged' for c in con) and
       le['coverage']['memory_regions']['covered'] >= 16, f'{p.returncode} {len(br)} {len(con)}')
