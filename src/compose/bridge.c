@@ -104,6 +104,76 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
     push(bs, z, "the rely of '%s' on '%s' holds of the region's initial contents (zero)", rd, mr);
 }
 
+/* The clause of c that needs its tracked word w (a notify clause naming
+ * it, else the guarantee on its region that speaks of old). */
+static const CmpClause *word_user(const CmpContract *c, const SimSystem *s, const CmpWord *w)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s_at_%llu", s->mrs.v[w->mr].name, (unsigned long long)w->off);
+    for (size_t i = 0; i < c->clauses.n; i++) {
+        const CmpClause *cl = &c->clauses.v[i];
+        const char *p = cl->kind == CMP_C_NOTIFY ? strstr(cl->gen, name) : NULL;
+        if (p && !isalnum((unsigned char)p[strlen(name)]) && p[strlen(name)] != '_') return cl;
+    }
+    return clause(c, CMP_C_GUARANTEE, w->mr, 0);
+}
+
+/* Frame bridges: every other writer of a region leaves each word the
+ * Pancake component c tracks unchanged (its guarantee implies v == old
+ * there); a device that DMAs into the region never does. */
+static void frame_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGraph *g,
+                          const CmpContract *c)
+{
+    const SimSystem *s = g->s;
+    for (size_t k = 0; k < c->words.n; k++) {
+        const CmpWord *w = &c->words.v[k];
+        const char *mr = s->mrs.v[w->mr].name, *me = s->pds.v[c->pd].name;
+        for (size_t i = 0; i < g->edges.n; i++) {
+            const CmpEdge *e = &g->edges.v[i];
+            if (e->to != (int)g->npd + w->mr || e->from == c->pd) continue;
+            if (e->kind != CMP_E_WRITE && e->kind != CMP_E_DMA_WRITE) continue;
+            CmpBridge b = {.kind = CMP_B_FRAME, .mr = w->mr, .reader = c->pd, .rc = c,
+                           .r = word_user(c, s, w), .channel = -1, .off = w->off,
+                           .quiet = !w->for_notify, .dma = e->kind == CMP_E_DMA_WRITE};
+            b.writer = b.dma ? e->from - (int)g->npd : e->from;
+            if (!b.dma) {
+                b.wc = contract_of(cs, e->from);
+                b.g = clause(b.wc, CMP_C_GUARANTEE, w->mr, 0);
+            }
+            push(bs, b, "'%s' never changes word %llu of '%s', so '%s' may track it (%s)",
+                 cmp_node_name(g, e->from), (unsigned long long)w->off, mr, me,
+                 w->for_notify ? "its notify clauses speak of it" : "its guarantee speaks of old");
+        }
+    }
+}
+
+void cmp_bridges_settle(CmpBridgeSet *bs, CmpContractSet *cs)
+{
+    for (size_t i = 0; i < cs->v.n; i++) {
+        CmpContract *c = &cs->v.v[i];
+        for (size_t k = 0; k < c->words.n; k++) {
+            CmpWord *w = &c->words.v[k];
+            w->tracked = true;
+            for (size_t b = 0; b < bs->v.n; b++) {
+                const CmpBridge *br = &bs->v.v[b];
+                if (br->kind == CMP_B_FRAME && br->rc == c && br->mr == w->mr && br->off == w->off)
+                    w->tracked &= br->status == CMP_DISCHARGED;
+            }
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < bs->v.n; i++) {
+        CmpBridge *br = &bs->v.v[i];
+        if (br->kind == CMP_B_FRAME && br->quiet && br->status != CMP_DISCHARGED) {
+            free(br->text);
+            free(br->evidence);
+            continue;
+        }
+        bs->v.v[n++] = *br;
+    }
+    bs->v.n = n;
+}
+
 void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGraph *g)
 {
     memset(bs, 0, sizeof *bs);
@@ -130,6 +200,8 @@ void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGrap
                 }
         }
     }
+    for (size_t i = 0; cs && i < cs->v.n; i++)
+        if (cs->v.v[i].sources.n) frame_bridges(bs, cs, g, &cs->v.v[i]);
 }
 
 void cmp_bridges_free(CmpBridgeSet *bs)
@@ -265,6 +337,14 @@ static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
         sb_free(&p);
     } else if (br->kind == CMP_B_ZERO) {
         sb_printf(&g->b, "fun 1 %s(1 addr) {\n", br->method);
+    } else if (br->kind == CMP_B_FRAME) {
+        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v) {\n  /@ requires addr == %llu @/\n",
+                  br->method, (unsigned long long)br->off);
+        g->line += 2;
+        if (br->g) gen_clause(g, "requires", br->wc, br->g, NULL);
+        gen_puts(g, "  /@ assert v == old @/\n  return 0;\n}\n");
+        br->last_line = g->line;
+        return;
     } else {
         sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v) {\n", br->method);
     }
@@ -369,6 +449,17 @@ static void record(CmpBridge *br, const VerifyUnit *u, const DiagList *udl, uint
         break;
     case VERIFY_FAILED:
         br->status = CMP_FAILED;
+        if (br->kind == CMP_B_FRAME) {
+            sb_puts(&e, "refuted by griddle verify (Z3): ");
+            if (br->g) clause_where(sm, br->g, &e);
+            else sb_puts(&e, "the writer states no guarantee on the region");
+            counterexamples(br, udl, gfile, &e);
+            if (br->quiet) break;
+            Diag *d = diag_add(dl, DIAG_ERROR, "compose.bridge", &br->r->span,
+                               "bridge obligation fails: %s", br->text);
+            if (br->g) diag_note(d, &br->g->span, "its guarantee");
+            break;
+        }
         sb_puts(&e, "refuted by griddle verify (Z3): ");
         sb_puts(&e, br->g ? "premise " : "no premise (guarantees nothing)");
         if (br->g) clause_where(sm, br->g, &e);
@@ -421,7 +512,14 @@ bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSyst
     (void)cs;
     for (size_t i = 0; i < bs->v.n; i++) {
         CmpBridge *br = &bs->v.v[i];
-        if (br->kind == CMP_B_DEVICE) {
+        if (br->kind == CMP_B_FRAME && br->dma) {
+            br->status = CMP_FAILED;
+            br->evidence = xstrdup("a device writes the region by DMA, which no guarantee "
+                                   "bounds");
+            if (!br->quiet)
+                diag_add(dl, DIAG_ERROR, "compose.bridge", &br->r->span,
+                         "bridge obligation fails: %s: a device DMAs into the region", br->text);
+        } else if (br->kind == CMP_B_DEVICE) {
             br->status = CMP_TRUSTED;
             br->evidence = xstrdup("hardware behaviour: what a device writes by DMA is not "
                                    "modelled");

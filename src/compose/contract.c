@@ -42,6 +42,7 @@ void cmp_contract_free(CmpContractSet *cs)
         vec_free(&c->clauses);
         vec_free(&c->sources);
         vec_free(&c->models);
+        vec_free(&c->words);
         free(c->ev_text);
     }
     vec_free(&cs->v);

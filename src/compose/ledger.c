@@ -38,7 +38,7 @@ typedef struct Claim {
     int mr, channel;         /* connector claims: the region or channel covered */
     const char *id;
     CmpStatus status;
-    VEC(int) from;           /* obligation indices */
+    CmpIntVec from;          /* obligation indices */
 } Claim;
 
 typedef struct Cov {
@@ -173,9 +173,15 @@ static int local_obligation(Ledger *l, const CmpContract *c, bool notify, int *l
     if (c->trusted) {
         o.status = CMP_TRUSTED;
         o.evidence = arena_printf(&l->a, "trusted: %s", c->trust_reason);
+    } else if (notify && c->ev_text) {
+        /* one run proves the stores and the notifications: microkit_notify
+         * requires the notify clauses over the words the code wrote */
+        o.status = c->ev_status;
+        o.evidence = arena_printf(&l->a, "%s; the notify clauses are the precondition of "
+                                  "microkit_notify in the generated model", c->ev_text);
     } else if (notify) {
-        o.evidence = "not bound to the code: griddle compose does not yet model the region's "
-                     "words at each microkit_notify (issue 7 part 4c covers the stores only)";
+        o.evidence = "no evidence: the contract names no 'source' to verify; mark it trusted "
+                     "with a reason, or leave it unknown";
     } else if (c->ev_text) {
         o.status = c->ev_status;
         o.evidence = arena_printf(&l->a, "%s", c->ev_text);
@@ -185,6 +191,13 @@ static int local_obligation(Ledger *l, const CmpContract *c, bool notify, int *l
     }
     lob[slot] = add_ob(l, o);
     return lob[slot];
+}
+
+static void push_once(CmpIntVec *v, int x)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->v[i] == x) return;
+    vec_push(v, x);
 }
 
 /* I<n> for a connector on a region: who can write it, from the authority
@@ -245,6 +258,7 @@ static void contract_claims(Ledger *l)
     }
     for (size_t i = 0; i < bs->v.n; i++) {
         const CmpClause *r = bs->v.v[i].r;
+        if (bs->v.v[i].kind == CMP_B_FRAME) continue;
         bool first = true;
         for (size_t k = 0; k < i; k++) first &= bs->v.v[k].r != r;
         if (!first) continue;
@@ -267,9 +281,11 @@ static void contract_claims(Ledger *l)
             device |= b->kind == CMP_B_DEVICE;
             if (b->g && b->wc) {
                 int lo = local_obligation(l, b->wc, b->g->kind == CMP_C_NOTIFY, lob);
-                bool have = false;
-                for (size_t q = 0; q < c.from.n; q++) have |= c.from.v[q] == lo;
-                if (!have) vec_push(&c.from, lo);
+                push_once(&c.from, lo);
+                /* the frames its binding rests on (the words it tracks) */
+                for (size_t q = 0; q < bs->v.n; q++)
+                    if (bs->v.v[q].kind == CMP_B_FRAME && bs->v.v[q].rc == b->wc)
+                        push_once(&c.from, pob[q]);
             }
         }
         vec_push(&c.from, l->k);
