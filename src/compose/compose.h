@@ -224,6 +224,8 @@ typedef struct CmpContract {
      * verified). */
     VEC(const char *) sources;
     VEC(const char *) models;
+    VEC(const char *) only;  /* `only FUNC...`: verify just these (griddle verify --only);
+                                the promises then stay unknown, never discharged */
     Span source_span;        /* the first `source` item */
     CmpStatus ev_status;
     char *ev_text;           /* owned (xmalloc) */

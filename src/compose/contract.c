@@ -8,6 +8,8 @@
  *              | 'trusted' STRING
  *              | 'source' FILE { FILE }       Pancake sources verified for the promises (4c)
  *              | 'model' FILE { FILE }        the models they are verified against
+ *              | 'only' FUNC { FUNC }         verify just these functions (the promises
+ *                                             then stay unknown: the rest is unverified)
  *              | 'view' MR '{' FIELD '@' NUM { ',' FIELD '@' NUM } '}'
  *              | 'guarantee' MR ':' EXPR      over addr, old, v and MR's view fields (offsets)
  *              | 'rely' MR ':' EXPR           over addr, v, old (two-state: every write by
@@ -42,6 +44,7 @@ void cmp_contract_free(CmpContractSet *cs)
         vec_free(&c->clauses);
         vec_free(&c->sources);
         vec_free(&c->models);
+        vec_free(&c->only);
         vec_free(&c->words);
         free(c->ev_text);
     }
@@ -353,6 +356,24 @@ static void item_files(CLex *x, const char *kw, size_t kwoff)
     if (src && x->c->sources.n == n) x->c->source_span = cmp_span_at(x->sm, x->file, kwoff, strlen(kw));
 }
 
+/* `only FUNC...`: a verified component's functions to verify (the rest
+ * unverified, so its promises are never discharged). */
+static void item_only(CLex *x, size_t kwoff)
+{
+    if (x->c->trusted) {
+        cerr(x, kwoff, 4, "a trusted contract has no 'only': its promises are not verified");
+        return;
+    }
+    size_t n = 0;
+    while (!at_end(x)) {
+        const char *f = word(x, "a function name", true, NULL);
+        if (!f) return;
+        vec_push(&x->c->only, f);
+        n++;
+    }
+    if (!n) cerr(x, x->pos, 1, "expected one or more function names after 'only'");
+}
+
 static void item(CLex *x)
 {
     size_t off;
@@ -390,7 +411,7 @@ static void item(CLex *x)
             cerr(x, b, 1, "expected the reason as a \"string\"");
             return;
         }
-        if (x->c->sources.n || x->c->models.n) {
+        if (x->c->sources.n || x->c->models.n || x->c->only.n) {
             cerr(x, off, strlen(kw), "a contract with 'source' or 'model' items is verified, not trusted");
             return;
         }
@@ -398,14 +419,15 @@ static void item(CLex *x)
         x->c->trust_reason = arena_strndup(&x->cs->arena, x->t + b + 1, (size_t)(q - x->t) - b - 1);
         x->pos = (size_t)(q - x->t) + 1;
     } else if (!strcmp(kw, "source") || !strcmp(kw, "model")) item_files(x, kw, off);
+    else if (!strcmp(kw, "only")) item_only(x, off);
     else if (!strcmp(kw, "view")) item_view(x);
     else if (!strcmp(kw, "guarantee")) item_clause(x, CMP_C_GUARANTEE, kw);
     else if (!strcmp(kw, "rely")) item_clause(x, CMP_C_RELY, kw);
     else if (!strcmp(kw, "notify")) item_clause(x, CMP_C_NOTIFY, kw);
     else if (!strcmp(kw, "assume")) item_clause(x, CMP_C_ASSUME, kw);
     else if (!strcmp(kw, "component")) cerr(x, off, strlen(kw), "one component per contract file");
-    else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, source, model, view, "
-              "guarantee, rely, notify or assume)", kw);
+    else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, source, model, only, "
+              "view, guarantee, rely, notify or assume)", kw);
     if (x->ok && !at_end(x)) cerr(x, x->pos, 1, "expected the end of the line");
 }
 

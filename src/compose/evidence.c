@@ -265,20 +265,26 @@ static void region_methods(ModelGen *g, const CmpCodeShared *d, int mr)
     snprintf(range, sizeof range, "%llu <= address && address < %llu && %s %% 8 == 0",
              (unsigned long long)m->vaddr, (unsigned long long)(m->vaddr + g->s->mrs.v[mr].size),
              off);
-    const char *pre = g->ghost ? "cmp_words(" : NULL;
+    /* only the methods of regions with tracked words need the ghost
+     * predicate (a loop without it in its invariant may still reach the
+     * others: the predicate is not part of loop invariants) */
+    bool tracks = false;
+    for (size_t i = 0; i < g->c->words.n; i++)
+        tracks |= g->c->words.v[i].mr == mr && g->c->words.v[i].tracked;
+    const char *pre = tracks ? "cmp_words(" : NULL;
     if (d->write) {
         sb_printf(&g->b, "method store_%s(%s, address: Int, value: Int)\n  requires %s\n", d->name,
                   g->params, range);
         if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
         if (gc) store_guarantee(g, gc, mr, off);
-        ghost_frame(g, mr, off);
+        if (tracks) ghost_frame(g, mr, off);
     }
     if (d->read) {
         sb_printf(&g->b, "method load_%s(%s, address: Int) returns (retval: Int)\n  requires %s\n",
                   d->name, g->params, range);
         if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
         if (rc) load_rely(g, rc, off);
-        ghost_frame(g, -1, off);
+        if (tracks) ghost_frame(g, -1, off);
         for (size_t i = 0; i < g->c->words.n; i++) {
             const CmpWord *w = &g->c->words.v[i];
             if (w->mr != mr || !w->tracked) continue;

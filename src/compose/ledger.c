@@ -459,8 +459,8 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
     t[n++] = (TrustItem){"components", l->in->contracts && l->in->contracts->v.n
         ? "for connector claims, each writer's guarantees (obligations L) and each notifier's "
           "notify clauses (N): trusted components with their reasons; a Pancake component's "
-          "guarantees through griddle verify of its sources against the model generated from "
-          "its contract (whose relies it assumes), its notify clauses still unknown; policy "
+          "through griddle verify of its sources against the model generated from its "
+          "contract (whose relies it assumes; the FFI functions it calls are trusted C); policy "
           "claims hold whatever the components do"
         : "none for these claims, which hold whatever the components do; no functional "
           "claim about a component is made without a contract"};

@@ -480,6 +480,8 @@ static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, 
 {
     VerifyOpts o = {0};
     o.timeout_ms = c->timeout_ms;
+    o.only = ct->only.v;
+    o.nonly = ct->only.n;
     o.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
     if (o.cache_dir) o.salt = verify_exe_salt();
     VerifyReport r;
@@ -501,8 +503,11 @@ static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, 
         cached += st == VERIFY_CACHED;
         trusted += st == VERIFY_TRUSTED;
     }
+    /* with `only`, the units left out are trusted by griddle verify but
+     * unverified here: never a discharge */
     ct->ev_status = r.nfailed || r.nerror ? CMP_FAILED
-                  : r.nunknown || ok + cached + trusted != r.units.n ? CMP_UNKNOWN
+                  : r.nunknown || ok + cached + trusted != r.units.n ||
+                    (ct->only.n && trusted) ? CMP_UNKNOWN
                   : CMP_DISCHARGED;
     sb_printf(b, ": %s; %zu unit%s verified (%zu from the cache of the same content), "
               "%zu trusted, %zu failed, %zu unsupported, %zu unknown",
@@ -510,6 +515,13 @@ static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, 
               : ct->ev_status == CMP_FAILED ? "failed" : "unknown",
               ok + cached, ok + cached == 1 ? "" : "s", cached, trusted, r.nfailed, r.nerror,
               r.nunknown);
+    if (ct->only.n && trusted) {
+        sb_printf(b, "; verified only");
+        for (size_t i = 0; i < ct->only.n; i++) sb_printf(b, " %s", ct->only.v[i]);
+        sb_printf(b, " ('only'): not verified:");
+        for (size_t i = 0; i < r.units.n; i++)
+            if (r.units.v[i].status == VERIFY_TRUSTED) sb_printf(b, " %s", r.units.v[i].name);
+    }
     entries_verified(ct, &r);
     verify_report_free(&r);
 }

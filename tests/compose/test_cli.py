@@ -193,6 +193,30 @@ check('echo contracts', p.returncode == 0 and len(br) == 96 and
       all(c['status'] == 'discharged' for c in con) and
       le['coverage']['memory_regions']['covered'] >= 16, f'{p.returncode} {len(br)} {len(con)}')
 
+# ---- echo_pnk: the same queue contracts (symlinks to examples/echo), but eth
+# is the Pancake driver bound by `source` with `only` six functions: the
+# rest is unverified, so eth's promises (L5: contracts sort client0 client1
+# copy0 copy1 eth ...) are unknown, never discharged, and so are the 8
+# connectors resting on them (eth's and the virtualisers' relies on the 4
+# driver queues); the other 24 are discharged. eth tracks the index it
+# writes of each queue (its guarantees speak of old): 4 frame bridges, one
+# per queue against the virtualiser there, all proved. Exit 3.
+p = run([ex('echo_pnk'), '--format', 'json'])
+lp = json.loads(p.stdout) if p.stdout.strip() else {'obligations': [], 'claims': []}
+l5 = [o for o in lp['obligations'] if o['id'] == 'L5']
+frames = [o for o in lp['obligations'] if 'never changes word' in o['text']]
+conp = [c for c in lp['claims'] if c['claim'].startswith('connector')]
+check('echo_pnk exit 3 (unknown)', p.returncode == 3, p.returncode)
+check('echo_pnk eth bound, not proved', len(l5) == 1 and l5[0]['status'] == 'unknown' and
+      'eth_driver.pnk' in l5[0]['evidence'] and 'not verified:' in l5[0]['evidence'] and
+      'q_enqueue' in l5[0]['evidence'], l5)
+check('echo_pnk frames', len(frames) == 4 and all(o['status'] == 'discharged' for o in frames),
+      [(o['text'], o['status']) for o in frames])
+check('echo_pnk connectors', len(conp) == 32 and
+      sum(c['status'] == 'unknown' for c in conp) == 8 and
+      sum(c['status'] == 'discharged' for c in conp) == 24, [c['status'] for c in conp])
+check('echo_pnk no failure', not any(o['status'] == 'failed' for o in lp['obligations']))
+
 # ---- well-formedness warnings beyond sim_load's
 wf = os.path.join(tmp, 'wf.system')
 with open(wf, 'w') as f:
