@@ -76,8 +76,11 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
         if (e->kind == CMP_E_DMA_WRITE) {
             b.kind = CMP_B_DEVICE;
             b.writer = e->from - (int)g->npd;
-            push(bs, b, "device '%s' writes '%s' by DMA: the rely of '%s' on it is assumed of "
-                 "what the device writes", cmp_node_name(g, e->from), mr, rd);
+            if (r->kind == CMP_C_INVARIANT)
+                push(bs, b, "device '%s' writes '%s' by DMA: the invariant '%s' states of it is "
+                     "assumed to survive what the device writes", cmp_node_name(g, e->from), mr, rd);
+            else push(bs, b, "device '%s' writes '%s' by DMA: the rely of '%s' on it is assumed "
+                      "of what the device writes", cmp_node_name(g, e->from), mr, rd);
             continue;
         }
         b.kind = CMP_B_REGION;
@@ -85,9 +88,15 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
         b.wc = contract_of(cs, e->from);
         b.g = clause(b.wc, CMP_C_GUARANTEE, r->mr, 0);
         const char *wr = s->pds.v[e->from].name;
+        if (r->kind == CMP_C_INVARIANT && b.g)
+            push(bs, b, "every write of '%s' to '%s' (its guarantee) keeps the invariant '%s' "
+                 "states of it", wr, mr, rd);
+        else if (r->kind == CMP_C_INVARIANT)
+            push(bs, b, "'%s' writes '%s' but guarantees nothing: the invariant '%s' states of "
+                 "it must survive any write", wr, mr, rd);
         /* the reader's own writes are words it may read back: its
          * guarantee must imply its rely too */
-        if (e->from == rc->pd && b.g)
+        else if (e->from == rc->pd && b.g)
             push(bs, b, "the guarantee of '%s' on '%s' implies its own rely on it (it reads "
                  "back what it writes)", wr, mr);
         else if (e->from == rc->pd)
@@ -101,7 +110,9 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
     free(seen);
     CmpBridge z = {.kind = CMP_B_ZERO, .mr = r->mr, .reader = rc->pd, .writer = -1, .rc = rc,
                    .r = r, .channel = -1};
-    push(bs, z, "the rely of '%s' on '%s' holds of the region's initial contents (zero)", rd, mr);
+    if (r->kind == CMP_C_INVARIANT)
+        push(bs, z, "the invariant '%s' states of '%s' holds of its initial contents (zero)", rd, mr);
+    else push(bs, z, "the rely of '%s' on '%s' holds of the region's initial contents (zero)", rd, mr);
 }
 
 /* The clause of c that needs its tracked word w (a notify clause naming
@@ -182,7 +193,7 @@ void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGrap
         const CmpContract *rc = &cs->v.v[i];
         for (size_t k = 0; k < rc->clauses.n; k++) {
             const CmpClause *cl = &rc->clauses.v[k];
-            if (cl->kind == CMP_C_RELY) region_bridges(bs, cs, g, rc, cl);
+            if (cl->kind == CMP_C_RELY || cl->kind == CMP_C_INVARIANT) region_bridges(bs, cs, g, rc, cl);
             if (cl->kind != CMP_C_ASSUME) continue;
             for (size_t c = 0; c < s->channels.n; c++)
                 for (int e = 0; e < 2; e++) {
@@ -222,6 +233,7 @@ typedef struct LineMap {
 
 typedef struct Gen {
     StrBuf b;
+    const CmpContractSet *cs;
     uint32_t line;           /* lines so far */
     VEC(LineMap) map;
 } Gen;
@@ -273,8 +285,6 @@ char *cmp_clause_subst(const CmpContract *c, const CmpClause *cl, const char *bi
 static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpClause *cl,
                        const char *bind_v)
 {
-    /* the zero bridge: the initial contents, as the null write 0 -> 0 (a
-     * two-state rely must accept it) */
     const char *bind_old = bind_v;
     sb_printf(&g->b, "  /@ %s (", kw);
     gen_puts(g, "\n");
@@ -327,6 +337,101 @@ static void word_params(const SimSystem *s, const CmpClause *a, const CmpClause 
  * clauses speak of (Pancake words: 0 <= x < 2^64 in annotations), the
  * premise is required, the conclusion asserted. griddle verify reports a
  * failed assert with a counterexample over the parameters. */
+/* The words of one region (offsets) that clauses speak of as MR.FIELD. */
+typedef struct StateWords { const SimSystem *s; int mr; uint64_t off[64]; size_t n; } StateWords;
+
+static void note_state_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)b, (void)e;
+    StateWords *w = ctx;
+    if (mr != w->mr) return;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->off[i] == off) return;
+    if (w->n < ARRAY_LEN(w->off)) w->off[w->n++] = off;
+}
+
+/* An invariant's text after the write: each word of the region is v if the
+ * write is to it, else its value before. */
+typedef struct AfterSubst { StrBuf out; const char *t; size_t pos; } AfterSubst;
+static void after_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)mr;
+    AfterSubst *a = ctx;
+    sb_putn(&a->out, a->t + a->pos, b - a->pos);
+    sb_printf(&a->out, "(addr == %llu ? v : %.*s)", (unsigned long long)off, (int)(e - b), a->t + b);
+    a->pos = e;
+}
+
+/* The invariants stated of region mr (any contract). */
+static void each_invariant(const CmpContractSet *cs, int mr, void (*fn)(void *, const CmpContract *,
+                           const CmpClause *), void *ctx)
+{
+    for (size_t i = 0; cs && i < cs->v.n; i++)
+        for (size_t k = 0; k < cs->v.v[i].clauses.n; k++)
+            if (cs->v.v[i].clauses.v[k].kind == CMP_C_INVARIANT && cs->v.v[i].clauses.v[k].mr == mr)
+                fn(ctx, &cs->v.v[i], &cs->v.v[i].clauses.v[k]);
+}
+
+static void inv_words(void *ctx, const CmpContract *c, const CmpClause *cl)
+{
+    (void)c;
+    StateWords *w = ctx;
+    cmp_clause_words(cl->gen, w->s, note_state_word, w);
+}
+
+static void inv_premise(void *ctx, const CmpContract *c, const CmpClause *cl)
+{
+    gen_clause(ctx, "requires", c, cl, NULL);
+}
+
+/* A region bridge (or zero bridge) over the state of the region: its
+ * parameters are the written word (addr, old, v) and the words of the
+ * region the clauses speak of (their values before the write, consistent
+ * with old); the region's invariants are premises, and for an invariant's
+ * own bridge the conclusion is the invariant after the write. */
+static void gen_region_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
+{
+    StateWords w = {.s = s, .mr = br->mr};
+    if (br->g) cmp_clause_words(br->g->gen, s, note_state_word, &w);
+    cmp_clause_words(br->r->gen, s, note_state_word, &w);
+    each_invariant(g->cs, br->mr, inv_words, &w);
+    const char *mr = s->mrs.v[br->mr].name;
+    sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v", br->method);
+    for (size_t i = 0; i < w.n; i++) sb_printf(&g->b, ", 1 %s_at_%llu", mr, (unsigned long long)w.off[i]);
+    sb_printf(&g->b, ") {\n  /@ requires addr < %llu && addr %% 8 == 0 @/\n",
+              (unsigned long long)s->mrs.v[br->mr].size);
+    g->line += 2;
+    bool zero = br->kind == CMP_B_ZERO;
+    for (size_t i = 0; i < w.n; i++) {
+        if (zero) sb_printf(&g->b, "  /@ requires %s_at_%llu == 0 @/\n", mr, (unsigned long long)w.off[i]);
+        else sb_printf(&g->b, "  /@ requires addr == %llu ==> old == %s_at_%llu @/\n",
+                       (unsigned long long)w.off[i], mr, (unsigned long long)w.off[i]);
+        g->line++;
+    }
+    bool inv = br->r->kind == CMP_C_INVARIANT;
+    if (zero) {
+        /* the initial contents, as the null write 0 -> 0 (a two-state rely
+         * must accept it) */
+        gen_puts(g, "  /@ requires old == 0 && v == 0 @/\n");
+    } else {
+        each_invariant(g->cs, br->mr, inv_premise, g);
+        if (br->g) gen_clause(g, "requires", br->wc, br->g, NULL);
+    }
+    if (inv && !zero) {
+        AfterSubst a = {.t = br->r->gen};
+        cmp_clause_words(br->r->gen, s, after_word, &a);
+        sb_puts(&a.out, br->r->gen + a.pos);
+        CmpClause after = *br->r;
+        after.gen = a.out.s;
+        gen_clause(g, "assert", br->rc, &after, NULL);
+        sb_free(&a.out);
+        /* the line maps to the clause itself, not the temporary copy */
+        g->map.v[g->map.n - 1].cl = br->r;
+    } else gen_clause(g, "assert", br->rc, br->r, NULL);
+    gen_puts(g, "  return 0;\n}\n");
+    br->last_line = g->line;
+}
+
 static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
 {
     br->first_line = g->line + 1;
@@ -335,14 +440,23 @@ static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
         word_params(s, br->g, br->r, &p);
         sb_printf(&g->b, "fun 1 %s(%s) {\n", br->method, p.s ? p.s : "");
         sb_free(&p);
-    } else if (br->kind == CMP_B_ZERO) {
-        sb_printf(&g->b, "fun 1 %s(1 addr) {\n", br->method);
+    } else if (br->kind == CMP_B_ZERO || br->kind == CMP_B_REGION) {
+        gen_region_bridge(g, s, br);
+        return;
     } else if (br->kind == CMP_B_FRAME) {
         /* one assertion, not requires + assert: a guarantee that excludes
          * the word is the common case, and a vacuous precondition would
          * fail the reachability check */
-        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v) {\n", br->method);
+        StateWords w = {.s = s, .mr = br->mr};
+        if (br->g) cmp_clause_words(br->g->gen, s, note_state_word, &w);
+        const char *mr = s->mrs.v[br->mr].name;
+        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v", br->method);
+        for (size_t i = 0; i < w.n; i++) sb_printf(&g->b, ", 1 %s_at_%llu", mr, (unsigned long long)w.off[i]);
+        sb_puts(&g->b, ") {\n");
         g->line++;
+        for (size_t i = 0; i < w.n; i++, g->line++)
+            sb_printf(&g->b, "  /@ requires addr == %llu ==> old == %s_at_%llu @/\n",
+                      (unsigned long long)w.off[i], mr, (unsigned long long)w.off[i]);
         char kw[64];
         snprintf(kw, sizeof kw, "assert addr != %llu || v == old || !", (unsigned long long)br->off);
         if (br->g) gen_clause(g, kw, br->wc, br->g, NULL);
@@ -350,18 +464,10 @@ static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
         gen_puts(g, "  return 0;\n}\n");
         br->last_line = g->line;
         return;
-    } else {
-        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v) {\n", br->method);
     }
     g->line++;
-    if (br->kind != CMP_B_CHANNEL) {
-        sb_printf(&g->b, "  /@ requires addr < %llu && addr %% 8 == 0 @/\n",
-                  (unsigned long long)s->mrs.v[br->mr].size);
-        g->line++;
-    }
-    if (br->g && (br->kind == CMP_B_REGION || br->kind == CMP_B_CHANNEL))
-        gen_clause(g, "requires", br->wc, br->g, NULL);
-    gen_clause(g, "assert", br->rc, br->r, br->kind == CMP_B_ZERO ? "0" : NULL);
+    if (br->g) gen_clause(g, "requires", br->wc, br->g, NULL);
+    gen_clause(g, "assert", br->rc, br->r, NULL);
     gen_puts(g, "  return 0;\n}\n");
     br->last_line = g->line;
 }
@@ -514,7 +620,6 @@ static bool load_program(Program *p, Interner *in, SrcMgr *sm, const StrBuf *tex
 bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSystem *s,
                        unsigned timeout_ms, SrcMgr *sm, DiagList *dl)
 {
-    (void)cs;
     for (size_t i = 0; i < bs->v.n; i++) {
         CmpBridge *br = &bs->v.v[i];
         if (br->kind == CMP_B_FRAME && br->dma) {
@@ -534,7 +639,7 @@ bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSyst
                                    "checked against the rely");
         }
     }
-    Gen g = {0};
+    Gen g = {.cs = cs};
     gen_puts(&g, "// bridge obligations generated by griddle compose from the contracts\n");
     VEC(const char *) names = {0};
     for (size_t i = 0; i < bs->v.n; i++)

@@ -195,14 +195,18 @@ void cmp_init_free(CmpInitReport *r);
  * v), and per channel what holds when it notifies and what it assumes
  * when notified (over view fields). Clauses are expressions of griddle
  * verify's annotation language, typed and proved by src/verify. */
-typedef enum CmpClauseKind { CMP_C_GUARANTEE, CMP_C_RELY, CMP_C_NOTIFY, CMP_C_ASSUME } CmpClauseKind;
+typedef enum CmpClauseKind {
+    CMP_C_GUARANTEE, CMP_C_RELY, CMP_C_NOTIFY, CMP_C_ASSUME,
+    CMP_C_INVARIANT,         /* a property of a region's words at all times */
+} CmpClauseKind;
 
 typedef struct CmpClause {
     CmpClauseKind kind;
-    int mr;                  /* GUARANTEE/RELY: the region */
+    int mr;                  /* GUARANTEE/RELY/INVARIANT: the region */
     unsigned id;             /* NOTIFY/ASSUME: the PD's channel id */
     const char *expr;        /* as written */
-    const char *gen;         /* channel clauses: view fields rewritten to REGION_at_OFF */
+    const char *gen;         /* REGION.FIELD rewritten to REGION_at_OFF (the word's value;
+                                in a region clause, before the write) */
     Span span;               /* of the expression */
 } CmpClause;
 

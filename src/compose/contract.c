@@ -11,9 +11,11 @@
  *              | 'only' FUNC { FUNC }         verify just these functions (the promises
  *                                             then stay unknown: the rest is unverified)
  *              | 'view' MR '{' FIELD '@' NUM { ',' FIELD '@' NUM } '}'
- *              | 'guarantee' MR ':' EXPR      over addr, old, v and MR's view fields (offsets)
+ *              | 'guarantee' MR ':' EXPR      over addr, old, v, MR's view fields (offsets)
+ *                                             and MR.FIELD (a word's value before the write)
  *              | 'rely' MR ':' EXPR           over addr, v, old (two-state: every write by
- *                                             others) and MR's view fields (offsets)
+ *                                             others), MR's view fields and MR.FIELD
+ *              | 'invariant' MR ':' EXPR      over MR.FIELD: holds of the region at all times
  *              | 'notify' ID ':' EXPR         over MR.FIELD of the views
  *              | 'assume' ID ':' EXPR         over MR.FIELD of the views
  *   EXPR      := the rest of the line: griddle verify's annotation language
@@ -223,10 +225,12 @@ fail:
     vec_free(&v.fields);
 }
 
-/* Channel clauses speak of MR.FIELD: rewritten to MR_at_OFF, the name of
- * that word in the generated model (the same word has the same name in
- * every contract, whatever the fields are called). */
-static const char *rewrite_fields(CLex *x, size_t b, size_t e)
+/* Clauses speak of MR.FIELD: rewritten to MR_at_OFF, the name of that
+ * word in the generated model (the same word has the same name in every
+ * contract, whatever the fields are called). A region clause (own >= 0)
+ * may speak only of the words of its own region: its bridges relate one
+ * write to the state of that region. */
+static const char *rewrite_fields(CLex *x, size_t b, size_t e, int own)
 {
     StrBuf out = {0};
     size_t i = b;
@@ -253,6 +257,9 @@ static const char *rewrite_fields(CLex *x, size_t b, size_t e)
                     f = &v->fields.v[q];
             if (!f) cerr(x, j + 1, k > j + 1 ? k - j - 1 : 1, "the view of '%s' has no field "
                          "'%.*s'", id, (int)(k - j - 1), x->t + j + 1);
+            else if (own >= 0 && mr != own)
+                cerr(x, i, k - i, "a clause on '%s' may speak only of its own words, not of "
+                     "'%s'", x->s->mrs.v[own].name, id);
             else sb_printf(&out, "%s_at_%llu", id, (unsigned long long)f->off);
             i = k;
         } else {
@@ -270,9 +277,10 @@ static const char *rewrite_fields(CLex *x, size_t b, size_t e)
 static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
 {
     CmpClause cl = {.kind = k, .mr = -1};
-    if (k == CMP_C_GUARANTEE || k == CMP_C_RELY) {
-        cl.mr = region(x, k == CMP_C_RELY ? SIM_PERM_R : SIM_PERM_W,
-                       k == CMP_C_RELY ? " readable" : " writable");
+    if (k == CMP_C_GUARANTEE || k == CMP_C_RELY || k == CMP_C_INVARIANT) {
+        cl.mr = region(x, k == CMP_C_GUARANTEE ? SIM_PERM_W : k == CMP_C_RELY ? SIM_PERM_R
+                                                                           : SIM_PERM_R | SIM_PERM_W,
+                       k == CMP_C_GUARANTEE ? " writable" : k == CMP_C_RELY ? " readable" : "");
         if (cl.mr < 0) return;
     } else {
         skip_ws(x);
@@ -319,7 +327,7 @@ static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
         }
     }
     cl.expr = arena_strndup(&x->cs->arena, x->t + b, e - b);
-    cl.gen = cl.mr >= 0 ? cl.expr : rewrite_fields(x, b, e);
+    cl.gen = rewrite_fields(x, b, e, cl.mr);
     cl.span = cmp_span_at(x->sm, x->file, b, e - b);
     vec_push(&x->c->clauses, cl);
 }
@@ -377,7 +385,8 @@ static void item_only(CLex *x, size_t kwoff)
 static void item(CLex *x)
 {
     size_t off;
-    const char *kw = word(x, "an item (component, trusted, view, guarantee, rely, notify, assume)",
+    const char *kw = word(x, "an item (component, trusted, view, guarantee, rely, invariant, "
+                          "notify, assume)",
                           true, &off);
     if (!kw) return;
     if (!x->c) {
@@ -425,9 +434,10 @@ static void item(CLex *x)
     else if (!strcmp(kw, "rely")) item_clause(x, CMP_C_RELY, kw);
     else if (!strcmp(kw, "notify")) item_clause(x, CMP_C_NOTIFY, kw);
     else if (!strcmp(kw, "assume")) item_clause(x, CMP_C_ASSUME, kw);
+    else if (!strcmp(kw, "invariant")) item_clause(x, CMP_C_INVARIANT, kw);
     else if (!strcmp(kw, "component")) cerr(x, off, strlen(kw), "one component per contract file");
     else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, source, model, only, "
-              "view, guarantee, rely, notify or assume)", kw);
+              "view, guarantee, rely, invariant, notify or assume)", kw);
     if (x->ok && !at_end(x)) cerr(x, x->pos, 1, "expected the end of the line");
 }
 

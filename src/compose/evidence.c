@@ -111,10 +111,7 @@ static void add_word(CmpContract *c, int mr, uint64_t off, bool notify)
     else c->words.v[i].for_old = true;
 }
 
-/* Calls fn for each REGION_at_OFF word of a channel clause's text (the
- * identifier's span in t, its region and offset). */
-typedef void (*WordFn)(void *ctx, size_t b, size_t e, int mr, uint64_t off);
-static void clause_words(const char *t, const SimSystem *s, WordFn fn, void *ctx)
+void cmp_clause_words(const char *t, const SimSystem *s, CmpWordFn fn, void *ctx)
 {
     for (size_t i = 0; t[i];) {
         if (!(isalpha((unsigned char)t[i]) || t[i] == '_') ||
@@ -143,12 +140,21 @@ static void note_notify_word(void *ctx, size_t b, size_t e, int mr, uint64_t off
     add_word(ctx, mr, off, true);
 }
 
+/* a word of the region a guarantee speaks of (its value at the store) */
+static void note_state_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)b, (void)e;
+    add_word(ctx, mr, off, false);
+}
+
 void cmp_evidence_words(CmpContract *c, const SimSystem *s)
 {
     for (size_t i = 0; i < c->clauses.n; i++) {
         const CmpClause *cl = &c->clauses.v[i];
-        if (cl->kind == CMP_C_NOTIFY) clause_words(cl->gen, s, note_notify_word, c);
-        if (cl->kind != CMP_C_GUARANTEE || !uses_old(cl->gen)) continue;
+        if (cl->kind == CMP_C_NOTIFY) cmp_clause_words(cl->gen, s, note_notify_word, c);
+        if (cl->kind != CMP_C_GUARANTEE) continue;
+        cmp_clause_words(cl->gen, s, note_state_word, c);
+        if (!uses_old(cl->gen)) continue;
         for (size_t v = 0; v < c->views.n; v++)
             if (c->views.v[v].mr == cl->mr)
                 for (size_t f = 0; f < c->views.v[v].fields.n; f++)
@@ -209,31 +215,99 @@ static void ghost_frame(ModelGen *g, int except_mr, const char *offexpr)
     }
 }
 
+/* A clause's text with its REGION_at_OFF words replaced by their ghost
+ * values where tracked; the others stay names, bound by the caller's
+ * quantifier: `bound` lists them (" x: Int, y: Int"), `range` says they
+ * are words (" && 0 <= x && x < 2^64 ..."). */
+typedef struct StateSubst {
+    ModelGen *g;
+    StrBuf out, bound, range;
+    const char *t;
+    size_t pos;
+    bool all_bound;          /* no ghost values: every word is bound */
+} StateSubst;
+
+static void subst_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    StateSubst *ns = ctx;
+    sb_putn(&ns->out, ns->t + ns->pos, b - ns->pos);
+    ns->pos = e;
+    int i = word_index(ns->g->c, mr, off);
+    if (i >= 0 && ns->g->c->words.v[i].tracked && !ns->all_bound) {
+        ghost(ns->g, &ns->out, (size_t)i);
+        return;
+    }
+    sb_putn(&ns->out, ns->t + b, e - b);
+    char needle[96];
+    snprintf(needle, sizeof needle, " %.*s:", (int)(e - b), ns->t + b);
+    if (!ns->bound.s || !strstr(ns->bound.s, needle)) {
+        sb_printf(&ns->bound, "%s %.*s: Int", ns->bound.n ? "," : "", (int)(e - b), ns->t + b);
+        sb_printf(&ns->range, " && 0 <= %.*s && %.*s < " WORD_LIMIT, (int)(e - b), ns->t + b,
+                  (int)(e - b), ns->t + b);
+    }
+}
+
+static void state_subst(StateSubst *ss, ModelGen *g, const char *t, bool all_bound)
+{
+    memset(ss, 0, sizeof *ss);
+    ss->g = g;
+    ss->t = t;
+    ss->all_bound = all_bound;
+    cmp_clause_words(t, g->s, subst_word, ss);
+    sb_puts(&ss->out, t + ss->pos);
+}
+
+static void state_free(StateSubst *ss)
+{
+    sb_free(&ss->out);
+    sb_free(&ss->bound);
+    sb_free(&ss->range);
+}
+
+/* "KW GUARD(forall BOUND :: RANGE ==> (TEXT))" or "KW GUARD(TEXT)". */
+static void emit_forall(ModelGen *g, const char *kw, const char *guard, const char *text)
+{
+    StateSubst ss;
+    state_subst(&ss, g, text, false);
+    if (ss.bound.n)
+        sb_printf(&g->b, "  %s %s(forall%s :: true%s ==> (%s))\n", kw, guard, ss.bound.s,
+                  ss.range.s, ss.out.s);
+    else sb_printf(&g->b, "  %s %s(%s)\n", kw, guard, ss.out.s);
+    state_free(&ss);
+}
+
 /* The guarantee of a store: `old` is the ghost value at each tracked word
  * of the region and every word value elsewhere. */
 static void store_guarantee(ModelGen *g, const CmpClause *gc, int mr, const char *offexpr)
 {
     if (!uses_old(gc->gen)) {
         char *t = cmp_clause_subst(g->c, gc, "value", offexpr, NULL);
-        sb_printf(&g->b, "  requires (%s)\n", t);
+        emit_forall(g, "requires", "", t);
         free(t);
         return;
     }
     StrBuf others = {0};
+    sb_puts(&others, "true");
     for (size_t i = 0; i < g->c->words.n; i++) {
         const CmpWord *w = &g->c->words.v[i];
         if (w->mr != mr || !w->tracked) continue;
-        StrBuf gh = {0};
+        StrBuf gh = {0}, guard = {0};
         ghost(g, &gh, i);
         char *t = cmp_clause_subst(g->c, gc, "value", offexpr, gh.s);
-        sb_printf(&g->b, "  requires %s == %llu ==> (%s)\n", offexpr, (unsigned long long)w->off, t);
+        sb_printf(&guard, "%s == %llu ==> ", offexpr, (unsigned long long)w->off);
+        emit_forall(g, "requires", guard.s, t);
         sb_printf(&others, " && %s != %llu", offexpr, (unsigned long long)w->off);
         free(t);
         sb_free(&gh);
+        sb_free(&guard);
     }
+    /* elsewhere the previous value is any word: one more bound name */
     char *t = cmp_clause_subst(g->c, gc, "value", offexpr, "cmp_old");
-    sb_printf(&g->b, "  requires true%s ==> (forall cmp_old: Int :: 0 <= cmp_old && cmp_old < "
-              WORD_LIMIT " ==> (%s))\n", others.s ? others.s : "", t);
+    StrBuf q = {0};
+    sb_printf(&q, "%s ==> (forall cmp_old: Int :: 0 <= cmp_old && cmp_old < " WORD_LIMIT
+              " ==> (%s))", others.s, t);
+    emit_forall(g, "requires", "", q.s);
+    sb_free(&q);
     free(t);
     sb_free(&others);
 }
@@ -243,15 +317,20 @@ static void store_guarantee(ModelGen *g, const CmpClause *gc, int mr, const char
  * zero bridge accepts as the null write). */
 static void load_rely(ModelGen *g, const CmpClause *rc, const char *offexpr)
 {
-    if (!uses_old(rc->gen)) {
-        char *t = cmp_clause_subst(g->c, rc, "retval", offexpr, NULL);
-        sb_printf(&g->b, "  ensures (%s)\n", t);
-        free(t);
-        return;
-    }
-    char *t = cmp_clause_subst(g->c, rc, "retval", offexpr, "cmp_old");
-    sb_printf(&g->b, "  ensures exists cmp_old: Int :: 0 <= cmp_old && cmp_old < " WORD_LIMIT
-              " && (%s)\n", t);
+    bool two = uses_old(rc->gen);
+    char *t = cmp_clause_subst(g->c, rc, "retval", offexpr, two ? "cmp_old" : NULL);
+    /* the region's other words at the time of that write: some values (the
+     * ghost ones are today's, not that time's) */
+    StateSubst ss;
+    state_subst(&ss, g, t, true);
+    if (two || ss.bound.n)
+        sb_printf(&g->b, "  ensures exists%s%s%s :: true%s%s && (%s)\n",
+                  two ? " cmp_old: Int" : "", two && ss.bound.n ? "," : "",
+                  ss.bound.n ? ss.bound.s : "",
+                  two ? " && 0 <= cmp_old && cmp_old < " WORD_LIMIT : "",
+                  ss.range.n ? ss.range.s : "", ss.out.s);
+    else sb_printf(&g->b, "  ensures (%s)\n", ss.out.s);
+    state_free(&ss);
     free(t);
 }
 
@@ -297,26 +376,6 @@ static void region_methods(ModelGen *g, const CmpCodeShared *d, int mr)
     }
 }
 
-typedef struct NotifySubst { ModelGen *g; StrBuf out, bound; const char *t; size_t pos; } NotifySubst;
-
-/* REGION_at_OFF: the ghost value when tracked, else a bound variable. */
-static void subst_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
-{
-    NotifySubst *ns = ctx;
-    sb_putn(&ns->out, ns->t + ns->pos, b - ns->pos);
-    ns->pos = e;
-    int i = word_index(ns->g->c, mr, off);
-    if (i >= 0 && ns->g->c->words.v[i].tracked) {
-        ghost(ns->g, &ns->out, (size_t)i);
-        return;
-    }
-    sb_putn(&ns->out, ns->t + b, e - b);
-    char needle[96];
-    snprintf(needle, sizeof needle, " %.*s:", (int)(e - b), ns->t + b);
-    if (!ns->bound.s || !strstr(ns->bound.s, needle))
-        sb_printf(&ns->bound, "%s %.*s: Int", ns->bound.n ? "," : "", (int)(e - b), ns->t + b);
-}
-
 static void notify_methods(ModelGen *g)
 {
     const SimSystem *s = g->s;
@@ -334,15 +393,9 @@ static void notify_methods(ModelGen *g)
         for (size_t i = 0; i < g->c->clauses.n; i++) {
             const CmpClause *cl = &g->c->clauses.v[i];
             if (cl->kind != CMP_C_NOTIFY) continue;
-            NotifySubst ns = {.g = g, .t = cl->gen};
-            clause_words(cl->gen, s, subst_word, &ns);
-            sb_puts(&ns.out, cl->gen + ns.pos);
-            if (ns.bound.n)
-                sb_printf(&g->b, "  requires ch == %u ==> (forall%s :: (%s))\n", cl->id, ns.bound.s,
-                          ns.out.s);
-            else sb_printf(&g->b, "  requires ch == %u ==> (%s)\n", cl->id, ns.out.s);
-            sb_free(&ns.out);
-            sb_free(&ns.bound);
+            char guard[48];
+            snprintf(guard, sizeof guard, "ch == %u ==> ", cl->id);
+            emit_forall(g, "requires", guard, cl->gen);
         }
         ghost_frame(g, -1, "0");
     }

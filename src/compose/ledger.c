@@ -269,10 +269,17 @@ static void contract_claims(Ledger *l)
         c.text = r->kind == CMP_C_RELY
             ? arena_printf(&l->a, "connector '%s': every word '%s' reads from it satisfies its "
                            "rely", s->mrs.v[r->mr].name, rd)
+            : r->kind == CMP_C_INVARIANT
+            ? arena_printf(&l->a, "region '%s': the invariant '%s' states of it holds at all "
+                           "times", s->mrs.v[r->mr].name, rd)
             : arena_printf(&l->a, "connector channel %u of '%s': its assumption holds whenever "
                            "it is notified", r->id, rd);
         vec_push(&c.from, l->wf);
-        if (r->kind == CMP_C_RELY) vec_push(&c.from, writers_obligation(l, r->mr));
+        if (r->kind != CMP_C_ASSUME) vec_push(&c.from, writers_obligation(l, r->mr));
+        /* region bridges assume the region's invariants: their proofs too */
+        for (size_t k = 0; r->kind == CMP_C_RELY && k < bs->v.n; k++)
+            if (bs->v.v[k].r->kind == CMP_C_INVARIANT && bs->v.v[k].mr == r->mr)
+                push_once(&c.from, pob[k]);
         bool device = false;
         for (size_t k = i; k < bs->v.n; k++) {
             const CmpBridge *b = &bs->v.v[k];

@@ -178,7 +178,9 @@ check('untrusted contract claims', st2.get("connector 'msg': every word 'logger'
 # ---- the echo system's queue contracts (examples/echo/*.contract): 16 queue
 # regions, each mapped rw by exactly two PDs that both rely on it: per rely two
 # region bridges (the other PD's guarantee, and its own: it reads back what it
-# writes) and one zero bridge = 96 bridges,
+# writes) and one zero bridge, and per region one invariant (its producer's
+# contract: head <= tail <= head + capacity) kept by both writers and true of
+# the zero contents: 16 x (2 x 3 + 3) = 144 bridges,
 # 32 connector claims, all provable (producers write lengths <= 2048 and never
 # head; consumers write only head and the flag)
 # (examples/echo holds two systems, echo.system and echo_pnk.system: name the files)
@@ -188,7 +190,7 @@ p = run(echo_in + ['--format', 'json'])
 le = json.loads(p.stdout)
 br = [o for o in le['obligations'] if o['kind'] == 'bridge']
 con = [c for c in le['claims'] if c['claim'].startswith('connector')]
-check('echo contracts', p.returncode == 0 and len(br) == 96 and
+check('echo contracts', p.returncode == 0 and len(br) == 144 and
       all(o['status'] == 'discharged' for o in br) and len(con) == 32 and
       all(c['status'] == 'discharged' for c in con) and
       le['coverage']['memory_regions']['covered'] >= 16, f'{p.returncode} {len(br)} {len(con)}')
