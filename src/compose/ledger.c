@@ -206,6 +206,10 @@ static int writers_obligation(Ledger *l, int mr)
 {
     const CmpGraph *g = l->in->g;
     const char *name = l->in->s->mrs.v[mr].name;
+    const char *text = arena_printf(&l->a, "the writers of '%s' on the SDF's authority graph "
+                                    "are exactly those its bridge obligations name", name);
+    for (size_t i = 0; i < l->ob.n; i++)    /* one per region, shared by its claims */
+        if (!strcmp(l->ob.v[i].text, text)) return (int)i;
     StrBuf b = {0};
     sb_printf(&b, "PDs that map '%s' writable:", name);
     size_t n = 0, ndev = 0;
@@ -220,9 +224,7 @@ static int writers_obligation(Ledger *l, int mr)
     char *t = sb_take(&b);
     size_t nauth = 0;
     for (size_t i = 0; i < l->ob.n; i++) nauth += !strcmp(l->ob.v[i].kind, "authority");
-    Oblig o = {arena_printf(&l->a, "I%zu", nauth + 1), "authority",
-               arena_printf(&l->a, "the writers of '%s' on the SDF's authority graph are exactly "
-                            "those its bridge obligations name", name),
+    Oblig o = {arena_printf(&l->a, "I%zu", nauth + 1), "authority", text,
                CMP_DISCHARGED, arena_strndup(&l->a, t, strlen(t)), NULL};
     free(t);
     return add_ob(l, o);
