@@ -273,6 +273,29 @@ static const char *rewrite_fields(CLex *x, size_t b, size_t e, int own)
     return r;
 }
 
+/* An invariant is about the region's words at any time, not about one
+ * write: addr, v and old are not its names (reported; false). */
+static bool write_free(CLex *x, size_t b, size_t e)
+{
+    static const char *const names[] = {"addr", "v", "old"};
+    for (size_t i = b; i < e; i++) {
+        if (!(isalpha((unsigned char)x->t[i]) || x->t[i] == '_') ||
+            (i > b && (isalnum((unsigned char)x->t[i - 1]) || x->t[i - 1] == '_' ||
+                       x->t[i - 1] == '.')))
+            continue;
+        size_t j = i;
+        while (j < e && (isalnum((unsigned char)x->t[j]) || x->t[j] == '_')) j++;
+        for (size_t k = 0; k < ARRAY_LEN(names); k++)
+            if (strlen(names[k]) == j - i && !memcmp(x->t + i, names[k], j - i)) {
+                cerr(x, i, j - i, "an invariant speaks of the region's words (REGION.FIELD), "
+                     "not of a write: '%s' is not one of its names", names[k]);
+                return false;
+            }
+        i = j;
+    }
+    return true;
+}
+
 /* guarantee/rely MR : EXPR, notify/assume ID : EXPR */
 static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
 {
@@ -326,6 +349,7 @@ static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
             return;
         }
     }
+    if (k == CMP_C_INVARIANT && !write_free(x, b, e)) return;
     cl.expr = arena_strndup(&x->cs->arena, x->t + b, e - b);
     cl.gen = rewrite_fields(x, b, e, cl.mr);
     cl.span = cmp_span_at(x->sm, x->file, b, e - b);
