@@ -231,6 +231,7 @@ typedef struct CmpContract {
     VEC(const char *) only;  /* `only FUNC...`: verify just these (griddle verify --only);
                                 the promises then stay unknown, never discharged */
     Span source_span;        /* the first `source` item */
+    Span only_span;          /* the `only` item */
     CmpStatus ev_status;
     char *ev_text;           /* owned (xmalloc) */
     /* Microkit entry points (CMP_ENTRY_*) that the code defines as

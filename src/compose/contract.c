@@ -397,6 +397,7 @@ static void item_only(CLex *x, size_t kwoff)
         return;
     }
     size_t n = 0;
+    x->c->only_span = cmp_span_at(x->sm, x->file, kwoff, 4);
     while (!at_end(x)) {
         const char *f = word(x, "a function name", true, NULL);
         if (!f) return;

@@ -476,7 +476,7 @@ static bool temp_file(char *path, const char *text)
 /* griddle verify on the spec: the verdict, the unit counts and the
  * entry points proved go into ct; the diagnostics into u->dl. */
 static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, SourceUnit *u,
-                             StrBuf *b)
+                             StrBuf *b, DiagList *dl)
 {
     VerifyOpts o = {0};
     o.timeout_ms = c->timeout_ms;
@@ -515,6 +515,15 @@ static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, 
               : ct->ev_status == CMP_FAILED ? "failed" : "unknown",
               ok + cached, ok + cached == 1 ? "" : "s", cached, trusted, r.nfailed, r.nerror,
               r.nunknown);
+    for (size_t i = 0; i < ct->only.n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < r.units.n; k++) found |= !strcmp(r.units.v[k].name, ct->only.v[i]);
+        if (!found) {
+            diag_add(dl, DIAG_ERROR, "compose.contract", &ct->only_span, "'only' names '%s', "
+                     "which is no function of the component's sources", ct->only.v[i]);
+            ct->ev_status = CMP_FAILED;
+        }
+    }
     if (ct->only.n && trusted) {
         sb_printf(b, "; verified only");
         for (size_t i = 0; i < ct->only.n; i++) sb_printf(b, " %s", ct->only.v[i]);
@@ -578,7 +587,7 @@ static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *
         vo.nmodels = models.n;
         vo.heap_words = 16384;
         if (rc == EXIT_OK && vspec_build(&spec, &u.prog, &vo, &u.dl))
-            verify_component(c, ct, &spec, &u, &b);
+            verify_component(c, ct, &spec, &u, &b, dl);
         else {
             ct->ev_status = CMP_FAILED;
             sb_printf(&b, ": the sources or models have errors");
