@@ -298,45 +298,33 @@ static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpCl
 }
 
 /* The REGION_at_OFF words a channel clause uses, as "1 name" params. */
-static void word_params(const SimSystem *s, const CmpClause *a, const CmpClause *b, StrBuf *out)
+typedef struct Params { StrBuf *out; const char *t; size_t n; } Params;
+
+static void note_param(void *ctx, size_t b, size_t e, int mr, uint64_t off)
 {
-    VEC(char *) seen = {0};
-    const CmpClause *cls[2] = {a, b};
-    for (int k = 0; k < 2; k++) {
-        const char *t = cls[k] ? cls[k]->gen : "";
-        for (size_t i = 0; t[i];) {
-            if (!(isalpha((unsigned char)t[i]) || t[i] == '_') ||
-                (i && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
-                i++;
-                continue;
-            }
-            size_t j = i;
-            while (isalnum((unsigned char)t[j]) || t[j] == '_') j++;
-            char *id = xstrndup(t + i, j - i);
-            char *at = strstr(id, "_at_");
-            bool word = false;
-            if (at && at[4] && strspn(at + 4, "0123456789") == strlen(at + 4)) {
-                *at = 0;
-                word = sim_mr_index(s, id) >= 0;
-                *at = '_';
-            }
-            for (size_t q = 0; word && q < seen.n; q++) word = strcmp(seen.v[q], id) != 0;
-            if (word) vec_push(&seen, id);
-            else free(id);
-            i = j;
-        }
-    }
-    for (size_t q = 0; q < seen.n; q++) {
-        sb_printf(out, "%s1 %s", q ? ", " : "", seen.v[q]);
-        free(seen.v[q]);
-    }
-    vec_free(&seen);
+    (void)mr, (void)off;
+    Params *p = ctx;
+    char name[160];
+    snprintf(name, sizeof name, " %.*s,", (int)(e - b), p->t + b);
+    if (p->out->s && strstr(p->out->s, name)) return;      /* each word once */
+    sb_printf(p->out, "%s1 %.*s,", p->n++ ? " " : " ", (int)(e - b), p->t + b);
 }
 
-/* One Pancake function per obligation: its parameters are the words the
- * clauses speak of (Pancake words: 0 <= x < 2^64 in annotations), the
- * premise is required, the conclusion asserted. griddle verify reports a
- * failed assert with a counterexample over the parameters. */
+static void word_params(const SimSystem *s, const CmpClause *a, const CmpClause *b, StrBuf *out)
+{
+    StrBuf all = {0};
+    Params p = {.out = &all};
+    const CmpClause *cls[2] = {a, b};
+    for (int k = 0; k < 2; k++)
+        if (cls[k]) {
+            p.t = cls[k]->gen;
+            cmp_clause_words(cls[k]->gen, s, note_param, &p);
+        }
+    /* " 1 a, 1 b," -> "1 a, 1 b" */
+    if (all.n) sb_putn(out, all.s + 1, all.n - 2);
+    sb_free(&all);
+}
+
 /* The words of one region (offsets) that clauses speak of as MR.FIELD. */
 typedef struct StateWords { const SimSystem *s; int mr; uint64_t off[64]; size_t n; } StateWords;
 
@@ -432,6 +420,10 @@ static void gen_region_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
     br->last_line = g->line;
 }
 
+/* One Pancake function per obligation: its parameters are the words the
+ * clauses speak of (Pancake words: 0 <= x < 2^64 in annotations), the
+ * premise is required, the conclusion asserted. griddle verify reports a
+ * failed assert with a counterexample over the parameters. */
 static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
 {
     br->first_line = g->line + 1;
