@@ -436,6 +436,18 @@ char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, const CmpCode
     ghost_decls(&g);
     CmpIntVec mrs = {0};
     cmp_evidence_regions(c, s, &mrs);
+    for (size_t k = 0; k < mrs.n && !*why; k++) {
+        /* one map per region: the model is through that map's vaddr */
+        size_t nmaps = 0;
+        for (size_t m = 0; m < s->pds.v[c->pd].maps.n; m++)
+            nmaps += s->pds.v[c->pd].maps.v[m].mr == mrs.v[k];
+        if (nmaps > 1) {
+            StrBuf w = {0};
+            sb_printf(&w, "'%s' maps '%s' %zu times; compose binds a contract's region through "
+                      "one map", s->pds.v[c->pd].name, s->mrs.v[mrs.v[k]].name, nmaps);
+            *why = sb_take(&w);
+        }
+    }
     for (size_t i = 0; i < code->shared.n && !*why; i++) {
         const CmpCodeShared *d = &code->shared.v[i];
         int mr = decl_region(c, s, d, &mrs);

@@ -600,6 +600,9 @@ static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *
         ct->ev_status = CMP_FAILED;
         sb_printf(&b, ": %s", why ? why : rc != EXIT_OK ? "the sources have errors"
                                                         : "cannot write the generated model");
+        if (why)
+            diag_add(dl, DIAG_ERROR, "compose.evidence", &ct->source_span, "the code of '%s' "
+                     "cannot be bound to its contract: %s", sys->pds.v[ct->pd].name, why);
     }
     /* The first error goes into the ledger; all of them are diagnostics
      * of the run (text, or the one JSON document). */
