@@ -49,7 +49,8 @@ $G compose --color=never examples/sensor_logger/sensor_logger.system \
 set -e
 echo
 echo "\$ griddle compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger --svg $SVG"
-echo "  # the ledger, with the running system's state compared with the SDF"
+echo "  # the ledger: Logger's promises verified (L1: griddle verify of logger.pnk against the"
+echo "  # model generated from its contract), Sensor's trusted, the running state compared"
 $G compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger \
   --svg "$SVG" | sed 's/^/  /'
 echo "  picture: $SVG (PDs, regions, channels; edges covered by discharged claims in green)"
