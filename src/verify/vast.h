@@ -222,6 +222,7 @@ typedef struct VMethod {   /* model method, or `method` annotation (abstract) */
     uint32_t nparams, nrets;
     VExprList requires, ensures;
     VBlock body;
+    Span body_end;         /* the body's closing brace (where its postcondition is checked) */
     bool has_body;         /* body verified with the model (incl. refute false) */
 } VMethod;
 

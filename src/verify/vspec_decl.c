@@ -150,6 +150,7 @@ static void declare(VSCtx *c, PDecl *d, void **obj)
         add_params(c, &m->locals, d->rets);
         m->nrets = m->locals.n - m->nparams;
         m->has_body = d->has_body;
+        m->body_end = d->has_body ? d->mbody.end : d->name_span;
         vec_push(&c->s->methods, m);
         *obj = m;
         return;

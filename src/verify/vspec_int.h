@@ -115,6 +115,7 @@ struct PNode {
     const char *big;
     bool incl, exists;
     bool paren;        /* written in parentheses (stops comparison chains) */
+    Span pspan;        /* paren: the span with its parentheses (see outer_span) */
     bool chain;        /* the && of a comparison chain a < b < c */
     PList args;
     PType *targ;
@@ -129,7 +130,7 @@ typedef enum PStmtKind {
 } PStmtKind;
 
 typedef struct PStmt PStmt;
-typedef struct PBlock { PStmt **v; uint32_t n; } PBlock;
+typedef struct PBlock { PStmt **v; uint32_t n; Span end; /* the closing brace */ } PBlock;
 
 struct PStmt {
     PStmtKind kind;
