@@ -162,6 +162,20 @@ bool is_true(Gen *g, Z3_ast b);
 /* Constant value of an Int numeral that fits in uint64 (true) or not. */
 bool term_u64(Gen *g, Z3_ast t, uint64_t *v);
 
+/* ---- smt_cvc5.c ---- */
+/* One solver's answer to a query. INCOMPLETE: the solver gave up with
+ * quantifiers left (Z3 with MBQI off, cvc5 "incomplete"): "not proved". */
+typedef enum SmtAnswer { SMT_UNSAT, SMT_SAT, SMT_INCOMPLETE, SMT_UNKNOWN } SmtAnswer;
+/* The solver content as portable SMT-LIB 2.6 ending in (check-sat);
+ * malloc'd. */
+char *smt_query_text(Gen *g, const char *kind);
+bool smt_write_query(const char *path, const char *text, StrBuf *err);
+/* Writes text to a fresh file in $TMPDIR (or /tmp); its malloc'd path. */
+char *smt_temp_query(const char *text, StrBuf *err);
+/* Runs cvc5 (o->cvc5) on the query file with o->timeout_ms and the seed;
+ * why gets the reason of an unknown. */
+SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why);
+
 /* ---- vgen_state.c ---- */
 State *st_new(Gen *g);              /* fresh heap/fields, zero masks, pc true */
 State *st_copy(Gen *g, const State *s);
