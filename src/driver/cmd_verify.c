@@ -27,6 +27,8 @@ static const char HELP[] =
     "  --no-overflow-check     words wrap modulo 2^64 instead of overflow obligations\n"
     "  --only NAME             verify only this function/model method (repeatable;\n"
     "                          the others are trusted)\n"
+    "  --bv NAME               verify function NAME in bit-vector mode, as if it\n"
+    "                          had /@ bitvector @/ (repeatable)\n"
     "  -j N                    verify N units in parallel (default: all cores)\n"
     "  --timeout SECONDS       per obligation (default 60; 0 = none); a timeout is\n"
     "                          reported as unknown, never as verified\n"
@@ -58,6 +60,7 @@ typedef struct VerifyCli {
     VerifyOpts vo;
     VEC(const char *) models;
     VEC(const char *) only;
+    VEC(const char *) bv;
     uint64_t heap_words;
     bool allow_undefined, tcb, no_cache;
     Format format;
@@ -139,6 +142,11 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
         if (!parse_uint(need(argc, argv, i), 1000, &n) || !n)
             return usage_error("verify", "--seeds needs a number from 1 to 1000"), -1;
         c->vo.seeds = (unsigned)n;
+        return 1;
+    }
+    if (!strcmp(a, "--bv")) {
+        if (!(v = need(argc, argv, i)) || !*v) return usage_error("verify", "--bv needs a function name"), -1;
+        vec_push(&c->bv, v);
         return 1;
     }
     if (!strcmp(a, "--only")) {
@@ -356,6 +364,8 @@ static int run(VerifyCli *c)
     }
     c->vo.only = c->only.v;
     c->vo.nonly = c->only.n;
+    c->vo.bv = c->bv.v;
+    c->vo.nbv = c->bv.n;
     c->vo.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
     if (c->vo.cache_dir) c->vo.salt = verify_exe_salt();
     if (c->vo.emit_smt_dir) mkdir(c->vo.emit_smt_dir, 0777);
@@ -435,6 +445,7 @@ int cmd_verify(int argc, char **argv)
 out:
     vec_free(&c.models);
     vec_free(&c.only);
+    vec_free(&c.bv);
     source_opts_free(&c.src);
     return rc;
 }

@@ -455,7 +455,7 @@ static void note_values(Gen *g, Diag *d, Z3_model m, State *st)
 void smt_assume(Gen *g, Z3_ast pc, Z3_ast phi)
 {
     Z3_ast f = mk_implies(g, pc, phi);
-    if (!is_true(g, f)) Z3_solver_assert(g->z, g->sol, f);
+    if (!is_true(g, f)) Z3_solver_assert(g->z, g->sol, bv_rewrite(g, f));
 }
 
 bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
@@ -463,8 +463,8 @@ bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
     if (g->aborted || is_false(g, st->pc) || is_true(g, phi)) return true;
     g->nobl++;
     Z3_solver_push(g->z, g->sol);
-    Z3_solver_assert(g->z, g->sol, st->pc);
-    Z3_solver_assert(g->z, g->sol, mk_not(g, phi));
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, st->pc));
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, mk_not(g, phi)));
     Check c;
     run_check(g, ob->code, &c);
     int oc = outcome(c.a);
@@ -507,7 +507,7 @@ int smt_reachable(Gen *g, Z3_ast pc)
 {
     if (is_false(g, pc)) return 0;
     Z3_solver_push(g->z, g->sol);
-    Z3_solver_assert(g->z, g->sol, pc);
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, pc));
     Check c;
     run_check(g, "reachable", &c);
     Span at = g->fd ? g->fd->name_span : g->meth ? g->meth->span : (Span){0};

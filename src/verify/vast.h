@@ -303,6 +303,7 @@ typedef struct VFunSpec {
     VExprList requires, ensures;   /* user's clauses, each a Bool VExpr */
     bool trusted;
     Span trusted_span;
+    bool bitvector;        /* `bitvector`: words as 64-bit vectors (smt_bv.c) */
     VLocals locals;        /* bound variables used in this function's annotations */
 } VFunSpec;
 

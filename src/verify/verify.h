@@ -39,6 +39,7 @@ typedef struct VerifyOpts {
     const char *emit_smt_dir;   /* write every query there as SMT-LIB2 (NULL: no) */
     const char *cache_dir;      /* content cache of verified units (NULL: none) */
     const char *const *only; size_t nonly;  /* verify only these units (others trusted) */
+    const char *const *bv; size_t nbv;      /* --bv: these functions in bit-vector mode */
     bool no_overflow;           /* drop the overflow obligations (documented unsound for wrap) */
     bool stats;                 /* collect solver statistics per unit */
     uint64_t salt;              /* mixed into every cache key (the driver: a hash of its binary) */

@@ -102,6 +102,7 @@ typedef struct Gen {
     const char *unit_name;
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
+    bool bv;                           /* bit-vector mode (smt_bv.c) */
 } Gen;
 
 /* Environment of a specification expression. */
@@ -175,6 +176,13 @@ char *smt_temp_query(const char *text, StrBuf *err);
 /* Runs cvc5 (o->cvc5) on the query file with o->timeout_ms and the seed;
  * why gets the reason of an unknown. */
 SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why);
+
+/* ---- smt_bv.c ---- */
+/* Bit-vector mode: f with integer arithmetic over liftable terms turned
+ * into exact bit-vector arithmetic (an equivalence); f itself when !g->bv. */
+Z3_ast bv_rewrite(Gen *g, Z3_ast f);
+/* A fresh word of a bit-vector unit: bv2int of a fresh 64-bit constant. */
+Z3_ast bv_word(Gen *g, const char *name);
 
 /* ---- vgen_state.c ---- */
 State *st_new(Gen *g);              /* fresh heap/fields, zero masks, pc true */

@@ -139,6 +139,8 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
 {
     g->fd = fd;
     g->fs = &g->spec->funs[fd->index];
+    g->bv = g->fs->bitvector;
+    for (size_t i = 0; i < g->o->nbv; i++) g->bv |= !strcmp(g->o->bv[i], fd->name);
     g->nslots = fd->nslots;
     g->slot_names = arena_alloc(&g->ar, (fd->nslots + 1) * sizeof(Sym));
     for (uint32_t i = 0; i < fd->nparams; i++) name_slot(g->slot_names, fd->nslots, i, fd->params[i].name);

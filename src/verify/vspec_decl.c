@@ -373,7 +373,7 @@ static VStmt *stmt(VSCtx *c, VMethod *m, PStmt *ps)
         return s->e ? s : NULL;
     }
     case PS_LABEL: return stmt_new(c, VS_LABEL, ps->span);
-    case PS_BLOCK: case PS_REQUIRES: case PS_ENSURES: case PS_INVARIANT: case PS_TRUSTED:
+    case PS_BLOCK: case PS_REQUIRES: case PS_ENSURES: case PS_INVARIANT: case PS_TRUSTED: case PS_BITVECTOR:
     case PS_USE:
         break;
     }

@@ -1247,10 +1247,11 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
         parse_end(c);
         d = decl_new(c, PD_STMT, sp);
         d->stmt = s;
-    } else if (at_kw(c, c->k.trusted) || at_kw(c, c->k.use)) {
+    } else if (at_kw(c, c->k.trusted) || at_kw(c, c->k.use) || at_kw(c, c->k.bitvector)) {
         bool use = at_kw(c, c->k.use);
+        PStmtKind sk = use ? PS_USE : at_kw(c, c->k.trusted) ? PS_TRUSTED : PS_BITVECTOR;
         next(c);
-        PStmt *s = stmt_new(c, use ? PS_USE : PS_TRUSTED, sp);
+        PStmt *s = stmt_new(c, sk, sp);
         if (use) s->name = expect_ident(c, &s->name_span);
         parse_end(c);
         d = decl_new(c, PD_STMT, sp);
@@ -1263,7 +1264,8 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
         expected(c, toplevel ? "a top-level annotation (predicate, function, method, model, "
                                "extern, ffi, shared)"
                              : "an annotation keyword (requires, ensures, invariant, assert, "
-                               "assume, refute, inhale, exhale, fold, unfold, use, trusted)");
+                               "assume, refute, inhale, exhale, fold, unfold, use, trusted, "
+                               "bitvector)");
     }
     bool ok = !c->perr;
     free(c->tb);

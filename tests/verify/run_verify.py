@@ -240,6 +240,9 @@ def main():
                          '(XPASS) fails the run until it is removed from the list')
     ap.add_argument('--verify-timeout', metavar='S',
                     help='pass --timeout S to griddle verify (per obligation)')
+    ap.add_argument('--verify-args', metavar='ARGS', default='',
+                    help='more griddle verify arguments for every case (shell-quoted), '
+                         'e.g. "--solver cvc5"')
     ap.add_argument('--syntax', action='store_true',
                     help='only check that every case is accepted by `griddle check`')
     a = ap.parse_args()
@@ -266,6 +269,7 @@ def main():
         sys.exit(77)
     known = read_known(a.known) if a.known else {}
     extra = ['--timeout', a.verify_timeout] if a.verify_timeout else []
+    extra += shlex.split(a.verify_args)
     passed = failed = xfail = xpass = 0
     for c in cases:
         try:
