@@ -5,8 +5,10 @@
  * (Z3_solver_to_string: the declarations and every assertion, exactly
  * what Z3 checks) rewritten token by token into portable SMT-LIB 2.6:
  * a `(set-logic ALL)` first (cvc5 needs a logic), Z3's `bv2int` spelled
- * `bv2nat` (the standard name; Z3 accepts both), Z3's `:weight`
- * attributes dropped (not SMT-LIB; cvc5 warns about them). The same text
+ * `bv2nat` (the standard name; Z3 accepts both), Z3's internal halves
+ * of seq.nth (seq.nth_i, seq.nth_u) spelled seq.nth, Z3's `:weight N`
+ * attributes (not SMT-LIB; cvc5 warns about them) replaced by a `:qid`
+ * (an annotation needs an attribute). The same text
  * is what --emit-smt writes, so `cvc5 FILE` or `z3 FILE` re-runs a query.
  *
  * cvc5 runs as a child process (posix_spawn: safe from the worker
@@ -37,6 +39,10 @@ static bool sym_char(char ch)
 /* Z3's spellings that are not SMT-LIB 2.6 (see the file comment). */
 static const struct { const char *z3, *std; } RENAME[] = {
     {"bv2int", "bv2nat"},
+    /* Z3's halves of seq.nth (in and out of bounds); both are seq.nth,
+     * which is unspecified out of bounds as seq.nth_u is */
+    {"seq.nth_i", "seq.nth"},
+    {"seq.nth_u", "seq.nth"},
 };
 
 static void portable(StrBuf *out, const char *s)
@@ -63,10 +69,13 @@ static void portable(StrBuf *out, const char *s)
         }
         size_t n = 0;
         while (sym_char(s[n])) n++;
-        if (n == 7 && !strncmp(s, ":weight", 7)) { /* drop ":weight N" */
+        if (n == 7 && !strncmp(s, ":weight", 7)) {
+            /* ":weight N" becomes a quantifier name: an annotation (! t)
+             * needs at least one attribute */
             s += n;
             while (*s == ' ' || *s == '\n' || *s == '\t') s++;
             while (sym_char(*s)) s++;
+            sb_puts(out, ":qid griddle");
             continue;
         }
         const char *rep = NULL;

@@ -86,7 +86,7 @@ try:
     check('no-cache', rc == 0 and 'cached' not in out, out)
 
     # --emit-smt: one file per query, portable SMT-LIB text: a logic first,
-    # (check-sat) and the reason request last, no Z3-only bv2int/:weight
+    # (check-sat) and the reason request last, no Z3-only bv2int or :weight
     smt = os.path.join(tmp, 'smt')
     rc, out, _ = run('--no-cache', '--emit-smt', smt, 'ok.pnk')
     files = sorted(os.listdir(smt)) if os.path.isdir(smt) else []
@@ -94,8 +94,8 @@ try:
     if files:
         text = open(os.path.join(smt, files[0])).read()
         check('emit-smt-text', '(declare-' in text and '(set-logic ALL)' in text.splitlines()[1] and
-              text.rstrip().endswith('(check-sat)\n(get-info :reason-unknown)') and
-              ':weight' not in text and 'bv2int' not in text, text[:200])
+              text.rstrip().endswith('(check-sat)\n(get-info :reason-unknown)') and ':weight' not in text and
+              'bv2int' not in text, text[:200])
 
     # --tcb lists the trusted function
     rc, out, _ = run('--no-cache', '--tcb', 'fail.pnk')
