@@ -194,10 +194,11 @@ SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBu
     snprintf(tl, sizeof tl, "--tlimit=%u", o->timeout_ms);
     snprintf(sd, sizeof sd, "--seed=%u", seed);
     const char *exe = o->cvc5 ? o->cvc5 : "cvc5";
-    char *argv[8];
+    char *argv[10];
     int argc = 0;
     argv[argc++] = (char *)exe;
     argv[argc++] = (char *)"--lang=smt2";
+    argv[argc++] = (char *)"--strings-exp"; /* seq.nth and other sequence operations */
     argv[argc++] = sd;
     if (o->timeout_ms) argv[argc++] = tl;
     argv[argc++] = (char *)path;

@@ -99,6 +99,8 @@ typedef struct Gen {
     unsigned fun_depth;
     struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
     unsigned nseq_at;                /* unfoldings of recursive functions in progress */
+    struct { Z3_sort s; Z3_func_decl f; } set_card[8]; /* |s| per set sort (smt_set.c) */
+    unsigned nset_card;
     const char *unit_name;
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
@@ -183,6 +185,14 @@ SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBu
 Z3_ast bv_rewrite(Gen *g, Z3_ast f);
 /* A fresh word of a bit-vector unit: bv2int of a fresh 64-bit constant. */
 Z3_ast bv_word(Gen *g, const char *name);
+
+/* ---- smt_set.c ---- */
+/* Sets with cardinality: the constructors assert ground facts about
+ * card (true of finite sets); set_card is |s|. */
+Z3_ast set_card(Gen *g, Z3_ast s);
+Z3_ast set_empty(Gen *g, Z3_sort elem);
+Z3_ast set_add(Gen *g, Z3_ast s, Z3_ast x);
+Z3_ast set_op(Gen *g, VBinOp op, Z3_ast a, Z3_ast b);   /* VB_UNION, VB_INTERSECT, VB_SETMINUS */
 
 /* ---- vgen_state.c ---- */
 State *st_new(Gen *g);              /* fresh heap/fields, zero masks, pc true */

@@ -34,6 +34,7 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -266,6 +267,11 @@ def main():
     if not available(griddle):
         print('griddle verify not available: skipping the verifier conformance suite '
               f'({len(cases)} cases)')
+        sys.exit(77)
+    needs_cvc5 = re.search(r'--solver[ =](cvc5|both)|--cross-check', a.verify_args)
+    if needs_cvc5 and not (os.environ.get('GRIDDLE_CVC5') or shutil.which('cvc5')):
+        print('cvc5 is not installed (Debian package cvc5, scripts/deps.sh): skipping the suite '
+              f'under {a.verify_args} ({len(cases)} cases)')
         sys.exit(77)
     known = read_known(a.known) if a.known else {}
     extra = ['--timeout', a.verify_timeout] if a.verify_timeout else []

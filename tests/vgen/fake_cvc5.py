@@ -2,7 +2,7 @@
 """A stand-in for cvc5 (GRIDDLE_CVC5=this file) that answers by rule, so
 that the tests can check what griddle does with the answers: --seeds and
 --solver both. It accepts cvc5's command line as griddle uses it
-(--lang=smt2 --seed=N [--tlimit=MS] FILE) and checks the query file looks
+(--lang=smt2 --strings-exp --seed=N [--tlimit=MS] FILE) and checks the query file looks
 like a query. Reachability queries (header "(reachable)") are answered sat,
 as a correct solver does for the programs of these tests; obligations by
 FAKE_CVC5_MODE:
@@ -23,7 +23,7 @@ for a in sys.argv[1:]:
     if a.startswith('--seed='):
         seed = int(a[len('--seed='):])
     elif a.startswith('--'):
-        if a not in ('--lang=smt2',) and not a.startswith('--tlimit='):
+        if a not in ('--lang=smt2', '--strings-exp') and not a.startswith('--tlimit='):
             print(f'(error "fake cvc5: unexpected option {a}")')
             sys.exit(1)
     else:
