@@ -36,47 +36,11 @@ typedef struct Lift {
     bool nonneg;    /* the value is known to be >= 0 */
 } Lift;
 
-typedef struct Memo {
-    Z3_ast key;
-    int role;       /* 0: Bool rewrite, 1: Int lift, 2: bit-vector rewrite */
-    Z3_ast val;
-    Lift lift;
-} Memo;
-
 typedef struct Bv {
     Gen *g;
     Z3_context z;
-    Memo *tab;
-    size_t cap, n;
+    AstMemo memo;   /* role 0: Bool rewrite, 1: Int lift, 2: bit-vector rewrite */
 } Bv;
-
-static Memo *memo_find(Bv *b, Z3_ast key, int role, bool add)
-{
-    if (add && (b->n + 1) * 2 > b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 256;
-        Memo *nt = xcalloc(ncap, sizeof *nt);
-        for (size_t i = 0; i < b->cap; i++) {
-            if (!b->tab[i].key) continue;
-            size_t h = (Z3_get_ast_id(b->z, b->tab[i].key) * 2u + (unsigned)b->tab[i].role) & (ncap - 1);
-            while (nt[h].key) h = (h + 1) & (ncap - 1);
-            nt[h] = b->tab[i];
-        }
-        free(b->tab);
-        b->tab = nt;
-        b->cap = ncap;
-    }
-    if (!b->cap) return NULL;
-    size_t h = (Z3_get_ast_id(b->z, key) * 2u + (unsigned)role) & (b->cap - 1);
-    while (b->tab[h].key) {
-        if (b->tab[h].key == key && b->tab[h].role == role) return &b->tab[h];
-        h = (h + 1) & (b->cap - 1);
-    }
-    if (!add) return NULL;
-    b->n++;
-    b->tab[h].key = key;
-    b->tab[h].role = role;
-    return &b->tab[h];
-}
 
 static Z3_ast rw_bool(Bv *b, Z3_ast t);
 static Z3_ast rw_bv(Bv *b, Z3_ast t);
@@ -201,15 +165,17 @@ static Lift lift_app(Bv *b, Z3_ast t)
 
 static Lift lift(Bv *b, Z3_ast t)
 {
-    Memo *m = memo_find(b, t, 1, false);
-    if (m) return m->lift;
+    AstMemoSlot *m = ast_memo(b->z, &b->memo, t, 1, false);
+    if (m) return (Lift){m->val, m->aux, m->flag};
     Lift r = {0};
     Z3_ast_kind ak = Z3_get_ast_kind(b->z, t);
     if (Z3_get_sort_kind(b->z, Z3_get_sort(b->z, t)) != Z3_INT_SORT) r = (Lift){0};
     else if (ak == Z3_NUMERAL_AST) r = lift_numeral(b, t);
     else if (ak == Z3_APP_AST) r = lift_app(b, t);
-    m = memo_find(b, t, 1, true);
-    m->lift = r;
+    m = ast_memo(b->z, &b->memo, t, 1, true);
+    m->val = r.bv;
+    m->aux = r.w;
+    m->flag = r.nonneg;
     return r;
 }
 
@@ -217,7 +183,7 @@ static Lift lift(Bv *b, Z3_ast t)
 static Z3_ast rw_bv(Bv *b, Z3_ast t)
 {
     if (Z3_get_ast_kind(b->z, t) != Z3_APP_AST) return t;
-    Memo *m = memo_find(b, t, 2, false);
+    AstMemoSlot *m = ast_memo(b->z, &b->memo, t, 2, false);
     if (m) return m->val;
     Z3_app a = Z3_to_app(b->z, t);
     Z3_func_decl d = Z3_get_app_decl(b->z, a);
@@ -238,7 +204,7 @@ static Z3_ast rw_bv(Bv *b, Z3_ast t)
         }
         if (changed) r = Z3_update_term(b->z, t, n, args);
     }
-    m = memo_find(b, t, 2, true);
+    m = ast_memo(b->z, &b->memo, t, 2, true);
     m->val = r;
     return r;
 }
@@ -307,10 +273,10 @@ static Z3_ast rw_bool_app(Bv *b, Z3_ast t)
 static Z3_ast rw_bool(Bv *b, Z3_ast t)
 {
     if (Z3_get_ast_kind(b->z, t) != Z3_APP_AST) return t; /* quantifiers: as they are */
-    Memo *m = memo_find(b, t, 0, false);
+    AstMemoSlot *m = ast_memo(b->z, &b->memo, t, 0, false);
     if (m) return m->val;
     Z3_ast r = rw_bool_app(b, t);
-    m = memo_find(b, t, 0, true);
+    m = ast_memo(b->z, &b->memo, t, 0, true);
     m->val = r;
     return r;
 }
@@ -318,13 +284,47 @@ static Z3_ast rw_bool(Bv *b, Z3_ast t)
 Z3_ast bv_rewrite(Gen *g, Z3_ast f)
 {
     if (!g->bv) return f;
-    Bv b = {g, g->z, NULL, 0, 0};
+    Bv b = {g, g->z, {0}};
     Z3_ast r = rw_bool(&b, f);
-    free(b.tab);
+    free(b.memo.tab);
     return r;
 }
 
 Z3_ast bv_word(Gen *g, const char *name)
 {
     return Z3_mk_bv2int(g->z, Z3_mk_fresh_const(g->z, name, Z3_mk_bv_sort(g->z, 64)), false);
+}
+
+/* ---- memo tables over Z3 terms (shared with smt_cvc5.c) ---------------- */
+
+static size_t memo_hash(Z3_context z, Z3_ast key, int role, size_t cap)
+{
+    return (Z3_get_ast_id(z, key) * 4u + (unsigned)role) & (cap - 1);
+}
+
+AstMemoSlot *ast_memo(Z3_context z, AstMemo *m, Z3_ast key, int role, bool add)
+{
+    if (add && (m->n + 1) * 2 > m->cap) {
+        size_t ncap = m->cap ? m->cap * 2 : 256;
+        AstMemoSlot *nt = xcalloc(ncap, sizeof *nt);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->tab[i].key) continue;
+            size_t h = memo_hash(z, m->tab[i].key, m->tab[i].role, ncap);
+            while (nt[h].key) h = (h + 1) & (ncap - 1);
+            nt[h] = m->tab[i];
+        }
+        free(m->tab);
+        m->tab = nt;
+        m->cap = ncap;
+    }
+    if (!m->cap) return NULL;
+    size_t h = memo_hash(z, key, role, m->cap);
+    while (m->tab[h].key) {
+        if (m->tab[h].key == key && m->tab[h].role == role) return &m->tab[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    if (!add) return NULL;
+    m->n++;
+    m->tab[h] = (AstMemoSlot){.key = key, .role = role};
+    return &m->tab[h];
 }

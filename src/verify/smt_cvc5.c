@@ -1,10 +1,10 @@
 /* The portable text of a query and the cvc5 subprocess (--solver cvc5 and
  * --solver both, docs/verifier.md "Second solver").
  *
- * The text is Z3's own rendering of the solver content
- * (Z3_solver_to_string: the declarations and every assertion, exactly
- * what Z3 checks) rewritten token by token into portable SMT-LIB 2.6:
- * a `(set-logic ALL)` first (cvc5 needs a logic), Z3's `bv2int` spelled
+ * The text is Z3's own rendering of the solver's assertions (exactly what
+ * Z3 checks; Z3_benchmark_to_smtlib_string, with `(set-logic ALL)`: cvc5
+ * needs a logic), with set operations as defined functions (below) and
+ * rewritten token by token into portable SMT-LIB 2.6: Z3's `bv2int` spelled
  * `bv2nat` (the standard name; Z3 accepts both), Z3's internal halves
  * of seq.nth (seq.nth_i, seq.nth_u) spelled seq.nth, Z3's `:weight N`
  * attributes (not SMT-LIB; cvc5 warns about them) replaced by a `:qid`
@@ -87,13 +87,137 @@ static void portable(StrBuf *out, const char *s)
     }
 }
 
+/* ---- set operations as defined functions ------------------------------ */
+
+/* Z3's set operations (union, intersection, difference, complement,
+ * subset; printed as `(_ map or)` and the like) are not SMT-LIB and cvc5
+ * does not read them. In the query text each becomes a declared function
+ * with its definition as an axiom (an element-wise equation with that
+ * element's select as the pattern), a conservative extension: the
+ * query means the same. */
+typedef struct SetFun { int op; Z3_sort srt; Z3_func_decl f; } SetFun;
+
+typedef struct Tr {
+    Gen *g;
+    Z3_context z;
+    AstMemo memo;
+    SetFun fun[32];
+    unsigned nfun;
+    VEC(Z3_ast) axioms;
+} Tr;
+
+enum { SET_AND, SET_OR, SET_NOT };
+
+static Z3_func_decl set_fun(Tr *t, int op, Z3_sort srt)
+{
+    for (unsigned i = 0; i < t->nfun; i++)
+        if (t->fun[i].op == op && Z3_is_eq_sort(t->z, t->fun[i].srt, srt)) return t->fun[i].f;
+    if (t->nfun == sizeof t->fun / sizeof t->fun[0]) return NULL;
+    Z3_context z = t->z;
+    static const char *const NAME[] = {"set_and", "set_or", "set_not"};
+    unsigned n = op == SET_NOT ? 1 : 2;
+    Z3_sort dom[2] = {srt, srt};
+    Z3_func_decl f = Z3_mk_fresh_func_decl(z, NAME[op], n, dom, srt);
+    Z3_ast a = Z3_mk_fresh_const(z, "sa", srt), b = Z3_mk_fresh_const(z, "sb", srt);
+    Z3_ast x = Z3_mk_fresh_const(z, "sx", Z3_get_array_sort_domain(z, srt));
+    Z3_ast ab[2] = {a, b};
+    Z3_ast sel = Z3_mk_select(z, Z3_mk_app(z, f, n, ab), x);
+    Z3_ast ax = Z3_mk_select(z, a, x), bx = Z3_mk_select(z, b, x), both[2] = {ax, bx};
+    Z3_ast def = op == SET_NOT ? Z3_mk_not(z, ax) : op == SET_AND ? Z3_mk_and(z, 2, both) : Z3_mk_or(z, 2, both);
+    Z3_pattern pat = Z3_mk_pattern(z, 1, &sel);
+    Z3_app bound[3] = {Z3_to_app(z, a), Z3_to_app(z, b), Z3_to_app(z, x)};
+    if (op == SET_NOT) bound[1] = bound[2];
+    vec_push(&t->axioms, Z3_mk_forall_const(z, 0, n + 1, bound, 1, &pat, Z3_mk_eq(z, sel, def)));
+    t->fun[t->nfun++] = (SetFun){op, srt, f};
+    return f;
+}
+
+static Z3_ast set_apply(Tr *t, int op, Z3_ast a, Z3_ast b)
+{
+    Z3_func_decl f = set_fun(t, op, Z3_get_sort(t->z, a));
+    if (!f) return NULL;
+    Z3_ast ab[2] = {a, b};
+    return Z3_mk_app(t->z, f, op == SET_NOT ? 1 : 2, ab);
+}
+
+/* The set operation of an application (its arguments already
+ * translated), or NULL when it is none or not expressible. */
+static Z3_ast tr_set(Tr *t, Z3_func_decl d, unsigned n, Z3_ast *v)
+{
+    int k = (int)Z3_get_decl_kind(t->z, d);
+    if (k == Z3_OP_ARRAY_MAP) {
+        Z3_func_decl p = Z3_get_decl_func_decl_parameter(t->z, d, 0);
+        int pk = (int)Z3_get_decl_kind(t->z, p);
+        k = pk == Z3_OP_AND ? Z3_OP_SET_INTERSECT : pk == Z3_OP_OR ? Z3_OP_SET_UNION
+            : pk == Z3_OP_NOT ? Z3_OP_SET_COMPLEMENT : -1;
+    }
+    Z3_ast r = NULL;
+    switch (k) {
+    case Z3_OP_SET_UNION:
+    case Z3_OP_SET_INTERSECT:
+        r = n ? v[0] : NULL;
+        for (unsigned i = 1; r && i < n; i++) r = set_apply(t, k == Z3_OP_SET_UNION ? SET_OR : SET_AND, r, v[i]);
+        return r;
+    case Z3_OP_SET_COMPLEMENT: return n == 1 ? set_apply(t, SET_NOT, v[0], NULL) : NULL;
+    case Z3_OP_SET_DIFFERENCE: {
+        Z3_ast nb = n == 2 ? set_apply(t, SET_NOT, v[1], NULL) : NULL;
+        return nb ? set_apply(t, SET_AND, v[0], nb) : NULL;
+    }
+    case Z3_OP_SET_SUBSET: {
+        Z3_ast i = n == 2 ? set_apply(t, SET_AND, v[0], v[1]) : NULL;
+        return i ? Z3_mk_eq(t->z, i, v[0]) : NULL;
+    }
+    }
+    return NULL;
+}
+
+/* e with every set operation outside quantifiers replaced (quantifiers
+ * are kept as they are: a set operation inside one stays Z3's, and cvc5
+ * then rejects the query: unknown). */
+static Z3_ast tr(Tr *t, Z3_ast e)
+{
+    if (Z3_get_ast_kind(t->z, e) != Z3_APP_AST) return e;
+    AstMemoSlot *m = ast_memo(t->z, &t->memo, e, 0, false);
+    if (m) return m->val;
+    Z3_app a = Z3_to_app(t->z, e);
+    unsigned n = Z3_get_app_num_args(t->z, a);
+    Z3_ast r = e;
+    if (n <= 64) {
+        Z3_ast v[64];
+        bool changed = false;
+        for (unsigned i = 0; i < n; i++) {
+            Z3_ast x = Z3_get_app_arg(t->z, a, i);
+            v[i] = tr(t, x);
+            changed |= v[i] != x;
+        }
+        Z3_ast s = tr_set(t, Z3_get_app_decl(t->z, a), n, v);
+        r = s ? s : changed ? Z3_update_term(t->z, e, n, v) : e;
+    }
+    m = ast_memo(t->z, &t->memo, e, 0, true);
+    m->val = r;
+    return r;
+}
+
 char *smt_query_text(Gen *g, const char *kind)
 {
+    Tr t = {.g = g, .z = g->z};
+    Z3_ast_vector as = Z3_solver_get_assertions(g->z, g->sol);
+    Z3_ast_vector_inc_ref(g->z, as);
+    VEC(Z3_ast) fs = {0};
+    for (unsigned i = 0; i < Z3_ast_vector_size(g->z, as); i++) vec_push(&fs, tr(&t, Z3_ast_vector_get(g->z, as, i)));
+    for (size_t i = 0; i < t.axioms.n; i++) vec_push(&fs, t.axioms.v[i]);
+    Z3_ast last = fs.n ? fs.v[fs.n - 1] : Z3_mk_true(g->z);
+    const char *body = Z3_benchmark_to_smtlib_string(g->z, "", "ALL", "unknown", "",
+                                                     fs.n ? (unsigned)fs.n - 1 : 0, fs.v, last);
     StrBuf b = {0};
-    sb_printf(&b, "; griddle verify: %s, query %u (%s)\n(set-logic ALL)\n", g->unit_name, g->qn, kind);
-    portable(&b, Z3_solver_to_string(g->z, g->sol));
+    sb_printf(&b, "; griddle verify: %s, query %u (%s)\n", g->unit_name, g->qn, kind);
+    portable(&b, body);
     /* cvc5 answers an error after sat/unsat: only the first answer line counts */
-    sb_puts(&b, "(check-sat)\n(get-info :reason-unknown)\n");
+    sb_puts(&b, "(get-info :reason-unknown)\n");
+    Z3_ast_vector_dec_ref(g->z, as);
+    vec_free(&fs);
+    vec_free(&t.axioms);
+    free(t.memo.tab);
     return sb_take(&b);
 }
 

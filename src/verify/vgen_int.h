@@ -180,6 +180,19 @@ char *smt_temp_query(const char *text, StrBuf *err);
 SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why);
 
 /* ---- smt_bv.c ---- */
+/* A memo table from (term, role) to a term plus two small values, for
+ * rewrites of term DAGs (each shared subterm rewritten once). */
+typedef struct AstMemoSlot {
+    Z3_ast key;
+    int role;
+    Z3_ast val;
+    unsigned aux;
+    bool flag;
+} AstMemoSlot;
+typedef struct AstMemo { AstMemoSlot *tab; size_t cap, n; } AstMemo;
+/* The slot of (key, role): NULL when absent and !add; a new zeroed slot
+ * (key, role set) when absent and add. free(m->tab) when done. */
+AstMemoSlot *ast_memo(Z3_context z, AstMemo *m, Z3_ast key, int role, bool add);
 /* Bit-vector mode: f with integer arithmetic over liftable terms turned
  * into exact bit-vector arithmetic (an equivalence); f itself when !g->bv. */
 Z3_ast bv_rewrite(Gen *g, Z3_ast f);

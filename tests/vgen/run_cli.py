@@ -93,7 +93,7 @@ try:
     check('emit-smt-files', rc == 0 and len(files) >= 3 and all(f.endswith('.smt2') for f in files), files)
     if files:
         text = open(os.path.join(smt, files[0])).read()
-        check('emit-smt-text', '(declare-' in text and '(set-logic ALL)' in text.splitlines()[1] and
+        check('emit-smt-text', '(declare-' in text and '(set-logic ALL)' in text and
               text.rstrip().endswith('(check-sat)\n(get-info :reason-unknown)') and ':weight' not in text and
               'bv2int' not in text, text[:200])
 
