@@ -179,6 +179,14 @@ static Lift lift(Bv *b, Z3_ast t)
     return r;
 }
 
+/* Rewrites an argument by its sort: Bool and bit-vector terms. */
+static Z3_ast rw_arg(void *cx, Z3_ast x)
+{
+    Bv *b = cx;
+    Z3_sort_kind sk = Z3_get_sort_kind(b->z, Z3_get_sort(b->z, x));
+    return sk == Z3_BV_SORT ? rw_bv(b, x) : sk == Z3_BOOL_SORT ? rw_bool(b, x) : x;
+}
+
 /* A bit-vector term with int2bv of liftable integers replaced. */
 static Z3_ast rw_bv(Bv *b, Z3_ast t)
 {
@@ -187,22 +195,13 @@ static Z3_ast rw_bv(Bv *b, Z3_ast t)
     if (m) return m->val;
     Z3_app a = Z3_to_app(b->z, t);
     Z3_func_decl d = Z3_get_app_decl(b->z, a);
-    unsigned n = Z3_get_app_num_args(b->z, a);
     Z3_ast r = t;
     if (Z3_get_decl_kind(b->z, d) == Z3_OP_INT2BV) {
         unsigned w = (unsigned)Z3_get_decl_int_parameter(b->z, d, 0);
         Lift x = lift(b, Z3_get_app_arg(b->z, a, 0));
         if (x.bv) r = x.w >= w ? Z3_mk_extract(b->z, w - 1, 0, x.bv) : sext(b, x, w);
-    } else if (n && n <= 64) {
-        Z3_ast args[64];
-        bool changed = false;
-        for (unsigned i = 0; i < n; i++) {
-            Z3_ast x = Z3_get_app_arg(b->z, a, i);
-            Z3_sort_kind sk = Z3_get_sort_kind(b->z, Z3_get_sort(b->z, x));
-            args[i] = sk == Z3_BV_SORT ? rw_bv(b, x) : sk == Z3_BOOL_SORT ? rw_bool(b, x) : x;
-            changed |= args[i] != x;
-        }
-        if (changed) r = Z3_update_term(b->z, t, n, args);
+    } else {
+        r = ast_map_args(b->z, t, rw_arg, b);
     }
     m = ast_memo(b->z, &b->memo, t, 2, true);
     m->val = r;
@@ -255,17 +254,7 @@ static Z3_ast rw_bool_app(Bv *b, Z3_ast t)
     case Z3_OP_IMPLIES:
     case Z3_OP_IFF:
     case Z3_OP_XOR:
-    case Z3_OP_ITE: {
-        if (n > 64) return t;
-        Z3_ast args[64];
-        bool changed = false;
-        for (unsigned i = 0; i < n; i++) {
-            Z3_ast x = Z3_get_app_arg(b->z, a, i);
-            args[i] = Z3_get_sort_kind(b->z, Z3_get_sort(b->z, x)) == Z3_BOOL_SORT ? rw_bool(b, x) : x;
-            changed |= args[i] != x;
-        }
-        return changed ? Z3_update_term(b->z, t, n, args) : t;
-    }
+    case Z3_OP_ITE: return ast_map_args(b->z, t, rw_arg, b);
     }
     return t;
 }
@@ -327,4 +316,19 @@ AstMemoSlot *ast_memo(Z3_context z, AstMemo *m, Z3_ast key, int role, bool add)
     m->n++;
     m->tab[h] = (AstMemoSlot){.key = key, .role = role};
     return &m->tab[h];
+}
+
+Z3_ast ast_map_args(Z3_context z, Z3_ast e, Z3_ast (*f)(void *cx, Z3_ast x), void *cx)
+{
+    Z3_app a = Z3_to_app(z, e);
+    unsigned n = Z3_get_app_num_args(z, a);
+    if (n > 64) return e;
+    Z3_ast v[64];
+    bool changed = false;
+    for (unsigned i = 0; i < n; i++) {
+        Z3_ast x = Z3_get_app_arg(z, a, i);
+        v[i] = f(cx, x);
+        changed |= v[i] != x;
+    }
+    return changed ? Z3_update_term(z, e, n, v) : e;
 }

@@ -153,6 +153,15 @@ static Z3_ast tr_set(Tr *t, Z3_func_decl d, unsigned n, Z3_ast *v)
     }
     Z3_ast r = NULL;
     switch (k) {
+    case Z3_OP_CONST_ARRAY: {
+        /* the full set (Z3 builds it for complements of literals): the
+         * complement of the empty one, as cvc5 rejects equations between
+         * stores over two different constant arrays */
+        Z3_sort srt = Z3_get_range(t->z, d);
+        if (n != 1 || Z3_get_bool_value(t->z, v[0]) != Z3_L_TRUE) return NULL;
+        return set_apply(t, SET_NOT, Z3_mk_const_array(t->z, Z3_get_array_sort_domain(t->z, srt),
+                                                        Z3_mk_false(t->z)), NULL);
+    }
     case Z3_OP_SET_UNION:
     case Z3_OP_SET_INTERSECT:
         r = n ? v[0] : NULL;
@@ -174,24 +183,22 @@ static Z3_ast tr_set(Tr *t, Z3_func_decl d, unsigned n, Z3_ast *v)
 /* e with every set operation outside quantifiers replaced (quantifiers
  * are kept as they are: a set operation inside one stays Z3's, and cvc5
  * then rejects the query: unknown). */
+static Z3_ast tr(Tr *t, Z3_ast e);
+static Z3_ast tr_arg(void *cx, Z3_ast x) { return tr(cx, x); }
+
 static Z3_ast tr(Tr *t, Z3_ast e)
 {
     if (Z3_get_ast_kind(t->z, e) != Z3_APP_AST) return e;
     AstMemoSlot *m = ast_memo(t->z, &t->memo, e, 0, false);
     if (m) return m->val;
-    Z3_app a = Z3_to_app(t->z, e);
+    Z3_ast r = ast_map_args(t->z, e, tr_arg, t);
+    Z3_app a = Z3_to_app(t->z, r);
     unsigned n = Z3_get_app_num_args(t->z, a);
-    Z3_ast r = e;
     if (n <= 64) {
         Z3_ast v[64];
-        bool changed = false;
-        for (unsigned i = 0; i < n; i++) {
-            Z3_ast x = Z3_get_app_arg(t->z, a, i);
-            v[i] = tr(t, x);
-            changed |= v[i] != x;
-        }
+        for (unsigned i = 0; i < n; i++) v[i] = Z3_get_app_arg(t->z, a, i);
         Z3_ast s = tr_set(t, Z3_get_app_decl(t->z, a), n, v);
-        r = s ? s : changed ? Z3_update_term(t->z, e, n, v) : e;
+        if (s) r = s;
     }
     m = ast_memo(t->z, &t->memo, e, 0, true);
     m->val = r;
@@ -305,6 +312,10 @@ static SmtAnswer parse_answer(const char *out, StrBuf *why)
             return strstr(why->s, "incomplete") ? SMT_INCOMPLETE : SMT_UNKNOWN;
         }
         l = e ? e + 1 : NULL;
+    }
+    if (strstr(out, "interrupted by timeout")) {
+        sb_puts(why, "timeout");
+        return SMT_UNKNOWN;
     }
     size_t n = strcspn(out, "\n");
     sb_puts(why, "cvc5: ");

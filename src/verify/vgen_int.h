@@ -193,6 +193,9 @@ typedef struct AstMemo { AstMemoSlot *tab; size_t cap, n; } AstMemo;
 /* The slot of (key, role): NULL when absent and !add; a new zeroed slot
  * (key, role set) when absent and add. free(m->tab) when done. */
 AstMemoSlot *ast_memo(Z3_context z, AstMemo *m, Z3_ast key, int role, bool add);
+/* The application e with each argument x replaced by f(cx, x), rebuilt
+ * only when one changed (e itself beyond 64 arguments). */
+Z3_ast ast_map_args(Z3_context z, Z3_ast e, Z3_ast (*f)(void *cx, Z3_ast x), void *cx);
 /* Bit-vector mode: f with integer arithmetic over liftable terms turned
  * into exact bit-vector arithmetic (an equivalence); f itself when !g->bv. */
 Z3_ast bv_rewrite(Gen *g, Z3_ast f);
