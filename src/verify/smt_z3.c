@@ -1,7 +1,9 @@
 /* The solver layer: one Z3 context and solver per verification unit, the
  * background theory (IArray domain, alen(heap)), obligations checked as
  * push; assert pc && !phi; check-sat; pop, counterexamples from models,
- * unknown handling, --timeout, --seeds and --emit-smt. */
+ * unknown handling, --timeout, --emit-smt, and for each query the seeds
+ * (--seeds: every seed's answer must lead to the same outcome) and the
+ * solvers (--solver: Z3, cvc5 through smt_cvc5.c, or both compared). */
 #include "vgen_int.h"
 
 #include <assert.h>
