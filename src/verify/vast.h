@@ -222,6 +222,7 @@ typedef struct VMethod {   /* model method, or `method` annotation (abstract) */
     uint32_t nparams, nrets;
     VExprList requires, ensures;
     VBlock body;
+    Span body_end;         /* the body's closing brace (where its postcondition is checked) */
     bool has_body;         /* body verified with the model (incl. refute false) */
 } VMethod;
 
@@ -302,6 +303,7 @@ typedef struct VFunSpec {
     VExprList requires, ensures;   /* user's clauses, each a Bool VExpr */
     bool trusted;
     Span trusted_span;
+    bool bitvector;        /* `bitvector`: words as 64-bit vectors (smt_bv.c) */
     VLocals locals;        /* bound variables used in this function's annotations */
 } VFunSpec;
 
