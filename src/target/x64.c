@@ -192,7 +192,7 @@ static void frame_layout(X64Fn *xf)
 {
     uint32_t bytes = 8 * xf->nslots + 24 * xf->ntry;
     /* %rsp is 8 mod 16 at entry (return address): keep calls aligned */
-    if ((bytes + 8) % 16 && makes_calls(xf)) bytes += 8;
+    if ((bytes + 8 * xf->nsaved + 8) % 16 && makes_calls(xf)) bytes += 8;
     xf->frame = bytes;
 }
 
@@ -324,7 +324,7 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
                xcalloc(ir->fns.n + 1, sizeof *g.calls), xcalloc(ir->fns.n + 1, sizeof *g.tails)};
     for (size_t f = 0; f < g.n; f++) {
         const IrFn *fn = xfs[f].fn;
-        g.frame[f] = xfs[f].frame + 8;
+        g.frame[f] = xfs[f].frame + 8 * xfs[f].nsaved + 8;
         for (size_t b = 0; b < fn->blocks.n; b++) {
             if (!xfs[f].reachable[b]) continue;
             for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {

@@ -13,9 +13,11 @@
  * (movzbl/movzwl/movl/movq loads, movb/movw/movl/movq stores), which is
  * what the host's trap recorder (x86dec.c) decodes (issue §3).
  *
- * Frame: [%rsp, +8*nslots) spill slots, then 24-byte handler records
- * (prev handler, %rsp to restore, handler address) for try-calls. The
- * frame size keeps %rsp 16-byte aligned at every call.
+ * Frame: the callee-saved registers the function uses are pushed first
+ * (all six when it has a try-call, x64_ra.c) and popped at returns and
+ * tail calls; below them [%rsp, +8*nslots) spill slots, then 24-byte
+ * handler records (prev handler, %rsp to restore, handler address) for
+ * try-calls. The frame size keeps %rsp 16-byte aligned at every call.
  */
 #include "x64_int.h"
 
@@ -378,6 +380,8 @@ static void store(Em *e, const IrIns *in)
 static void epilogue(Em *e)
 {
     if (e->xf->frame) sb_printf(e->o, "\taddq $%u, %%rsp\n", e->xf->frame);
+    for (int r = 16; r-- > 0;)
+        if ((e->xf->saved >> r) & 1) sb_printf(e->o, "\tpopq %%%s\n", R64[r]);
 }
 
 static void call_to(Em *e, const IrIns *in, const char *how)
@@ -484,6 +488,8 @@ void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
     sb_puts(out, "\t.p2align 4\n");
     fn_sym(out, ir, fn->index);
     sb_puts(out, ":\n");
+    for (int r = 0; r < 16; r++)
+        if ((xf->saved >> r) & 1) sb_printf(out, "\tpushq %%%s\n", R64[r]);
     if (xf->frame) sb_printf(out, "\tsubq $%u, %%rsp\n", xf->frame);
     /* parameters from the argument locations to their own */
     Loc *d = xmalloc((fn->nparams + 1) * sizeof *d), *s = xmalloc((fn->nparams + 1) * sizeof *s);
