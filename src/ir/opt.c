@@ -19,7 +19,7 @@
  * shared-memory operations, FFI and other calls, stores, control), so
  * shared accesses and FFI calls keep their number and order.
  */
-#include "ir.h"
+#include "ir_int.h"
 
 #include <string.h>
 
@@ -143,6 +143,16 @@ static void kill(Prop *p, uint32_t d)
 }
 
 static void on_def(void *ctx, uint32_t v) { kill(ctx, v); }
+
+/* Sizes the tables for the function's current vregs (passes add some). */
+static void prop_reset(Prop *p, const IrFn *fn)
+{
+    free(p->val);
+    free(p->stamp);
+    p->val = xcalloc(fn->nvregs + 1, sizeof(Opnd));
+    p->stamp = xcalloc(fn->nvregs + 1, sizeof(uint32_t));
+    p->cur = 0;
+}
 
 static void propagate_block(IrFn *fn, IrBlock *b, Prop *p)
 {
@@ -532,8 +542,9 @@ void ir_dce(IrFn *fn)
 void ir_opt(IrFn *fn, int level)
 {
     if (level <= 0) return;
-    Prop p = {xcalloc(fn->nvregs + 1, sizeof(Opnd)), xcalloc(fn->nvregs + 1, sizeof(uint32_t)), 0, {0}};
+    Prop p = {0};
     for (int round = 0; round < 2; round++) {
+        prop_reset(&p, fn);
         simplify_cfg(fn);
         global_propagate(fn);
         /* coalesce before propagating copies: `t = ..; x = t` should
@@ -543,7 +554,12 @@ void ir_opt(IrFn *fn, int level)
         ir_dce(fn);
         for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
         ir_dce(fn);
+        ir_fold_disp(fn);
+        ir_rle(fn);
     }
+    prop_reset(&p, fn);
+    for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
+    ir_dce(fn);
     licm(fn);
     free(p.val);
     free(p.stamp);

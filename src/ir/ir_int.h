@@ -1,0 +1,15 @@
+/*
+ * Internal interface of the ir module: passes that ir_opt runs and that
+ * live in their own files. Not included from outside src/ir.
+ */
+#ifndef GRIDDLE_IR_INT_H
+#define GRIDDLE_IR_INT_H
+
+#include "ir.h"
+
+/* mem.c: displacement folding; redundant load elimination and
+ * store-to-load forwarding over local memory. */
+void ir_fold_disp(IrFn *fn);
+void ir_rle(IrFn *fn);
+
+#endif
