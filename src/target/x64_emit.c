@@ -41,6 +41,9 @@ typedef struct Em {
     uint32_t cur;           /* block being emitted */
     uint32_t next;          /* the block laid out after it (or UINT32_MAX) */
     uint32_t try_no;        /* handler records used so far */
+    int flags;              /* register whose value ZF reflects (the last
+                               instruction was an ALU op on it), or -1 */
+    int flags_before;       /* ... as it was before the current instruction */
 } Em;
 
 /* ---- locations ------------------------------------------------------ */
@@ -295,6 +298,7 @@ static void alu(Em *e, const IrIns *in)
     src_text(e, b, R10, src, sizeof src);
     sb_printf(e->o, "\t%s %s, %%%s\n", NAME[in->op], src, R64[w]);
     finish(e, in->dst, w);
+    if (in->op != IR_MUL && dl.kind == L_REG && dl.reg == w) e->flags = w;
 }
 
 static void shift(Em *e, const IrIns *in)
@@ -420,7 +424,11 @@ static void control(Em *e, const IrIns *in)
             char src[64];
             src_text(e, in->b, R10, src, sizeof src);
             sb_printf(e->o, "\ttestq %s, %%%s\n", src, R64[r]);
-        } else compare(e, in->a, in->b);
+        } else if (!(in->b.kind == OPND_IMM && in->b.imm == 0 && (in->cc == CC_EQ || in->cc == CC_NE) &&
+                     e->flags_before >= 0 && oloc(e, in->a).kind == L_REG &&
+                     oloc(e, in->a).reg == e->flags_before)) {
+            compare(e, in->a, in->b);   /* else ZF is already that of a */
+        }
         if (in->t == e->next) {  /* fall into t: branch on the negation */
             sb_printf(e->o, "\tj%s ", CCS[in->op == IR_BR ? CC_EQ : NEG[in->cc]]);
             label(e, in->f);
@@ -454,6 +462,8 @@ static void control(Em *e, const IrIns *in)
 
 static void ins(Em *e, const IrIns *in)
 {
+    e->flags_before = e->flags;
+    e->flags = -1;
     switch ((int)in->op) {
     case IR_MOV: move(e, vloc(e, in->dst), oloc(e, in->a)); return;
     case IR_ADD: case IR_SUB: case IR_MUL: case IR_AND: case IR_OR: case IR_XOR: alu(e, in); return;
@@ -483,7 +493,7 @@ static void ins(Em *e, const IrIns *in)
 
 void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
 {
-    Em e = {xf, ir, out, 0, 0, 0};
+    Em e = {xf, ir, out, 0, 0, 0, -1, -1};
     const IrFn *fn = xf->fn;
     sb_puts(out, "\t.p2align 4\n");
     fn_sym(out, ir, fn->index);
@@ -511,6 +521,7 @@ void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
             }
         label(&e, b);
         sb_puts(out, ":\n");
+        e.flags = -1;
         const IrBlock *blk = &fn->blocks.v[b];
         for (size_t i = 0; i < blk->ins.n; i++) ins(&e, &blk->ins.v[i]);
     }
