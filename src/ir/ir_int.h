@@ -11,5 +11,7 @@
  * store-to-load forwarding over local memory. */
 void ir_fold_disp(IrFn *fn);
 void ir_rle(IrFn *fn);
+/* unroll.c: unrolling of small counted single-block loops. */
+void ir_unroll(IrFn *fn);
 
 #endif

@@ -561,6 +561,8 @@ void ir_opt(IrFn *fn, int level)
     for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
     ir_dce(fn);
     licm(fn);
+    ir_unroll(fn);
+    ir_dce(fn);
     free(p.val);
     free(p.stamp);
     vec_free(&p.copies);
