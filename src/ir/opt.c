@@ -14,7 +14,10 @@
  *    the accumulator form two-address code wants;
  *  - ir_dce: instructions without effect whose result is dead go;
  *  - licm: pure arithmetic whose operands do not change in a loop moves
- *    to the loop's preheader (natural loops from dominators).
+ *    to the loop's preheader (natural loops from dominators);
+ *  - and, from their own files (ir_int.h): displacement folding, load
+ *    elimination and store-to-load forwarding over local memory (mem.c),
+ *    unrolling of small counted loops (unroll.c).
  * None of them touches an instruction with an effect (ir_has_effect:
  * shared-memory operations, FFI and other calls, stores, control), so
  * shared accesses and FFI calls keep their number and order.
