@@ -444,6 +444,21 @@ static void collect_body(const IrFn *fn, uint32_t **preds, const uint32_t *npred
     free(stack);
 }
 
+/* Definitions per vreg (a call's results count twice: never single). */
+static uint32_t *count_defs(const IrFn *fn)
+{
+    uint32_t *defs = xcalloc(fn->nvregs + 1, sizeof *defs);
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+            const IrIns *in = &fn->blocks.v[b].ins.v[i];
+            if (in->dst) defs[in->dst]++;
+            for (uint32_t k = 0; k < in->nres; k++) defs[fn->lists.v[in->list + in->nargs + k].v] += 2;
+        }
+    return defs;
+}
+
+/* Loop-invariant code motion, then strength reduction (sr.c), for each
+ * natural loop with a preheader. */
 static void licm(IrFn *fn)
 {
     size_t nb = fn->blocks.n, w = (nb + 63) / 64;
@@ -456,13 +471,7 @@ static void licm(IrFn *fn)
         for (int k = 0; k < ns; k++) preds[s[k]][npreds[s[k]]++] = (uint32_t)b;
     }
     uint64_t *dom = dominators(fn, reach, preds, npreds);
-    uint32_t *defs = xcalloc(fn->nvregs + 1, sizeof *defs);
-    for (size_t b = 0; b < nb; b++)
-        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
-            const IrIns *in = &fn->blocks.v[b].ins.v[i];
-            if (in->dst) defs[in->dst]++;
-            for (uint32_t k = 0; k < in->nres; k++) defs[fn->lists.v[in->list + in->nargs + k].v] += 2;
-        }
+    uint32_t *defs = count_defs(fn);
     bool *body = xmalloc(nb + 1);
     for (uint32_t u = 0; u < nb; u++) {
         uint32_t s[2];
@@ -479,7 +488,14 @@ static void licm(IrFn *fn)
                     outside++;
                 }
             const IrIns *pt = outside == 1 ? &fn->blocks.v[pre].ins.v[fn->blocks.v[pre].ins.n - 1] : NULL;
-            if (pt && pt->op != IR_TRYCALL) hoist_loop(fn, body, pre, defs);
+            if (!pt || pt->op == IR_TRYCALL) continue;
+            hoist_loop(fn, body, pre, defs);
+            uint32_t nv = fn->nvregs;
+            ir_reduce_iv(fn, body, pre, h);
+            if (fn->nvregs != nv) {   /* new vregs and definitions */
+                free(defs);
+                defs = count_defs(fn);
+            }
         }
     }
     free(body);
