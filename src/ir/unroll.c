@@ -21,7 +21,7 @@
  * i + (j+1)c (after it) through fresh vregs `i_j = ADD i, jc`, which
  * instruction selection folds into addresses; vregs B defines that are
  * not live into B (temporaries of one iteration) are renamed in every
- * copy but the last, which keeps the names X may read.
+ * copy, except in the last one when X reads them.
  */
 #include "ir_int.h"
 
@@ -119,7 +119,7 @@ static void ren(const Ren *r, Opnd *o)
     if (o->kind == OPND_VREG && r->map[o->v]) o->v = r->map[o->v];
 }
 
-static void unroll(IrFn *fn, const Loop *lp, const uint64_t *live_in, uint32_t k)
+static void unroll(IrFn *fn, const Loop *lp, const uint64_t *live_in, const uint64_t *live_exit, uint32_t k)
 {
     uint32_t b = lp->b;
     open_two(fn, b);
@@ -155,7 +155,8 @@ static void unroll(IrFn *fn, const Loop *lp, const uint64_t *live_in, uint32_t k
             ren(&rn, &c.b);
             if (c.dst && c.dst != lp->iv) {   /* a temporary of this copy */
                 bool carried = ir_live_test(live_in, c.dst);
-                rn.map[c.dst] = carried || j + 1 == k ? 0 : ir_new_vreg(fn);
+                bool keep = carried || (j + 1 == k && ir_live_test(live_exit, c.dst));
+                rn.map[c.dst] = keep ? 0 : ir_new_vreg(fn);
                 if (rn.map[c.dst]) c.dst = rn.map[c.dst];
             }
             vec_push(&fn->blocks.v[u].ins, c);
@@ -193,11 +194,13 @@ void ir_unroll(IrFn *fn)
         if (k * body > UNROLLED_MAX) continue;
         Liveness lv;
         ir_liveness(fn, &lv);
-        uint64_t *live_in = xmalloc((lv.words + 1) * sizeof *live_in);
-        memcpy(live_in, lv.in + (size_t)b * lv.words, lv.words * sizeof *live_in);
+        uint32_t w = lv.words;
+        uint64_t *live = xmalloc((2 * w + 1) * sizeof *live);
+        memcpy(live, lv.in + (size_t)b * w, w * sizeof *live);
+        memcpy(live + w, lv.in + (size_t)lp.exit * w, w * sizeof *live);
         ir_liveness_free(&lv);
-        unroll(fn, &lp, live_in, k);
-        free(live_in);
+        unroll(fn, &lp, live, live + w, k);
+        free(live);
         b += 2;   /* G, U, R: R is the original loop, not unrolled again */
     }
 }

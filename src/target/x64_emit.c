@@ -288,6 +288,15 @@ static void alu(Em *e, const IrIns *in)
     }
     int w = work(e, in->dst, b);
     char src[64];
+    if (in->op == IR_AND && b.kind == OPND_IMM && (b.imm == 0xff || b.imm == 0xffff || b.imm == 0xffffffff) &&
+        dl.kind == L_REG && !(al.kind == L_REG && al.reg == dl.reg)) {
+        /* zero extension of the low 1, 2 or 4 bytes: one instruction */
+        const char *const *name = b.imm == 0xff ? R8N : b.imm == 0xffff ? R16 : R32;
+        const char *op = b.imm == 0xff ? "movzbl" : b.imm == 0xffff ? "movzwl" : "movl";
+        int ar = in_reg(e, a, R11);
+        sb_printf(e->o, "\t%s %%%s, %%%s\n", op, name[ar], R32[dl.reg]);
+        return;
+    }
     if (in->op == IR_MUL && b.kind == OPND_IMM && fits32(b.imm)) {
         int ar = in_reg(e, a, w);
         sb_printf(e->o, "\timulq $%lld, %%%s, %%%s\n", (long long)b.imm, R64[ar], R64[w]);
