@@ -107,9 +107,7 @@ Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap)
     return sum ? sum : g->zero;
 }
 
-/* A constant operand, also when written as a constant expression
- * (`RX_COUNT - 1` is the term 256 - 1 until simplified). */
-static bool const_operand(Gen *g, Z3_ast t, uint64_t *v)
+bool vg_const(Gen *g, Z3_ast t, uint64_t *v)
 {
     if (term_u64(g, t, v)) return true;
     if (Z3_get_ast_kind(g->z, t) != Z3_APP_AST) return false;
@@ -159,7 +157,7 @@ static Z3_ast bit_op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
 static Z3_ast bit_op(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
 {
     uint64_t c, d;
-    bool ca = const_operand(g, a, &c), cb = const_operand(g, b, &d);
+    bool ca = vg_const(g, a, &c), cb = vg_const(g, b, &d);
     if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
     if (ca) return bit_op_const(g, k, b, c);
     if (cb) return bit_op_const(g, k, a, d);
@@ -201,7 +199,7 @@ static Z3_ast shift(Gen *g, State *st, const Expr *e0, Z3_ast a, Z3_ast n)
     Expr at = *e0;
     at.span = op_span(g, e0->u.bin.a, e0->u.bin.b, e0, sop == SH_LSL || sop == SH_ASR ? 2 : 3);
     const Expr *e = &at;
-    if (term_u64(g, n, &k)) {
+    if (vg_const(g, n, &k)) {
         if (k == 0) return a;
         if (k >= 64) {
             check(g, st, Z3_mk_false(g->z), "verify.overflow", e->span,
@@ -262,7 +260,7 @@ static Z3_ast byte_of(Gen *g, Z3_ast w, unsigned k)
 static Z3_ast load_byte(Gen *g, Z3_ast w, Z3_ast r)
 {
     uint64_t k;
-    if (term_u64(g, r, &k)) return byte_of(g, w, (unsigned)k);
+    if (vg_const(g, r, &k)) return byte_of(g, w, (unsigned)k);
     Z3_ast v = byte_of(g, w, 7);
     for (int i = 6; i >= 0; i--) v = mk_ite(g, mk_eq(g, r, mk_int(g, i)), byte_of(g, w, (unsigned)i), v);
     return v;
@@ -278,7 +276,7 @@ static Z3_ast store_byte_k(Gen *g, Z3_ast w, Z3_ast v, unsigned k)
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
 {
     uint64_t k;
-    if (term_u64(g, r, &k)) return store_byte_k(g, w, v, (unsigned)k);
+    if (vg_const(g, r, &k)) return store_byte_k(g, w, v, (unsigned)k);
     Z3_ast x = store_byte_k(g, w, v, 7);
     for (int i = 6; i >= 0; i--) x = mk_ite(g, mk_eq(g, r, mk_int(g, i)), store_byte_k(g, w, v, (unsigned)i), x);
     return x;

@@ -185,6 +185,10 @@ uint32_t vg_words(Gen *g, const Shape *s);
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);
 void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at);
+/* A word constant, also when written as a constant expression (`RX_COUNT
+ * - 1`, `ETH + RDAR` are the terms 256 - 1, 33554432 + 16 until
+ * simplified). */
+bool vg_const(Gen *g, Z3_ast t, uint64_t *v);
 /* x & c; wrap: for any integer x (two's complement, as int2bv) */
 Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);

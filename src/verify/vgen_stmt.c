@@ -263,7 +263,7 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
             return;
         }
         result = shared_call(g, st, m, width, a, v, is_store, s->span);
-    } else if (term_u64(g, a, &ca)) {
+    } else if (vg_const(g, a, &ca)) {
         const VShared *r = vspec_shared_at(g->spec, ca, (uint8_t)width, is_store);
         if (!r || !region_method(r, is_store)) {
             if (!g->spec->opts.allow_undefined_shared) {
