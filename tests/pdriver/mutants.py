@@ -111,6 +111,27 @@ def main():
                 print(p.stderr[-3000:])
             else:
                 print(f'ok   {name}: {hits[0][len(tmp) + 1:]}')
+        # The cache must not hide a mutant whose bug is in a callee's body
+        # only: the driver verified into a cache, then signal-clobbers-index
+        # (q_set_signalled's contract is unchanged, its body now assigns a
+        # ring index) must fail in its callers.
+        if not only or only in 'cache':
+            count += 1
+            cache = os.path.join(tmp, 'cache')
+            base = [griddle, 'verify', '--color=never', '--timeout', '30', '-j2', '--cache', cache, path] + models
+            open(path, 'w', encoding='utf-8').write(src)
+            p1 = subprocess.run(base, capture_output=True, text=True, timeout=300)
+            name, subs, code, _ = next(m for m in MUTANTS if m[0] == 'signal-clobbers-index')
+            text = src.replace(subs[0][0], subs[0][1])
+            open(path, 'w', encoding='utf-8').write(text)
+            p2 = subprocess.run(base, capture_output=True, text=True, timeout=300)
+            if p1.returncode != 0 or p2.returncode != 1 or f'[verify.{code}]' not in p2.stderr:
+                fails += 1
+                print(f'FAIL cache: original exit {p1.returncode} (want 0), {name} through the cache exit '
+                      f'{p2.returncode} (want 1 with [verify.{code}])')
+                print(p1.stderr[-2000:] + p2.stderr[-2000:])
+            else:
+                print(f'ok   cache: {name} refused after the original was cached')
     print(f'{count - fails} of {count} mutants refused')
     sys.exit(1 if fails or not count else 0)
 
