@@ -119,7 +119,7 @@ static bool two_byte(Cursor *c, const Prefix *px, SimInsn *o)
     return true;
 }
 
-bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *o)
+SIM_X86_API bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *o)
 {
     Cursor c = {code, avail < 15 ? avail : 15, 0};
     Prefix px = {0};
@@ -176,14 +176,14 @@ static uint64_t extend(uint64_t v, unsigned width, bool sign)
     return v;
 }
 
-uint64_t sim_x86_store_value(const SimInsn *in, uint64_t reg)
+SIM_X86_API uint64_t sim_x86_store_value(const SimInsn *in, uint64_t reg)
 {
     if (in->kind == SIM_INSN_STORE_IMM) return extend(in->imm, in->width, false);
     if (in->high8) reg >>= 8;
     return extend(reg, in->width, false);
 }
 
-uint64_t sim_x86_load_result(const SimInsn *in, uint64_t old, uint64_t loaded)
+SIM_X86_API uint64_t sim_x86_load_result(const SimInsn *in, uint64_t old, uint64_t loaded)
 {
     uint64_t v = extend(loaded, in->width, in->sign_extend);
     switch (in->dest_width) {

@@ -13,6 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Linkage of the three functions: the default host's unity build defines
+ * it as `static`, so a built program's exported functions cannot clash
+ * with them (docs/abi.md, "Symbols"). */
+#ifndef SIM_X86_API
+#define SIM_X86_API
+#endif
+
 typedef enum SimInsnKind {
     SIM_INSN_LOAD,          /* reg <- [mem], zero- or sign-extended */
     SIM_INSN_STORE_REG,     /* [mem] <- reg */
@@ -35,14 +42,14 @@ typedef struct SimInsn {
  * (88/89/8A/8B), mov r/m,imm (C6/C7), movzx (0F B6/B7), movsx (0F BE/BF),
  * movsxd (63), with 66/REX prefixes and any ModRM/SIB/displacement form.
  * Returns false for anything else. */
-bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *out);
+SIM_X86_API bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *out);
 
 /* The value a decoded store writes, given its source register's content
  * (ignored for an immediate store): the low `width` bytes. */
-uint64_t sim_x86_store_value(const SimInsn *in, uint64_t reg);
+SIM_X86_API uint64_t sim_x86_store_value(const SimInsn *in, uint64_t reg);
 /* The destination register's new content after a decoded load produced
  * `loaded`, as the CPU writes it: 32-bit destinations zero-extend, 8- and
  * 16-bit ones merge into old, movsx sign-extends. */
-uint64_t sim_x86_load_result(const SimInsn *in, uint64_t old, uint64_t loaded);
+SIM_X86_API uint64_t sim_x86_load_result(const SimInsn *in, uint64_t old, uint64_t loaded);
 
 #endif

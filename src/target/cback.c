@@ -296,18 +296,17 @@ static bool starts(const char *s, const char *pre) { return !strncmp(s, pre, str
 
 /* Why name cannot be the C symbol of an exported function, or NULL. The
  * generated file includes <stdint.h>, <string.h> and <limits.h> and uses
- * the prefixes pk_, pnk_ and cml_; C reserves __x, _X, str*, mem*, wcs*
- * and *_t; the FFI functions are ffiNAME. */
-static const char *bad_export_name(const Cg *g, const char *name)
+ * the prefixes pk_ and pnk_; C reserves __x, _X, str*, mem*, wcs* and
+ * *_t. (The ABI's own names, cml_*, griddle_* and the FFI functions'
+ * ffiNAME, are refused before, by target_check_abi_names.) */
+static const char *bad_export_name(const char *name)
 {
     size_t n = strlen(name);
     for (size_t i = 0; i < ARRAY_LEN(c_keywords); i++)
         if (!strcmp(name, c_keywords[i])) return "it is a C keyword or reserved name";
     if (strchr(name, '@')) return "it contains '@'";
-    if (starts(name, "pk_") || starts(name, "pnk_") || starts(name, "cml_") ||
-        starts(name, "griddle_"))
-        return "the prefixes pk_, pnk_, cml_ and griddle_ belong to the generated code and the "
-               "cake ABI";
+    if (starts(name, "pk_") || starts(name, "pnk_"))
+        return "the prefixes pk_ and pnk_ belong to the generated C code";
     if (starts(name, "__") || (name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z'))
         return "C reserves names starting with __ or _ and a capital letter";
     if ((starts(name, "str") || starts(name, "mem") || starts(name, "wcs")) && name[3] >= 'a' &&
@@ -322,9 +321,6 @@ static const char *bad_export_name(const Cg *g, const char *name)
                                             "LONG", "ULONG", "LLONG", "ULLONG", "MB_"};
     for (size_t i = 0; upper && i < ARRAY_LEN(macro_pre); i++)
         if (starts(name, macro_pre[i])) return "it may be a macro of <stdint.h> or <limits.h>";
-    if (starts(name, "ffi"))
-        for (size_t i = 0; i < g->ffis.n; i++)
-            if (!strcmp(name + 3, g->ffis.v[i])) return "it is the C name of an FFI function";
     return NULL;
 }
 
@@ -333,7 +329,7 @@ static void check_exports(Cg *g)
     for (uint32_t i = 0; i < g->nfns; i++) {
         const FunDecl *d = g->fns[i].d;
         if (!d->is_export) continue;
-        const char *why = bad_export_name(g, d->name);
+        const char *why = bad_export_name(d->name);
         if (!why) continue;
         diag_add(g->dl, DIAG_ERROR, "cback", &d->name_span,
                  "exported function %s cannot be a C function of that name: %s", d->name, why);
