@@ -455,9 +455,6 @@ static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *
     memset(&spec, 0, sizeof spec);
     bool have_spec = false;
     if (rc == EXIT_OK) {
-        uint32_t nfun = 0; /* as cmd_verify: FunDecl.index numbers the functions */
-        for (size_t i = 0; i < u.prog.decls.n; i++)
-            if (u.prog.decls.v[i]->kind == D_FUN) u.prog.decls.v[i]->u.fun.index = nfun++;
         VOpts vo = {0};
         vo.models = models.v;
         vo.nmodels = models.n;

@@ -19,19 +19,13 @@ uint32_t cg_words(const Cg *g, const Shape *s)
     return check_shape_words(g->p, s);
 }
 
-static int by_decl(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)((const CFnRef *)a)->d, y = (uintptr_t)((const CFnRef *)b)->d;
-    return x < y ? -1 : x > y;
-}
-
-/* The CFn of a callee: binary search in the table sorted by address. */
+/* The CFn of a callee: fns is in declaration order, the checker's
+ * numbering (FunDecl.index). */
 CFn *cg_fn(const Cg *g, const FunDecl *d)
 {
-    CFnRef key = {d, 0};
-    const CFnRef *r = bsearch(&key, g->byref, g->nfns, sizeof *r, by_decl);
-    if (!r) die("cback: call to a function that is not in the program");
-    return &g->fns[r->id];
+    if (d->index >= g->nfns || g->fns[d->index].d != d)
+        die("cback: call to a function that is not in the program");
+    return &g->fns[d->index];
 }
 
 uint32_t cg_exn_id(const Cg *g, Sym name)
@@ -139,9 +133,6 @@ static void collect(Cg *g)
         if (f->d->name == main_name && g->main_fn < 0) g->main_fn = (int32_t)nf;
         nf++;
     }
-    g->byref = xcalloc(g->nfns + 1, sizeof *g->byref);
-    for (uint32_t i = 0; i < g->nfns; i++) g->byref[i] = (CFnRef){g->fns[i].d, i};
-    qsort(g->byref, g->nfns, sizeof *g->byref, by_decl);
     for (uint32_t i = 0; i < g->nfns; i++) {
         CFn *f = &g->fns[i];
         const FunDecl *d = f->d;
@@ -477,7 +468,6 @@ static void cg_free(Cg *g)
     }
     for (uint32_t k = 0; k < g->ngroups; k++) vec_free(&g->groups[k].members);
     free(g->fns);
-    free(g->byref);
     free(g->groups);
     free(g->gofs);
     free(g->exns);
