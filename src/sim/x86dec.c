@@ -201,6 +201,13 @@ static bool two_byte(Cursor *c, const Prefix *px, SimInsn *o)
     uint8_t op;
     unsigned reg;
     if (!take(c, &op)) return false;
+    if (op >= 0x90 && op <= 0x9f) {   /* setcc [mem] */
+        if (!modrm_mem(c, &reg)) return false;
+        o->kind = SIM_INSN_SETCC;
+        o->width = 1;
+        o->cond = op & 15;
+        return true;
+    }
     if (op == 0xaf) {   /* imul r, [mem] */
         if (!modrm_mem(c, &reg)) return false;
         o->width = opwidth(px);
@@ -285,7 +292,7 @@ SIM_X86_API bool sim_x86_reads(const SimInsn *in)
 SIM_X86_API bool sim_x86_writes(const SimInsn *in)
 {
     return in->kind == SIM_INSN_STORE_REG || in->kind == SIM_INSN_STORE_IMM ||
-           (in->kind == SIM_INSN_ALU && in->mem_dest);
+           in->kind == SIM_INSN_SETCC || (in->kind == SIM_INSN_ALU && in->mem_dest);
 }
 
 static uint64_t extend(uint64_t v, unsigned width, bool sign)
@@ -366,9 +373,27 @@ static bool parity_even(uint64_t v)
     return !(n & 1);
 }
 
+/* Condition cc (the low nibble of Jcc/SETcc, SDM appendix B.1.4.7). */
+static bool condition(unsigned cc, uint64_t f)
+{
+    bool cf = f & F_CF, zf = f & F_ZF, sf = f & F_SF, of = f & F_OF, pf = f & F_PF, r;
+    switch (cc >> 1) {
+    case 0: r = of; break;
+    case 1: r = cf; break;
+    case 2: r = zf; break;
+    case 3: r = cf || zf; break;
+    case 4: r = sf; break;
+    case 5: r = pf; break;
+    case 6: r = sf != of; break;
+    default: r = zf || sf != of; break;
+    }
+    return (cc & 1) ? !r : r;
+}
+
 SIM_X86_API uint64_t sim_x86_exec(const SimInsn *in, SimRegs *rs, uint64_t loaded)
 {
     switch (in->kind) {
+    case SIM_INSN_SETCC: return condition(in->cond, rs->rflags);
     case SIM_INSN_LOAD:
         rs->r[in->reg & 15] = sim_x86_load_result(in, rs->r[in->reg & 15], loaded);
         return 0;

@@ -26,6 +26,7 @@ typedef enum SimInsnKind {
     SIM_INSN_STORE_REG,     /* [mem] <- reg */
     SIM_INSN_STORE_IMM,     /* [mem] <- imm */
     SIM_INSN_ALU,           /* arithmetic with a memory operand (SimAlu) */
+    SIM_INSN_SETCC,         /* [mem] <- byte 0 or 1, condition `cond` of RFLAGS */
 } SimInsnKind;
 
 /* The operation of a SIM_INSN_ALU. Operands a and b: the memory operand
@@ -53,6 +54,7 @@ typedef struct SimInsn {
     bool mem_first;         /* memory is operand a */
     bool mem_dest;          /* the result is written back to memory (a second access) */
     bool reg_dest;          /* the result goes to reg (dest_width = width) */
+    unsigned cond;          /* SIM_INSN_SETCC: condition code 0..15 (O, NO, B, AE, ..., G) */
 } SimInsn;
 
 /* Register file and RFLAGS an instruction is executed on (ModRM order:
@@ -75,6 +77,8 @@ typedef struct SimRegs {
  *    folded into: add/or/adc/sbb/and/sub/xor [mem],reg (00/01 ... 30/31)
  *    and [mem],imm (80/81/83 /0../6), inc/dec (FE/FF /0 /1), not/neg
  *    (F6/F7 /2 /3);
+ *  - a store of a condition, what a volatile byte store of a comparison's
+ *    result may be folded into: setcc [mem] (0F 90..9F);
  * with 66/67/segment/REX prefixes and any ModRM/SIB/displacement form.
  * Returns false for anything else (LOCK, register operands, ...). */
 SIM_X86_API bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *out);

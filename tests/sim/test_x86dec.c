@@ -151,6 +151,18 @@ static void reject(const char *name, const char *hex)
 HW4(add) HW4(adc) HW4(sub) HW4(sbb) HW4(and) HW4(or) HW4(xor) HW4(cmp) HW4(test)
 HW(hw_imulw, "imulw", "w") HW(hw_imull, "imull", "k") HW(hw_imulq, "imulq", "q")
 
+/* setCC [mem] with RFLAGS = f: the byte the CPU stores. */
+#define SET(cc)                                                                              \
+    static uint8_t hw_set##cc(uint64_t f)                                                    \
+    {                                                                                        \
+        uint8_t b = 0xee;                                                                    \
+        __asm__ volatile("sub $128, %%rsp\n\tpush %[f]\n\tpopfq\n\tset" #cc " (%[m])\n\t"   \
+                         "add $128, %%rsp" : : [m] "r"(&b), [f] "r"(f) : "cc", "memory");       \
+        return b;                                                                            \
+    }
+SET(o) SET(no) SET(b) SET(ae) SET(e) SET(ne) SET(be) SET(a)
+SET(s) SET(ns) SET(p) SET(np) SET(l) SET(ge) SET(le) SET(g)
+
 typedef uint64_t (*HwFn)(uint64_t, const uint64_t *, uint64_t, uint64_t *);
 
 typedef struct HwCase {
@@ -214,6 +226,29 @@ static void hw_check(void)
                 }
             }
         }
+    uint8_t (*const set[16])(uint64_t) = {hw_seto, hw_setno, hw_setb, hw_setae, hw_sete, hw_setne,
+                                          hw_setbe, hw_seta, hw_sets, hw_setns, hw_setp, hw_setnp,
+                                          hw_setl, hw_setge, hw_setle, hw_setg};
+    for (unsigned cc = 0; cc < 16; cc++) {
+        char hex[16];
+        snprintf(hex, sizeof hex, "0f%02x07", 0x90 + cc);   /* setcc [rdi] */
+        bool ok;
+        SimInsn in = dec(hex, &ok);
+        CHECK(ok && in.kind == SIM_INSN_SETCC && in.cond == cc && in.len == 3);
+        for (uint64_t f = 0; f < 64; f++, n++) {   /* every combination of CF PF ZF SF OF AF */
+            uint64_t fl = 0x202 | (f & 1 ? 0x1 : 0) | (f & 2 ? 0x4 : 0) | (f & 4 ? 0x40 : 0) |
+                          (f & 8 ? 0x80 : 0) | (f & 16 ? 0x800 : 0) | (f & 32 ? 0x10 : 0);
+            SimRegs rs;
+            memset(&rs, 0, sizeof rs);
+            rs.rflags = fl;
+            uint64_t got = sim_x86_exec(&in, &rs, 0);
+            if (got != set[cc](fl)) {
+                printf("hw: setcc %u flags %#llx: cpu %u, decoder %llu\n", cc, (unsigned long long)fl,
+                       set[cc](fl), (unsigned long long)got);
+                failures++;
+            }
+        }
+    }
     printf("hw: %u random operations agree with the CPU\n", n);
 }
 #else
@@ -296,6 +331,21 @@ int main(void)
         false, false, 6);
     alu("test word [rdi],0x1234", "66f7073412", SIM_ALU_TEST, 2, 0, false, true, 0x1234, true, false,
         false, 5);
+    /* setne byte [rax+0x10000000] (clang -O2: a volatile st8 of x != y) */
+    {
+        const char *name = "setne [rax+0x10000000]";
+        bool ok;
+        SimInsn in = dec("0f958000000010", &ok);
+        CHECK(ok && in.kind == SIM_INSN_SETCC && in.cond == 5 && in.width == 1 && in.len == 7);
+        CHECK(!sim_x86_reads(&in) && sim_x86_writes(&in));
+        SimRegs rs;
+        memset(&rs, 0, sizeof rs);
+        rs.rflags = 0x202 | 0x40;   /* ZF: equal */
+        CHECK(sim_x86_exec(&in, &rs, 0) == 0);
+        rs.rflags = 0x202;
+        CHECK(sim_x86_exec(&in, &rs, 0) == 1);
+        CHECK(rs.rflags == 0x202);
+    }
     /* read-modify-write */
     alu("add [rdi],eax", "0107", SIM_ALU_ADD, 4, 0, false, false, 0, true, true, false, 2);
     alu("or [rdi],eax", "0907", SIM_ALU_OR, 4, 0, false, false, 0, true, true, false, 2);
