@@ -151,7 +151,8 @@ def split_args(args):
         if name in WITH_ARG and not eq:
             i += 1
             val = args[i] if i < len(args) else ''
-        used.add(name)
+        if name.startswith('-'):
+            used.add(name)
         if name in SOURCE_OPTS:
             src.append(a)
         elif name in SOURCE_OPTS_WITH_ARG:
@@ -160,8 +161,12 @@ def split_args(args):
             libs.append(val)
         elif name == '--heap-size':
             mult = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
-            n = int(val[:-1], 0) * mult[val[-1].upper()] if val[-1:].upper() in mult else int(val, 0)
-            prog += ['--heap-size', str(n)]
+            try:
+                n = int(val[:-1], 0) * mult[val[-1].upper()] if val[-1:].upper() in mult \
+                    else int(val, 0)
+                prog += ['--heap-size', str(n)]
+            except ValueError:   # a bad size: passed on, for the program to refuse
+                prog += ['--heap-size', val]
         elif name in WITH_ARG:
             prog += [name, val]
         else:
