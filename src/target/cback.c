@@ -403,9 +403,9 @@ static void emit_exports(Cg *g, StrBuf *out)
         sb_printf(out, "\nuint64_t %s(%s);\nuint64_t %s(%s)\n{\n", f->d->name, ps, f->d->name, ps);
         sb_puts(out, "    uint64_t pk_res = 0;\n"
                      "    if (!pk_ready) {\n        cml_err(3);\n        return 0;\n    }\n"
-                     "    pnk_exn_name = 0;\n    {\n");
+                     "    pk_ready = 0;\n    pnk_exn_name = 0;\n    {\n");
         entry_call(g, f, f->d->nparams ? args.s : "", out);
-        sb_puts(out, "    }\n    return pk_res;\n}\n");
+        sb_puts(out, "    }\n    pk_ready = 1;\n    return pk_res;\n}\n");
         sb_printf(&table, "    {\"%s\", pk_e_%s, %u},\n", f->d->name, f->d->name, f->d->nparams);
         sb_printf(&adapters, "static uint64_t pk_e_%s(uint64_t a, uint64_t b, uint64_t c, uint64_t d)\n"
                              "{\n    (void)a;\n    (void)b;\n    (void)c;\n    (void)d;\n"

@@ -212,6 +212,9 @@ static void dump_stage(const X64Opts *o, const char *stage, const IrFn *fn, cons
 static void wrapper(StrBuf *out, const IrProg *ir, const char *sym, const IrFn *callee, bool is_main)
 {
     sb_printf(out, "\t.globl %s\n\t.type %s, @function\n\t.p2align 4\n%s:\n", sym, sym, sym);
+    /* re-entry (docs/abi.md): an export only when no Pancake code runs */
+    if (!is_main) sb_printf(out, "\tcmpq $0, pnk.ready(%%rip)\n\tje .Lerr_%s\n", sym);
+    sb_puts(out, "\tmovq $0, pnk.ready(%rip)\n");
     sb_puts(out, "\tpushq %rbx\n\tpushq %rbp\n\tpushq %r12\n\tpushq %r13\n\tpushq %r14\n\tpushq %r15\n");
     sb_puts(out, "\tsubq $24, %rsp\n\tmovq pnk.handler(%rip), %r11\n\tmovq %r11, 0(%rsp)\n");
     sb_printf(out, "\tmovq %%rsp, 8(%%rsp)\n\tleaq .Lunc_%s(%%rip), %%r11\n\tmovq %%r11, 16(%%rsp)\n", sym);
@@ -224,7 +227,7 @@ static void wrapper(StrBuf *out, const IrProg *ir, const char *sym, const IrFn *
     }
     sb_printf(out, "\tcall pnk.f.%s\n", callee->name);
     sb_puts(out, "\tmovq 0(%rsp), %r11\n\tmovq %r11, pnk.handler(%rip)\n");
-    sb_printf(out, ".Lret_%s:\n\taddq $24, %%rsp\n", sym);
+    sb_printf(out, ".Lret_%s:\n\tmovq $1, pnk.ready(%%rip)\n\taddq $24, %%rsp\n", sym);
     sb_puts(out, "\tpopq %r15\n\tpopq %r14\n\tpopq %r13\n\tpopq %r12\n\tpopq %rbp\n\tpopq %rbx\n\tret\n");
     /* an exception escaped: %rsp is back at the record, already unlinked */
     sb_printf(out, ".Lunc_%s:\n", sym);
@@ -233,7 +236,13 @@ static void wrapper(StrBuf *out, const IrProg *ir, const char *sym, const IrFn *
                  "\tmovq (%r11,%rax,8), %rdx\n\tleaq pnk.xbuf(%rip), %rsi\n"
                  "\tmovq griddle_uncaught@GOTPCREL(%rip), %rax\n\ttestq %rax, %rax\n"
                  "\tjz 1f\n\tcall *%rax\n\txorl %eax, %eax\n");
-    sb_printf(out, "\tjmp .Lret_%s\n1:\tud2\n\t.size %s, .-%s\n", sym, sym, sym);
+    sb_printf(out, "\tjmp .Lret_%s\n1:\tud2\n", sym);
+    if (!is_main) {   /* refused: cml_err(3), then 0 (no cml_err: ud2) */
+        sb_printf(out, ".Lerr_%s:\n\tmovq cml_err@GOTPCREL(%%rip), %%rax\n\ttestq %%rax, %%rax\n"
+                       "\tjz 1b\n\tsubq $8, %%rsp\n\tmovl $3, %%edi\n\tcall *%%rax\n"
+                       "\taddq $8, %%rsp\n\txorl %%eax, %%eax\n\tret\n", sym);
+    }
+    sb_printf(out, "\t.size %s, .-%s\n", sym, sym);
 }
 
 static void runtime(StrBuf *out, const IrProg *ir)
@@ -248,7 +257,7 @@ static void runtime(StrBuf *out, const IrProg *ir)
     uint32_t buf = ir->max_words > 8 ? ir->max_words : 8;
     sb_puts(out, "\n\t.bss\n\t.p2align 4\n");
     sb_puts(out, "pnk.base:\t.zero 8\npnk.top:\t.zero 8\n");
-    sb_puts(out, "pnk.handler:\t.zero 8\npnk.xid:\t.zero 8\n");
+    sb_puts(out, "pnk.handler:\t.zero 8\npnk.xid:\t.zero 8\npnk.ready:\t.zero 8\n");
     sb_printf(out, "pnk.xbuf:\t.zero %u\npnk.abuf:\t.zero %u\npnk.rbuf:\t.zero %u\n",
               8 * buf, 8 * buf, 8 * buf);
     sb_puts(out, "\n\t.section .rodata\n\t.p2align 3\n\t.globl griddle_globals_bytes\n");
@@ -264,7 +273,7 @@ static void runtime(StrBuf *out, const IrProg *ir)
     for (size_t i = 0; i < ir->fns.n; i++)
         if (ir->fns.v[i]->is_export)
             sb_printf(out, "\t.quad .Lex%zu, %s, %u\n", i, ir->fns.v[i]->name, ir->fns.v[i]->nparams);
-    sb_puts(out, "\t.quad 0, 0, 0\n\t.weak griddle_uncaught\n");
+    sb_puts(out, "\t.quad 0, 0, 0\n\t.weak griddle_uncaught\n\t.weak cml_err\n");
     sb_puts(out, "\t.section .note.GNU-stack,\"\",@progbits\n");
 }
 

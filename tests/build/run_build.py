@@ -21,6 +21,8 @@ Two modes:
       // stack-report: main unbounded   a line --stack-report must print
       // entry-has: MUL           at -O1, `--dump=opt` shows this text in
                                   block b0 of main (code moved out of loops)
+      // targets: x86_64 c        also build with the C back end (--emit exe,
+                                  or --emit c --entry-table with a glue)
       // stack-exact: main        run on a stack of exactly the reported
                                   size (must behave as expected), and on
                                   16 bytes less (must die on the guard page)
@@ -77,11 +79,16 @@ def case(griddle, path, tmp, level):
     for e in h.get('env', []):
         k, _, v = e.partition('=')
         env[k] = v
+    if level == 'c':   # the C back end, for cases that say `targets: x86_64 c`
+        extra = extra[1:] + ['--target', 'c']
     if 'glue' in h:
-        obj = os.path.join(tmp, 'prog.o')
-        r = build_exe(griddle, path, obj, extra + ['--emit', 'obj'], cwd, env)
+        obj = os.path.join(tmp, 'prog.c' if level == 'c' else 'prog.o')
+        emit = ['--emit', 'c', '--entry-table'] if level == 'c' else ['--emit', 'obj']
+        r = build_exe(griddle, path, obj, extra + emit, cwd, env)
         if r.returncode == 0:
             r = run(['cc', '-o', exe, os.path.join(cwd, h['glue'][0]), obj])
+    elif level == 'c':
+        r = build_exe(griddle, path, exe, extra + ['--emit', 'exe'], cwd, env)
     else:
         r = build_exe(griddle, path, exe, extra, cwd, env)
     want_bx = int(h.get('build-exit', ['0'])[0])
@@ -178,7 +185,9 @@ def main():
             d = sys.argv[3]
             names = sorted(f for f in os.listdir(d) if f.endswith('.pnk'))
             for n in names:
-                for level in ('-O0', '-O1'):
+                levels = ['-O0', '-O1'] + (['c'] if 'c' in ' '.join(
+                    header(os.path.join(d, n)).get('targets', [])).split() else [])
+                for level in levels:
                     why = case(griddle, os.path.join(d, n), tmp, level)
                     if why:
                         failed += 1
