@@ -603,9 +603,6 @@ static bool load_program(Program *p, Interner *in, SrcMgr *sm, const StrBuf *tex
     if (!front_load_text(p, "<bridge obligations>", text->s, text->n, &fo, dl) ||
         !check_program(p, &co, dl))
         return false;
-    uint32_t nfun = 0;
-    for (size_t i = 0; i < p->decls.n; i++)
-        if (p->decls.v[i]->kind == D_FUN) p->decls.v[i]->u.fun.index = nfun++;
     return true;
 }
 

@@ -432,9 +432,6 @@ static int load_component(SourceUnit *u, const ComposeCli *c, const CmpContract 
     if (extra) vec_push(&so.files, extra);
     int rc = unit_load(u, &so, true);
     source_opts_free(&so);
-    uint32_t nfun = 0;
-    for (size_t i = 0; rc == EXIT_OK && i < u->prog.decls.n; i++)
-        if (u->prog.decls.v[i]->kind == D_FUN) u->prog.decls.v[i]->u.fun.index = nfun++;
     return rc;
 }
 
