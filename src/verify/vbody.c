@@ -2,6 +2,8 @@
  * (vbody.h). */
 #include "vbody.h"
 
+#include "util/util.h"
+
 static void name_slots_block(Sym *names, uint32_t n, const Block *b);
 static void name_slot(Sym *names, uint32_t n, uint32_t slot, Sym name)
 {
@@ -39,21 +41,27 @@ static void writes_var(const VarRef *v, VWrites *w)
     else w->slots[v->slot] = true;
 }
 
+static void writes_call(const Call *c, VWrites *w)
+{
+    w->calls = true;
+    if (c->fn) w->callees[c->fn->index] = true;
+}
+
 static void writes_stmt(const Stmt *s, VWrites *w)
 {
     switch (s->kind) {
     case S_DEC: w->slots[s->u.dec.var.slot] = true; break;
-    case S_DECCALL: w->slots[s->u.deccall.var.slot] = true; w->calls = true; break;
+    case S_DECCALL: w->slots[s->u.deccall.var.slot] = true; writes_call(&s->u.deccall.call, w); break;
     case S_ASSIGN: writes_var(&s->u.assign.var, w); break;
     case S_CALL:
-        w->calls = true;
+        writes_call(&s->u.call.call, w);
         if (s->u.call.kind == CALL_ASSIGN) writes_var(&s->u.call.dest, w);
         break;
     case S_SHLOAD: writes_var(&s->u.shmem.dest, w); w->calls = true; break;
     case S_SHSTORE:
     case S_FFI: w->calls = true; break;
     case S_TRY:
-        w->calls = true;
+        writes_call(&s->u.try_.call, w);
         if (s->u.try_.has_dest) writes_var(&s->u.try_.dest, w);
         writes_var(&s->u.try_.catchvar, w);
         writes_block(&s->u.try_.handler, w);
@@ -75,6 +83,42 @@ static void writes_stmt(const Stmt *s, VWrites *w)
 static void writes_block(const Block *b, VWrites *w)
 {
     for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
+}
+
+bool *vg_global_writes(const Program *p, uint32_t nfuns)
+{
+    uint32_t ng = p->nglobals;
+    bool *gw = xcalloc((size_t)nfuns * ng + 1, 1);
+    bool *calls = xcalloc((size_t)nfuns * nfuns + 1, 1);
+    bool *slots = NULL;
+    size_t nslots = 0;
+    for (size_t i = 0; i < p->decls.n; i++) {
+        const Decl *d = p->decls.v[i];
+        if (d->kind != D_FUN || d->u.fun.index >= nfuns) continue;
+        const FunDecl *f = &d->u.fun;
+        if (f->nslots + 1 > nslots) {
+            nslots = f->nslots + 1;
+            slots = xrealloc(slots, nslots);
+        }
+        VWrites w = {slots, gw + (size_t)f->index * ng, calls + (size_t)f->index * nfuns, false};
+        writes_block(&f->body, &w);
+    }
+    free(slots);
+    /* closure over the call graph: a fixpoint (at most nfuns rounds) */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t f = 0; f < nfuns; f++)
+            for (uint32_t c = 0; c < nfuns; c++) {
+                if (!calls[(size_t)f * nfuns + c]) continue;
+                for (uint32_t s = 0; s < ng; s++)
+                    if (gw[(size_t)c * ng + s] && !gw[(size_t)f * ng + s]) {
+                        gw[(size_t)f * ng + s] = true;
+                        changed = true;
+                    }
+            }
+    }
+    free(calls);
+    return gw;
 }
 
 void vbody_writes(const Block *b, VWrites *w)

@@ -13,15 +13,21 @@
  * declarations in any block); names has fd->nslots entries, zeroed. */
 void vbody_slot_names(const FunDecl *fd, Sym *names);
 
-/* What a loop body may change: the local slots and globals it assigns,
- * and whether it calls anything (functions, shared accesses, FFI; a call
- * forgets the globals). slots/globals are zeroed arrays of nslots /
- * nglobals entries. */
+/* What a block may change: the local slots and globals it assigns, the
+ * Pancake functions it calls (callees, per FunDecl.index; NULL: not
+ * recorded) and whether it calls anything (functions, shared accesses,
+ * FFI). slots/globals are zeroed arrays of nslots / nglobals entries. */
 typedef struct VWrites {
     bool *slots, *globals;
+    bool *callees;
     bool calls;
 } VWrites;
 void vbody_writes(const Block *b, VWrites *w);
+
+/* The globals each function may assign, itself or through the functions
+ * it calls: gw[f * nglobals + g] for FunDecl.index f (malloc'd; the
+ * caller frees). A call forgets only these (docs/verifier.md). */
+bool *vg_global_writes(const Program *p, uint32_t nfuns);
 
 /* The runs of ones of a mask c, low to high, for the mask rewrites of
  * verifier.md §7.4: start with *lo = 0; each call finds the next run at or

@@ -70,6 +70,7 @@ typedef struct Em {
     bool *declared;
     const Shape **shapes;
     bool ret_label;        /* a non-tail return jumps to the end */
+    bool *gwrites;         /* vg_global_writes: the globals each function may assign */
 } Em;
 
 static void sx(Em *m, StrBuf *b, const VExpr *e);
@@ -1179,14 +1180,24 @@ static void ffi(Em *m, const Stmt *s)
  * verifier's havoc at the loop head gives words), the globals (their
  * permission; the value from before the loop unless the body may change
  * it), the user's. */
-static void loop_invariants(Em *m, const Stmt *s, unsigned id, const bool *gw, bool calls)
+/* Does the loop body (its write set) change global g: it assigns it, or
+ * calls a function that does (the verifier's loop havoc)? */
+static bool loop_changes(const Em *m, const VWrites *w, uint32_t g)
+{
+    if (w->globals[g]) return true;
+    for (uint32_t f = 0; f < m->s->nfuns; f++)
+        if (w->callees[f] && m->gwrites[(size_t)f * m->prog->nglobals + g]) return true;
+    return false;
+}
+
+static void loop_invariants(Em *m, const Stmt *s, unsigned id, const VWrites *w)
 {
     for (uint32_t i = 0; i < m->fd->nslots; i++)
         if (m->declared[i]) line(m, "  invariant %s", bounds_of(m, slot_name(m, i), m->shapes[i]));
     for (uint32_t g = 0; g < m->prog->nglobals; g++) {
         const GlobalDecl *gd = check_global(m->prog, g);
         const char *x = global_name(m, g);
-        if (gw[g] || calls) line(m, "  invariant acc(%s) && %s", x, bounds_of(m, x, gd ? gd->shape : NULL));
+        if (loop_changes(m, w, g)) line(m, "  invariant acc(%s) && %s", x, bounds_of(m, x, gd ? gd->shape : NULL));
         else line(m, "  invariant acc(%s) && %s == g$%s$%u", x, x, gd ? gd->name : "?", id);
     }
     const VLoopSpec *ls = vspec_loop(m->s, s);
@@ -1218,18 +1229,17 @@ static void while_stmt(Em *m, const Stmt *s)
     Loop lp = {m->loop, m->nlabel++, false, false};
     const char *c;
     bool pure = cond_is_pure(m, s->u.while_.cond, &c);
-    VWrites w = {arena_alloc(&m->ar, m->fd->nslots + 1), arena_alloc(&m->ar, m->prog->nglobals + 1), false};
+    VWrites w = {arena_alloc(&m->ar, m->fd->nslots + 1), arena_alloc(&m->ar, m->prog->nglobals + 1),
+                 arena_alloc(&m->ar, m->s->nfuns + 1), false};
     vbody_writes(&s->u.while_.body, &w);
-    const bool *gw = w.globals;
-    bool calls = w.calls;
-    for (uint32_t g = 0; g < m->prog->nglobals && !calls; g++) {
+    for (uint32_t g = 0; g < m->prog->nglobals; g++) {
         const GlobalDecl *gd = check_global(m->prog, g);
-        if (!gw[g])
+        if (!loop_changes(m, &w, g))
             line(m, "var g$%s$%u: %s := %s", gd ? gd->name : "?", lp.id, shape_type(gd ? gd->shape : NULL),
                  global_name(m, g));
     }
     line(m, "while (%s)", pure ? c : "true");
-    loop_invariants(m, s, lp.id, gw, calls);
+    loop_invariants(m, s, lp.id, &w);
     line(m, "{");
     m->ind++;
     m->loop = &lp;
@@ -1492,6 +1502,9 @@ static void fun_contract(Em *m, const FunDecl *fd, const VFunSpec *fs)
             const GlobalDecl *gd = check_global(m->prog, g);
             const char *x = global_name(m, g);
             line(m, "  %s acc(%s) && %s", kw, x, bounds_of(m, x, gd ? gd->shape : NULL));
+            /* a call forgets only the globals the callee may assign */
+            if (post && !m->gwrites[(size_t)fd->index * m->prog->nglobals + g])
+                line(m, "  ensures %s == old(%s)", x, x);
         }
         for (size_t i = 0; i < m->s->model_preds.n; i++) {
             const VPred *p = m->s->model_preds.v[i];
@@ -1710,6 +1723,7 @@ bool verify_emit_viper(const VSpec *s, const VerifyOpts *o, StrBuf *out, DiagLis
         arena_free(&m.ar);
         return false;
     }
+    m.gwrites = vg_global_writes(s->prog, s->nfuns);
     StrBuf body = {0};
     m.b = &body;
     if (s->prog->nglobals) {
@@ -1733,6 +1747,7 @@ bool verify_emit_viper(const VSpec *s, const VerifyOpts *o, StrBuf *out, DiagLis
         sb_putn(out, body.s ? body.s : "", body.n);
     }
     sb_free(&body);
+    free(m.gwrites);
     arena_free(&m.ar);
     return m.ok;
 }
