@@ -336,11 +336,6 @@ static int run(VerifyCli *c)
     memset(&spec, 0, sizeof spec);
     bool have_spec = false;
     if (rc == EXIT_OK) {
-        /* FunDecl.index (position among functions) indexes VSpec.funs;
-         * nothing upstream numbers it (ir/lower.c numbers it for itself) */
-        uint32_t nfun = 0;
-        for (size_t i = 0; i < u.prog.decls.n; i++)
-            if (u.prog.decls.v[i]->kind == D_FUN) u.prog.decls.v[i]->u.fun.index = nfun++;
         VOpts vo = {0};
         vo.models = c->models.v;
         vo.nmodels = c->models.n;

@@ -328,6 +328,10 @@ typedef struct VSpec {
     VEC(VMethod *) methods;
     VEC(VDomain *) domains;
     VEC(VShared *) shared;
+    /* Every shared declaration whose addresses fold, its methods resolved
+     * or not (load/store NULL when missing): what griddle compose binds a
+     * contract's model to (read even after a failed build). */
+    VEC(VShared *) shared_decls;
     VEC(VFfi *) ffis;
     VEC(Sym) model_fields;           /* `model field X`, in order (implicit Ref params) */
     VEC(VPred *) model_preds;        /* in order */

@@ -8,7 +8,8 @@
  * obligations, bit operations, memory), vgen_spec.c (specification
  * expressions and assertions: pure evaluation, inhale, exhale),
  * vgen_stmt.c (Pancake statements, calls, loops, annotations, model
- * method bodies), vgen_unit.c (units, threads, cache, report, TCB).
+ * method bodies), vgen_cases.c (finite case splits found from models),
+ * vgen_unit.c (units, threads, cache, report, TCB).
  *
  * Deviation from STYLE.md ("only smt.c includes z3.h"): the symbolic
  * executor builds Z3 terms directly through the C API; an intermediate
@@ -103,6 +104,7 @@ typedef struct Gen {
     struct { Z3_sort s; Z3_func_decl f; } set_card[8]; /* |s| per set sort (smt_set.c) */
     unsigned nset_card;
     const char *unit_name;
+    const bool *gwrites;               /* vg_global_writes of the program */
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
     bool bv;                           /* bit-vector mode (smt_bv.c) */
@@ -235,6 +237,10 @@ uint32_t vg_words(Gen *g, const Shape *s);
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);
 void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at);
+/* A word constant, also when written as a constant expression (`RX_COUNT
+ * - 1`, `ETH + RDAR` are the terms 256 - 1, 33554432 + 16 until
+ * simplified). */
+bool vg_const(Gen *g, Z3_ast t, uint64_t *v);
 /* x & c; wrap: for any integer x (two's complement, as int2bv) */
 Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
@@ -272,6 +278,24 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env);
  * values of the method's returns (n = nrets), NULL if the call failed. */
 Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t nargs,
                  Span at, const char *code);
+
+/* ---- vgen_cases.c ---- */
+/* The values of the word term t under pc (and every assumption so far):
+ * their number n (0: pc unreachable) with out[0..n) filled when the
+ * solver proved there are no others; -1 when there are more than max or
+ * the solver cannot tell. */
+int vg_values(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *out, int max);
+/* Covers the values of t under pc by cases: for each value *v of t in a
+ * model, next(g, *v, &covered, ud) either gives the condition its case
+ * covers (excluded from then on) and returns true, or returns false to
+ * stop. Returns 0 when every value is covered (proved), 1 when next
+ * stopped at *v, -1 when the solver cannot tell. */
+int vg_cover(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *v, bool (*next)(Gen *, uint64_t, Z3_ast *, void *),
+             void *ud);
+
+/* The globals each Pancake function may assign, by itself or through the
+ * functions it calls (transitively): [FunDecl.index * nglobals + slot]. */
+bool *vg_global_writes(const Program *p, uint32_t nfuns);
 
 /* ---- vgen_unit.c ---- */
 void unit_verify_fun(Gen *g, const FunDecl *fd);

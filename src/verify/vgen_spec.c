@@ -1160,12 +1160,12 @@ static void assert_walk_wf(Gen *g, Env *env, const VExpr *a, Span at, const char
 Z3_ast vg_bit_spec(Gen *g, VBinOp op, Z3_ast a, Z3_ast b)
 {
     uint64_t c;
-    if (term_u64(g, a, &c)) {
+    if (vg_const(g, a, &c)) {
         Z3_ast t = a;
         a = b;
         b = t;
     }
-    if (term_u64(g, b, &c)) {
+    if (vg_const(g, b, &c)) {
         Z3_ast and_ = vg_and_const(g, a, c, true);
         if (op == VB_BAND) return and_;
         Z3_ast x = Z3_mk_mod(g->z, a, g->two64);

@@ -636,6 +636,7 @@ static void shared_decl(VSCtx *c, PDecl *d)
     if (r->read) ok &= (r->load = shared_method(c, d, false)) != NULL;
     if (r->write) ok &= (r->store = shared_method(c, d, true)) != NULL;
     if (ok) vec_push(&c->s->shared, r);
+    vec_push(&c->s->shared_decls, r);
 }
 
 /* Do the address progressions lo + k*stride < hi of two regions meet?

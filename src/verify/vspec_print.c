@@ -726,6 +726,7 @@ void vspec_free(VSpec *s)
     vec_free(&s->methods);
     vec_free(&s->domains);
     vec_free(&s->shared);
+    vec_free(&s->shared_decls);
     vec_free(&s->ffis);
     vec_free(&s->model_fields);
     vec_free(&s->model_preds);
