@@ -377,7 +377,7 @@ static int run(VerifyCli *c)
     if (rc != EXIT_OK) {
         diag_sort(&u.dl);
         driver_render(&c->src, &u.dl, &u.sm, "griddle verify");
-        if (have_spec) vspec_free(&spec);
+        vspec_free(&spec); /* also after a failed build: its tables were allocated */
         unit_free(&u);
         return rc;
     }
