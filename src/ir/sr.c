@@ -39,17 +39,6 @@ static void insert(IrFn *fn, uint32_t b, size_t at, IrIns in)
     bl->ins.v[at] = in;
 }
 
-typedef struct Uses {
-    uint32_t v;
-    bool hit;
-} Uses;
-
-static void used(void *ctx, uint32_t v)
-{
-    Uses *u = ctx;
-    u->hit |= u->v == v;
-}
-
 /* Tries one candidate `u = ADD x, y` at s; true when it was reduced. */
 static bool reduce(IrFn *fn, uint32_t pre, uint32_t h, const Liveness *lv,
                    const uint32_t *defs, const uint32_t *ldefs, const Site *site, Site s)
@@ -79,10 +68,10 @@ static bool reduce(IrFn *fn, uint32_t pre, uint32_t h, const Liveness *lv,
         uint64_t c = inc->b.imm;
         if (ir_live_test(lv->in + (size_t)h * lv->words, u) || ir_live_test(lv->out + (size_t)is.b * lv->words, u))
             continue;
-        Uses us = {u, false};
         const IrBlock *lb = &fn->blocks.v[is.b];
-        for (size_t q = is.i + 1; q < lb->ins.n; q++) ir_uses(fn, &lb->ins.v[q], used, &us);
-        if (us.hit) continue;
+        bool read = false;
+        for (size_t q = is.i + 1; q < lb->ins.n; q++) read |= ir_reads(fn, &lb->ins.v[q], u);
+        if (read) continue;
         /* transform: after the increment, then u's definition, then the
          * preheader (indices of later insertions are unaffected) */
         insert(fn, is.b, is.i + 1, (IrIns){.op = IR_ADD, .dst = u, .a = ir_vreg(u), .b = ir_imm(k * c)});

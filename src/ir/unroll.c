@@ -99,15 +99,10 @@ static void open_two(IrFn *fn, uint32_t b)
     memmove(&fn->blocks.v[b + 3], &fn->blocks.v[b + 1], (nb - 3 - b) * sizeof e);
     fn->blocks.v[b + 1] = e;
     fn->blocks.v[b + 2] = e;
-    for (size_t k = 0; k < nb; k++) {
-        IrBlock *bl = &fn->blocks.v[k];
-        if (!bl->ins.n) continue;
-        IrIns *t = &bl->ins.v[bl->ins.n - 1];
-        uint32_t s[2];
-        int ns = ir_succs(fn, (uint32_t)k, s);
-        if (ns >= 1 && t->t > b) t->t += 2;
-        if (ns == 2 && t->f > b) t->f += 2;
-    }
+    uint32_t *map = xmalloc(nb * sizeof *map);
+    for (uint32_t k = 0; k < nb; k++) map[k] = k > b ? k + 2 : k;
+    ir_retarget(fn, map);
+    free(map);
 }
 
 typedef struct Ren {
