@@ -202,9 +202,11 @@ static void global_propagate(IrFn *fn)
         for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
             const IrIns *in = &fn->blocks.v[b].ins.v[i];
             if (in->op != IR_MOV || defs[in->dst] != 1 || in->dst <= fn->nparams) continue;
+            /* a parameter is defined on entry, so one more definition
+             * means it changes: only an unassigned parameter is fixed */
             bool fixed_src = in->a.kind == OPND_IMM ||
-                             (in->a.kind == OPND_VREG && (defs[in->a.v] == 1 ||
-                              (in->a.v <= fn->nparams && defs[in->a.v] == 0)));
+                             (in->a.kind == OPND_VREG &&
+                              defs[in->a.v] == (in->a.v <= fn->nparams ? 0u : 1u));
             if (fixed_src && !(in->a.kind == OPND_VREG && in->a.v == in->dst)) val[in->dst] = in->a;
         }
     for (uint32_t v = 1; v < n; v++) {   /* resolve chains v -> w -> imm */

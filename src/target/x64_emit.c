@@ -190,17 +190,17 @@ static void pmove(Em *e, Loc *dst, Loc *src, size_t n)
 static Loc arg_loc(uint32_t k)
 {
     if (k < X64_NARG_REGS) return reg(X64_ARG_REGS[k]);
-    return (Loc){.kind = L_MEM, .sym = "griddle_abuf", .off = 8 * (int64_t)k};
+    return (Loc){.kind = L_MEM, .sym = "pnk.abuf", .off = 8 * (int64_t)k};
 }
 
 static Loc ret_loc(uint32_t k)
 {
     if (k == 0) return reg(RAX);
     if (k == 1) return reg(RDX);
-    return (Loc){.kind = L_MEM, .sym = "griddle_rbuf", .off = 8 * (int64_t)k};
+    return (Loc){.kind = L_MEM, .sym = "pnk.rbuf", .off = 8 * (int64_t)k};
 }
 
-static Loc xbuf_loc(uint32_t k) { return (Loc){.kind = L_MEM, .sym = "griddle_xbuf", .off = 8 * (int64_t)k}; }
+static Loc xbuf_loc(uint32_t k) { return (Loc){.kind = L_MEM, .sym = "pnk.xbuf", .off = 8 * (int64_t)k}; }
 
 /* Moves list[from..from+n) to the locations given by where(k). */
 static void list_out(Em *e, uint32_t from, uint32_t n, Loc (*where)(uint32_t))
@@ -244,8 +244,8 @@ static void jump_to(Em *e, uint32_t blk)
 static void fn_sym(StrBuf *o, const IrProg *ir, uint32_t idx)
 {
     const IrFn *f = ir->fns.v[idx];
-    if (f->is_init) sb_puts(o, "pnk_init");
-    else sb_printf(o, "pnk_f_%s", f->name);
+    if (f->is_init) sb_puts(o, "pnk.init");
+    else sb_printf(o, "pnk.f.%s", f->name);
 }
 
 /* Working register for a result going to d, which must not be clobbered
@@ -409,13 +409,13 @@ static void trycall(Em *e, const IrIns *in)
 {
     uint32_t rec = 8 * e->xf->nslots + 24 * e->try_no++;
     list_out(e, in->list, in->nargs, arg_loc);
-    sb_printf(e->o, "\tmovq griddle_handler(%%rip), %%r11\n\tmovq %%r11, %u(%%rsp)\n", rec);
+    sb_printf(e->o, "\tmovq pnk.handler(%%rip), %%r11\n\tmovq %%r11, %u(%%rsp)\n", rec);
     sb_printf(e->o, "\tmovq %%rsp, %u(%%rsp)\n\tleaq ", rec + 8);
     label(e, in->f);
     sb_printf(e->o, "(%%rip), %%r11\n\tmovq %%r11, %u(%%rsp)\n", rec + 16);
-    sb_printf(e->o, "\tleaq %u(%%rsp), %%r11\n\tmovq %%r11, griddle_handler(%%rip)\n", rec);
+    sb_printf(e->o, "\tleaq %u(%%rsp), %%r11\n\tmovq %%r11, pnk.handler(%%rip)\n", rec);
     call_to(e, in, "call");
-    sb_printf(e->o, "\tmovq %u(%%rsp), %%r11\n\tmovq %%r11, griddle_handler(%%rip)\n", rec);
+    sb_printf(e->o, "\tmovq %u(%%rsp), %%r11\n\tmovq %%r11, pnk.handler(%%rip)\n", rec);
     results_in(e, in);
     jump_to(e, in->t);
 }
@@ -463,7 +463,7 @@ static void control(Em *e, const IrIns *in)
     case IR_TRYCALL: trycall(e, in); return;
     case IR_THROW:
         list_out(e, in->list, in->nargs, xbuf_loc);
-        sb_printf(e->o, "\tmovq $%u, griddle_xid(%%rip)\n\tjmp griddle_throw\n", in->callee);
+        sb_printf(e->o, "\tmovq $%u, pnk.xid(%%rip)\n\tjmp pnk.throw\n", in->callee);
         return;
     case IR_TRAP: sb_puts(e->o, "\tud2\n"); return;
     }
@@ -481,11 +481,11 @@ static void ins(Em *e, const IrIns *in)
     case IR_LOAD: case IR_SHLOAD: load(e, in); return;
     case IR_STORE: case IR_SHSTORE: store(e, in); return;
     case IR_BASE: case IR_TOP:
-        move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "griddle_base" : "griddle_top"});
+        move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "pnk.base" : "pnk.top"});
         return;
     case IR_GETX: move(e, vloc(e, in->dst), xbuf_loc((uint32_t)in->disp)); return;
     case IR_XMATCH:
-        sb_printf(e->o, "\tcmpq $%u, griddle_xid(%%rip)\n\tjne griddle_throw\n", in->callee);
+        sb_printf(e->o, "\tcmpq $%u, pnk.xid(%%rip)\n\tjne pnk.throw\n", in->callee);
         return;
     case IR_FFI:
         list_out(e, in->list, 4, arg_loc);
