@@ -17,7 +17,8 @@
  * header (every use follows a definition in the same iteration), not
  * live out of the block of the increment, and not used in that block
  * after the increment (so no use follows the increment without a new
- * definition in between).
+ * definition in between); nor is it live where the loop exits, and it is
+ * not a parameter (whose value on entry is a definition too).
  */
 #include "ir_int.h"
 
@@ -39,13 +40,25 @@ static void insert(IrFn *fn, uint32_t b, size_t at, IrIns in)
     bl->ins.v[at] = in;
 }
 
+/* Is v live into a block the loop exits to? */
+static bool live_at_exit(const IrFn *fn, const bool *body, const Liveness *lv, uint32_t v)
+{
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        uint32_t s[2];
+        int ns = body[b] ? ir_succs(fn, (uint32_t)b, s) : 0;
+        for (int k = 0; k < ns; k++)
+            if (!body[s[k]] && ir_live_test(lv->in + (size_t)s[k] * lv->words, v)) return true;
+    }
+    return false;
+}
+
 /* Tries one candidate `u = ADD x, y` at s; true when it was reduced. */
-static bool reduce(IrFn *fn, uint32_t pre, uint32_t h, const Liveness *lv,
+static bool reduce(IrFn *fn, const bool *body, uint32_t pre, uint32_t h, const Liveness *lv,
                    const uint32_t *defs, const uint32_t *ldefs, const Site *site, Site s)
 {
     IrIns add = fn->blocks.v[s.b].ins.v[s.i];
     uint32_t u = add.dst;
-    if (add.op != IR_ADD || defs[u] != 1) return false;
+    if (add.op != IR_ADD || defs[u] != 1 || u <= fn->nparams || live_at_exit(fn, body, lv, u)) return false;
     for (int side = 0; side < 2; side++) {
         Opnd t = side ? add.b : add.a, base = side ? add.a : add.b;
         if (t.kind != OPND_VREG || ldefs[t.v] != 1 || (base.kind == OPND_VREG && ldefs[base.v]) ||
@@ -119,7 +132,7 @@ void ir_reduce_iv(IrFn *fn, const bool *body, uint32_t pre, uint32_t h)
         ir_liveness(fn, &lv);
         for (size_t b = 0; b < fn->blocks.n && !again; b++)
             for (size_t i = 0; body[b] && i < fn->blocks.v[b].ins.n && !again; i++)
-                again = reduce(fn, pre, h, &lv, defs, ldefs, site, (Site){(uint32_t)b, i});
+                again = reduce(fn, body, pre, h, &lv, defs, ldefs, site, (Site){(uint32_t)b, i});
         ir_liveness_free(&lv);
         free(defs);
         free(ldefs);
