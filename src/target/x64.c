@@ -154,17 +154,6 @@ static void fold_addresses(IrFn *fn)
     free(c.ver);
 }
 
-typedef struct Touch {
-    uint32_t v[3];
-    bool hit;
-} Touch;
-
-static void touches(void *ctx, uint32_t v)
-{
-    Touch *t = ctx;
-    t->hit |= v == t->v[0] || v == t->v[1] || v == t->v[2];
-}
-
 /* A block ending in `x ==/!= 0 ? ...` where x is computed by add, sub,
  * and, or or xor earlier in the block: that instruction moves down to
  * just before the branch (past pure and memory instructions that neither
@@ -185,14 +174,12 @@ static void sink_flag_defs(IrFn *fn)
         IrIns def = bl->ins.v[d];
         if (def.op != IR_ADD && def.op != IR_SUB && def.op != IR_AND && def.op != IR_OR && def.op != IR_XOR)
             continue;
-        Touch use = {{x, x, x}, false};
-        Touch wr = {{x, def.a.kind == OPND_VREG ? def.a.v : x, def.b.kind == OPND_VREG ? def.b.v : x}, false};
+        uint32_t a = def.a.kind == OPND_VREG ? def.a.v : x, b2 = def.b.kind == OPND_VREG ? def.b.v : x;
         bool ok = true;
         for (size_t i = d + 1; i + 1 < bl->ins.n && ok; i++) {
             const IrIns *in = &bl->ins.v[i];
-            ir_uses(fn, in, touches, &use);
-            ir_defs(fn, in, touches, &wr);
-            ok = !use.hit && !wr.hit && in->op != IR_CALL && in->op != IR_FFI;
+            ok = !ir_reads(fn, in, x) && !ir_writes(fn, in, x) && !ir_writes(fn, in, a) &&
+                 !ir_writes(fn, in, b2) && in->op != IR_CALL && in->op != IR_FFI;
         }
         if (!ok || d + 2 == bl->ins.n) continue;
         memmove(&bl->ins.v[d], &bl->ins.v[d + 1], (bl->ins.n - 2 - d) * sizeof def);
