@@ -46,6 +46,9 @@ static const char HELP[] =
     "                         (griddle_exports[], griddle_globals_bytes; implied\n"
     "                         by --emit exe)\n"
     "  --line-directives      --target c: #line directives to the Pancake source\n"
+    "  --hooks                --target c: FFI calls and shared-memory accesses go\n"
+    "                         through the host's griddle_ffi_hook/griddle_shm_*\n"
+    "                         (tracing on any architecture; docs/cback.md)\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
     "\n"
@@ -62,7 +65,7 @@ typedef enum Emit { EMIT_DEFAULT, EMIT_ASM, EMIT_OBJ, EMIT_EXE, EMIT_C } Emit;
 
 typedef struct BuildOpts {
     const char *out, *header, *dump;
-    bool target_c, stack_report, entry_table, line_directives;
+    bool target_c, stack_report, entry_table, line_directives, hooks;
     Emit emit;
     int opt;
     VEC(const char *) links;
@@ -106,6 +109,8 @@ static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
         bo->entry_table = true;
     } else if (!strcmp(argv[*i], "--line-directives")) {
         bo->line_directives = true;
+    } else if (!strcmp(argv[*i], "--hooks")) {
+        bo->hooks = true;
     } else if (!strcmp(argv[*i], "--stack-report")) {
         bo->stack_report = true;
     } else if (!strcmp(argv[*i], "-O0") || !strcmp(argv[*i], "-O1")) {
@@ -135,6 +140,8 @@ static int settle(BuildOpts *bo)
         return usage_error("build", "--emit %s needs -o FILE", bo->emit == EMIT_OBJ ? "obj" : "exe");
     if (bo->target_c && (bo->stack_report || bo->dump))
         return usage_error("build", "--stack-report and --dump need --target x86_64");
+    if (!bo->target_c && (bo->hooks || bo->line_directives || bo->entry_table))
+        return usage_error("build", "--hooks, --line-directives and --entry-table need --target c");
     return EXIT_OK;
 }
 
@@ -410,7 +417,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
 static int build_c(const BuildOpts *bo, SourceUnit *u)
 {
     CbackOpts co = {.entry_table = bo->entry_table || bo->emit == EMIT_EXE,
-                    .line_directives = bo->line_directives};
+                    .line_directives = bo->line_directives, .hooks = bo->hooks};
     StrBuf c = {0};
     const char *err = NULL;
     int rc = EXIT_OK;
