@@ -387,8 +387,10 @@ static int build_x64(const BuildOpts *bo, Program *prog)
     if (dump.n) fwrite(dump.s, 1, dump.n, stdout);
     if (rc == EXIT_OK && bo->stack_report)
         for (size_t i = 0; i < res.stack.n; i++) {
-            if (res.stack.v[i].unbounded) printf("%s unbounded\n", res.stack.v[i].name);
-            else printf("%s %llu\n", res.stack.v[i].name, (unsigned long long)res.stack.v[i].bytes);
+            const X64StackUse *s = &res.stack.v[i];
+            if (s->unbounded) printf("%s unbounded", s->name);
+            else printf("%s %llu", s->name, (unsigned long long)s->bytes);
+            printf(s->ffis ? " + the stack of ffi %s\n" : "\n", s->ffis);
         }
     if (rc == EXIT_OK && bo->header && !write_file(bo->header, h.s, h.n, &err)) {
         fprintf(stderr, "griddle build: cannot write %s: %s\n", bo->header, err);
