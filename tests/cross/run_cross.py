@@ -3,7 +3,9 @@
 
 usage: run_cross.py GRIDDLE ARCH [--count N] [--seed S] [--jobs J] [SEM_CASES]
 
-ARCH is aarch64 or riscv64. Each program is compiled by
+ARCH is aarch64 or riscv64 (or x86_64: the same builds natively, without
+qemu, which tests the default host's hooks where its trap would also
+work). Each program is compiled by
 `griddle build --target c --hooks --emit exe` with CC=ARCH-linux-gnu-gcc
 (the default host compiled for ARCH, FFI calls and shared-memory accesses
 traced through the hooks, docs/cback.md "Other architectures"), run under
@@ -19,6 +21,7 @@ message saying what is missing), never passed.
 import argparse
 import concurrent.futures
 import os
+import platform
 import shlex
 import shutil
 import sys
@@ -41,6 +44,8 @@ BUILT = {'--compat', '-I', '-D', '-U', '--cpp', '--no-cpp', '--ffi', '--heap-siz
 
 
 def tools(arch):
+    if arch == 'x86_64':   # the hooks on the build machine itself: no emulator
+        return 'gcc', ([] if platform.machine() == 'x86_64' else ['an x86-64 build machine'])
     cc, qemu, sysroot = f'{arch}-linux-gnu-gcc', f'qemu-{arch}', f'/usr/{arch}-linux-gnu'
     missing = [t for t in (cc, qemu) if not shutil.which(t)]
     if not os.path.isdir(os.path.join(sysroot, 'lib')):
@@ -73,7 +78,7 @@ def one(sup, compiler, path, text, args, stdin, cwd, lib, link):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('griddle')
-    ap.add_argument('arch', choices=('aarch64', 'riscv64'))
+    ap.add_argument('arch', choices=('aarch64', 'riscv64', 'x86_64'))
     ap.add_argument('sem_cases', nargs='?', default=os.path.join(ROOT, 'tests', 'sem', 'cases'))
     ap.add_argument('--count', type=int, default=200)
     ap.add_argument('--seed', type=int, default=1)
