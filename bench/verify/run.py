@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""bench/verify: `griddle verify` on the largest verified example
-(examples/spsc: the SPSC rings, their model of the concurrent peer and the
-model methods' bodies), cold, warm (every unit cached) and after editing one
-function (only that unit is re-verified).
+"""bench/verify: `griddle verify` on the two largest verified examples, cold,
+warm (every unit cached) and after editing one function (only that unit is
+re-verified):
 
-Baseline, measured in the same run: `griddle verify --dump-spec` on the same
-input (load, preprocess, check, parse and type the annotations and models:
-everything but the VC generation and the solver). Each time is the median of
---repeat runs (default 5). Results also go to bench/out/verify.json.
+  spsc    examples/spsc: the SPSC rings, their model of the concurrent peer
+          and the model methods' bodies;
+  driver  examples/echo/eth_driver.pnk: the whole Pancake ENET driver with
+          its device and net-queue models (issue 5's targets: under 10 s
+          cold on 2 cores, under 0.5 s after a one-function edit).
 
-Usage: run.py GRIDDLE [--repeat N]
+Baseline, measured in the same run for each example: `griddle verify
+--dump-spec` on the same input (load, preprocess, check, parse and type the
+annotations and models: everything but the VC generation and the solver).
+Each time is the median of --repeat runs (default 5). Results also go to
+bench/out/verify.json.
+
+Usage: run.py GRIDDLE [--repeat N] [--only spsc|driver]
 """
 import json
 import os
@@ -22,8 +28,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SPSC = os.path.join(ROOT, 'examples', 'spsc')
-FILES = ['spsc.pnk', 'main.pnk']
+
+# name, directory, files, model files, function edited (an extra `skip;`
+# before its last return)
+TARGETS = [
+    ('spsc', os.path.join(ROOT, 'examples', 'spsc'), ['spsc.pnk', 'main.pnk'], ['peer.vpr'], 'spsc_dequeue'),
+    ('driver', os.path.join(ROOT, 'examples', 'echo'), ['eth_driver.pnk'],
+     ['models/eth_device.vpr', 'models/net_queues.vpr'], 'q_dequeue_io'),
+]
 
 
 def timed(cmd, cwd, expect=0):
@@ -39,59 +51,71 @@ def median(f, n):
     return statistics.median(f() for _ in range(n))
 
 
+def bench(g, name, src_dir, files, models, edited, n, tmp):
+    work = os.path.join(tmp, name)
+    shutil.copytree(src_dir, work, ignore=shutil.ignore_patterns('.griddle-cache'))
+    cache = os.path.join(tmp, name + '-cache')
+    mflags = [x for m in models for x in ('-m', m)]
+    verify = [g, 'verify'] + mflags + files
+    base = median(lambda: timed([g, 'verify', '--dump-spec'] + mflags + files, work)[0], n)
+
+    def cold(jobs):
+        shutil.rmtree(cache, ignore_errors=True)
+        return timed(verify + ['--cache', cache, '-j', str(jobs)], work)[0]
+    cold1 = median(lambda: cold(1), n)
+    cold2 = median(lambda: cold(2), n)
+    _, out = timed(verify + ['--cache', cache], work)
+    units = sum(1 for l in out.splitlines() if 'verified' in l and l != 'verified')
+    if any(' trusted' in l for l in out.splitlines()):
+        sys.exit(f'{name}: some unit is trusted\n{out}')
+    warm = median(lambda: timed(verify + ['--cache', cache], work)[0], n)
+
+    # one-function edit: an extra `skip;` before the edited function's last return
+    src = os.path.join(work, files[0])
+    text = open(src).read()
+    at = text.index(edited + '(')
+    end = text.find('\nfun ', at)
+    ret = text.rindex('\n  return', at, end if end > 0 else len(text))
+    edits = [0]
+
+    def edit_once():
+        open(src, 'w').write(text)
+        timed(verify + ['--cache', cache], work)   # warm on the original
+        edits[0] += 1                              # a new edit each time (not cached yet)
+        open(src, 'w').write(text[:ret] + '\n  skip;' * edits[0] + text[ret:])
+        dt, out2 = timed(verify + ['--cache', cache], work)
+        redone = [l.split()[0] for l in out2.splitlines() if 'obligation' in l]
+        if redone != [edited]:
+            sys.exit(f"{name}: expected only {edited} re-verified, got {redone}\n{out2}")
+        return dt
+    edit = median(edit_once, n)
+    open(src, 'w').write(text)
+    res = {'units': units, 'baseline_dump_spec_s': base, 'cold_j1_s': cold1, 'cold_j2_s': cold2,
+           'warm_s': warm, 'one_edit_s': edit}
+    print(f'griddle verify on {name} ({units} units), median of {n}:')
+    print(f'  baseline --dump-spec   {base * 1000:8.1f} ms')
+    for k, label in (('cold_j1_s', 'cold, -j 1'), ('cold_j2_s', 'cold, -j 2'), ('warm_s', 'warm (all cached)'),
+                     ('one_edit_s', f'edit of {edited}')):
+        print(f'  {label:22s} {res[k] * 1000:8.1f} ms  = {res[k] / base:6.1f} x baseline')
+    return res
+
+
 def main():
     argv = sys.argv[1:]
     g = os.path.abspath(argv.pop(0))
     n = 5
     if '--repeat' in argv:
         n = int(argv[argv.index('--repeat') + 1])
+    only = argv[argv.index('--only') + 1] if '--only' in argv else None
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        work = os.path.join(tmp, 'spsc')
-        shutil.copytree(SPSC, work)
-        cache = os.path.join(tmp, 'cache')
-        verify = [g, 'verify', '-m', 'peer.vpr'] + FILES
-        base = median(lambda: timed([g, 'verify', '--dump-spec', '-m', 'peer.vpr'] + FILES, work)[0], n)
-
-        def cold(jobs):
-            shutil.rmtree(cache, ignore_errors=True)
-            return timed(verify + ['--cache', cache, '-j', str(jobs)], work)[0]
-        cold1 = median(lambda: cold(1), n)
-        cold2 = median(lambda: cold(2), n)
-        _, out = timed(verify + ['--cache', cache], work)
-        units = sum(1 for l in out.splitlines() if 'verified' in l and l != 'verified')
-        warm = median(lambda: timed(verify + ['--cache', cache], work)[0], n)
-
-        # one-function edit: an extra `skip;` before spsc_dequeue's last return
-        src = os.path.join(work, 'spsc.pnk')
-        text = open(src).read()
-        at = text.index('spsc_dequeue(')
-        end = text.find('\nfun ', at)
-        ret = text.rindex('\n  return', at, end if end > 0 else len(text))
-        edits = [0]
-
-        def edit_once():
-            open(src, 'w').write(text)
-            timed(verify + ['--cache', cache], work)   # warm on the original
-            edits[0] += 1                              # a new edit each time (not cached yet)
-            open(src, 'w').write(text[:ret] + '\n  skip;' * edits[0] + text[ret:])
-            dt, out2 = timed(verify + ['--cache', cache], work)
-            redone = [l.split()[0] for l in out2.splitlines() if 'obligation' in l]
-            if redone != ['spsc_dequeue']:
-                sys.exit(f"expected only spsc_dequeue re-verified, got {redone}\n{out2}")
-            return dt
-        edit = median(edit_once, n)
-        open(src, 'w').write(text)
-
-    res = {'units': units, 'baseline_dump_spec_s': base, 'cold_j1_s': cold1, 'cold_j2_s': cold2,
-           'warm_s': warm, 'one_edit_s': edit}
-    print(f'griddle verify on examples/spsc ({units} units), median of {n}:')
-    print(f'  baseline --dump-spec   {base * 1000:8.1f} ms')
-    for k, label in (('cold_j1_s', 'cold, -j 1'), ('cold_j2_s', 'cold, -j 2'), ('warm_s', 'warm (all cached)'),
-                     ('one_edit_s', 'one-function edit')):
-        print(f'  {label:22s} {res[k] * 1000:8.1f} ms  = {res[k] / base:6.1f} x baseline')
+        for t in TARGETS:
+            if only and t[0] != only:
+                continue
+            results[t[0]] = bench(g, *t, n, tmp)
     os.makedirs(os.path.join(ROOT, 'bench', 'out'), exist_ok=True)
     with open(os.path.join(ROOT, 'bench', 'out', 'verify.json'), 'w') as f:
-        json.dump(res, f, indent=1)
+        json.dump(results, f, indent=1)
 
 
 if __name__ == '__main__':

@@ -1,4 +1,4 @@
-# demo: the ENET driver in Pancake: compiled by griddle build, run in griddle sim in place of the C driver
+# demo: the ENET driver in Pancake: verified whole by griddle verify, compiled by griddle build, run in griddle sim in place of the C driver
 set -eu
 G=${GRIDDLE:-build/griddle}
 IMG=build/examples/echo
@@ -6,6 +6,20 @@ REPORT=build/demo-pdriver-report.json
 
 echo "\$ griddle check examples/echo/eth_driver.pnk"
 $G check examples/echo/eth_driver.pnk && echo "  clean"
+M="-m examples/echo/models/eth_device.vpr -m examples/echo/models/net_queues.vpr"
+echo "\$ griddle verify -j2 --no-cache examples/echo/eth_driver.pnk $M     # every function, none trusted"
+TIMEFORMAT="  (%R s wall)"
+time { $G verify -j2 --no-cache examples/echo/eth_driver.pnk $M 2>&1 | sed 's/^/  /'; }
+echo "  (the same driver with h & cap for h & (cap - 1) in q_dequeue_io: refused)"
+MUT=$(mktemp -d)
+sed 's/(h \& (cap - 1)) \* DESC_SIZE;/(h \& cap) * DESC_SIZE;/' examples/echo/eth_driver.pnk > "$MUT/eth_driver.pnk"
+rc=0
+out=$($G verify -j2 --no-cache --color=never "$MUT/eth_driver.pnk" $M 2>&1) || rc=$?
+rm -rf "$MUT"
+echo "$out" | grep -E 'error:|^failed' | sed "s|$MUT/||; s/^/  /"
+echo "  -> exit $rc"
+[ "$rc" = 1 ]
+echo
 echo "\$ griddle build --stack-report examples/echo/eth_driver.pnk"
 $G build --stack-report examples/echo/eth_driver.pnk | sed 's/^/  /'
 echo "  (CMake builds it with --emit obj and links it with eth_driver_glue.c: $IMG/eth_driver_pnk.elf)"

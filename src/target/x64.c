@@ -154,6 +154,52 @@ static void fold_addresses(IrFn *fn)
     free(c.ver);
 }
 
+typedef struct Touch {
+    uint32_t v[3];
+    bool hit;
+} Touch;
+
+static void touches(void *ctx, uint32_t v)
+{
+    Touch *t = ctx;
+    t->hit |= v == t->v[0] || v == t->v[1] || v == t->v[2];
+}
+
+/* A block ending in `x ==/!= 0 ? ...` where x is computed by add, sub,
+ * and, or or xor earlier in the block: that instruction moves down to
+ * just before the branch (past pure and memory instructions that neither
+ * read x nor write x or its operands), so the branch can use its flags
+ * (x64_emit.c: the compare is left out). */
+static void sink_flag_defs(IrFn *fn)
+{
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        IrBlock *bl = &fn->blocks.v[b];
+        IrIns *br = &bl->ins.v[bl->ins.n - 1];
+        if (br->op != IR_BRCC || (br->cc != CC_EQ && br->cc != CC_NE) || br->a.kind != OPND_VREG ||
+            br->b.kind != OPND_IMM || br->b.imm != 0)
+            continue;
+        uint32_t x = br->a.v;
+        size_t d = bl->ins.n - 1;
+        while (d-- > 0 && bl->ins.v[d].dst != x) {}
+        if (d >= bl->ins.n) continue;
+        IrIns def = bl->ins.v[d];
+        if (def.op != IR_ADD && def.op != IR_SUB && def.op != IR_AND && def.op != IR_OR && def.op != IR_XOR)
+            continue;
+        Touch use = {{x, x, x}, false};
+        Touch wr = {{x, def.a.kind == OPND_VREG ? def.a.v : x, def.b.kind == OPND_VREG ? def.b.v : x}, false};
+        bool ok = true;
+        for (size_t i = d + 1; i + 1 < bl->ins.n && ok; i++) {
+            const IrIns *in = &bl->ins.v[i];
+            ir_uses(fn, in, touches, &use);
+            ir_defs(fn, in, touches, &wr);
+            ok = !use.hit && !wr.hit && in->op != IR_CALL && in->op != IR_FFI;
+        }
+        if (!ok || d + 2 == bl->ins.n) continue;
+        memmove(&bl->ins.v[d], &bl->ins.v[d + 1], (bl->ins.n - 2 - d) * sizeof def);
+        bl->ins.v[bl->ins.n - 2] = def;
+    }
+}
+
 void x64_isel(IrFn *fn)
 {
     fold_addresses(fn);
@@ -165,6 +211,7 @@ void x64_isel(IrFn *fn)
         for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++)
             ir_uses(fn, &fn->blocks.v[b].ins.v[i], count_use, &u);
     fuse_branches(fn, u.count);
+    sink_flag_defs(fn);
     free(u.count);
 }
 
@@ -196,7 +243,7 @@ static void frame_layout(X64Fn *xf)
 {
     uint32_t bytes = 8 * xf->nslots + 24 * xf->ntry;
     /* %rsp is 8 mod 16 at entry (return address): keep calls aligned */
-    if ((bytes + 8) % 16 && makes_calls(xf)) bytes += 8;
+    if ((bytes + 8 * xf->nsaved + 8) % 16 && makes_calls(xf)) bytes += 8;
     xf->frame = bytes;
 }
 
@@ -365,7 +412,7 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
                xcalloc(ir->fns.n + 1, sizeof(bool))};
     for (size_t f = 0; f < g.n; f++) {
         const IrFn *fn = xfs[f].fn;
-        g.frame[f] = xfs[f].frame + 8;
+        g.frame[f] = xfs[f].frame + 8 * xfs[f].nsaved + 8;
         for (size_t b = 0; b < fn->blocks.n; b++) {
             if (!xfs[f].reachable[b]) continue;
             for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {

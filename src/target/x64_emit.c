@@ -13,9 +13,11 @@
  * (movzbl/movzwl/movl/movq loads, movb/movw/movl/movq stores), which is
  * what the host's trap recorder (x86dec.c) decodes (issue §3).
  *
- * Frame: [%rsp, +8*nslots) spill slots, then 24-byte handler records
- * (prev handler, %rsp to restore, handler address) for try-calls. The
- * frame size keeps %rsp 16-byte aligned at every call.
+ * Frame: the callee-saved registers the function uses are pushed first
+ * (all six when it has a try-call, x64_ra.c) and popped at returns and
+ * tail calls; below them [%rsp, +8*nslots) spill slots, then 24-byte
+ * handler records (prev handler, %rsp to restore, handler address) for
+ * try-calls. The frame size keeps %rsp 16-byte aligned at every call.
  */
 #include "x64_int.h"
 
@@ -39,6 +41,9 @@ typedef struct Em {
     uint32_t cur;           /* block being emitted */
     uint32_t next;          /* the block laid out after it (or UINT32_MAX) */
     uint32_t try_no;        /* handler records used so far */
+    int flags;              /* register whose value ZF reflects (the last
+                               instruction was an ALU op on it), or -1 */
+    int flags_before;       /* ... as it was before the current instruction */
 } Em;
 
 /* ---- locations ------------------------------------------------------ */
@@ -283,6 +288,15 @@ static void alu(Em *e, const IrIns *in)
     }
     int w = work(e, in->dst, b);
     char src[64];
+    if (in->op == IR_AND && b.kind == OPND_IMM && (b.imm == 0xff || b.imm == 0xffff || b.imm == 0xffffffff) &&
+        dl.kind == L_REG && !(al.kind == L_REG && al.reg == dl.reg)) {
+        /* zero extension of the low 1, 2 or 4 bytes: one instruction */
+        const char *const *name = b.imm == 0xff ? R8N : b.imm == 0xffff ? R16 : R32;
+        const char *op = b.imm == 0xff ? "movzbl" : b.imm == 0xffff ? "movzwl" : "movl";
+        int ar = in_reg(e, a, R11);
+        sb_printf(e->o, "\t%s %%%s, %%%s\n", op, name[ar], R32[dl.reg]);
+        return;
+    }
     if (in->op == IR_MUL && b.kind == OPND_IMM && fits32(b.imm)) {
         int ar = in_reg(e, a, w);
         sb_printf(e->o, "\timulq $%lld, %%%s, %%%s\n", (long long)b.imm, R64[ar], R64[w]);
@@ -293,6 +307,7 @@ static void alu(Em *e, const IrIns *in)
     src_text(e, b, R10, src, sizeof src);
     sb_printf(e->o, "\t%s %s, %%%s\n", NAME[in->op], src, R64[w]);
     finish(e, in->dst, w);
+    if (in->op != IR_MUL && dl.kind == L_REG && dl.reg == w) e->flags = w;
 }
 
 static void shift(Em *e, const IrIns *in)
@@ -378,6 +393,8 @@ static void store(Em *e, const IrIns *in)
 static void epilogue(Em *e)
 {
     if (e->xf->frame) sb_printf(e->o, "\taddq $%u, %%rsp\n", e->xf->frame);
+    for (int r = 16; r-- > 0;)
+        if ((e->xf->saved >> r) & 1) sb_printf(e->o, "\tpopq %%%s\n", R64[r]);
 }
 
 static void call_to(Em *e, const IrIns *in, const char *how)
@@ -416,7 +433,11 @@ static void control(Em *e, const IrIns *in)
             char src[64];
             src_text(e, in->b, R10, src, sizeof src);
             sb_printf(e->o, "\ttestq %s, %%%s\n", src, R64[r]);
-        } else compare(e, in->a, in->b);
+        } else if (!(in->b.kind == OPND_IMM && in->b.imm == 0 && (in->cc == CC_EQ || in->cc == CC_NE) &&
+                     e->flags_before >= 0 && oloc(e, in->a).kind == L_REG &&
+                     oloc(e, in->a).reg == e->flags_before)) {
+            compare(e, in->a, in->b);   /* else ZF is already that of a */
+        }
         if (in->t == e->next) {  /* fall into t: branch on the negation */
             sb_printf(e->o, "\tj%s ", CCS[in->op == IR_BR ? CC_EQ : NEG[in->cc]]);
             label(e, in->f);
@@ -450,6 +471,8 @@ static void control(Em *e, const IrIns *in)
 
 static void ins(Em *e, const IrIns *in)
 {
+    e->flags_before = e->flags;
+    e->flags = -1;
     switch ((int)in->op) {
     case IR_MOV: move(e, vloc(e, in->dst), oloc(e, in->a)); return;
     case IR_ADD: case IR_SUB: case IR_MUL: case IR_AND: case IR_OR: case IR_XOR: alu(e, in); return;
@@ -479,11 +502,13 @@ static void ins(Em *e, const IrIns *in)
 
 void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
 {
-    Em e = {xf, ir, out, 0, 0, 0};
+    Em e = {xf, ir, out, 0, 0, 0, -1, -1};
     const IrFn *fn = xf->fn;
     sb_puts(out, "\t.p2align 4\n");
     fn_sym(out, ir, fn->index);
     sb_puts(out, ":\n");
+    for (int r = 0; r < 16; r++)
+        if ((xf->saved >> r) & 1) sb_printf(out, "\tpushq %%%s\n", R64[r]);
     if (xf->frame) sb_printf(out, "\tsubq $%u, %%rsp\n", xf->frame);
     /* parameters from the argument locations to their own */
     Loc *d = xmalloc((fn->nparams + 1) * sizeof *d), *s = xmalloc((fn->nparams + 1) * sizeof *s);
@@ -505,6 +530,7 @@ void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
             }
         label(&e, b);
         sb_puts(out, ":\n");
+        e.flags = -1;
         const IrBlock *blk = &fn->blocks.v[b];
         for (size_t i = 0; i < blk->ins.n; i++) ins(&e, &blk->ins.v[i]);
     }

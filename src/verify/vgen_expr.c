@@ -107,31 +107,66 @@ Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap)
     return sum ? sum : g->zero;
 }
 
-/* Bitwise and/or/xor of two words; with a constant operand they reduce to
- * vg_and_const (x | c = x + c - (x & c), x ^ c = x + c - 2 (x & c));
- * two symbolic operands go through 64-bit vectors. */
-static Z3_ast bit_op(Gen *g, ExprKind k, Z3_ast a, Z3_ast b)
+bool vg_const(Gen *g, Z3_ast t, uint64_t *v)
 {
-    uint64_t c, d;
-    bool ca = term_u64(g, a, &c), cb = term_u64(g, b, &d);
-    if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
-    if (ca) {
+    if (term_u64(g, t, v)) return true;
+    if (Z3_get_ast_kind(g->z, t) != Z3_APP_AST) return false;
+    return term_u64(g, Z3_simplify(g->z, t), v);
+}
+
+/* Bitwise and/or/xor of two words; with a constant operand they reduce to
+ * vg_and_const (x | c = x + c - (x & c), x ^ c = x + c - 2 (x & c)). */
+static Z3_ast bit_op_const(Gen *g, ExprKind k, Z3_ast a, uint64_t d)
+{
+    if (k == E_AND) return vg_and_const(g, a, d, false);
+    if (!d) return a;
+    Z3_ast and_ = vg_and_const(g, a, d, false), sum = mk_add2(g, a, mk_u64(g, d));
+    return mk_sub2(g, sum, k == E_OR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
+}
+
+/* Most cases a bit operation of two symbolic words is split into (an
+ * operand with more values goes to bit-vectors). */
+#define BIT_CASES 8
+
+/* Two symbolic words, one of which takes at most BIT_CASES values c_k on
+ * this path (proved by vg_values): ite(b == c_1, a op c_1, ... a op c_n,
+ * any), each arm a constant-operand rewrite. The last arm is a fresh
+ * word: the enumeration proved that no state on this path reaches it, and
+ * the term is only ever used under this path's condition (obligations
+ * assert it, assumptions are implied by it, joins select by it), so it is
+ * exact wherever it matters. NULL when neither operand has few values. */
+static Z3_ast bit_op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
+{
+    uint64_t vals[BIT_CASES];
+    int n = vg_values(g, st->pc, b, vals, BIT_CASES);
+    if (n < 0) {
         Z3_ast t = a;
         a = b;
         b = t;
-        d = c;
-        cb = true;
+        n = vg_values(g, st->pc, b, vals, BIT_CASES);
     }
-    if (cb) {
-        if (k == E_AND) return vg_and_const(g, a, d, false);
-        if (!d) return a;
-        Z3_ast and_ = vg_and_const(g, a, d, false), sum = mk_add2(g, a, mk_u64(g, d));
-        return mk_sub2(g, sum, k == E_OR ? and_ : mk_mul2(g, mk_int(g, 2), and_));
-    }
-    /* two symbolic words: 64-bit vectors (slow in Z3; a per-function
-     * bit-vector mode is not implemented, docs/verifier.md) */
+    if (n < 0) return NULL;
+    Z3_ast r = mk_fresh(g, "bitcase", g->s_int);
+    for (int i = n - 1; i >= 0; i--)
+        r = mk_ite(g, mk_eq(g, b, mk_u64(g, vals[i])), bit_op_const(g, k, a, vals[i]), r);
+    return r;
+}
+
+/* Bitwise and/or/xor of two words: constant-operand rewrites, a finite
+ * case split, else 64-bit vectors. */
+static Z3_ast bit_op(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
+{
+    uint64_t c, d;
+    bool ca = vg_const(g, a, &c), cb = vg_const(g, b, &d);
+    if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
+    if (ca) return bit_op_const(g, k, b, c);
+    if (cb) return bit_op_const(g, k, a, d);
+    Z3_ast r = bit_op_cases(g, st, k, a, b);
+    if (r) return r;
+    /* many values on both sides: 64-bit vectors (slow in Z3; a
+     * per-function bit-vector mode is not implemented, docs/verifier.md) */
     Z3_ast x = Z3_mk_int2bv(g->z, 64, a), y = Z3_mk_int2bv(g->z, 64, b);
-    Z3_ast r = k == E_AND ? Z3_mk_bvand(g->z, x, y) : k == E_OR ? Z3_mk_bvor(g->z, x, y) : Z3_mk_bvxor(g->z, x, y);
+    r = k == E_AND ? Z3_mk_bvand(g->z, x, y) : k == E_OR ? Z3_mk_bvor(g->z, x, y) : Z3_mk_bvxor(g->z, x, y);
     return Z3_mk_bv2int(g->z, r, false);
 }
 
@@ -164,7 +199,7 @@ static Z3_ast shift(Gen *g, State *st, const Expr *e0, Z3_ast a, Z3_ast n)
     Expr at = *e0;
     at.span = op_span(g, e0->u.bin.a, e0->u.bin.b, e0, sop == SH_LSL || sop == SH_ASR ? 2 : 3);
     const Expr *e = &at;
-    if (term_u64(g, n, &k)) {
+    if (vg_const(g, n, &k)) {
         if (k == 0) return a;
         if (k >= 64) {
             check(g, st, Z3_mk_false(g->z), "verify.overflow", e->span,
@@ -225,7 +260,7 @@ static Z3_ast byte_of(Gen *g, Z3_ast w, unsigned k)
 static Z3_ast load_byte(Gen *g, Z3_ast w, Z3_ast r)
 {
     uint64_t k;
-    if (term_u64(g, r, &k)) return byte_of(g, w, (unsigned)k);
+    if (vg_const(g, r, &k)) return byte_of(g, w, (unsigned)k);
     Z3_ast v = byte_of(g, w, 7);
     for (int i = 6; i >= 0; i--) v = mk_ite(g, mk_eq(g, r, mk_int(g, i)), byte_of(g, w, (unsigned)i), v);
     return v;
@@ -241,7 +276,7 @@ static Z3_ast store_byte_k(Gen *g, Z3_ast w, Z3_ast v, unsigned k)
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v)
 {
     uint64_t k;
-    if (term_u64(g, r, &k)) return store_byte_k(g, w, v, (unsigned)k);
+    if (vg_const(g, r, &k)) return store_byte_k(g, w, v, (unsigned)k);
     Z3_ast x = store_byte_k(g, w, v, 7);
     for (int i = 6; i >= 0; i--) x = mk_ite(g, mk_eq(g, r, mk_int(g, i)), store_byte_k(g, w, v, (unsigned)i), x);
     return x;
@@ -310,7 +345,7 @@ static Val arith(Gen *g, State *st, const Expr *e)
         case E_ADD: acc = mk_add2(g, acc, b); break;
         case E_SUB: acc = mk_sub2(g, acc, b); break;
         case E_MUL: acc = mk_mul2(g, acc, b); break;
-        default: acc = bit_op(g, e->kind, acc, b); break;
+        default: acc = bit_op(g, st, e->kind, acc, b); break;
         }
     }
     const char *what = e->kind == E_ADD ? "'+'" : e->kind == E_SUB ? "'-'" : "'*'";

@@ -8,7 +8,8 @@
  * obligations, bit operations, memory), vgen_spec.c (specification
  * expressions and assertions: pure evaluation, inhale, exhale),
  * vgen_stmt.c (Pancake statements, calls, loops, annotations, model
- * method bodies), vgen_unit.c (units, threads, cache, report, TCB).
+ * method bodies), vgen_cases.c (finite case splits found from models),
+ * vgen_unit.c (units, threads, cache, report, TCB).
  *
  * Deviation from STYLE.md ("only smt.c includes z3.h"): the symbolic
  * executor builds Z3 terms directly through the C API; an intermediate
@@ -99,9 +100,13 @@ typedef struct Gen {
     unsigned fun_depth;
     struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
     unsigned nseq_at;                /* unfoldings of recursive functions in progress */
+    struct { Z3_sort s; Z3_func_decl f; } set_card[8]; /* |s| per set sort (smt_set.c) */
+    unsigned nset_card;
     const char *unit_name;
+    const bool *gwrites;               /* vg_global_writes of the program */
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
+    bool bv;                           /* bit-vector mode (smt_bv.c) */
 } Gen;
 
 /* Environment of a specification expression. */
@@ -162,6 +167,51 @@ bool is_true(Gen *g, Z3_ast b);
 /* Constant value of an Int numeral that fits in uint64 (true) or not. */
 bool term_u64(Gen *g, Z3_ast t, uint64_t *v);
 
+/* ---- smt_cvc5.c ---- */
+/* One solver's answer to a query. INCOMPLETE: the solver gave up with
+ * quantifiers left (Z3 with MBQI off, cvc5 "incomplete"): "not proved". */
+typedef enum SmtAnswer { SMT_UNSAT, SMT_SAT, SMT_INCOMPLETE, SMT_UNKNOWN } SmtAnswer;
+/* The solver content as portable SMT-LIB 2.6 ending in (check-sat);
+ * malloc'd. */
+char *smt_query_text(Gen *g, const char *kind);
+bool smt_write_query(const char *path, const char *text, StrBuf *err);
+/* Writes text to a fresh file in $TMPDIR (or /tmp); its malloc'd path. */
+char *smt_temp_query(const char *text, StrBuf *err);
+/* Runs cvc5 (o->cvc5) on the query file with o->timeout_ms and the seed;
+ * why gets the reason of an unknown. */
+SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why);
+
+/* ---- smt_bv.c ---- */
+/* A memo table from (term, role) to a term plus two small values, for
+ * rewrites of term DAGs (each shared subterm rewritten once). */
+typedef struct AstMemoSlot {
+    Z3_ast key;
+    int role;
+    Z3_ast val;
+    unsigned aux;
+    bool flag;
+} AstMemoSlot;
+typedef struct AstMemo { AstMemoSlot *tab; size_t cap, n; } AstMemo;
+/* The slot of (key, role): NULL when absent and !add; a new zeroed slot
+ * (key, role set) when absent and add. free(m->tab) when done. */
+AstMemoSlot *ast_memo(Z3_context z, AstMemo *m, Z3_ast key, int role, bool add);
+/* The application e with each argument x replaced by f(cx, x), rebuilt
+ * only when one changed (e itself beyond 64 arguments). */
+Z3_ast ast_map_args(Z3_context z, Z3_ast e, Z3_ast (*f)(void *cx, Z3_ast x), void *cx);
+/* Bit-vector mode: f with integer arithmetic over liftable terms turned
+ * into exact bit-vector arithmetic (an equivalence); f itself when !g->bv. */
+Z3_ast bv_rewrite(Gen *g, Z3_ast f);
+/* A fresh word of a bit-vector unit: bv2int of a fresh 64-bit constant. */
+Z3_ast bv_word(Gen *g, const char *name);
+
+/* ---- smt_set.c ---- */
+/* Sets with cardinality: the constructors assert ground facts about
+ * card (true of finite sets); set_card is |s|. */
+Z3_ast set_card(Gen *g, Z3_ast s);
+Z3_ast set_empty(Gen *g, Z3_sort elem);
+Z3_ast set_add(Gen *g, Z3_ast s, Z3_ast x);
+Z3_ast set_op(Gen *g, VBinOp op, Z3_ast a, Z3_ast b);   /* VB_UNION, VB_INTERSECT, VB_SETMINUS */
+
 /* ---- vgen_state.c ---- */
 State *st_new(Gen *g);              /* fresh heap/fields, zero masks, pc true */
 State *st_copy(Gen *g, const State *s);
@@ -183,6 +233,10 @@ uint32_t vg_words(Gen *g, const Shape *s);
 Z3_ast mem_word_index(Gen *g, State *st, Z3_ast addr, unsigned align, Span at);
 void mem_check_read(Gen *g, State *st, Z3_ast idx, Span at);
 void mem_check_write(Gen *g, State *st, Z3_ast idx, Span at);
+/* A word constant, also when written as a constant expression (`RX_COUNT
+ * - 1`, `ETH + RDAR` are the terms 256 - 1, 33554432 + 16 until
+ * simplified). */
+bool vg_const(Gen *g, Z3_ast t, uint64_t *v);
 /* x & c; wrap: for any integer x (two's complement, as int2bv) */
 Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap);
 Z3_ast vg_store_byte(Gen *g, Z3_ast w, Z3_ast r, Z3_ast v);
@@ -220,6 +274,24 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env);
  * values of the method's returns (n = nrets), NULL if the call failed. */
 Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t nargs,
                  Span at, const char *code);
+
+/* ---- vgen_cases.c ---- */
+/* The values of the word term t under pc (and every assumption so far):
+ * their number n (0: pc unreachable) with out[0..n) filled when the
+ * solver proved there are no others; -1 when there are more than max or
+ * the solver cannot tell. */
+int vg_values(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *out, int max);
+/* Covers the values of t under pc by cases: for each value *v of t in a
+ * model, next(g, *v, &covered, ud) either gives the condition its case
+ * covers (excluded from then on) and returns true, or returns false to
+ * stop. Returns 0 when every value is covered (proved), 1 when next
+ * stopped at *v, -1 when the solver cannot tell. */
+int vg_cover(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *v, bool (*next)(Gen *, uint64_t, Z3_ast *, void *),
+             void *ud);
+
+/* The globals each Pancake function may assign, by itself or through the
+ * functions it calls (transitively): [FunDecl.index * nglobals + slot]. */
+bool *vg_global_writes(const Program *p, uint32_t nfuns);
 
 /* ---- vgen_unit.c ---- */
 void unit_verify_fun(Gen *g, const FunDecl *fd);

@@ -22,7 +22,7 @@ Val val_fresh_words(Gen *g, State *st, uint32_t n, const char *name)
 {
     Val v = val_alloc(g, n);
     for (uint32_t i = 0; i < n; i++) {
-        v.w[i] = mk_fresh(g, name, g->s_int);
+        v.w[i] = g->bv ? bv_word(g, name) : mk_fresh(g, name, g->s_int);
         smt_assume(g, st ? st->pc : Z3_mk_true(g->z), mk_bounded(g, v.w[i], 64));
     }
     return v;
@@ -141,10 +141,21 @@ static Z3_ast defined(Gen *g, const char *name, Z3_ast i, Z3_ast body)
     return x;
 }
 
+/* Is m the mask that holds nothing (the constant array 0)? States start
+ * with it and keep it until a permission is inhaled, so functions that
+ * hold no heap or field permission (drivers that only talk to devices
+ * through shared memory) havoc and frame without quantifiers. */
+static bool mask_empty(Gen *g, Z3_ast m)
+{
+    return Z3_is_eq_ast(g->z, m, Z3_mk_const_array(g->z, Z3_get_array_sort_domain(g->z, Z3_get_sort(g->z, m)),
+                                                   g->rzero));
+}
+
 /* λi. ite(mask[i] + folded[i] > 0, vals[i], fresh[i]) over index sort dom. */
 static Z3_ast keep_owned(Gen *g, Z3_ast vals, Z3_ast mask, Z3_ast folded, Z3_sort dom, Z3_sort range)
 {
     Z3_ast fresh = mk_fresh(g, "havoc", Z3_mk_array_sort(g->z, dom, range));
+    if (mask_empty(g, mask) && mask_empty(g, folded)) return fresh;
     Z3_ast i = mk_fresh(g, "i", dom);
     Z3_ast held = mk_add2(g, Z3_mk_select(g->z, mask, i), Z3_mk_select(g->z, folded, i));
     Z3_ast body = Z3_mk_ite(g->z, Z3_mk_gt(g->z, held, g->rzero),
@@ -164,6 +175,8 @@ void st_havoc_unowned(Gen *g, State *s)
 /* λi. a[i] + b[i] */
 static Z3_ast mask_add(Gen *g, Z3_ast a, Z3_ast b, Z3_sort dom)
 {
+    if (mask_empty(g, b)) return a;
+    if (mask_empty(g, a)) return b;
     Z3_ast i = mk_fresh(g, "i", dom);
     return defined(g, "M", i, mk_add2(g, Z3_mk_select(g->z, a, i), Z3_mk_select(g->z, b, i)));
 }
@@ -171,6 +184,7 @@ static Z3_ast mask_add(Gen *g, Z3_ast a, Z3_ast b, Z3_sort dom)
 /* λi. ite(frame[i] > 0, before[i], cur[i]) */
 static Z3_ast frame_vals(Gen *g, Z3_ast fmask, Z3_ast before, Z3_ast cur, Z3_sort dom)
 {
+    if (mask_empty(g, fmask)) return cur;
     Z3_ast i = mk_fresh(g, "i", dom);
     Z3_ast body = Z3_mk_ite(g->z, Z3_mk_gt(g->z, Z3_mk_select(g->z, fmask, i), g->rzero),
                             Z3_mk_select(g->z, before, i), Z3_mk_select(g->z, cur, i));

@@ -38,10 +38,16 @@ VExpr *model_pred_node(Gen *g, const VPred *p)
 
 /* ---- calls of Pancake functions ---------------------------------------- */
 
-static void havoc_globals(Gen *g, State *st)
+/* A call forgets the globals the callee may assign: those its body or a
+ * function it calls (transitively) assigns (g->gwrites). Only Pancake code
+ * assigns Pancake globals: shared accesses, FFI calls and model methods
+ * leave them unchanged (as they leave the locals). */
+static void havoc_globals(Gen *g, State *st, const FunDecl *callee)
 {
-    for (uint32_t i = 0; i < g->prog->nglobals; i++)
-        if (st->globals[i].n) st->globals[i] = val_fresh_words(g, st, st->globals[i].n, "global");
+    uint32_t ng = g->prog->nglobals;
+    for (uint32_t i = 0; i < ng; i++)
+        if (st->globals[i].n && g->gwrites[(size_t)callee->index * ng + i])
+            st->globals[i] = val_fresh_words(g, st, st->globals[i].n, "global");
 }
 
 static Val add_with_carry(Gen *g, State *st, const Call *c)
@@ -81,7 +87,7 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
     for (uint32_t i = 0; i < fs->requires.n; i++) exhale(g, &e, fs->requires.v[i], &ob);
     st_havoc_unowned(g, st);
-    havoc_globals(g, st);
+    havoc_globals(g, st, fd);
     Val r = val_fresh_words(g, st, vg_words(g, fd->ret), "ret");
     Env post = env_at(g, st);
     post.vl = e.vl;
@@ -192,6 +198,46 @@ static const VMethod *region_method(const VShared *r, bool is_store)
     return is_store ? r->store : r->load;
 }
 
+/* The regions a symbolic shared address reaches on a path, found from
+ * models (vg_cover): each model's address names its region (the first
+ * one containing it); that region (with the others of its name) is
+ * excluded and the solver asked again, until no address is left (a few
+ * cheap checks instead of one reachability check per region, which the
+ * driver's 20 word regions made expensive). Regions of one width and
+ * direction with different names never overlap (vspec rejects it), so an
+ * address in a reached region is in no other region's arm. */
+typedef struct RegionCover {
+    bool *hit;           /* per spec->shared index */
+    unsigned width;
+    bool is_store;
+    Z3_ast a;
+} RegionCover;
+
+static bool region_case(Gen *g, uint64_t v, Z3_ast *covered, void *ud)
+{
+    RegionCover *rc = ud;
+    const VShared *r = vspec_shared_at(g->spec, v, (uint8_t)rc->width, rc->is_store);
+    if (!r || !region_method(r, rc->is_store)) return false; /* outside: the general split reports it */
+    Z3_ast c = Z3_mk_false(g->z);
+    for (size_t i = 0; i < g->spec->shared.n; i++) {
+        const VShared *x = g->spec->shared.v[i];
+        if (x->name != r->name || x->width != rc->width || !region_method(x, rc->is_store)) continue;
+        if (rc->hit[i]) return false; /* a candidate model repeated itself: give up */
+        rc->hit[i] = true;
+        c = mk_or2(g, c, region_match(g, x, rc->a));
+    }
+    *covered = c;
+    return true;
+}
+
+static bool regions_reached(Gen *g, State *st, RegionCover *rc)
+{
+    rc->hit = arena_alloc(&g->ar, (g->spec->shared.n + 1) * sizeof(bool));
+    memset(rc->hit, 0, (g->spec->shared.n + 1) * sizeof(bool));
+    uint64_t v;
+    return vg_cover(g, st->pc, rc->a, &v, region_case, rc) == 0;
+}
+
 static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
 {
     unsigned width = s->u.shmem.width;
@@ -217,7 +263,7 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
             return;
         }
         result = shared_call(g, st, m, width, a, v, is_store, s->span);
-    } else if (term_u64(g, a, &ca)) {
+    } else if (vg_const(g, a, &ca)) {
         const VShared *r = vspec_shared_at(g->spec, ca, (uint8_t)width, is_store);
         if (!r || !region_method(r, is_store)) {
             if (!g->spec->opts.allow_undefined_shared) {
@@ -230,18 +276,22 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         }
     } else {
         /* symbolic address: one arm per region of this width and direction
-         * (first declared region first, as for constant addresses) */
+         * (first declared region first, as for constant addresses), over
+         * the regions a model reaches when that covers every value */
+        RegionCover rc = {NULL, width, is_store, a};
+        bool covered = regions_reached(g, st, &rc);
         State *out = NULL;
         Z3_ast taken = Z3_mk_false(g->z);
         Z3_ast res = NULL;
         for (size_t i = 0; i < g->spec->shared.n; i++) {
             const VShared *r = g->spec->shared.v[i];
             if (r->width != width || !region_method(r, is_store)) continue;
+            if (covered && !rc.hit[i]) continue;
             Z3_ast m = region_match(g, r, a);
             State *arm = st_copy(g, st);
             arm->pc = mk_and2(g, st->pc, mk_and2(g, m, mk_not(g, taken)));
             taken = mk_or2(g, taken, m);
-            if (is_false(g, arm->pc) || smt_reachable(g, arm->pc) == 0) continue;
+            if (is_false(g, arm->pc) || (!covered && smt_reachable(g, arm->pc) == 0)) continue;
             Z3_ast x = shared_call(g, arm, region_method(r, is_store), width, a, v, is_store, s->span);
             if (!is_store) res = res ? mk_ite(g, arm->pc, x, res) : x;
             if (!out) out = arm;
@@ -252,8 +302,10 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
             }
         }
         State *rest = st_copy(g, st);
-        rest->pc = mk_and2(g, st->pc, mk_not(g, taken));
-        if (g->spec->opts.allow_undefined_shared) {
+        rest->pc = covered ? Z3_mk_false(g->z) : mk_and2(g, st->pc, mk_not(g, taken));
+        if (covered) {
+            /* proved: every address on this path is in a region reached */
+        } else if (g->spec->opts.allow_undefined_shared) {
             Z3_ast x = shared_call(g, rest, NULL, width, a, v, is_store, s->span);
             if (!is_store) res = res ? mk_ite(g, rest->pc, x, res) : x;
         } else {
@@ -307,7 +359,8 @@ static void ffi(Gen *g, State *st, const Stmt *s)
 
 typedef struct WriteSet {
     bool *slots, *globals;
-    bool calls;
+    bool *callees;       /* per FunDecl.index: the Pancake functions called */
+    bool calls;          /* any call, shared access or FFI call */
 } WriteSet;
 
 static void writes_block(const Block *b, WriteSet *w);
@@ -318,21 +371,27 @@ static void writes_var(const VarRef *v, WriteSet *w)
     else w->slots[v->slot] = true;
 }
 
+static void writes_call(const Call *c, WriteSet *w)
+{
+    w->calls = true;
+    if (c->fn) w->callees[c->fn->index] = true;
+}
+
 static void writes_stmt(const Stmt *s, WriteSet *w)
 {
     switch (s->kind) {
     case S_DEC: w->slots[s->u.dec.var.slot] = true; break;
-    case S_DECCALL: w->slots[s->u.deccall.var.slot] = true; w->calls = true; break;
+    case S_DECCALL: w->slots[s->u.deccall.var.slot] = true; writes_call(&s->u.deccall.call, w); break;
     case S_ASSIGN: writes_var(&s->u.assign.var, w); break;
     case S_CALL:
-        w->calls = true;
+        writes_call(&s->u.call.call, w);
         if (s->u.call.kind == CALL_ASSIGN) writes_var(&s->u.call.dest, w);
         break;
     case S_SHLOAD: writes_var(&s->u.shmem.dest, w); w->calls = true; break;
     case S_SHSTORE:
     case S_FFI: w->calls = true; break;
     case S_TRY:
-        w->calls = true;
+        writes_call(&s->u.try_.call, w);
         if (s->u.try_.has_dest) writes_var(&s->u.try_.dest, w);
         writes_var(&s->u.try_.catchvar, w);
         writes_block(&s->u.try_.handler, w);
@@ -354,6 +413,52 @@ static void writes_stmt(const Stmt *s, WriteSet *w)
 static void writes_block(const Block *b, WriteSet *w)
 {
     for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
+}
+
+bool *vg_global_writes(const Program *p, uint32_t nfuns)
+{
+    uint32_t ng = p->nglobals;
+    bool *gw = xcalloc((size_t)nfuns * ng + 1, 1);
+    bool *calls = xcalloc((size_t)nfuns * nfuns + 1, 1);
+    bool *slots = NULL;
+    size_t nslots = 0;
+    for (size_t i = 0; i < p->decls.n; i++) {
+        const Decl *d = p->decls.v[i];
+        if (d->kind != D_FUN || d->u.fun.index >= nfuns) continue;
+        const FunDecl *f = &d->u.fun;
+        if (f->nslots + 1 > nslots) {
+            nslots = f->nslots + 1;
+            slots = xrealloc(slots, nslots);
+        }
+        WriteSet w = {slots, gw + (size_t)f->index * ng, calls + (size_t)f->index * nfuns, false};
+        writes_block(&f->body, &w);
+    }
+    free(slots);
+    /* closure over the call graph: a fixpoint (at most nfuns rounds) */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t f = 0; f < nfuns; f++)
+            for (uint32_t c = 0; c < nfuns; c++) {
+                if (!calls[(size_t)f * nfuns + c]) continue;
+                for (uint32_t s = 0; s < ng; s++)
+                    if (gw[(size_t)c * ng + s] && !gw[(size_t)f * ng + s]) {
+                        gw[(size_t)f * ng + s] = true;
+                        changed = true;
+                    }
+            }
+    }
+    free(calls);
+    return gw;
+}
+
+/* Does one of the functions called (callees, per FunDecl.index) assign
+ * global s? */
+static bool callee_writes(Gen *g, const bool *callees, uint32_t s)
+{
+    uint32_t ng = g->prog->nglobals;
+    for (uint32_t f = 0; f < g->spec->nfuns; f++)
+        if (callees[f] && g->gwrites[(size_t)f * ng + s]) return true;
+    return false;
 }
 
 /* The state at the head of an arbitrary iteration: no permissions (the
@@ -378,7 +483,7 @@ static State *loop_head(Gen *g, const State *before, const State *framed, const 
         for (uint32_t s = 0; s < g->nslots; s++)
             if (w->slots[s] && L->locals[s].n) L->locals[s] = val_fresh_words(g, L, L->locals[s].n, "loop");
         for (uint32_t s = 0; s < g->prog->nglobals; s++)
-            if ((w->globals[s] || w->calls) && L->globals[s].n)
+            if ((w->globals[s] || callee_writes(g, w->callees, s)) && L->globals[s].n)
                 L->globals[s] = val_fresh_words(g, L, L->globals[s].n, "loop");
     }
     return L;
@@ -413,7 +518,8 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     const VExprList *inv = ls ? &ls->invariants : &none;
     State *before = st_copy(g, st);
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
-    WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1), false};
+    WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1),
+                  arena_alloc(&g->ar, g->spec->nfuns + 1), false};
     writes_block(&s->u.while_.body, &w);
     State *L = loop_head(g, before, st, &w);
     L->pc = st->pc; /* false if the invariant failed on entry */

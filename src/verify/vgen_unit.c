@@ -25,10 +25,12 @@ const char *verify_status_name(VerifyStatus st)
 
 /* ---- per-unit setup ------------------------------------------------------ */
 
-static void gen_init(Gen *g, const VSpec *s, const VerifyOpts *o, DiagList *dl, const char *name)
+static void gen_init(Gen *g, const VSpec *s, const VerifyOpts *o, const bool *gwrites, DiagList *dl,
+                     const char *name)
 {
     memset(g, 0, sizeof *g);
     g->spec = s;
+    g->gwrites = gwrites;
     g->prog = s->prog;
     g->o = o;
     g->dl = dl;
@@ -139,6 +141,8 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
 {
     g->fd = fd;
     g->fs = &g->spec->funs[fd->index];
+    g->bv = g->fs->bitvector;
+    for (size_t i = 0; i < g->o->nbv; i++) g->bv |= !strcmp(g->o->bv[i], fd->name);
     g->nslots = fd->nslots;
     g->slot_names = arena_alloc(&g->ar, (fd->nslots + 1) * sizeof(Sym));
     for (uint32_t i = 0; i < fd->nparams; i++) name_slot(g->slot_names, fd->nslots, i, fd->params[i].name);
@@ -193,7 +197,7 @@ void unit_verify_method(Gen *g, const VMethod *m)
     Env post = env_at(g, st);
     post.old = g->entry;
     post.snap = st_copy(g, st);
-    Oblig ob = {"verify.postcondition", m->span, "the postcondition of this method may not hold", NULL,
+    Oblig ob = {"verify.postcondition", m->body_end, "the postcondition of this method may not hold", NULL,
                 "postcondition declared here"};
     for (uint32_t i = 0; i < m->ensures.n; i++) exhale(g, &post, m->ensures.v[i], &ob);
     g->exit_pc = st->pc;
@@ -241,8 +245,9 @@ static void hash_span_tokens(Hash *h, const Program *p, Span sp)
 /* The key of a unit: griddle's version, the options that change verdicts,
  * the model files, every top-level annotation (predicates, functions,
  * shared map...), the unit's own text, and the text of every function it
- * calls (their contracts live in their bodies' first annotations). Loaded
- * text only: computed before the threads start. */
+ * calls (their contracts live in their bodies' first annotations) with
+ * the globals it may assign. Loaded text only: computed before the threads
+ * start. */
 static void calls_block(Hash *h, const Program *p, const Block *b, bool *seen);
 static void calls_stmt(Hash *h, const Program *p, const Stmt *s, bool *seen)
 {
@@ -270,16 +275,21 @@ static void calls_block(Hash *h, const Program *p, const Block *b, bool *seen)
     for (uint32_t i = 0; i < b->n; i++) calls_stmt(h, p, b->v[i], seen);
 }
 
-static uint64_t unit_key(const VSpec *s, const VerifyOpts *o, const Decl *d, const VMethod *m, uint64_t base)
+static uint64_t unit_key(const VSpec *s, const VerifyOpts *o, const bool *gwrites, const Decl *d,
+                         const VMethod *m, uint64_t base)
 {
     Hash h = {base};
     char buf[96];
-    snprintf(buf, sizeof buf, "%u/%d", o->timeout_ms, o->no_overflow);
+    snprintf(buf, sizeof buf, "%u/%d/%u/%u", o->timeout_ms, o->no_overflow, o->seeds, (unsigned)o->solver);
     hash_str(&h, buf);
     if (d) {
         hash_span_tokens(&h, s->prog, d->span);
         bool *seen = xcalloc(s->nfuns + 1, 1);
         calls_block(&h, s->prog, &d->u.fun.body, seen);
+        /* and the globals each callee may assign (their bodies decide) */
+        uint32_t ng = s->prog->nglobals;
+        for (uint32_t f = 0; f < s->nfuns; f++)
+            if (seen[f]) hash_bytes(&h, gwrites + (size_t)f * ng, ng);
         free(seen);
     } else {
         hash_str(&h, "method");
@@ -331,6 +341,7 @@ typedef struct Unit {
 typedef struct Pool {
     const VSpec *spec;
     const VerifyOpts *o;
+    const bool *gwrites;
     Unit *units;
     size_t n;
     size_t next;
@@ -348,7 +359,7 @@ static void run_unit(Pool *p, Unit *u)
 {
     Gen g;
     double t0 = now();
-    gen_init(&g, p->spec, p->o, &u->dl, u->res.name);
+    gen_init(&g, p->spec, p->o, p->gwrites, &u->dl, u->res.name);
     if (u->decl) unit_verify_fun(&g, &u->decl->u.fun);
     else unit_verify_method(&g, u->meth);
     u->res.seconds = now() - t0;
@@ -397,6 +408,7 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
     }
     VEC(Unit) units = {0};
     uint64_t base = program_key(s, o);
+    bool *gwrites = vg_global_writes(s->prog, s->nfuns);
     for (size_t i = 0; i < s->prog->decls.n; i++) {
         const Decl *d = s->prog->decls.v[i];
         if (d->kind != D_FUN) continue;
@@ -423,7 +435,7 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
         Unit *u = &units.v[i];
         diag_init(&u->dl);
         if (u->res.status != VERIFY_OK || !o->cache_dir) continue;
-        u->key = unit_key(s, o, u->decl, u->meth, base);
+        u->key = unit_key(s, o, gwrites, u->decl, u->meth, base);
         char *path = cache_path(o->cache_dir, u->key);
         if (access(path, F_OK) == 0) u->res.status = VERIFY_CACHED;
         free(path);
@@ -434,7 +446,7 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
         jobs = n > 0 ? (unsigned)n : 1;
     }
     if (jobs > units.n) jobs = units.n ? (unsigned)units.n : 1;
-    Pool pool = {s, o, units.v, units.n, 0, PTHREAD_MUTEX_INITIALIZER};
+    Pool pool = {s, o, gwrites, units.v, units.n, 0, PTHREAD_MUTEX_INITIALIZER};
     pthread_t *th = xcalloc(jobs, sizeof *th);
     unsigned started = 0;
     bool ok = true;
@@ -445,6 +457,7 @@ bool verify_program(const VSpec *s, const VerifyOpts *o, VerifyReport *r, DiagLi
     worker(&pool);
     for (unsigned i = 1; i <= started; i++) pthread_join(th[i], NULL);
     free(th);
+    free(gwrites);
     if (o->cache_dir) mkdir(o->cache_dir, 0777);
     /* A unit whose callee failed to verify may see its end become
      * unreachable through the callee's broken contract: its vacuity is
