@@ -14,6 +14,7 @@ PKGS=(
   python3           # test runners
   tcc               # fast C compiler for the differential tests (tests/diff)
   libz3-dev         # SMT solver (verifier)
+  cvc5              # second SMT solver: griddle verify --solver cvc5|both
   libexpat1-dev     # XML parser (system descriptions)
   liblwip-dev       # TCP/IP stack for the echo client (emulator)
   libpcap-dev       # pcap file helpers (emulator tests)

@@ -90,25 +90,32 @@ print('| system | policies | griddle compose | baseline | ratio |')
 print('|---|---|---|---|---|')
 t_echo = row('echo (8 PDs, 24 MRs)', os.path.join(echo, 'echo.system'),
              [os.path.join(echo, 'echo.policy')], npol, (0,))
-row('echo + 7 ring-level queue contracts (64 bridge obligations, Z3)', os.path.join(echo, 'echo.system'),
-    [os.path.join(echo, 'echo.policy')] + sorted(os.path.join(echo, f) for f in os.listdir(echo)
-                                                 if f.endswith('.contract')), npol, (0,))
+t_ring = row('echo + 7 ring-level queue contracts (144 bridge obligations: 16 invariants, '
+             'slot ownership; Z3)', os.path.join(echo, 'echo.system'),
+             [os.path.join(echo, 'echo.policy')] + sorted(os.path.join(echo, f) for f in
+                                                          os.listdir(echo) if f.endswith('.contract')),
+             npol, (0,))
 sl = os.path.join(root, 'examples', 'sensor_logger')
-row('sensor_logger + 2 contracts (3 bridge obligations, Z3)',
-    os.path.join(sl, 'sensor_logger.system'),
-    [os.path.join(sl, f) for f in ('sensor_logger.policy', 'sensor.contract', 'logger.contract')],
-    4, (0,))
-# 4c: a Pancake Sensor whose guarantees griddle verify proves (its notify
-# clause stays unknown: exit 3 is the expected result), without the cache
-# and with a warm one (the best of the repeats is a cache hit)
+# the worked example: Sensor trusted, Logger (logger.pnk) verified against
+# the model generated from its contract, without the cache and warm
+sl_args = [os.path.join(sl, f) for f in ('sensor_logger.policy', 'sensor.contract', 'logger.contract')]
+row('sensor_logger, Logger verified (5 bridges + evidence, no cache)',
+    os.path.join(sl, 'sensor_logger.system'), sl_args + ['--no-cache'], 4, (0,))
+with tempfile.TemporaryDirectory() as d:
+    row('sensor_logger, Logger verified (5 bridges + evidence, warm cache)',
+        os.path.join(sl, 'sensor_logger.system'), sl_args + ['--cache-dir', d], 4, (0,))
+# a Pancake Sensor whose stores and notification griddle verify proves
 ev = os.path.join(root, 'tests', 'compose', 'contract', 'evidence-ok')
 ev_args = [os.path.join(sl, 'sensor_logger.policy')] + [os.path.join(ev, f) for f in
                                                         ('logger.contract', 'sensor.contract')]
-row('sensor_logger, Pancake sensor verified (3 bridges + evidence, no cache)',
-    os.path.join(sl, 'sensor_logger.system'), ev_args + ['--no-cache'], 4, (3,))
-with tempfile.TemporaryDirectory() as d:
-    row('sensor_logger, Pancake sensor verified (3 bridges + evidence, warm cache)',
-        os.path.join(sl, 'sensor_logger.system'), ev_args + ['--cache-dir', d], 4, (3,))
+row('sensor_logger, Pancake sensor verified, notify bound (3 bridges + evidence, no cache)',
+    os.path.join(sl, 'sensor_logger.system'), ev_args + ['--no-cache'], 4, (0,))
+# echo_pnk: the Pancake driver bound, 'only' six functions (exit 3: unknown)
+ep = os.path.join(root, 'examples', 'echo_pnk')
+row('echo_pnk, Pancake eth bound (148 bridges + 6 functions verified, no cache)',
+    os.path.join(ep, 'echo_pnk.system'), [os.path.join(ep, f) for f in sorted(os.listdir(ep))
+                                          if f.endswith(('.contract', '.policy'))] + ['--no-cache'],
+    npol, (3,))
 with tempfile.TemporaryDirectory() as d:
     sdf, pol, n = gen_system(50)
     open(os.path.join(d, 'g.system'), 'w').write(sdf)
@@ -116,5 +123,5 @@ with tempfile.TemporaryDirectory() as d:
     # many no_flow claims fail in a pipeline: exit 1 is the expected result
     row('generated (50 PDs, 152 MRs)', os.path.join(d, 'g.system'),
         [os.path.join(d, 'g.policy')], n, (0, 1))
-print(f'\necho system: {t_echo * 1000:.1f} ms (target: under 1 s): '
-      f'{"met" if t_echo < 1.0 else "NOT met"}')
+print(f'\necho system: {t_echo * 1000:.1f} ms with its policies, {t_ring * 1000:.1f} ms with '
+      f'its queue contracts (target: under 1 s): {"met" if max(t_echo, t_ring) < 1.0 else "NOT met"}')

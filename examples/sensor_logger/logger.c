@@ -14,8 +14,7 @@ static uint64_t last_seq, log_used, dropped;
 static void append(const volatile uint64_t *m)
 {
     uint64_t len = m[2];
-    uint64_t words = 2 + (len + 7) / 8;
-    if (log_used + 8 * words > LOG_BYTES) {
+    if (log_used + LOG_SLOT > LOG_BYTES) {
         dropped++;
         return;
     }
@@ -23,7 +22,7 @@ static void append(const volatile uint64_t *m)
     out[0] = m[1];
     out[1] = len;
     memcpy(&out[2], (const void *)(msg + 24), len);
-    log_used += 8 * words;
+    log_used += LOG_SLOT;
     last_seq = m[1];
 }
 

@@ -29,5 +29,5 @@ echo
 echo "\$ griddle build --stack-report examples/run/blink.pnk    # bytes of stack, from the generated code"
 $G build --stack-report examples/run/blink.pnk
 echo
-echo "\$ griddle build examples/run/blink.pnk -o - | sed -n '/^pnk_f_toggle:/,/ret/p'"
-$G build examples/run/blink.pnk -o - | sed -n '/^pnk_f_toggle:/,/ret$/p'
+echo "\$ griddle build examples/run/blink.pnk -o - | sed -n '/^pnk\.f\.toggle:/,/ret/p'"
+$G build examples/run/blink.pnk -o - | sed -n '/^pnk\.f\.toggle:/,/ret$/p'

@@ -21,6 +21,12 @@ echo "\$ griddle compose examples/echo/echo.system examples/echo/echo.policy exa
 $G compose $ECHO --authority | sed -n '/^  client0/,/^  copy1/p' | head -10 | sed 's/^/  /'
 echo "\$ griddle compose examples/echo/echo.system examples/echo/echo.policy examples/echo/*.contract | grep -E '^  C[0-9]+ |^result'"
 $G compose $ECHO | grep -E '^  C[0-9]+ |^result' | sed 's/^/  /'
+echo "\$ griddle compose examples/echo_pnk | grep -E -A2 '^  L5 '"
+echo "  # the same system with the Pancake ENET driver: its contract names eth_driver.pnk;"
+echo "  # the functions that verify today are proved, the rest is not, so: unknown, never proved"
+set +e
+$G compose --color=never examples/echo_pnk 2>/dev/null | grep -E -A1 '^  L5 ' | cut -c1-400 | sed 's/^/  /'
+set -e
 echo
 echo "\$ cat examples/sensor_logger/logger.contract | grep -v '^#'"
 grep -v '^#' examples/sensor_logger/logger.contract | sed 's/^/  /'
@@ -43,7 +49,8 @@ $G compose --color=never examples/sensor_logger/sensor_logger.system \
 set -e
 echo
 echo "\$ griddle compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger --svg $SVG"
-echo "  # the ledger, with the running system's state compared with the SDF"
+echo "  # the ledger: Logger's promises verified (L1: griddle verify of logger.pnk against the"
+echo "  # model generated from its contract), Sensor's trusted, the running state compared"
 $G compose examples/sensor_logger --init-run --search-path build/examples/sensor_logger \
   --svg "$SVG" | sed 's/^/  /'
 echo "  picture: $SVG (PDs, regions, channels; edges covered by discharged claims in green)"

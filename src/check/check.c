@@ -323,10 +323,14 @@ static void check_decls(Ctx *c)
         Decl *d = c->p->decls.v[i];
         if (d->kind == D_STRUCT) check_struct_decl(c, &d->u.st);
     }
+    c->p->nfuns = 0;
     for (size_t i = 0; i < c->p->decls.n; i++) {
         Decl *d = c->p->decls.v[i];
         switch (d->kind) {
-        case D_FUN: check_fun_sig(c, &d->u.fun); break;
+        case D_FUN:
+            d->u.fun.index = c->p->nfuns++;
+            check_fun_sig(c, &d->u.fun);
+            break;
         case D_GLOBAL: check_global_decl(c, &d->u.global); break;
         case D_EXN: check_exn_decl(c, &d->u.exn); break;
         case D_STRUCT:

@@ -8,6 +8,8 @@
  *    globals are numbered in declaration order (GlobalDecl.index), locals
  *    per function, parameters first, then one slot per declaration (so a
  *    shadowing `var` gets a fresh slot; FunDecl.nslots is the frame size);
+ *  - functions are numbered in declaration order (FunDecl.index, 0 to
+ *    Program.nfuns - 1), so later stages index tables by it;
  *  - every Call points at its FunDecl (NULL for __add_with_carry__);
  *  - E_NSTRUCT fields carry their declared position (NField.index),
  *    E_NFIELD its field position and word offset, StructDecl.words is set;

@@ -1,6 +1,8 @@
 /*
  * Bridge obligations (issue 7 part 4b): for each region and each pair
- * (writer, reader), the writer's guarantee implies the reader's rely; the
+ * (writer, reader), the writer's guarantee implies the reader's rely (the
+ * reader itself included when it writes the region: it reads back its own
+ * words); the
  * reader's rely holds of the zero-initialised region; for each channel,
  * the notifier's clause implies the receiver's assumption. A writer
  * without a contract or without a guarantee on the region guarantees
@@ -67,15 +69,18 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
     bool *seen = xcalloc(g->nnodes + 1, 1);
     for (size_t i = 0; i < g->edges.n; i++) {
         const CmpEdge *e = &g->edges.v[i];
-        if (e->to != (int)g->npd + r->mr || seen[e->from] || e->from == rc->pd) continue;
+        if (e->to != (int)g->npd + r->mr || seen[e->from]) continue;
         if (e->kind != CMP_E_WRITE && e->kind != CMP_E_DMA_WRITE) continue;
         seen[e->from] = true;
         CmpBridge b = {.mr = r->mr, .reader = rc->pd, .rc = rc, .r = r, .channel = -1};
         if (e->kind == CMP_E_DMA_WRITE) {
             b.kind = CMP_B_DEVICE;
             b.writer = e->from - (int)g->npd;
-            push(bs, b, "device '%s' writes '%s' by DMA: the rely of '%s' on it is assumed of "
-                 "what the device writes", cmp_node_name(g, e->from), mr, rd);
+            if (r->kind == CMP_C_INVARIANT)
+                push(bs, b, "device '%s' writes '%s' by DMA: the invariant '%s' states of it is "
+                     "assumed to survive what the device writes", cmp_node_name(g, e->from), mr, rd);
+            else push(bs, b, "device '%s' writes '%s' by DMA: the rely of '%s' on it is assumed "
+                      "of what the device writes", cmp_node_name(g, e->from), mr, rd);
             continue;
         }
         b.kind = CMP_B_REGION;
@@ -83,7 +88,21 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
         b.wc = contract_of(cs, e->from);
         b.g = clause(b.wc, CMP_C_GUARANTEE, r->mr, 0);
         const char *wr = s->pds.v[e->from].name;
-        if (b.g) push(bs, b, "the guarantee of '%s' on '%s' implies the rely of '%s' on it", wr,
+        if (r->kind == CMP_C_INVARIANT && b.g)
+            push(bs, b, "every write of '%s' to '%s' (its guarantee) keeps the invariant '%s' "
+                 "states of it", wr, mr, rd);
+        else if (r->kind == CMP_C_INVARIANT)
+            push(bs, b, "'%s' writes '%s' but guarantees nothing: the invariant '%s' states of "
+                 "it must survive any write", wr, mr, rd);
+        /* the reader's own writes are words it may read back: its
+         * guarantee must imply its rely too */
+        else if (e->from == rc->pd && b.g)
+            push(bs, b, "the guarantee of '%s' on '%s' implies its own rely on it (it reads "
+                 "back what it writes)", wr, mr);
+        else if (e->from == rc->pd)
+            push(bs, b, "'%s' writes '%s' but guarantees nothing: its own rely on it must hold "
+                 "of any word (it reads back what it writes)", wr, mr);
+        else if (b.g) push(bs, b, "the guarantee of '%s' on '%s' implies the rely of '%s' on it", wr,
                       mr, rd);
         else push(bs, b, "'%s' writes '%s' but guarantees nothing: the rely of '%s' on it must "
                   "hold of any word", wr, mr, rd);
@@ -91,7 +110,79 @@ static void region_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const Cmp
     free(seen);
     CmpBridge z = {.kind = CMP_B_ZERO, .mr = r->mr, .reader = rc->pd, .writer = -1, .rc = rc,
                    .r = r, .channel = -1};
-    push(bs, z, "the rely of '%s' on '%s' holds of the region's initial contents (zero)", rd, mr);
+    if (r->kind == CMP_C_INVARIANT)
+        push(bs, z, "the invariant '%s' states of '%s' holds of its initial contents (zero)", rd, mr);
+    else push(bs, z, "the rely of '%s' on '%s' holds of the region's initial contents (zero)", rd, mr);
+}
+
+/* The clause of c that needs its tracked word w (a notify clause naming
+ * it, else the guarantee on its region that speaks of old). */
+static const CmpClause *word_user(const CmpContract *c, const SimSystem *s, const CmpWord *w)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s_at_%llu", s->mrs.v[w->mr].name, (unsigned long long)w->off);
+    for (size_t i = 0; i < c->clauses.n; i++) {
+        const CmpClause *cl = &c->clauses.v[i];
+        const char *p = cl->kind == CMP_C_NOTIFY ? strstr(cl->gen, name) : NULL;
+        if (p && !isalnum((unsigned char)p[strlen(name)]) && p[strlen(name)] != '_') return cl;
+    }
+    return clause(c, CMP_C_GUARANTEE, w->mr, 0);
+}
+
+/* Frame bridges: every other writer of a region leaves each word the
+ * Pancake component c tracks unchanged (its guarantee implies v == old
+ * there); a device that DMAs into the region never does. */
+static void frame_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGraph *g,
+                          const CmpContract *c)
+{
+    const SimSystem *s = g->s;
+    for (size_t k = 0; k < c->words.n; k++) {
+        const CmpWord *w = &c->words.v[k];
+        const char *mr = s->mrs.v[w->mr].name, *me = s->pds.v[c->pd].name;
+        for (size_t i = 0; i < g->edges.n; i++) {
+            const CmpEdge *e = &g->edges.v[i];
+            if (e->to != (int)g->npd + w->mr || e->from == c->pd) continue;
+            if (e->kind != CMP_E_WRITE && e->kind != CMP_E_DMA_WRITE) continue;
+            CmpBridge b = {.kind = CMP_B_FRAME, .mr = w->mr, .reader = c->pd, .rc = c,
+                           .r = word_user(c, s, w), .channel = -1, .off = w->off,
+                           .quiet = !w->for_notify, .dma = e->kind == CMP_E_DMA_WRITE};
+            b.writer = b.dma ? e->from - (int)g->npd : e->from;
+            if (!b.dma) {
+                b.wc = contract_of(cs, e->from);
+                b.g = clause(b.wc, CMP_C_GUARANTEE, w->mr, 0);
+            }
+            push(bs, b, "'%s' never changes word %llu of '%s', so '%s' may track it (%s)",
+                 cmp_node_name(g, e->from), (unsigned long long)w->off, mr, me,
+                 w->for_notify ? "its notify clauses speak of it" : "its guarantee speaks of old");
+        }
+    }
+}
+
+void cmp_bridges_settle(CmpBridgeSet *bs, CmpContractSet *cs)
+{
+    for (size_t i = 0; i < cs->v.n; i++) {
+        CmpContract *c = &cs->v.v[i];
+        for (size_t k = 0; k < c->words.n; k++) {
+            CmpWord *w = &c->words.v[k];
+            w->tracked = true;
+            for (size_t b = 0; b < bs->v.n; b++) {
+                const CmpBridge *br = &bs->v.v[b];
+                if (br->kind == CMP_B_FRAME && br->rc == c && br->mr == w->mr && br->off == w->off)
+                    w->tracked &= br->status == CMP_DISCHARGED;
+            }
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < bs->v.n; i++) {
+        CmpBridge *br = &bs->v.v[i];
+        if (br->kind == CMP_B_FRAME && br->quiet && br->status != CMP_DISCHARGED) {
+            free(br->text);
+            free(br->evidence);
+            continue;
+        }
+        bs->v.v[n++] = *br;
+    }
+    bs->v.n = n;
 }
 
 void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGraph *g)
@@ -102,7 +193,7 @@ void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGrap
         const CmpContract *rc = &cs->v.v[i];
         for (size_t k = 0; k < rc->clauses.n; k++) {
             const CmpClause *cl = &rc->clauses.v[k];
-            if (cl->kind == CMP_C_RELY) region_bridges(bs, cs, g, rc, cl);
+            if (cl->kind == CMP_C_RELY || cl->kind == CMP_C_INVARIANT) region_bridges(bs, cs, g, rc, cl);
             if (cl->kind != CMP_C_ASSUME) continue;
             for (size_t c = 0; c < s->channels.n; c++)
                 for (int e = 0; e < 2; e++) {
@@ -120,6 +211,8 @@ void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGrap
                 }
         }
     }
+    for (size_t i = 0; cs && i < cs->v.n; i++)
+        if (cs->v.v[i].sources.n) frame_bridges(bs, cs, g, &cs->v.v[i]);
 }
 
 void cmp_bridges_free(CmpBridgeSet *bs)
@@ -140,6 +233,7 @@ typedef struct LineMap {
 
 typedef struct Gen {
     StrBuf b;
+    const CmpContractSet *cs;
     uint32_t line;           /* lines so far */
     VEC(LineMap) map;
 } Gen;
@@ -191,8 +285,6 @@ char *cmp_clause_subst(const CmpContract *c, const CmpClause *cl, const char *bi
 static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpClause *cl,
                        const char *bind_v)
 {
-    /* the zero bridge: the initial contents, as the null write 0 -> 0 (a
-     * two-state rely must accept it) */
     const char *bind_old = bind_v;
     sb_printf(&g->b, "  /@ %s (", kw);
     gen_puts(g, "\n");
@@ -206,39 +298,126 @@ static void gen_clause(Gen *g, const char *kw, const CmpContract *c, const CmpCl
 }
 
 /* The REGION_at_OFF words a channel clause uses, as "1 name" params. */
+typedef struct Params { StrBuf *out; const char *t; size_t n; } Params;
+
+static void note_param(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)mr, (void)off;
+    Params *p = ctx;
+    char name[160];
+    snprintf(name, sizeof name, " %.*s,", (int)(e - b), p->t + b);
+    if (p->out->s && strstr(p->out->s, name)) return;      /* each word once */
+    sb_printf(p->out, "%s1 %.*s,", p->n++ ? " " : " ", (int)(e - b), p->t + b);
+}
+
 static void word_params(const SimSystem *s, const CmpClause *a, const CmpClause *b, StrBuf *out)
 {
-    VEC(char *) seen = {0};
+    StrBuf all = {0};
+    Params p = {.out = &all};
     const CmpClause *cls[2] = {a, b};
-    for (int k = 0; k < 2; k++) {
-        const char *t = cls[k] ? cls[k]->gen : "";
-        for (size_t i = 0; t[i];) {
-            if (!(isalpha((unsigned char)t[i]) || t[i] == '_') ||
-                (i && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
-                i++;
-                continue;
-            }
-            size_t j = i;
-            while (isalnum((unsigned char)t[j]) || t[j] == '_') j++;
-            char *id = xstrndup(t + i, j - i);
-            char *at = strstr(id, "_at_");
-            bool word = false;
-            if (at && at[4] && strspn(at + 4, "0123456789") == strlen(at + 4)) {
-                *at = 0;
-                word = sim_mr_index(s, id) >= 0;
-                *at = '_';
-            }
-            for (size_t q = 0; word && q < seen.n; q++) word = strcmp(seen.v[q], id) != 0;
-            if (word) vec_push(&seen, id);
-            else free(id);
-            i = j;
+    for (int k = 0; k < 2; k++)
+        if (cls[k]) {
+            p.t = cls[k]->gen;
+            cmp_clause_words(cls[k]->gen, s, note_param, &p);
         }
+    /* " 1 a, 1 b," -> "1 a, 1 b" */
+    if (all.n) sb_putn(out, all.s + 1, all.n - 2);
+    sb_free(&all);
+}
+
+/* The words of one region (offsets) that clauses speak of as MR.FIELD. */
+typedef struct StateWords { const SimSystem *s; int mr; uint64_t off[64]; size_t n; } StateWords;
+
+static void note_state_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)b, (void)e;
+    StateWords *w = ctx;
+    if (mr != w->mr) return;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->off[i] == off) return;
+    if (w->n < ARRAY_LEN(w->off)) w->off[w->n++] = off;
+}
+
+/* An invariant's text after the write: each word of the region is v if the
+ * write is to it, else its value before. */
+typedef struct AfterSubst { StrBuf out; const char *t; size_t pos; } AfterSubst;
+static void after_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)mr;
+    AfterSubst *a = ctx;
+    sb_putn(&a->out, a->t + a->pos, b - a->pos);
+    sb_printf(&a->out, "(addr == %llu ? v : %.*s)", (unsigned long long)off, (int)(e - b), a->t + b);
+    a->pos = e;
+}
+
+/* The invariants stated of region mr (any contract). */
+static void each_invariant(const CmpContractSet *cs, int mr, void (*fn)(void *, const CmpContract *,
+                           const CmpClause *), void *ctx)
+{
+    for (size_t i = 0; cs && i < cs->v.n; i++)
+        for (size_t k = 0; k < cs->v.v[i].clauses.n; k++)
+            if (cs->v.v[i].clauses.v[k].kind == CMP_C_INVARIANT && cs->v.v[i].clauses.v[k].mr == mr)
+                fn(ctx, &cs->v.v[i], &cs->v.v[i].clauses.v[k]);
+}
+
+static void inv_words(void *ctx, const CmpContract *c, const CmpClause *cl)
+{
+    (void)c;
+    StateWords *w = ctx;
+    cmp_clause_words(cl->gen, w->s, note_state_word, w);
+}
+
+static void inv_premise(void *ctx, const CmpContract *c, const CmpClause *cl)
+{
+    gen_clause(ctx, "requires", c, cl, NULL);
+}
+
+/* A region bridge (or zero bridge) over the state of the region: its
+ * parameters are the written word (addr, old, v) and the words of the
+ * region the clauses speak of (their values before the write, consistent
+ * with old); the region's invariants are premises, and for an invariant's
+ * own bridge the conclusion is the invariant after the write. */
+static void gen_region_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
+{
+    StateWords w = {.s = s, .mr = br->mr};
+    if (br->g) cmp_clause_words(br->g->gen, s, note_state_word, &w);
+    cmp_clause_words(br->r->gen, s, note_state_word, &w);
+    each_invariant(g->cs, br->mr, inv_words, &w);
+    const char *mr = s->mrs.v[br->mr].name;
+    sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v", br->method);
+    for (size_t i = 0; i < w.n; i++) sb_printf(&g->b, ", 1 %s_at_%llu", mr, (unsigned long long)w.off[i]);
+    sb_printf(&g->b, ") {\n  /@ requires addr < %llu && addr %% 8 == 0 @/\n",
+              (unsigned long long)s->mrs.v[br->mr].size);
+    g->line += 2;
+    bool zero = br->kind == CMP_B_ZERO;
+    for (size_t i = 0; i < w.n; i++) {
+        if (zero) sb_printf(&g->b, "  /@ requires %s_at_%llu == 0 @/\n", mr, (unsigned long long)w.off[i]);
+        else sb_printf(&g->b, "  /@ requires addr == %llu ==> old == %s_at_%llu @/\n",
+                       (unsigned long long)w.off[i], mr, (unsigned long long)w.off[i]);
+        g->line++;
     }
-    for (size_t q = 0; q < seen.n; q++) {
-        sb_printf(out, "%s1 %s", q ? ", " : "", seen.v[q]);
-        free(seen.v[q]);
+    bool inv = br->r->kind == CMP_C_INVARIANT;
+    if (zero) {
+        /* the initial contents, as the null write 0 -> 0 (a two-state rely
+         * must accept it) */
+        gen_puts(g, "  /@ requires old == 0 && v == 0 @/\n");
+    } else {
+        each_invariant(g->cs, br->mr, inv_premise, g);
+        if (br->g) gen_clause(g, "requires", br->wc, br->g, NULL);
     }
-    vec_free(&seen);
+    if (inv && !zero) {
+        AfterSubst a = {.t = br->r->gen};
+        cmp_clause_words(br->r->gen, s, after_word, &a);
+        sb_puts(&a.out, br->r->gen + a.pos);
+        CmpClause after = *br->r;
+        after.gen = a.out.s;
+        gen_clause(g, "assert", br->rc, &after, NULL);
+        sb_free(&a.out);
+        /* the line maps to the clause itself, not the temporary copy */
+        g->map.v[g->map.n - 1].cl = br->r;
+    } else gen_clause(g, "assert", br->rc, br->r, NULL);
+    gen_puts(g, "  return 0;\n}\n");
+    br->last_line = g->line;
 }
 
 /* One Pancake function per obligation: its parameters are the words the
@@ -253,20 +432,34 @@ static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
         word_params(s, br->g, br->r, &p);
         sb_printf(&g->b, "fun 1 %s(%s) {\n", br->method, p.s ? p.s : "");
         sb_free(&p);
-    } else if (br->kind == CMP_B_ZERO) {
-        sb_printf(&g->b, "fun 1 %s(1 addr) {\n", br->method);
-    } else {
-        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v) {\n", br->method);
+    } else if (br->kind == CMP_B_ZERO || br->kind == CMP_B_REGION) {
+        gen_region_bridge(g, s, br);
+        return;
+    } else if (br->kind == CMP_B_FRAME) {
+        /* one assertion, not requires + assert: a guarantee that excludes
+         * the word is the common case, and a vacuous precondition would
+         * fail the reachability check */
+        StateWords w = {.s = s, .mr = br->mr};
+        if (br->g) cmp_clause_words(br->g->gen, s, note_state_word, &w);
+        const char *mr = s->mrs.v[br->mr].name;
+        sb_printf(&g->b, "fun 1 %s(1 addr, 1 old, 1 v", br->method);
+        for (size_t i = 0; i < w.n; i++) sb_printf(&g->b, ", 1 %s_at_%llu", mr, (unsigned long long)w.off[i]);
+        sb_puts(&g->b, ") {\n");
+        g->line++;
+        for (size_t i = 0; i < w.n; i++, g->line++)
+            sb_printf(&g->b, "  /@ requires addr == %llu ==> old == %s_at_%llu @/\n",
+                      (unsigned long long)w.off[i], mr, (unsigned long long)w.off[i]);
+        char kw[64];
+        snprintf(kw, sizeof kw, "assert addr != %llu || v == old || !", (unsigned long long)br->off);
+        if (br->g) gen_clause(g, kw, br->wc, br->g, NULL);
+        else sb_printf(&g->b, "  /@ assert addr != %llu || v == old @/\n", (unsigned long long)br->off), g->line++;
+        gen_puts(g, "  return 0;\n}\n");
+        br->last_line = g->line;
+        return;
     }
     g->line++;
-    if (br->kind != CMP_B_CHANNEL) {
-        sb_printf(&g->b, "  /@ requires addr < %llu && addr %% 8 == 0 @/\n",
-                  (unsigned long long)s->mrs.v[br->mr].size);
-        g->line++;
-    }
-    if (br->g && (br->kind == CMP_B_REGION || br->kind == CMP_B_CHANNEL))
-        gen_clause(g, "requires", br->wc, br->g, NULL);
-    gen_clause(g, "assert", br->rc, br->r, br->kind == CMP_B_ZERO ? "0" : NULL);
+    if (br->g) gen_clause(g, "requires", br->wc, br->g, NULL);
+    gen_clause(g, "assert", br->rc, br->r, NULL);
     gen_puts(g, "  return 0;\n}\n");
     br->last_line = g->line;
 }
@@ -359,6 +552,17 @@ static void record(CmpBridge *br, const VerifyUnit *u, const DiagList *udl, uint
         break;
     case VERIFY_FAILED:
         br->status = CMP_FAILED;
+        if (br->kind == CMP_B_FRAME) {
+            sb_puts(&e, "refuted by griddle verify (Z3): ");
+            if (br->g) clause_where(sm, br->g, &e);
+            else sb_puts(&e, "the writer states no guarantee on the region");
+            counterexamples(br, udl, gfile, &e);
+            if (br->quiet) break;
+            Diag *d = diag_add(dl, DIAG_ERROR, "compose.bridge", &br->r->span,
+                               "bridge obligation fails: %s", br->text);
+            if (br->g) diag_note(d, &br->g->span, "its guarantee");
+            break;
+        }
         sb_puts(&e, "refuted by griddle verify (Z3): ");
         sb_puts(&e, br->g ? "premise " : "no premise (guarantees nothing)");
         if (br->g) clause_where(sm, br->g, &e);
@@ -399,19 +603,22 @@ static bool load_program(Program *p, Interner *in, SrcMgr *sm, const StrBuf *tex
     if (!front_load_text(p, "<bridge obligations>", text->s, text->n, &fo, dl) ||
         !check_program(p, &co, dl))
         return false;
-    uint32_t nfun = 0;
-    for (size_t i = 0; i < p->decls.n; i++)
-        if (p->decls.v[i]->kind == D_FUN) p->decls.v[i]->u.fun.index = nfun++;
     return true;
 }
 
 bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSystem *s,
                        unsigned timeout_ms, SrcMgr *sm, DiagList *dl)
 {
-    (void)cs;
     for (size_t i = 0; i < bs->v.n; i++) {
         CmpBridge *br = &bs->v.v[i];
-        if (br->kind == CMP_B_DEVICE) {
+        if (br->kind == CMP_B_FRAME && br->dma) {
+            br->status = CMP_FAILED;
+            br->evidence = xstrdup("a device writes the region by DMA, which no guarantee "
+                                   "bounds");
+            if (!br->quiet)
+                diag_add(dl, DIAG_ERROR, "compose.bridge", &br->r->span,
+                         "bridge obligation fails: %s: a device DMAs into the region", br->text);
+        } else if (br->kind == CMP_B_DEVICE) {
             br->status = CMP_TRUSTED;
             br->evidence = xstrdup("hardware behaviour: what a device writes by DMA is not "
                                    "modelled");
@@ -421,7 +628,7 @@ bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSyst
                                    "checked against the rely");
         }
     }
-    Gen g = {0};
+    Gen g = {.cs = cs};
     gen_puts(&g, "// bridge obligations generated by griddle compose from the contracts\n");
     VEC(const char *) names = {0};
     for (size_t i = 0; i < bs->v.n; i++)

@@ -195,14 +195,18 @@ void cmp_init_free(CmpInitReport *r);
  * v), and per channel what holds when it notifies and what it assumes
  * when notified (over view fields). Clauses are expressions of griddle
  * verify's annotation language, typed and proved by src/verify. */
-typedef enum CmpClauseKind { CMP_C_GUARANTEE, CMP_C_RELY, CMP_C_NOTIFY, CMP_C_ASSUME } CmpClauseKind;
+typedef enum CmpClauseKind {
+    CMP_C_GUARANTEE, CMP_C_RELY, CMP_C_NOTIFY, CMP_C_ASSUME,
+    CMP_C_INVARIANT,         /* a property of a region's words at all times */
+} CmpClauseKind;
 
 typedef struct CmpClause {
     CmpClauseKind kind;
-    int mr;                  /* GUARANTEE/RELY: the region */
+    int mr;                  /* GUARANTEE/RELY/INVARIANT: the region */
     unsigned id;             /* NOTIFY/ASSUME: the PD's channel id */
     const char *expr;        /* as written */
-    const char *gen;         /* channel clauses: view fields rewritten to REGION_at_OFF */
+    const char *gen;         /* REGION.FIELD rewritten to REGION_at_OFF (the word's value;
+                                in a region clause, before the write) */
     Span span;               /* of the expression */
 } CmpClause;
 
@@ -224,10 +228,38 @@ typedef struct CmpContract {
      * verified). */
     VEC(const char *) sources;
     VEC(const char *) models;
+    VEC(const char *) only;  /* `only FUNC...`: verify just these (griddle verify --only);
+                                the promises then stay unknown, never discharged */
     Span source_span;        /* the first `source` item */
+    Span only_span;          /* the `only` item */
     CmpStatus ev_status;
     char *ev_text;           /* owned (xmalloc) */
+    /* Microkit entry points (CMP_ENTRY_*) that the code defines as
+     * functions griddle verify proved (now or from the cache). */
+    bool entry_verified[4];
+    /* Words whose current value the generated model tracks as ghost state
+     * (cmp_evidence_words): those the notify clauses speak of, and the view
+     * fields of regions whose guarantee speaks of `old`. */
+    VEC(struct CmpWord) words;
 } CmpContract;
+
+/* A word of a region a Pancake component's model tracks. It is tracked
+ * (its ghost value is the word's value) only when the component alone
+ * changes it: every other writer's guarantee leaves it unchanged (frame
+ * bridge obligations, proved) and no device DMAs into the region. */
+typedef struct CmpWord {
+    int mr;
+    uint64_t off;
+    bool for_notify;         /* a notify clause speaks of it */
+    bool for_old;            /* a guarantee over `old` may need its previous value */
+    bool tracked;            /* set after the frame bridges (cmp_bridges_settle) */
+} CmpWord;
+
+/* The entry points of a Microkit PD (reference 1.3), in the ledger's
+ * coverage: init and notified always, protected when some channel end may
+ * call the PD, fault when it has children. */
+enum { CMP_ENTRY_INIT, CMP_ENTRY_NOTIFIED, CMP_ENTRY_PROTECTED, CMP_ENTRY_FAULT };
+extern const char *const cmp_entry_names[4];
 
 typedef struct CmpContractSet {
     Arena arena;
@@ -246,13 +278,42 @@ bool cmp_contract_parse(CmpContractSet *cs, const SimSystem *s, const char *name
 /* Evidence (issue 7, 4c; evidence.c). The regions a contract has a
  * guarantee or rely on (appended to mrs; false if none). */
 bool cmp_evidence_regions(const CmpContract *c, const SimSystem *s, CmpIntVec *mrs);
-/* The model (griddle verify's model language) of those regions as the
- * component's code sees them through its maps: store_MR requires the
- * guarantee, load_MR ensures the rely. NULL and *why (xmalloc'd) when a
- * clause cannot be bound. Caller frees. */
-char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, char **why);
+/* Fills c->words (untracked until the frame bridges are settled). */
+void cmp_evidence_words(CmpContract *c, const SimSystem *s);
+
+/* What the component's code declares, read by a first vspec_build with the
+ * contract's own model files (the shared declarations are kept even when
+ * their methods are missing: VSpec.shared_decls). */
+typedef struct CmpCodeShared {
+    const char *name;        /* owned by the CmpCode */
+    uint64_t lo, hi, stride;
+    uint8_t width;
+    bool read, write;
+} CmpCodeShared;
+typedef struct CmpCode {
+    VEC(CmpCodeShared) shared;
+    size_t nmodel_fields;    /* implicit Ref parameters of every model method */
+} CmpCode;
+void cmp_code_free(CmpCode *k);
+
+/* The model (griddle verify's model language) of the contract's regions
+ * as the code sees them through its maps: for every `shared` declaration
+ * of the code that reaches a region the contract speaks of, store_DECL
+ * requires the guarantee (its `old` bound to the tracked word's ghost
+ * value, else to every value), load_DECL ensures the rely (a two-state one
+ * for some previous value); with notify clauses, microkit_notify and
+ * ffimicrokit_notify require, per channel, the clause over the tracked
+ * words' ghost values, and only the channels the PD may notify on. The
+ * ghost words live in the model predicate cmp_words, which *pnk_extra
+ * (xmalloc'd Pancake text, or NULL) declares. NULL and *why (xmalloc'd)
+ * when the code cannot be bound (a declaration of another width reaching
+ * a region). Caller frees. */
+char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, const CmpCode *code,
+                         char **pnk_extra, char **why);
 
 typedef enum CmpBridgeKind {
+    CMP_B_FRAME,             /* writer's guarantee leaves word `off` of mr unchanged, so
+                                the reader (a Pancake component) may track it */
     CMP_B_REGION,            /* writer's guarantee => reader's rely, per word of mr */
     CMP_B_ZERO,              /* reader's rely holds of the zero-initialised region */
     CMP_B_DEVICE,            /* a device writes mr by DMA: no guarantee to check */
@@ -268,6 +329,10 @@ typedef struct CmpBridge {
     char *text;              /* what the obligation says */
     CmpStatus status;
     char *evidence;
+    uint64_t off;            /* FRAME: the word */
+    bool dma;                /* FRAME: the writer is a device (DMA): never unchanged */
+    bool quiet;              /* FRAME for `old` only: a refutation just leaves the word
+                                untracked (no diagnostic; dropped by cmp_bridges_settle) */
     char method[32];         /* the generated Pancake function */
     uint32_t first_line, last_line; /* its lines in the generated text */
 } CmpBridge;
@@ -284,6 +349,10 @@ void cmp_bridges_build(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpGrap
 bool cmp_bridges_check(CmpBridgeSet *bs, const CmpContractSet *cs, const SimSystem *s,
                        unsigned timeout_ms, SrcMgr *sm, DiagList *dl);
 void cmp_bridges_free(CmpBridgeSet *bs);
+/* After cmp_bridges_check: marks the words of every contract tracked whose
+ * frame bridges are all discharged, and drops the quiet frame bridges
+ * that were not (the word is then any value for `old`). */
+void cmp_bridges_settle(CmpBridgeSet *bs, CmpContractSet *cs);
 
 typedef struct CmpLedgerIn {
     const SimSystem *s;

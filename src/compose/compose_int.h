@@ -17,6 +17,11 @@ uint32_t cmp_add_text(SrcMgr *sm, const char *name, const char *text, size_t len
 char *cmp_clause_subst(const CmpContract *c, const CmpClause *cl, const char *bind_v,
                        const char *bind_addr, const char *bind_old);
 
+/* Calls fn for each REGION_at_OFF word of a clause's generated text (the
+ * identifier's span in t, its region and offset). */
+typedef void (*CmpWordFn)(void *ctx, size_t b, size_t e, int mr, uint64_t off);
+void cmp_clause_words(const char *t, const SimSystem *s, CmpWordFn fn, void *ctx);
+
 /* "rw", "r", "rx" ... */
 void cmp_perms_str(unsigned perms, char out[4]);
 

@@ -8,10 +8,14 @@
  *              | 'trusted' STRING
  *              | 'source' FILE { FILE }       Pancake sources verified for the promises (4c)
  *              | 'model' FILE { FILE }        the models they are verified against
+ *              | 'only' FUNC { FUNC }         verify just these functions (the promises
+ *                                             then stay unknown: the rest is unverified)
  *              | 'view' MR '{' FIELD '@' NUM { ',' FIELD '@' NUM } '}'
- *              | 'guarantee' MR ':' EXPR      over addr, old, v and MR's view fields (offsets)
+ *              | 'guarantee' MR ':' EXPR      over addr, old, v, MR's view fields (offsets)
+ *                                             and MR.FIELD (a word's value before the write)
  *              | 'rely' MR ':' EXPR           over addr, v, old (two-state: every write by
- *                                             others) and MR's view fields (offsets)
+ *                                             others), MR's view fields and MR.FIELD
+ *              | 'invariant' MR ':' EXPR      over MR.FIELD: holds of the region at all times
  *              | 'notify' ID ':' EXPR         over MR.FIELD of the views
  *              | 'assume' ID ':' EXPR         over MR.FIELD of the views
  *   EXPR      := the rest of the line: griddle verify's annotation language
@@ -42,6 +46,8 @@ void cmp_contract_free(CmpContractSet *cs)
         vec_free(&c->clauses);
         vec_free(&c->sources);
         vec_free(&c->models);
+        vec_free(&c->only);
+        vec_free(&c->words);
         free(c->ev_text);
     }
     vec_free(&cs->v);
@@ -219,10 +225,12 @@ fail:
     vec_free(&v.fields);
 }
 
-/* Channel clauses speak of MR.FIELD: rewritten to MR_at_OFF, the name of
- * that word in the generated model (the same word has the same name in
- * every contract, whatever the fields are called). */
-static const char *rewrite_fields(CLex *x, size_t b, size_t e)
+/* Clauses speak of MR.FIELD: rewritten to MR_at_OFF, the name of that
+ * word in the generated model (the same word has the same name in every
+ * contract, whatever the fields are called). A region clause (own >= 0)
+ * may speak only of the words of its own region: its bridges relate one
+ * write to the state of that region. */
+static const char *rewrite_fields(CLex *x, size_t b, size_t e, int own)
 {
     StrBuf out = {0};
     size_t i = b;
@@ -249,6 +257,9 @@ static const char *rewrite_fields(CLex *x, size_t b, size_t e)
                     f = &v->fields.v[q];
             if (!f) cerr(x, j + 1, k > j + 1 ? k - j - 1 : 1, "the view of '%s' has no field "
                          "'%.*s'", id, (int)(k - j - 1), x->t + j + 1);
+            else if (own >= 0 && mr != own)
+                cerr(x, i, k - i, "a clause on '%s' may speak only of its own words, not of "
+                     "'%s'", x->s->mrs.v[own].name, id);
             else sb_printf(&out, "%s_at_%llu", id, (unsigned long long)f->off);
             i = k;
         } else {
@@ -262,13 +273,37 @@ static const char *rewrite_fields(CLex *x, size_t b, size_t e)
     return r;
 }
 
+/* An invariant is about the region's words at any time, not about one
+ * write: addr, v and old are not its names (reported; false). */
+static bool write_free(CLex *x, size_t b, size_t e)
+{
+    static const char *const names[] = {"addr", "v", "old"};
+    for (size_t i = b; i < e; i++) {
+        if (!(isalpha((unsigned char)x->t[i]) || x->t[i] == '_') ||
+            (i > b && (isalnum((unsigned char)x->t[i - 1]) || x->t[i - 1] == '_' ||
+                       x->t[i - 1] == '.')))
+            continue;
+        size_t j = i;
+        while (j < e && (isalnum((unsigned char)x->t[j]) || x->t[j] == '_')) j++;
+        for (size_t k = 0; k < ARRAY_LEN(names); k++)
+            if (strlen(names[k]) == j - i && !memcmp(x->t + i, names[k], j - i)) {
+                cerr(x, i, j - i, "an invariant speaks of the region's words (REGION.FIELD), "
+                     "not of a write: '%s' is not one of its names", names[k]);
+                return false;
+            }
+        i = j;
+    }
+    return true;
+}
+
 /* guarantee/rely MR : EXPR, notify/assume ID : EXPR */
 static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
 {
     CmpClause cl = {.kind = k, .mr = -1};
-    if (k == CMP_C_GUARANTEE || k == CMP_C_RELY) {
-        cl.mr = region(x, k == CMP_C_RELY ? SIM_PERM_R : SIM_PERM_W,
-                       k == CMP_C_RELY ? " readable" : " writable");
+    if (k == CMP_C_GUARANTEE || k == CMP_C_RELY || k == CMP_C_INVARIANT) {
+        cl.mr = region(x, k == CMP_C_GUARANTEE ? SIM_PERM_W : k == CMP_C_RELY ? SIM_PERM_R
+                                                                           : SIM_PERM_R | SIM_PERM_W,
+                       k == CMP_C_GUARANTEE ? " writable" : k == CMP_C_RELY ? " readable" : "");
         if (cl.mr < 0) return;
     } else {
         skip_ws(x);
@@ -314,8 +349,9 @@ static void item_clause(CLex *x, CmpClauseKind k, const char *kw)
             return;
         }
     }
+    if (k == CMP_C_INVARIANT && !write_free(x, b, e)) return;
     cl.expr = arena_strndup(&x->cs->arena, x->t + b, e - b);
-    cl.gen = cl.mr >= 0 ? cl.expr : rewrite_fields(x, b, e);
+    cl.gen = rewrite_fields(x, b, e, cl.mr);
     cl.span = cmp_span_at(x->sm, x->file, b, e - b);
     vec_push(&x->c->clauses, cl);
 }
@@ -352,10 +388,30 @@ static void item_files(CLex *x, const char *kw, size_t kwoff)
     if (src && x->c->sources.n == n) x->c->source_span = cmp_span_at(x->sm, x->file, kwoff, strlen(kw));
 }
 
+/* `only FUNC...`: a verified component's functions to verify (the rest
+ * unverified, so its promises are never discharged). */
+static void item_only(CLex *x, size_t kwoff)
+{
+    if (x->c->trusted) {
+        cerr(x, kwoff, 4, "a trusted contract has no 'only': its promises are not verified");
+        return;
+    }
+    size_t n = 0;
+    x->c->only_span = cmp_span_at(x->sm, x->file, kwoff, 4);
+    while (!at_end(x)) {
+        const char *f = word(x, "a function name", true, NULL);
+        if (!f) return;
+        vec_push(&x->c->only, f);
+        n++;
+    }
+    if (!n) cerr(x, x->pos, 1, "expected one or more function names after 'only'");
+}
+
 static void item(CLex *x)
 {
     size_t off;
-    const char *kw = word(x, "an item (component, trusted, view, guarantee, rely, notify, assume)",
+    const char *kw = word(x, "an item (component, trusted, view, guarantee, rely, invariant, "
+                          "notify, assume)",
                           true, &off);
     if (!kw) return;
     if (!x->c) {
@@ -389,7 +445,7 @@ static void item(CLex *x)
             cerr(x, b, 1, "expected the reason as a \"string\"");
             return;
         }
-        if (x->c->sources.n || x->c->models.n) {
+        if (x->c->sources.n || x->c->models.n || x->c->only.n) {
             cerr(x, off, strlen(kw), "a contract with 'source' or 'model' items is verified, not trusted");
             return;
         }
@@ -397,14 +453,16 @@ static void item(CLex *x)
         x->c->trust_reason = arena_strndup(&x->cs->arena, x->t + b + 1, (size_t)(q - x->t) - b - 1);
         x->pos = (size_t)(q - x->t) + 1;
     } else if (!strcmp(kw, "source") || !strcmp(kw, "model")) item_files(x, kw, off);
+    else if (!strcmp(kw, "only")) item_only(x, off);
     else if (!strcmp(kw, "view")) item_view(x);
     else if (!strcmp(kw, "guarantee")) item_clause(x, CMP_C_GUARANTEE, kw);
     else if (!strcmp(kw, "rely")) item_clause(x, CMP_C_RELY, kw);
     else if (!strcmp(kw, "notify")) item_clause(x, CMP_C_NOTIFY, kw);
     else if (!strcmp(kw, "assume")) item_clause(x, CMP_C_ASSUME, kw);
+    else if (!strcmp(kw, "invariant")) item_clause(x, CMP_C_INVARIANT, kw);
     else if (!strcmp(kw, "component")) cerr(x, off, strlen(kw), "one component per contract file");
-    else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, source, model, view, "
-              "guarantee, rely, notify or assume)", kw);
+    else cerr(x, off, strlen(kw), "unknown item '%s' (expected trusted, source, model, only, "
+              "view, guarantee, rely, invariant, notify or assume)", kw);
     if (x->ok && !at_end(x)) cerr(x, x->pos, 1, "expected the end of the line");
 }
 

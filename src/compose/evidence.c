@@ -1,26 +1,49 @@
 /*
  * Evidence (issue 7, 4c): a Pancake component's contract becomes the model
- * its code is verified against. For every region the contract has a
- * guarantee or a rely on, the model method the code's `shared` region of
- * the same name calls is generated from the contract:
+ * its code is verified against, so that `griddle verify` proving the code
+ * is the proof of the contract's promises.
  *
- *   store_MR(heap, address, value)   requires the address is a word of the
- *       PD's map of MR and the guarantee holds of (address - vaddr, value)
- *   load_MR(heap, address)           requires the same of the address,
- *       ensures the rely holds of (address - vaddr, retval)
+ * Regions. For every `shared` declaration DECL of the code that reaches a
+ * region MR the contract speaks of (through the PD's map of MR at vaddr):
  *
- * so `griddle verify` proving the code is the proof that every store it
- * makes keeps the guarantee (its shared-store preconditions), while its
- * loads assume the rely (shared-load postconditions), which the bridge
- * obligations of the same ledger justify. The driver checks with
- * cmp_evidence_shared() that no other `shared` region reaches these
- * addresses (which would bypass the generated methods).
+ *   store_DECL(heap, <model fields>, address, value)
+ *       requires address is a word of the map and the guarantee holds of
+ *       (addr = address - vaddr, v = value, old = the word's value before)
+ *   load_DECL(heap, <model fields>, address) returns (retval)
+ *       requires the same of the address; ensures the rely of (address -
+ *       vaddr, retval), for a two-state rely: for some previous value
+ *
+ * so every store the code makes keeps the guarantee (its shared-store
+ * preconditions) and its loads assume the rely (shared-load
+ * postconditions), which the bridge obligations of the same ledger
+ * justify: every value of the word was written by a writer whose
+ * guarantee implies the rely (the reader's own writes included), or is
+ * the initial zero.
+ *
+ * Ghost words. `old` and the notify clauses need the current value of a
+ * word. A word is *tracked* when the component alone changes it (frame
+ * bridges, bridge.c: every other writer's guarantee leaves it unchanged,
+ * no device DMAs into it): its value is then a ghost field that the
+ * store methods update and the load methods return, kept in the model
+ * predicate cmp_words (conjoined to every function's contract; a call
+ * forgets the values, as it may store). Its receiver is slot(heap, 0),
+ * a fixed Ref whose other fields are not the Pancake memory (heap_elem).
+ * In a guarantee, `old` at a tracked word is its ghost value; elsewhere it
+ * is every value (the store must keep the guarantee whatever was there).
+ *
+ * Notifications. With notify clauses, microkit_notify (and ffimicrokit_
+ * notify, the name an `@microkit_notify` call takes without `ffi`)
+ * requires the channel to be one the PD may notify on (from the SDF) and,
+ * on channel ID, the clause over the tracked words (an untracked word:
+ * every value).
  */
 #include "compose_int.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define WORD_LIMIT "18446744073709551616"
 
 static const CmpClause *clause_on(const CmpContract *c, CmpClauseKind k, int mr)
 {
@@ -61,59 +84,391 @@ bool cmp_evidence_regions(const CmpContract *c, const SimSystem *s, CmpIntVec *m
     return mrs->n > 0;
 }
 
-char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, char **why)
+void cmp_code_free(CmpCode *k)
+{
+    for (size_t i = 0; i < k->shared.n; i++) free((char *)k->shared.v[i].name);
+    vec_free(&k->shared);
+}
+
+/* ---- the words a model tracks -------------------------------------------- */
+
+static int word_index(const CmpContract *c, int mr, uint64_t off)
+{
+    for (size_t i = 0; i < c->words.n; i++)
+        if (c->words.v[i].mr == mr && c->words.v[i].off == off) return (int)i;
+    return -1;
+}
+
+static void add_word(CmpContract *c, int mr, uint64_t off, bool notify)
+{
+    int i = word_index(c, mr, off);
+    if (i < 0) {
+        CmpWord w = {.mr = mr, .off = off};
+        vec_push(&c->words, w);
+        i = (int)c->words.n - 1;
+    }
+    if (notify) c->words.v[i].for_notify = true;
+    else c->words.v[i].for_old = true;
+}
+
+void cmp_clause_words(const char *t, const SimSystem *s, CmpWordFn fn, void *ctx)
+{
+    for (size_t i = 0; t[i];) {
+        if (!(isalpha((unsigned char)t[i]) || t[i] == '_') ||
+            (i && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (isalnum((unsigned char)t[j]) || t[j] == '_') j++;
+        char *id = xstrndup(t + i, j - i);
+        char *at = strstr(id, "_at_");
+        while (at && strstr(at + 1, "_at_")) at = strstr(at + 1, "_at_");
+        if (at && at[4] && strspn(at + 4, "0123456789") == strlen(at + 4)) {
+            *at = 0;
+            int mr = sim_mr_index(s, id);
+            if (mr >= 0) fn(ctx, i, j, mr, strtoull(at + 4, NULL, 10));
+        }
+        free(id);
+        i = j;
+    }
+}
+
+static void note_notify_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)b, (void)e;
+    add_word(ctx, mr, off, true);
+}
+
+/* a word of the region a guarantee speaks of (its value at the store) */
+static void note_state_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    (void)b, (void)e;
+    add_word(ctx, mr, off, false);
+}
+
+void cmp_evidence_words(CmpContract *c, const SimSystem *s)
+{
+    for (size_t i = 0; i < c->clauses.n; i++) {
+        const CmpClause *cl = &c->clauses.v[i];
+        if (cl->kind == CMP_C_NOTIFY) cmp_clause_words(cl->gen, s, note_notify_word, c);
+        if (cl->kind != CMP_C_GUARANTEE) continue;
+        cmp_clause_words(cl->gen, s, note_state_word, c);
+        if (!uses_old(cl->gen)) continue;
+        for (size_t v = 0; v < c->views.n; v++)
+            if (c->views.v[v].mr == cl->mr)
+                for (size_t f = 0; f < c->views.v[v].fields.n; f++)
+                    add_word(c, cl->mr, c->views.v[v].fields.v[f].off, false);
+    }
+}
+
+/* ---- generating the model -------------------------------------------------- */
+
+typedef struct ModelGen {
+    StrBuf b;
+    const CmpContract *c;
+    const SimSystem *s;
+    const CmpCode *code;
+    char params[256];        /* "heap: IArray, m0: Ref, ..." */
+    char args[256];          /* "heap, m0, ..." */
+    bool ghost;              /* some word is tracked */
+} ModelGen;
+
+/* The ghost value of tracked word i, as an expression. */
+static void ghost(ModelGen *g, StrBuf *b, size_t i)
+{
+    sb_printf(b, "(unfolding cmp_words(%s) in slot(heap, 0).cmpw_%zu)", g->args, i);
+}
+
+static void ghost_decls(ModelGen *g)
+{
+    for (size_t i = 0; i < g->c->words.n; i++)
+        if (g->c->words.v[i].tracked) {
+            sb_printf(&g->b, "field cmpw_%zu: Int\n", i);
+            g->ghost = true;
+        }
+    if (!g->ghost) return;
+    sb_printf(&g->b, "predicate cmp_words(%s) {\n  true", g->params);
+    for (size_t i = 0; i < g->c->words.n; i++)
+        if (g->c->words.v[i].tracked) sb_printf(&g->b, " && acc(slot(heap, 0).cmpw_%zu)", i);
+    sb_puts(&g->b, "\n}\n");
+}
+
+/* ensures: the predicate back, tracked words unchanged except word `except`
+ * (-1: none), which becomes `value`. */
+static void ghost_frame(ModelGen *g, int except_mr, const char *offexpr)
+{
+    if (!g->ghost) return;
+    sb_printf(&g->b, "  ensures cmp_words(%s)\n", g->args);
+    for (size_t i = 0; i < g->c->words.n; i++) {
+        const CmpWord *w = &g->c->words.v[i];
+        if (!w->tracked) continue;
+        StrBuf now = {0}, before = {0};
+        ghost(g, &now, i);
+        ghost(g, &before, i);
+        if (w->mr == except_mr)
+            sb_printf(&g->b, "  ensures %s == %llu ? %s == value : %s == old(%s)\n", offexpr,
+                      (unsigned long long)w->off, now.s, now.s, before.s);
+        else sb_printf(&g->b, "  ensures %s == old(%s)\n", now.s, before.s);
+        sb_free(&now);
+        sb_free(&before);
+    }
+}
+
+/* A clause's text with its REGION_at_OFF words replaced by their ghost
+ * values where tracked; the others stay names, bound by the caller's
+ * quantifier: `bound` lists them (" x: Int, y: Int"), `range` says they
+ * are words (" && 0 <= x && x < 2^64 ..."). */
+typedef struct StateSubst {
+    ModelGen *g;
+    StrBuf out, bound, range;
+    const char *t;
+    size_t pos;
+    bool all_bound;          /* no ghost values: every word is bound */
+} StateSubst;
+
+static void subst_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
+{
+    StateSubst *ns = ctx;
+    sb_putn(&ns->out, ns->t + ns->pos, b - ns->pos);
+    ns->pos = e;
+    int i = word_index(ns->g->c, mr, off);
+    if (i >= 0 && ns->g->c->words.v[i].tracked && !ns->all_bound) {
+        ghost(ns->g, &ns->out, (size_t)i);
+        return;
+    }
+    sb_putn(&ns->out, ns->t + b, e - b);
+    char needle[96];
+    snprintf(needle, sizeof needle, " %.*s:", (int)(e - b), ns->t + b);
+    if (!ns->bound.s || !strstr(ns->bound.s, needle)) {
+        sb_printf(&ns->bound, "%s %.*s: Int", ns->bound.n ? "," : "", (int)(e - b), ns->t + b);
+        sb_printf(&ns->range, " && 0 <= %.*s && %.*s < " WORD_LIMIT, (int)(e - b), ns->t + b,
+                  (int)(e - b), ns->t + b);
+    }
+}
+
+static void state_subst(StateSubst *ss, ModelGen *g, const char *t, bool all_bound)
+{
+    memset(ss, 0, sizeof *ss);
+    ss->g = g;
+    ss->t = t;
+    ss->all_bound = all_bound;
+    cmp_clause_words(t, g->s, subst_word, ss);
+    sb_puts(&ss->out, t + ss->pos);
+}
+
+static void state_free(StateSubst *ss)
+{
+    sb_free(&ss->out);
+    sb_free(&ss->bound);
+    sb_free(&ss->range);
+}
+
+/* "KW GUARD(forall BOUND :: RANGE ==> (TEXT))" or "KW GUARD(TEXT)". */
+static void emit_forall(ModelGen *g, const char *kw, const char *guard, const char *text)
+{
+    StateSubst ss;
+    state_subst(&ss, g, text, false);
+    if (ss.bound.n)
+        sb_printf(&g->b, "  %s %s(forall%s :: true%s ==> (%s))\n", kw, guard, ss.bound.s,
+                  ss.range.s, ss.out.s);
+    else sb_printf(&g->b, "  %s %s(%s)\n", kw, guard, ss.out.s);
+    state_free(&ss);
+}
+
+/* The guarantee of a store: `old` is the ghost value at each tracked word
+ * of the region and every word value elsewhere. */
+static void store_guarantee(ModelGen *g, const CmpClause *gc, int mr, const char *offexpr)
+{
+    if (!uses_old(gc->gen)) {
+        char *t = cmp_clause_subst(g->c, gc, "value", offexpr, NULL);
+        emit_forall(g, "requires", "", t);
+        free(t);
+        return;
+    }
+    StrBuf others = {0};
+    sb_puts(&others, "true");
+    for (size_t i = 0; i < g->c->words.n; i++) {
+        const CmpWord *w = &g->c->words.v[i];
+        if (w->mr != mr || !w->tracked) continue;
+        StrBuf gh = {0}, guard = {0};
+        ghost(g, &gh, i);
+        char *t = cmp_clause_subst(g->c, gc, "value", offexpr, gh.s);
+        sb_printf(&guard, "%s == %llu ==> ", offexpr, (unsigned long long)w->off);
+        emit_forall(g, "requires", guard.s, t);
+        sb_printf(&others, " && %s != %llu", offexpr, (unsigned long long)w->off);
+        free(t);
+        sb_free(&gh);
+        sb_free(&guard);
+    }
+    /* elsewhere the previous value is any word: one more bound name */
+    char *t = cmp_clause_subst(g->c, gc, "value", offexpr, "cmp_old");
+    StrBuf q = {0};
+    sb_printf(&q, "%s ==> (forall cmp_old: Int :: 0 <= cmp_old && cmp_old < " WORD_LIMIT
+              " ==> (%s))", others.s, t);
+    emit_forall(g, "requires", "", q.s);
+    sb_free(&q);
+    free(t);
+    sb_free(&others);
+}
+
+/* The rely a load assumes; a two-state rely holds of the value for some
+ * previous value (every value was written under it, or is the zero the
+ * zero bridge accepts as the null write). */
+static void load_rely(ModelGen *g, const CmpClause *rc, const char *offexpr)
+{
+    bool two = uses_old(rc->gen);
+    char *t = cmp_clause_subst(g->c, rc, "retval", offexpr, two ? "cmp_old" : NULL);
+    /* the region's other words at the time of that write: some values (the
+     * ghost ones are today's, not that time's) */
+    StateSubst ss;
+    state_subst(&ss, g, t, true);
+    if (two || ss.bound.n)
+        sb_printf(&g->b, "  ensures exists%s%s%s :: true%s%s && (%s)\n",
+                  two ? " cmp_old: Int" : "", two && ss.bound.n ? "," : "",
+                  ss.bound.n ? ss.bound.s : "",
+                  two ? " && 0 <= cmp_old && cmp_old < " WORD_LIMIT : "",
+                  ss.range.n ? ss.range.s : "", ss.out.s);
+    else sb_printf(&g->b, "  ensures (%s)\n", ss.out.s);
+    state_free(&ss);
+    free(t);
+}
+
+/* store_/load_ methods of one declaration of the code reaching region mr. */
+static void region_methods(ModelGen *g, const CmpCodeShared *d, int mr)
+{
+    const SimMap *m = map_of(g->s, g->c->pd, mr);
+    const CmpClause *gc = clause_on(g->c, CMP_C_GUARANTEE, mr), *rc = clause_on(g->c, CMP_C_RELY, mr);
+    char off[64], range[200];
+    snprintf(off, sizeof off, "(address - %llu)", (unsigned long long)m->vaddr);
+    snprintf(range, sizeof range, "%llu <= address && address < %llu && %s %% 8 == 0",
+             (unsigned long long)m->vaddr, (unsigned long long)(m->vaddr + g->s->mrs.v[mr].size),
+             off);
+    /* only the methods of regions with tracked words need the ghost
+     * predicate (a loop without it in its invariant may still reach the
+     * others: the predicate is not part of loop invariants) */
+    bool tracks = false;
+    for (size_t i = 0; i < g->c->words.n; i++)
+        tracks |= g->c->words.v[i].mr == mr && g->c->words.v[i].tracked;
+    const char *pre = tracks ? "cmp_words(" : NULL;
+    if (d->write) {
+        sb_printf(&g->b, "method store_%s(%s, address: Int, value: Int)\n  requires %s\n", d->name,
+                  g->params, range);
+        if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
+        if (gc) store_guarantee(g, gc, mr, off);
+        if (tracks) ghost_frame(g, mr, off);
+    }
+    if (d->read) {
+        sb_printf(&g->b, "method load_%s(%s, address: Int) returns (retval: Int)\n  requires %s\n",
+                  d->name, g->params, range);
+        if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
+        if (rc) load_rely(g, rc, off);
+        if (tracks) ghost_frame(g, -1, off);
+        for (size_t i = 0; i < g->c->words.n; i++) {
+            const CmpWord *w = &g->c->words.v[i];
+            if (w->mr != mr || !w->tracked) continue;
+            StrBuf gh = {0};
+            ghost(g, &gh, i);
+            sb_printf(&g->b, "  ensures %s == %llu ==> retval == %s\n", off,
+                      (unsigned long long)w->off, gh.s);
+            sb_free(&gh);
+        }
+    }
+}
+
+static void notify_methods(ModelGen *g)
+{
+    const SimSystem *s = g->s;
+    StrBuf chans = {0};
+    for (size_t ch = 0; ch < s->channels.n; ch++)
+        for (int k = 0; k < 2; k++)
+            if (s->channels.v[ch].end[k].pd == g->c->pd && s->channels.v[ch].end[k].notify)
+                sb_printf(&chans, "%sch == %u", chans.n ? " || " : "", s->channels.v[ch].end[k].id);
+    const char *names[2] = {"microkit_notify", "ffimicrokit_notify"};
+    for (int n = 0; n < 2; n++) {
+        sb_printf(&g->b, "method %s(%s, ch: Int, cmp_b: Int, cmp_c: Int, cmp_d: Int)\n", names[n],
+                  g->params);
+        if (g->ghost) sb_printf(&g->b, "  requires cmp_words(%s)\n", g->args);
+        sb_printf(&g->b, "  requires %s\n", chans.s ? chans.s : "false");
+        for (size_t i = 0; i < g->c->clauses.n; i++) {
+            const CmpClause *cl = &g->c->clauses.v[i];
+            if (cl->kind != CMP_C_NOTIFY) continue;
+            char guard[48];
+            snprintf(guard, sizeof guard, "ch == %u ==> ", cl->id);
+            emit_forall(g, "requires", guard, cl->gen);
+        }
+        ghost_frame(g, -1, "0");
+    }
+    sb_free(&chans);
+}
+
+/* The first region the contract speaks of that the declaration reaches,
+ * or -1. */
+static int decl_region(const CmpContract *c, const SimSystem *s, const CmpCodeShared *d,
+                       const CmpIntVec *mrs)
+{
+    for (size_t k = 0; k < mrs->n; k++) {
+        const SimMap *m = map_of(s, c->pd, mrs->v[k]);
+        if (d->lo < m->vaddr + s->mrs.v[mrs->v[k]].size && m->vaddr < d->hi) return mrs->v[k];
+    }
+    return -1;
+}
+
+char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, const CmpCode *code,
+                         char **pnk_extra, char **why)
 {
     *why = NULL;
-    StrBuf b = {0};
-    sb_printf(&b, "// generated by griddle compose from %s: the shared-region model of '%s'\n",
+    *pnk_extra = NULL;
+    ModelGen g = {.c = c, .s = s, .code = code};
+    StrBuf p = {0}, a = {0};
+    sb_puts(&p, "heap: IArray");
+    sb_puts(&a, "heap");
+    for (size_t i = 0; i < code->nmodel_fields; i++) {
+        sb_printf(&p, ", cmp_m%zu: Ref", i);
+        sb_printf(&a, ", cmp_m%zu", i);
+    }
+    snprintf(g.params, sizeof g.params, "%s", p.s);
+    snprintf(g.args, sizeof g.args, "%s", a.s);
+    sb_free(&p);
+    sb_free(&a);
+    sb_printf(&g.b, "// generated by griddle compose from %s: the shared-region model of '%s'\n",
               c->path, s->pds.v[c->pd].name);
+    ghost_decls(&g);
     CmpIntVec mrs = {0};
     cmp_evidence_regions(c, s, &mrs);
-    for (size_t i = 0; i < mrs.n; i++) {
-        int mr = mrs.v[i];
-        const SimMap *m = map_of(s, c->pd, mr);
-        const char *name = s->mrs.v[mr].name;
-        const CmpClause *g = clause_on(c, CMP_C_GUARANTEE, mr), *r = clause_on(c, CMP_C_RELY, mr);
-        if (g && uses_old(g->gen)) {
+    for (size_t k = 0; k < mrs.n && !*why; k++) {
+        /* one map per region: the model is through that map's vaddr */
+        size_t nmaps = 0;
+        for (size_t m = 0; m < s->pds.v[c->pd].maps.n; m++)
+            nmaps += s->pds.v[c->pd].maps.v[m].mr == mrs.v[k];
+        if (nmaps > 1) {
             StrBuf w = {0};
-            sb_printf(&w, "the guarantee on '%s' speaks of 'old', which the generated store "
-                      "model cannot bind yet", name);
+            sb_printf(&w, "'%s' maps '%s' %zu times; compose binds a contract's region through "
+                      "one map", s->pds.v[c->pd].name, s->mrs.v[mrs.v[k]].name, nmaps);
+            *why = sb_take(&w);
+        }
+    }
+    for (size_t i = 0; i < code->shared.n && !*why; i++) {
+        const CmpCodeShared *d = &code->shared.v[i];
+        int mr = decl_region(c, s, d, &mrs);
+        if (mr < 0) continue;
+        if (d->width != 8 || (d->hi > d->lo + 1 && d->stride % 8)) {
+            StrBuf w = {0};
+            sb_printf(&w, "shared region '%s' of the code reaches '%s' but is not of 64-bit words, "
+                      "as the contract's clauses on it are", d->name, s->mrs.v[mr].name);
             *why = sb_take(&w);
             break;
         }
-        char base[48], addr[80], range[200];
-        snprintf(base, sizeof base, "%llu", (unsigned long long)m->vaddr);
-        snprintf(addr, sizeof addr, "(address - %s)", base);
-        snprintf(range, sizeof range,
-                 "%s <= address && address < %llu && (address - %s) %% 8 == 0", base,
-                 (unsigned long long)(m->vaddr + s->mrs.v[mr].size), base);
-        if (m->perms & SIM_PERM_W) {
-            sb_printf(&b, "method store_%s(heap: IArray, address: Int, value: Int)\n", name);
-            sb_printf(&b, "  requires %s\n", range);
-            if (g) {
-                char *t = cmp_clause_subst(c, g, "value", addr, NULL);
-                sb_printf(&b, "  requires (%s)\n", t);
-                free(t);
-            }
-        }
-        if (m->perms & SIM_PERM_R) {
-            sb_printf(&b, "method load_%s(heap: IArray, address: Int) returns (retval: Int)\n", name);
-            sb_printf(&b, "  requires %s\n", range);
-            if (r && uses_old(r->gen)) {
-                /* a two-state rely speaks of others' writes, not of one load:
-                 * assuming nothing of the load is sound */
-                sb_printf(&b, "  // the rely speaks of 'old' (others' writes): not assumed here\n");
-            } else if (r) {
-                char *t = cmp_clause_subst(c, r, "retval", addr, NULL);
-                sb_printf(&b, "  ensures (%s)\n", t);
-                free(t);
-            }
-        }
+        region_methods(&g, d, mr);
     }
     vec_free(&mrs);
+    bool notify = false;
+    for (size_t i = 0; i < c->clauses.n; i++) notify |= c->clauses.v[i].kind == CMP_C_NOTIFY;
+    if (notify && !*why) notify_methods(&g);
     if (*why) {
-        sb_free(&b);
+        sb_free(&g.b);
         return NULL;
     }
-    return sb_take(&b);
+    if (g.ghost) *pnk_extra = xstrdup("/@ model predicate cmp_words() @/\n");
+    return sb_take(&g.b);
 }

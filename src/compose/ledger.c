@@ -38,7 +38,7 @@ typedef struct Claim {
     int mr, channel;         /* connector claims: the region or channel covered */
     const char *id;
     CmpStatus status;
-    VEC(int) from;           /* obligation indices */
+    CmpIntVec from;          /* obligation indices */
 } Claim;
 
 typedef struct Cov {
@@ -53,6 +53,7 @@ typedef struct Ledger {
     Cov pds, mrs, chans, entries;
     bool *pd_cov, *mr_cov;
     int wf, k, init, dma;    /* obligation indices (dma -1 without devices) */
+    int *lob;                /* per contract i: its L at [i], its N at [ncontracts + i] (-1: none) */
 } Ledger;
 
 static int add_ob(Ledger *l, Oblig o)
@@ -172,9 +173,15 @@ static int local_obligation(Ledger *l, const CmpContract *c, bool notify, int *l
     if (c->trusted) {
         o.status = CMP_TRUSTED;
         o.evidence = arena_printf(&l->a, "trusted: %s", c->trust_reason);
+    } else if (notify && c->ev_text) {
+        /* one run proves the stores and the notifications: microkit_notify
+         * requires the notify clauses over the words the code wrote */
+        o.status = c->ev_status;
+        o.evidence = arena_printf(&l->a, "%s; the notify clauses are the precondition of "
+                                  "microkit_notify in the generated model", c->ev_text);
     } else if (notify) {
-        o.evidence = "not bound to the code: griddle compose does not yet model the region's "
-                     "words at each microkit_notify (issue 7 part 4c covers the stores only)";
+        o.evidence = "no evidence: the contract names no 'source' to verify; mark it trusted "
+                     "with a reason, or leave it unknown";
     } else if (c->ev_text) {
         o.status = c->ev_status;
         o.evidence = arena_printf(&l->a, "%s", c->ev_text);
@@ -186,6 +193,43 @@ static int local_obligation(Ledger *l, const CmpContract *c, bool notify, int *l
     return lob[slot];
 }
 
+static void push_once(CmpIntVec *v, int x)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->v[i] == x) return;
+    vec_push(v, x);
+}
+
+/* I<n> for a connector on a region: who can write it, from the authority
+ * graph (the bridges are enumerated from exactly these writers). */
+static int writers_obligation(Ledger *l, int mr)
+{
+    const CmpGraph *g = l->in->g;
+    const char *name = l->in->s->mrs.v[mr].name;
+    const char *text = arena_printf(&l->a, "the writers of '%s' on the SDF's authority graph "
+                                    "are exactly those its bridge obligations name", name);
+    for (size_t i = 0; i < l->ob.n; i++)    /* one per region, shared by its claims */
+        if (!strcmp(l->ob.v[i].text, text)) return (int)i;
+    StrBuf b = {0};
+    sb_printf(&b, "PDs that map '%s' writable:", name);
+    size_t n = 0, ndev = 0;
+    for (size_t i = 0; i < g->edges.n; i++) {
+        const CmpEdge *e = &g->edges.v[i];
+        if (e->to != (int)g->npd + mr) continue;
+        if (e->kind == CMP_E_WRITE) sb_printf(&b, "%s %s", n++ ? "," : "", cmp_node_name(g, e->from));
+        ndev += e->kind == CMP_E_DMA_WRITE;
+    }
+    if (!n) sb_puts(&b, " none");
+    sb_printf(&b, "; %s", ndev ? "devices DMA into it (bridges of kind device)" : "no device DMAs into it");
+    char *t = sb_take(&b);
+    size_t nauth = 0;
+    for (size_t i = 0; i < l->ob.n; i++) nauth += !strcmp(l->ob.v[i].kind, "authority");
+    Oblig o = {arena_printf(&l->a, "I%zu", nauth + 1), "authority", text,
+               CMP_DISCHARGED, arena_strndup(&l->a, t, strlen(t)), NULL};
+    free(t);
+    return add_ob(l, o);
+}
+
 /* P<n> per bridge obligation; one claim per rely and per assumption, from
  * its bridges and the promises they use. */
 static void contract_claims(Ledger *l)
@@ -194,7 +238,7 @@ static void contract_claims(Ledger *l)
     const CmpBridgeSet *bs = l->in->bridges;
     if (!cs || !bs) return;
     const SimSystem *s = l->in->s;
-    int *lob = xmalloc((2 * cs->v.n + 1) * sizeof *lob);
+    int *lob = l->lob = arena_alloc(&l->a, (2 * cs->v.n + 1) * sizeof *lob);
     for (size_t i = 0; i < 2 * cs->v.n; i++) lob[i] = -1;
     int *pob = xmalloc((bs->v.n + 1) * sizeof *pob);
     for (size_t i = 0; i < bs->v.n; i++) {
@@ -202,8 +246,21 @@ static void contract_claims(Ledger *l)
         pob[i] = add_ob(l, (Oblig){arena_printf(&l->a, "P%zu", i + 1), "bridge", b->text,
                                    b->status, b->evidence, NULL});
     }
+    /* Every component's promises are in the ledger, used by a claim or
+     * not: a verified component that fails is a failure of the system. */
+    for (size_t i = 0; i < cs->v.n; i++) {
+        const CmpContract *c = &cs->v.v[i];
+        bool g = false, n = false;
+        for (size_t k = 0; k < c->clauses.n; k++) {
+            g |= c->clauses.v[k].kind == CMP_C_GUARANTEE;
+            n |= c->clauses.v[k].kind == CMP_C_NOTIFY;
+        }
+        if (g || c->sources.n) local_obligation(l, c, false, lob);
+        if (n) local_obligation(l, c, true, lob);
+    }
     for (size_t i = 0; i < bs->v.n; i++) {
         const CmpClause *r = bs->v.v[i].r;
+        if (bs->v.v[i].kind == CMP_B_FRAME) continue;
         bool first = true;
         for (size_t k = 0; k < i; k++) first &= bs->v.v[k].r != r;
         if (!first) continue;
@@ -214,9 +271,17 @@ static void contract_claims(Ledger *l)
         c.text = r->kind == CMP_C_RELY
             ? arena_printf(&l->a, "connector '%s': every word '%s' reads from it satisfies its "
                            "rely", s->mrs.v[r->mr].name, rd)
+            : r->kind == CMP_C_INVARIANT
+            ? arena_printf(&l->a, "region '%s': the invariant '%s' states of it holds at all "
+                           "times", s->mrs.v[r->mr].name, rd)
             : arena_printf(&l->a, "connector channel %u of '%s': its assumption holds whenever "
                            "it is notified", r->id, rd);
         vec_push(&c.from, l->wf);
+        if (r->kind != CMP_C_ASSUME) vec_push(&c.from, writers_obligation(l, r->mr));
+        /* region bridges assume the region's invariants: their proofs too */
+        for (size_t k = 0; r->kind == CMP_C_RELY && k < bs->v.n; k++)
+            if (bs->v.v[k].r->kind == CMP_C_INVARIANT && bs->v.v[k].mr == r->mr)
+                push_once(&c.from, pob[k]);
         bool device = false;
         for (size_t k = i; k < bs->v.n; k++) {
             const CmpBridge *b = &bs->v.v[k];
@@ -225,9 +290,11 @@ static void contract_claims(Ledger *l)
             device |= b->kind == CMP_B_DEVICE;
             if (b->g && b->wc) {
                 int lo = local_obligation(l, b->wc, b->g->kind == CMP_C_NOTIFY, lob);
-                bool have = false;
-                for (size_t q = 0; q < c.from.n; q++) have |= c.from.v[q] == lo;
-                if (!have) vec_push(&c.from, lo);
+                push_once(&c.from, lo);
+                /* the frames its binding rests on (the words it tracks) */
+                for (size_t q = 0; q < bs->v.n; q++)
+                    if (bs->v.v[q].kind == CMP_B_FRAME && bs->v.v[q].rc == b->wc)
+                        push_once(&c.from, pob[q]);
             }
         }
         vec_push(&c.from, l->k);
@@ -235,7 +302,6 @@ static void contract_claims(Ledger *l)
         if (device && l->dma >= 0) vec_push(&c.from, l->dma);
         vec_push(&l->cl, c);
     }
-    free(lob);
     free(pob);
 }
 
@@ -244,6 +310,50 @@ static CmpStatus combine(CmpStatus a, CmpStatus b)
     if (a == CMP_FAILED || b == CMP_FAILED) return CMP_FAILED;
     if (a == CMP_UNKNOWN || b == CMP_UNKNOWN) return CMP_UNKNOWN;
     return CMP_DISCHARGED;
+}
+
+const char *const cmp_entry_names[4] = {"init", "notified", "protected", "fault"};
+
+/* The contract of PD p whose promises are discharged by verified code, or
+ * NULL: its L (and N) discharged, not trusted. */
+static const CmpContract *verified_contract(const Ledger *l, size_t p)
+{
+    const CmpContractSet *cs = l->in->contracts;
+    for (size_t i = 0; cs && i < cs->v.n; i++) {
+        const CmpContract *c = &cs->v.v[i];
+        if ((size_t)c->pd != p || c->trusted || !c->sources.n) continue;
+        bool ok = c->ev_status == CMP_DISCHARGED;
+        for (int k = 0; k < 2; k++) {
+            int o = l->lob ? l->lob[(size_t)k * cs->v.n + i] : -1;
+            ok &= o < 0 || l->ob.v[o].status == CMP_DISCHARGED;
+        }
+        return ok ? c : NULL;
+    }
+    return NULL;
+}
+
+/* Entry points (reference 1.3): init and notified of every PD, protected
+ * of every PD some channel end may call, fault of every PD with children.
+ * One is covered when the PD's contract is discharged by verified code
+ * that defines the entry point as a function griddle verify proved; a
+ * trusted component's entry points are not covered. */
+static void entry_coverage(Ledger *l)
+{
+    const SimSystem *s = l->in->s;
+    for (size_t p = 0; p < s->pds.n; p++) {
+        bool has[4] = {true, true, false, false};
+        for (size_t c = 0; c < s->channels.n; c++)
+            for (int k = 0; k < 2; k++)
+                has[CMP_ENTRY_PROTECTED] |= s->channels.v[c].end[k].pp &&
+                                            (size_t)s->channels.v[c].end[1 - k].pd == p;
+        for (size_t q = 0; q < s->pds.n; q++)
+            has[CMP_ENTRY_FAULT] |= s->pds.v[q].parent == (int)p;
+        const CmpContract *vc = verified_contract(l, p);
+        for (int e = 0; e < 4; e++) {
+            l->entries.total += has[e];
+            l->entries.have += has[e] && vc && vc->entry_verified[e];
+        }
+    }
 }
 
 /* Which PDs, regions and channels the discharged claims speak about. */
@@ -281,16 +391,7 @@ static void coverage(Ledger *l)
     for (size_t c = 0; c < s->channels.n; c++)
         l->chans.have += chan_cov[c] || flow[(size_t)s->channels.v[c].end[0].pd * s->pds.n +
                                              (size_t)s->channels.v[c].end[1].pd];
-    /* entry points: init and notified of every PD, protected of every PD
-     * some channel end may call; covered only by verified contracts */
-    l->entries.total = 2 * s->pds.n;
-    for (size_t p = 0; p < s->pds.n; p++) {
-        bool called = false;
-        for (size_t c = 0; c < s->channels.n; c++)
-            for (int k = 0; k < 2; k++)
-                called |= s->channels.v[c].end[k].pp && (size_t)s->channels.v[c].end[1 - k].pd == p;
-        l->entries.total += called;
-    }
+    entry_coverage(l);
 }
 
 static void ledger_build(Ledger *l, const CmpLedgerIn *in)
@@ -367,8 +468,8 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
     t[n++] = (TrustItem){"components", l->in->contracts && l->in->contracts->v.n
         ? "for connector claims, each writer's guarantees (obligations L) and each notifier's "
           "notify clauses (N): trusted components with their reasons; a Pancake component's "
-          "guarantees through griddle verify of its sources against the model generated from "
-          "its contract (whose relies it assumes), its notify clauses still unknown; policy "
+          "through griddle verify of its sources against the model generated from its "
+          "contract (whose relies it assumes; the FFI functions it calls are trusted C); policy "
           "claims hold whatever the components do"
         : "none for these claims, which hold whatever the components do; no functional "
           "claim about a component is made without a contract"};
@@ -441,7 +542,7 @@ static void render_text(const Ledger *l, StrBuf *b)
     pct(b, "protection domains", l->pds, NULL);
     pct(b, "memory regions", l->mrs, NULL);
     pct(b, "channels", l->chans, NULL);
-    pct(b, "entry points", l->entries, "(needs verified contracts)");
+    pct(b, "entry points", l->entries, "(of components verified against their contracts)");
     size_t cnt[4];
     summary_counts(l, cnt);
     sb_printf(b, "\nresult: %s (%zu discharged, %zu failed, %zu trusted, %zu unknown obligations)\n",

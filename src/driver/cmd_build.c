@@ -234,10 +234,14 @@ static char *cache_dir(void)
  * without a usable cache it is compiled into the temporary directory. */
 static char *host_object(const Tmp *t)
 {
+    /* the decoder's functions are static: the host's only global symbols
+     * are the ABI's (docs/abi.md, "Symbols") */
+    const char *unity = "#define SIM_X86_API static\n#include \"host.c\"\n#include \"x86dec.c\"\n";
     uint64_t hash = 1469598103934665603ull;
     const char *cc = cc_name();
     for (const HostFile *f = griddle_host_files; f->name; f++)
         for (size_t i = 0; i < f->len; i++) hash = (hash ^ f->data[i]) * 1099511628211ull;
+    for (const char *p = unity; *p; p++) hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
     for (const char *p = cc; *p; p++) hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
     char *dir = cache_dir();
     StrBuf obj = {0}, tmpobj = {0};
@@ -253,7 +257,6 @@ static char *host_object(const Tmp *t)
         free(p);
     }
     char *all = tmp_path(t, "host_all.c");
-    const char *unity = "#include \"host.c\"\n#include \"x86dec.c\"\n";
     ok = ok && write_file(all, unity, strlen(unity), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     sb_printf(&tmpobj, "%s.%ld", obj.s, (long)getpid());
@@ -444,6 +447,7 @@ int cmd_build(int argc, char **argv)
     if (rc == EXIT_OK) {
         SourceUnit u;
         rc = unit_load(&u, &so, true);
+        if (rc == EXIT_OK && target_check_abi_names(&u.prog, &u.dl)) rc = EXIT_INPUT;
         if (rc == EXIT_OK) rc = bo.target_c ? build_c(&bo, &u) : build_x64(&bo, &u.prog);
         if (u.dl.v.n) driver_render(&so, &u.dl, &u.sm, "griddle build");
         unit_free(&u);

@@ -65,6 +65,7 @@ typedef struct ComposeCli {
     /* resolved inputs */
     char *system;
     VEC(char *) policies, contracts;
+    VEC(char *) codes;             /* diagnostic codes copied from components' runs */
 } ComposeCli;
 
 static bool ends_with(const char *s, const char *suffix)
@@ -373,141 +374,235 @@ static void list_files(StrBuf *b, const char *const *files, size_t n)
     for (size_t i = 0; i < n; i++) sb_printf(b, "%s%s", i ? ", " : "", files[i]);
 }
 
-/* A `shared` region of the component's code that reaches the words of a
- * region the contract speaks of without being the generated model's (named
- * after the region, 64-bit words): its accesses would bypass the guarantee
- * or assume a rely of another width. NULL if there is none. */
-static const char *shared_bypass(const VSpec *spec, const CmpContract *ct, const SimSystem *sys)
+/* The file of another SrcMgr, added to sm (once per component run). */
+static uint32_t adopt_file(SrcMgr *sm, const SrcMgr *from, uint32_t f, uint32_t *map)
 {
-    static char msg[512];
-    CmpIntVec mrs = {0};
-    cmp_evidence_regions(ct, sys, &mrs);
-    const SimPd *p = &sys->pds.v[ct->pd];
-    const char *res = NULL;
-    for (size_t i = 0; !res && i < spec->shared.n; i++) {
-        const VShared *sh = spec->shared.v[i];
-        for (size_t k = 0; !res && k < mrs.n; k++) {
-            const SimMr *mr = &sys->mrs.v[mrs.v[k]];
-            uint64_t lo = 0;
-            for (size_t m = 0; m < p->maps.n; m++)
-                if (p->maps.v[m].mr == mrs.v[k]) { lo = p->maps.v[m].vaddr; break; }
-            bool overlaps = sh->lo < lo + mr->size && lo < sh->hi;
-            bool named = !strcmp(sh->name, mr->name);
-            if (named && (sh->width != 8 || (sh->hi > sh->lo + 1 && sh->stride % 8)))
-                res = msg, snprintf(msg, sizeof msg, "shared region '%s' of the code is not of "
-                                    "64-bit words, as the contract's clauses on it are", sh->name);
-            else if (overlaps && !named)
-                res = msg, snprintf(msg, sizeof msg, "shared region '%s' of the code reaches "
-                                    "'%s' but is not named after it, so its accesses bypass the "
-                                    "contract's model of '%s'", sh->name, mr->name, mr->name);
+    if (map[f] != UINT32_MAX) return map[f];
+    const SrcFile *sf = from->files.v[f];
+    map[f] = sf->text ? srcmgr_add(sm, sf->name, xstrndup(sf->text, sf->len), sf->len)
+                      : srcmgr_intern_name(sm, sf->name);
+    return map[f];
+}
+
+/* A component's diagnostics (located in its sources and models, in the
+ * SrcMgr of its run) join compose's, so every one of them is rendered,
+ * in text or as the one JSON document. Codes are copied: the verifier's
+ * live in memory released after the run. */
+static void adopt_diags(ComposeCli *c, const DiagList *from, const SrcMgr *fsm, SrcMgr *sm,
+                        DiagList *dl)
+{
+    uint32_t *map = xmalloc((fsm->files.n + 1) * sizeof *map);
+    for (size_t i = 0; i < fsm->files.n; i++) map[i] = UINT32_MAX;
+    for (size_t i = 0; i < from->v.n; i++) {
+        const Diag *d = &from->v.v[i];
+        Span sp = d->span;
+        if (d->has_span) sp.file = adopt_file(sm, fsm, d->span.file, map);
+        char *code = xstrdup(d->code ? d->code : "verify");
+        vec_push(&c->codes, code);
+        Diag *nd = diag_add(dl, d->sev, code, d->has_span ? &sp : NULL, "%s", d->msg);
+        for (size_t k = 0; k < d->notes.n; k++) {
+            Span ns = d->notes.v[k].span;
+            if (d->notes.v[k].has_span) ns.file = adopt_file(sm, fsm, ns.file, map);
+            diag_note(nd, d->notes.v[k].has_span ? &ns : NULL, "%s", d->notes.v[k].msg);
         }
     }
-    vec_free(&mrs);
-    return res;
+    free(map);
+}
+
+/* Which Microkit entry points the code defines as functions proved now or
+ * from the cache (the ledger's entry-point coverage). */
+static void entries_verified(CmpContract *ct, const VerifyReport *r)
+{
+    for (size_t i = 0; i < r->units.n; i++)
+        for (int e = 0; e < 4; e++)
+            if (!strcmp(r->units.v[i].name, cmp_entry_names[e]))
+                ct->entry_verified[e] = r->units.v[i].status == VERIFY_OK ||
+                                        r->units.v[i].status == VERIFY_CACHED;
+}
+
+/* Loads the component's sources (and extra, a generated Pancake file, if
+ * given) as `griddle verify` does: FunDecl.index numbers the functions. */
+static int load_component(SourceUnit *u, const ComposeCli *c, const CmpContract *ct,
+                          const char *extra)
+{
+    SourceOpts so;
+    source_opts_init(&so, "griddle compose");
+    so.color = c->so.color;
+    for (size_t i = 0; i < ct->sources.n; i++) vec_push(&so.files, ct->sources.v[i]);
+    if (extra) vec_push(&so.files, extra);
+    int rc = unit_load(u, &so, true);
+    source_opts_free(&so);
+    return rc;
+}
+
+/* What the code declares (its shared declarations and model fields), from
+ * a first build with the contract's model files only, whose errors (the
+ * methods the generated model will add are missing) are dropped. */
+static void probe_code(const SourceUnit *u, const CmpContract *ct, CmpCode *code)
+{
+    VSpec spec;
+    memset(&spec, 0, sizeof spec);
+    DiagList scratch;
+    diag_init(&scratch);
+    VOpts vo = {0};
+    vo.models = ct->models.v;
+    vo.nmodels = ct->models.n;
+    vo.heap_words = 16384;
+    vspec_build(&spec, &u->prog, &vo, &scratch);
+    for (size_t i = 0; i < spec.shared_decls.n; i++) {
+        const VShared *d = spec.shared_decls.v[i];
+        CmpCodeShared cs = {xstrdup(d->name), d->lo, d->hi, d->stride, d->width, d->read, d->write};
+        vec_push(&code->shared, cs);
+    }
+    code->nmodel_fields = spec.model_fields.n;
+    vspec_free(&spec);
+    diag_free(&scratch);
+}
+
+/* A temporary file holding text; false if it cannot be written. */
+static bool temp_file(char *path, const char *text)
+{
+    int fd = mkstemp(path);
+    if (fd < 0) return false;
+    bool ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+    close(fd);
+    if (!ok) unlink(path);
+    return ok;
+}
+
+/* griddle verify on the spec: the verdict, the unit counts and the
+ * entry points proved go into ct; the diagnostics into u->dl. */
+static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, SourceUnit *u,
+                             StrBuf *b, DiagList *dl)
+{
+    VerifyOpts o = {0};
+    o.timeout_ms = c->timeout_ms;
+    o.only = ct->only.v;
+    o.nonly = ct->only.n;
+    o.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
+    if (o.cache_dir) o.salt = verify_exe_salt();
+    VerifyReport r;
+    DiagList vdl;
+    diag_init(&vdl);
+    verify_program(spec, &o, &r, &vdl);
+    for (size_t i = 0; i < vdl.v.n; i++) {
+        Diag *d = &vdl.v.v[i];
+        Diag *nd = diag_add(&u->dl, d->sev, d->code, d->has_span ? &d->span : NULL, "%s", d->msg);
+        for (size_t k = 0; k < d->notes.n; k++)
+            diag_note(nd, d->notes.v[k].has_span ? &d->notes.v[k].span : NULL, "%s",
+                      d->notes.v[k].msg);
+    }
+    diag_free(&vdl);
+    size_t ok = 0, cached = 0, trusted = 0;
+    for (size_t i = 0; i < r.units.n; i++) {
+        VerifyStatus st = r.units.v[i].status;
+        ok += st == VERIFY_OK;
+        cached += st == VERIFY_CACHED;
+        trusted += st == VERIFY_TRUSTED;
+    }
+    /* with `only`, the units left out are trusted by griddle verify but
+     * unverified here: never a discharge */
+    ct->ev_status = r.nfailed || r.nerror ? CMP_FAILED
+                  : r.nunknown || ok + cached + trusted != r.units.n ||
+                    (ct->only.n && trusted) ? CMP_UNKNOWN
+                  : CMP_DISCHARGED;
+    sb_printf(b, ": %s; %zu unit%s verified (%zu from the cache of the same content), "
+              "%zu trusted, %zu failed, %zu unsupported, %zu unknown",
+              ct->ev_status == CMP_DISCHARGED ? "verified"
+              : ct->ev_status == CMP_FAILED ? "failed" : "unknown",
+              ok + cached, ok + cached == 1 ? "" : "s", cached, trusted, r.nfailed, r.nerror,
+              r.nunknown);
+    for (size_t i = 0; i < ct->only.n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < r.units.n; k++) found |= !strcmp(r.units.v[k].name, ct->only.v[i]);
+        if (!found) {
+            diag_add(dl, DIAG_ERROR, "compose.contract", &ct->only_span, "'only' names '%s', "
+                     "which is no function of the component's sources", ct->only.v[i]);
+            ct->ev_status = CMP_FAILED;
+        }
+    }
+    if (ct->only.n && trusted) {
+        sb_printf(b, "; verified only");
+        for (size_t i = 0; i < ct->only.n; i++) sb_printf(b, " %s", ct->only.v[i]);
+        sb_printf(b, " ('only'): not verified:");
+        for (size_t i = 0; i < r.units.n; i++)
+            if (r.units.v[i].status == VERIFY_TRUSTED) sb_printf(b, " %s", r.units.v[i].name);
+    }
+    entries_verified(ct, &r);
+    verify_report_free(&r);
+}
+
+/* The evidence line's opening: the files and their content hash. */
+static void evidence_head(const CmpContract *ct, StrBuf *b)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    bool readable = hash_files(ct->sources.v, ct->sources.n, &h) &&
+                    hash_files(ct->models.v, ct->models.n, &h);
+    sb_printf(b, "griddle verify of ");
+    list_files(b, ct->sources.v, ct->sources.n);
+    if (ct->models.n) {
+        sb_printf(b, " against ");
+        list_files(b, ct->models.v, ct->models.n);
+    }
+    if (readable) sb_printf(b, " (content %016llx)", (unsigned long long)h);
 }
 
 /* Issue 7, 4c: griddle verify on a component's sources and models (the
  * same front end, checker, vspec_build and verify_program as `griddle
  * verify -m MODEL... FILE...`, with the same content cache, so a changed
- * source, model or verifier is verified again). The verdict becomes the
- * evidence of its promises (obligation L): discharged when every unit is
- * verified (now or, with the same content, earlier), failed when one is
- * refuted or unsupported, unknown otherwise. The verifier's diagnostics
- * are printed as griddle verify prints them. */
-static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *sys)
+ * source, model or verifier is verified again), against the model
+ * generated from its contract for the code's shared declarations (found
+ * by a first build). The verdict becomes the evidence of its promises
+ * (obligations L and N): discharged when every unit is verified (now or,
+ * with the same content, earlier), failed when one is refuted or
+ * unsupported, unknown otherwise. The verifier's diagnostics join
+ * compose's. */
+static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *sys,
+                               SrcMgr *sm, DiagList *dl)
 {
     StrBuf b = {0};
-    char *why = NULL;
-    char *model = cmp_evidence_model(ct, sys, &why);
-    char mpath[] = "/tmp/griddle-compose-model-XXXXXX";
-    int fd = model ? mkstemp(mpath) : -1;
-    if (!model || fd < 0 || write(fd, model, strlen(model)) != (ssize_t)strlen(model)) {
-        ct->ev_status = why ? CMP_UNKNOWN : CMP_FAILED;
-        sb_printf(&b, "not verified: %s", why ? why : "cannot write the generated model");
-        ct->ev_text = sb_take(&b);
-        if (fd >= 0) { close(fd); unlink(mpath); }
-        free(why);
-        free(model);
-        return;
-    }
-    close(fd);
-    uint64_t h = 0xcbf29ce484222325ULL;
-    bool readable = hash_files(ct->sources.v, ct->sources.n, &h) &&
-                    hash_files(ct->models.v, ct->models.n, &h);
-    sb_printf(&b, "griddle verify of ");
-    list_files(&b, ct->sources.v, ct->sources.n);
-    if (ct->models.n) {
-        sb_printf(&b, " against ");
-        list_files(&b, ct->models.v, ct->models.n);
-    }
-    if (readable) sb_printf(&b, " (content %016llx)", (unsigned long long)h);
-    SourceOpts so;
-    source_opts_init(&so, "griddle compose");
-    so.json = c->so.json;
-    so.color = c->so.color;
-    for (size_t i = 0; i < ct->sources.n; i++) vec_push(&so.files, ct->sources.v[i]);
-    VEC(const char *) models = {0};
-    vec_push(&models, (const char *)mpath);
-    for (size_t i = 0; i < ct->models.n; i++) vec_push(&models, ct->models.v[i]);
+    evidence_head(ct, &b);
     SourceUnit u;
-    int rc = unit_load(&u, &so, true);
-    VSpec spec;
-    memset(&spec, 0, sizeof spec);
-    bool have_spec = false;
-    if (rc == EXIT_OK) {
-        uint32_t nfun = 0; /* as cmd_verify: FunDecl.index numbers the functions */
-        for (size_t i = 0; i < u.prog.decls.n; i++)
-            if (u.prog.decls.v[i]->kind == D_FUN) u.prog.decls.v[i]->u.fun.index = nfun++;
+    int rc = load_component(&u, c, ct, NULL);
+    CmpCode code = {0};
+    if (rc == EXIT_OK) probe_code(&u, ct, &code);
+    char *why = NULL, *extra = NULL;
+    char *model = rc == EXIT_OK ? cmp_evidence_model(ct, sys, &code, &extra, &why) : NULL;
+    cmp_code_free(&code);
+    char mpath[] = "/tmp/griddle-compose-model-XXXXXX", xpath[] = "/tmp/griddle-compose-XXXXXX";
+    bool have_x = false;
+    if (model && temp_file(mpath, model) && (!extra || (have_x = temp_file(xpath, extra)))) {
+        unit_free(&u);
+        rc = load_component(&u, c, ct, have_x ? xpath : NULL);
+        VEC(const char *) models = {0};
+        vec_push(&models, (const char *)mpath);
+        for (size_t i = 0; i < ct->models.n; i++) vec_push(&models, ct->models.v[i]);
+        VSpec spec;
+        memset(&spec, 0, sizeof spec);
         VOpts vo = {0};
         vo.models = models.v;
         vo.nmodels = models.n;
         vo.heap_words = 16384;
-        have_spec = vspec_build(&spec, &u.prog, &vo, &u.dl);
-    }
-    const char *bypass = have_spec ? shared_bypass(&spec, ct, sys) : NULL;
-    if (!have_spec) {
-        ct->ev_status = CMP_FAILED;
-        sb_printf(&b, ": the sources or models have errors");
-    } else if (bypass) {
-        ct->ev_status = CMP_FAILED;
-        sb_printf(&b, ": %s", bypass);
+        if (rc == EXIT_OK && vspec_build(&spec, &u.prog, &vo, &u.dl))
+            verify_component(c, ct, &spec, &u, &b, dl);
+        else {
+            ct->ev_status = CMP_FAILED;
+            sb_printf(&b, ": the sources or models have errors");
+        }
+        vspec_free(&spec);
+        vec_free(&models);
+        unlink(mpath);
+        if (have_x) unlink(xpath);
     } else {
-        VerifyOpts o = {0};
-        o.timeout_ms = c->timeout_ms;
-        o.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
-        if (o.cache_dir) o.salt = verify_exe_salt();
-        VerifyReport r;
-        DiagList vdl;
-        diag_init(&vdl);
-        verify_program(&spec, &o, &r, &vdl);
-        for (size_t i = 0; i < vdl.v.n; i++) {
-            Diag *d = &vdl.v.v[i];
-            Diag *nd = diag_add(&u.dl, d->sev, d->code, d->has_span ? &d->span : NULL, "%s", d->msg);
-            for (size_t k = 0; k < d->notes.n; k++)
-                diag_note(nd, d->notes.v[k].has_span ? &d->notes.v[k].span : NULL, "%s",
-                          d->notes.v[k].msg);
-        }
-        diag_free(&vdl);
-        size_t ok = 0, cached = 0, trusted = 0;
-        for (size_t i = 0; i < r.units.n; i++) {
-            VerifyStatus st = r.units.v[i].status;
-            ok += st == VERIFY_OK;
-            cached += st == VERIFY_CACHED;
-            trusted += st == VERIFY_TRUSTED;
-        }
-        ct->ev_status = r.nfailed || r.nerror ? CMP_FAILED
-                      : r.nunknown || ok + cached + trusted != r.units.n ? CMP_UNKNOWN
-                      : CMP_DISCHARGED;
-        sb_printf(&b, ": %s; %zu unit%s verified (%zu from the cache of the same content), "
-                  "%zu trusted, %zu failed, %zu unsupported, %zu unknown",
-                  ct->ev_status == CMP_DISCHARGED ? "verified"
-                  : ct->ev_status == CMP_FAILED ? "failed" : "unknown",
-                  ok + cached, ok + cached == 1 ? "" : "s", cached, trusted, r.nfailed, r.nerror,
-                  r.nunknown);
-        verify_report_free(&r);
+        ct->ev_status = CMP_FAILED;
+        sb_printf(&b, ": %s", why ? why : rc != EXIT_OK ? "the sources have errors"
+                                                        : "cannot write the generated model");
+        if (why)
+            diag_add(dl, DIAG_ERROR, "compose.evidence", &ct->source_span, "the code of '%s' "
+                     "cannot be bound to its contract: %s", sys->pds.v[ct->pd].name, why);
     }
-    /* The first error goes into the ledger; all of them are printed with
-     * text diagnostics (JSON diagnostics are one document: compose's). */
+    /* The first error goes into the ledger; all of them are diagnostics
+     * of the run (text, or the one JSON document). */
     diag_sort(&u.dl);
     for (size_t i = 0; i < u.dl.v.n; i++) {
         const Diag *d = &u.dl.v.v[i];
@@ -518,15 +613,12 @@ static void component_evidence(ComposeCli *c, CmpContract *ct, const SimSystem *
         sb_printf(&b, "%s [%s]", d->msg, d->code);
         break;
     }
-    if (u.dl.v.n && !so.json) driver_render(&so, &u.dl, &u.sm, "griddle compose");
-    unlink(mpath);
-    free(model);
-    vec_free(&models);
-    if (have_spec) vspec_free(&spec);
+    adopt_diags(c, &u.dl, &u.sm, sm, dl);
     unit_free(&u);
-    source_opts_free(&so);
-    ct->ev_text = xstrdup(b.s);
-    sb_free(&b);
+    free(model);
+    free(extra);
+    free(why);
+    ct->ev_text = sb_take(&b);
 }
 
 static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
@@ -553,10 +645,13 @@ static int compose(ComposeCli *c, SrcMgr *sm, DiagList *dl)
         free(no_dma);
         cmp_policy_check(&ps, &g);
         cmp_policy_report(&ps, &g, dl);
+        for (size_t i = 0; i < cs.v.n; i++)
+            if (cs.v.v[i].sources.n) cmp_evidence_words(&cs.v.v[i], s);
         cmp_bridges_build(&bs, &cs, &g);
         ok = cmp_bridges_check(&bs, &cs, s, c->timeout_ms, sm, dl);
+        cmp_bridges_settle(&bs, &cs);
         for (size_t i = 0; ok && i < cs.v.n; i++)
-            if (cs.v.v[i].sources.n) component_evidence(c, &cs.v.v[i], s);
+            if (cs.v.v[i].sources.n) component_evidence(c, &cs.v.v[i], s, sm, dl);
     }
     if (ok && rc == EXIT_OK) {
         CmpLedgerIn in = {.s = s, .g = &g, .ps = &ps, .init = &init, .contracts = &cs,
@@ -600,6 +695,8 @@ int cmd_compose(int argc, char **argv)
     for (size_t i = 0; i < c.contracts.n; i++) free(c.contracts.v[i]);
     vec_free(&c.policies);
     vec_free(&c.contracts);
+    for (size_t i = 0; i < c.codes.n; i++) free(c.codes.v[i]);
+    vec_free(&c.codes);
     vec_free(&c.search);
     vec_free(&c.devices);
     source_opts_free(&c.so);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
 static const char HELP[] =
@@ -26,11 +27,18 @@ static const char HELP[] =
     "  --no-overflow-check     words wrap modulo 2^64 instead of overflow obligations\n"
     "  --only NAME             verify only this function/model method (repeatable;\n"
     "                          the others are trusted)\n"
+    "  --bv NAME               verify function NAME in bit-vector mode, as if it\n"
+    "                          had /@ bitvector @/ (repeatable)\n"
     "  -j N                    verify N units in parallel (default: all cores)\n"
     "  --timeout SECONDS       per obligation (default 60; 0 = none); a timeout is\n"
     "                          reported as unknown, never as verified\n"
     "  --seeds N               re-check every obligation with N solver seeds and\n"
     "                          report verdicts that change\n"
+    "  --solver z3|cvc5|both  who decides: Z3 (default), cvc5 (the same queries as\n"
+    "                          SMT-LIB text to a cvc5 process; $GRIDDLE_CVC5 names\n"
+    "                          another executable), or Z3 cross-checked by cvc5:\n"
+    "                          contradicting verdicts are errors\n"
+    "  --cross-check           the same as --solver both\n"
     "  --cache DIR             cache of verified units (default .griddle-cache)\n"
     "  --no-cache              neither read nor write the cache\n"
     "  --emit-smt DIR          write every query as SMT-LIB2 into DIR\n"
@@ -52,6 +60,7 @@ typedef struct VerifyCli {
     VerifyOpts vo;
     VEC(const char *) models;
     VEC(const char *) only;
+    VEC(const char *) bv;
     uint64_t heap_words;
     bool allow_undefined, tcb, no_cache;
     Format format;
@@ -135,6 +144,11 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
         c->vo.seeds = (unsigned)n;
         return 1;
     }
+    if (!strcmp(a, "--bv")) {
+        if (!(v = need(argc, argv, i)) || !*v) return usage_error("verify", "--bv needs a function name"), -1;
+        vec_push(&c->bv, v);
+        return 1;
+    }
     if (!strcmp(a, "--only")) {
         if (!(v = need(argc, argv, i))) return usage_error("verify", "--only needs a name"), -1;
         vec_push(&c->only, v);
@@ -163,7 +177,16 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
     if (!strcmp(a, "--tcb")) return c->tcb = true, 1;
     if (!strcmp(a, "--allow-undefined-shared")) return c->allow_undefined = true, 1;
     if (!strcmp(a, "--no-overflow-check")) return c->vo.no_overflow = true, 1;
-    if (!strcmp(a, "--solver") || !strcmp(a, "--emit-viper"))
+    if (!strcmp(a, "--solver")) {
+        v = need(argc, argv, i);
+        if (v && !strcmp(v, "z3")) c->vo.solver = VSOLVER_Z3;
+        else if (v && !strcmp(v, "cvc5")) c->vo.solver = VSOLVER_CVC5;
+        else if (v && !strcmp(v, "both")) c->vo.solver = VSOLVER_BOTH;
+        else return usage_error("verify", "--solver must be z3, cvc5 or both"), -1;
+        return 1;
+    }
+    if (!strcmp(a, "--cross-check")) return c->vo.solver = VSOLVER_BOTH, 1;
+    if (!strcmp(a, "--emit-viper"))
         return usage_error("verify", "%s is not available in this build (see docs/verifier.md)", a), -1;
     return 0;
 }
@@ -313,11 +336,6 @@ static int run(VerifyCli *c)
     memset(&spec, 0, sizeof spec);
     bool have_spec = false;
     if (rc == EXIT_OK) {
-        /* FunDecl.index (position among functions) indexes VSpec.funs;
-         * nothing upstream numbers it (ir/lower.c numbers it for itself) */
-        uint32_t nfun = 0;
-        for (size_t i = 0; i < u.prog.decls.n; i++)
-            if (u.prog.decls.v[i]->kind == D_FUN) u.prog.decls.v[i]->u.fun.index = nfun++;
         VOpts vo = {0};
         vo.models = c->models.v;
         vo.nmodels = c->models.n;
@@ -341,6 +359,8 @@ static int run(VerifyCli *c)
     }
     c->vo.only = c->only.v;
     c->vo.nonly = c->only.n;
+    c->vo.bv = c->bv.v;
+    c->vo.nbv = c->bv.n;
     c->vo.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";
     if (c->vo.cache_dir) c->vo.salt = verify_exe_salt();
     if (c->vo.emit_smt_dir) mkdir(c->vo.emit_smt_dir, 0777);
@@ -370,6 +390,28 @@ static int run(VerifyCli *c)
     return rc;
 }
 
+/* The cvc5 executable: $GRIDDLE_CVC5, else cvc5 on PATH. */
+static bool find_cvc5(VerifyCli *c)
+{
+    const char *env = getenv("GRIDDLE_CVC5");
+    const char *exe = env && *env ? env : "cvc5";
+    c->vo.cvc5 = exe;
+    if (strchr(exe, '/')) return access(exe, X_OK) == 0;
+    const char *path = getenv("PATH");
+    StrBuf b = {0};
+    bool found = false;
+    for (const char *p = path ? path : "/usr/bin:/bin"; !found;) {
+        size_t n = strcspn(p, ":");
+        b.n = 0;
+        sb_printf(&b, "%.*s/%s", (int)n, n ? p : ".", exe);
+        found = access(b.s, X_OK) == 0;
+        if (!p[n]) break;
+        p += n + 1;
+    }
+    sb_free(&b);
+    return found;
+}
+
 int cmd_verify(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -390,10 +432,15 @@ int cmd_verify(int argc, char **argv)
         else if (r == 0) rc = usage_error("verify", "unknown option '%s'", argv[i]);
     }
     if (rc == EXIT_OK && !c.src.files.n) rc = usage_error("verify", "no input files");
+    if (rc == EXIT_OK && c.vo.solver != VSOLVER_Z3 && !find_cvc5(&c))
+        rc = usage_error("verify", "--solver %s needs cvc5: cannot run '%s' (install the Debian package cvc5, "
+                                   "or set GRIDDLE_CVC5)",
+                         c.vo.solver == VSOLVER_CVC5 ? "cvc5" : "both", c.vo.cvc5);
     if (rc == EXIT_OK) rc = run(&c);
 out:
     vec_free(&c.models);
     vec_free(&c.only);
+    vec_free(&c.bv);
     source_opts_free(&c.src);
     return rc;
 }

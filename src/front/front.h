@@ -284,7 +284,7 @@ typedef struct FunDecl {
     bool ret_written;
     Block body;
     uint32_t nslots;         /* checker: local slots (params first) */
-    uint32_t index;          /* position among functions */
+    uint32_t index;          /* checker: position among functions (0, 1, ...) */
 } FunDecl;
 
 typedef struct GlobalDecl {
@@ -332,6 +332,7 @@ typedef struct Program {
     bool compat;
     bool checked;            /* the checker ran without errors */
     uint32_t nglobals;       /* checker: number of global slots */
+    uint32_t nfuns;          /* checker: number of functions (FunDecl.index < nfuns) */
 } Program;
 
 void program_free(Program *p);

@@ -13,7 +13,9 @@
  * Passes, in order (each `void pass(IrFn *)`, dumpable with --dump):
  *   lower (ir_lower)   checked AST -> IR                      dump "ir"
  *   opt (ir_opt)       constant folding, copy propagation,
- *                      dead-code elimination, jump threading  dump "opt"
+ *                      dead-code elimination, jump threading,
+ *                      load elimination/forwarding (mem.c),
+ *                      licm, unrolling (unroll.c)             dump "opt"
  * then the target's instruction selection and register allocation
  * (src/target) rewrite the same structure (dumps "isel", "ra").
  * Shared-memory operations and FFI calls are never moved, merged or

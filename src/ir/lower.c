@@ -660,9 +660,7 @@ static void layout_globals(Lower *l)
 
 IrProg *ir_lower(Program *p)
 {
-    uint32_t nfun = 0;
-    for (size_t i = 0; i < p->decls.n; i++)   /* FunDecl.index: position among functions */
-        if (p->decls.v[i]->kind == D_FUN) p->decls.v[i]->u.fun.index = nfun++;
+    uint32_t nfun = p->nfuns;   /* FunDecl.index < nfuns: numbered by the checker */
     IrProg *ir = xcalloc(1, sizeof *ir);
     Lower l = {.p = p, .ir = ir};
     layout_globals(&l);

@@ -14,12 +14,15 @@
  *    the accumulator form two-address code wants;
  *  - ir_dce: instructions without effect whose result is dead go;
  *  - licm: pure arithmetic whose operands do not change in a loop moves
- *    to the loop's preheader (natural loops from dominators).
+ *    to the loop's preheader (natural loops from dominators);
+ *  - and, from their own files (ir_int.h): displacement folding, load
+ *    elimination and store-to-load forwarding over local memory (mem.c),
+ *    unrolling of small counted loops (unroll.c).
  * None of them touches an instruction with an effect (ir_has_effect:
  * shared-memory operations, FFI and other calls, stores, control), so
  * shared accesses and FFI calls keep their number and order.
  */
-#include "ir.h"
+#include "ir_int.h"
 
 #include <string.h>
 
@@ -143,6 +146,16 @@ static void kill(Prop *p, uint32_t d)
 }
 
 static void on_def(void *ctx, uint32_t v) { kill(ctx, v); }
+
+/* Sizes the tables for the function's current vregs (passes add some). */
+static void prop_reset(Prop *p, const IrFn *fn)
+{
+    free(p->val);
+    free(p->stamp);
+    p->val = xcalloc(fn->nvregs + 1, sizeof(Opnd));
+    p->stamp = xcalloc(fn->nvregs + 1, sizeof(uint32_t));
+    p->cur = 0;
+}
 
 static void propagate_block(IrFn *fn, IrBlock *b, Prop *p)
 {
@@ -433,6 +446,21 @@ static void collect_body(const IrFn *fn, uint32_t **preds, const uint32_t *npred
     free(stack);
 }
 
+/* Definitions per vreg (a call's results count twice: never single). */
+static uint32_t *count_defs(const IrFn *fn)
+{
+    uint32_t *defs = xcalloc(fn->nvregs + 1, sizeof *defs);
+    for (size_t b = 0; b < fn->blocks.n; b++)
+        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
+            const IrIns *in = &fn->blocks.v[b].ins.v[i];
+            if (in->dst) defs[in->dst]++;
+            for (uint32_t k = 0; k < in->nres; k++) defs[fn->lists.v[in->list + in->nargs + k].v] += 2;
+        }
+    return defs;
+}
+
+/* Loop-invariant code motion, then strength reduction (sr.c), for each
+ * natural loop with a preheader. */
 static void licm(IrFn *fn)
 {
     size_t nb = fn->blocks.n, w = (nb + 63) / 64;
@@ -445,13 +473,7 @@ static void licm(IrFn *fn)
         for (int k = 0; k < ns; k++) preds[s[k]][npreds[s[k]]++] = (uint32_t)b;
     }
     uint64_t *dom = dominators(fn, reach, preds, npreds);
-    uint32_t *defs = xcalloc(fn->nvregs + 1, sizeof *defs);
-    for (size_t b = 0; b < nb; b++)
-        for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {
-            const IrIns *in = &fn->blocks.v[b].ins.v[i];
-            if (in->dst) defs[in->dst]++;
-            for (uint32_t k = 0; k < in->nres; k++) defs[fn->lists.v[in->list + in->nargs + k].v] += 2;
-        }
+    uint32_t *defs = count_defs(fn);
     bool *body = xmalloc(nb + 1);
     for (uint32_t u = 0; u < nb; u++) {
         uint32_t s[2];
@@ -468,7 +490,14 @@ static void licm(IrFn *fn)
                     outside++;
                 }
             const IrIns *pt = outside == 1 ? &fn->blocks.v[pre].ins.v[fn->blocks.v[pre].ins.n - 1] : NULL;
-            if (pt && pt->op != IR_TRYCALL) hoist_loop(fn, body, pre, defs);
+            if (!pt || pt->op == IR_TRYCALL) continue;
+            hoist_loop(fn, body, pre, defs);
+            uint32_t nv = fn->nvregs;
+            ir_reduce_iv(fn, body, pre, h);
+            if (fn->nvregs != nv) {   /* new vregs and definitions */
+                free(defs);
+                defs = count_defs(fn);
+            }
         }
     }
     free(body);
@@ -534,8 +563,9 @@ void ir_dce(IrFn *fn)
 void ir_opt(IrFn *fn, int level)
 {
     if (level <= 0) return;
-    Prop p = {xcalloc(fn->nvregs + 1, sizeof(Opnd)), xcalloc(fn->nvregs + 1, sizeof(uint32_t)), 0, {0}};
+    Prop p = {0};
     for (int round = 0; round < 2; round++) {
+        prop_reset(&p, fn);
         simplify_cfg(fn);
         global_propagate(fn);
         /* coalesce before propagating copies: `t = ..; x = t` should
@@ -545,8 +575,15 @@ void ir_opt(IrFn *fn, int level)
         ir_dce(fn);
         for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
         ir_dce(fn);
+        ir_fold_disp(fn);
+        ir_rle(fn);
     }
+    prop_reset(&p, fn);
+    for (size_t b = 0; b < fn->blocks.n; b++) propagate_block(fn, &fn->blocks.v[b], &p);
+    ir_dce(fn);
     licm(fn);
+    ir_unroll(fn);
+    ir_dce(fn);
     free(p.val);
     free(p.stamp);
     vec_free(&p.copies);

@@ -19,19 +19,13 @@ uint32_t cg_words(const Cg *g, const Shape *s)
     return check_shape_words(g->p, s);
 }
 
-static int by_decl(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)((const CFnRef *)a)->d, y = (uintptr_t)((const CFnRef *)b)->d;
-    return x < y ? -1 : x > y;
-}
-
-/* The CFn of a callee: binary search in the table sorted by address. */
+/* The CFn of a callee: fns is in declaration order, the checker's
+ * numbering (FunDecl.index). */
 CFn *cg_fn(const Cg *g, const FunDecl *d)
 {
-    CFnRef key = {d, 0};
-    const CFnRef *r = bsearch(&key, g->byref, g->nfns, sizeof *r, by_decl);
-    if (!r) die("cback: call to a function that is not in the program");
-    return &g->fns[r->id];
+    if (d->index >= g->nfns || g->fns[d->index].d != d)
+        die("cback: call to a function that is not in the program");
+    return &g->fns[d->index];
 }
 
 uint32_t cg_exn_id(const Cg *g, Sym name)
@@ -139,9 +133,6 @@ static void collect(Cg *g)
         if (f->d->name == main_name && g->main_fn < 0) g->main_fn = (int32_t)nf;
         nf++;
     }
-    g->byref = xcalloc(g->nfns + 1, sizeof *g->byref);
-    for (uint32_t i = 0; i < g->nfns; i++) g->byref[i] = (CFnRef){g->fns[i].d, i};
-    qsort(g->byref, g->nfns, sizeof *g->byref, by_decl);
     for (uint32_t i = 0; i < g->nfns; i++) {
         CFn *f = &g->fns[i];
         const FunDecl *d = f->d;
@@ -296,18 +287,17 @@ static bool starts(const char *s, const char *pre) { return !strncmp(s, pre, str
 
 /* Why name cannot be the C symbol of an exported function, or NULL. The
  * generated file includes <stdint.h>, <string.h> and <limits.h> and uses
- * the prefixes pk_, pnk_ and cml_; C reserves __x, _X, str*, mem*, wcs*
- * and *_t; the FFI functions are ffiNAME. */
-static const char *bad_export_name(const Cg *g, const char *name)
+ * the prefixes pk_ and pnk_; C reserves __x, _X, str*, mem*, wcs* and
+ * *_t. (The ABI's own names, cml_*, griddle_* and the FFI functions'
+ * ffiNAME, are refused before, by target_check_abi_names.) */
+static const char *bad_export_name(const char *name)
 {
     size_t n = strlen(name);
     for (size_t i = 0; i < ARRAY_LEN(c_keywords); i++)
         if (!strcmp(name, c_keywords[i])) return "it is a C keyword or reserved name";
     if (strchr(name, '@')) return "it contains '@'";
-    if (starts(name, "pk_") || starts(name, "pnk_") || starts(name, "cml_") ||
-        starts(name, "griddle_"))
-        return "the prefixes pk_, pnk_, cml_ and griddle_ belong to the generated code and the "
-               "cake ABI";
+    if (starts(name, "pk_") || starts(name, "pnk_"))
+        return "the prefixes pk_ and pnk_ belong to the generated C code";
     if (starts(name, "__") || (name[0] == '_' && name[1] >= 'A' && name[1] <= 'Z'))
         return "C reserves names starting with __ or _ and a capital letter";
     if ((starts(name, "str") || starts(name, "mem") || starts(name, "wcs")) && name[3] >= 'a' &&
@@ -322,9 +312,6 @@ static const char *bad_export_name(const Cg *g, const char *name)
                                             "LONG", "ULONG", "LLONG", "ULLONG", "MB_"};
     for (size_t i = 0; upper && i < ARRAY_LEN(macro_pre); i++)
         if (starts(name, macro_pre[i])) return "it may be a macro of <stdint.h> or <limits.h>";
-    if (starts(name, "ffi"))
-        for (size_t i = 0; i < g->ffis.n; i++)
-            if (!strcmp(name + 3, g->ffis.v[i])) return "it is the C name of an FFI function";
     return NULL;
 }
 
@@ -333,7 +320,7 @@ static void check_exports(Cg *g)
     for (uint32_t i = 0; i < g->nfns; i++) {
         const FunDecl *d = g->fns[i].d;
         if (!d->is_export) continue;
-        const char *why = bad_export_name(g, d->name);
+        const char *why = bad_export_name(d->name);
         if (!why) continue;
         diag_add(g->dl, DIAG_ERROR, "cback", &d->name_span,
                  "exported function %s cannot be a C function of that name: %s", d->name, why);
@@ -416,9 +403,9 @@ static void emit_exports(Cg *g, StrBuf *out)
         sb_printf(out, "\nuint64_t %s(%s);\nuint64_t %s(%s)\n{\n", f->d->name, ps, f->d->name, ps);
         sb_puts(out, "    uint64_t pk_res = 0;\n"
                      "    if (!pk_ready) {\n        cml_err(3);\n        return 0;\n    }\n"
-                     "    pnk_exn_name = 0;\n    {\n");
+                     "    pk_ready = 0;\n    pnk_exn_name = 0;\n    {\n");
         entry_call(g, f, f->d->nparams ? args.s : "", out);
-        sb_puts(out, "    }\n    return pk_res;\n}\n");
+        sb_puts(out, "    }\n    pk_ready = 1;\n    return pk_res;\n}\n");
         sb_printf(&table, "    {\"%s\", pk_e_%s, %u},\n", f->d->name, f->d->name, f->d->nparams);
         sb_printf(&adapters, "static uint64_t pk_e_%s(uint64_t a, uint64_t b, uint64_t c, uint64_t d)\n"
                              "{\n    (void)a;\n    (void)b;\n    (void)c;\n    (void)d;\n"
@@ -481,7 +468,6 @@ static void cg_free(Cg *g)
     }
     for (uint32_t k = 0; k < g->ngroups; k++) vec_free(&g->groups[k].members);
     free(g->fns);
-    free(g->byref);
     free(g->groups);
     free(g->gofs);
     free(g->exns);

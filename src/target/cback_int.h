@@ -52,11 +52,6 @@ typedef struct CFn {
     bool on_stack;
 } CFn;
 
-typedef struct CFnRef {
-    const FunDecl *d;
-    uint32_t id;
-} CFnRef;
-
 typedef struct CGroup {
     U32Vec members;
 } CGroup;
@@ -65,9 +60,8 @@ typedef struct Cg {
     const Program *p;
     const CbackOpts *o;
     DiagList *dl;
-    CFn *fns;
+    CFn *fns;             /* in declaration order: fns[FunDecl.index] */
     uint32_t nfns;
-    CFnRef *byref;        /* fns by FunDecl address, for cg_fn */
     CGroup *groups;
     uint32_t ngroups;
     int32_t main_fn;      /* -1: default main */

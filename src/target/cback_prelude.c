@@ -164,7 +164,8 @@ const char cback_prelude[] =
     "#endif\n"
     "\n"
     "/* FFI: @name(c, clen, a, alen) calls ffiname with the four words as\n"
-    " * they are; no exported function may be entered meanwhile */\n"
+    " * they are (no exported function may be entered meanwhile: pk_ready is\n"
+    " * 0 while main or an export runs) */\n"
     "typedef void pk_ffi_fn(unsigned char *, long, unsigned char *, long);\n"
     "PK_FN long pk_long(uint64_t x)\n"
     "{\n"
@@ -177,10 +178,4 @@ const char cback_prelude[] =
     "#else\n"
     "#define PK_FFI_CALL(n, c, cl, a, al) ffi##n(PK_P(c), pk_long(cl), PK_P(a), pk_long(al))\n"
     "#endif\n"
-    "#define PK_FFI(n, c, cl, a, al)                                                        \\\n"
-    "    do {                                                                               \\\n"
-    "        int pk_sv = pk_ready;                                                          \\\n"
-    "        pk_ready = 0;                                                                  \\\n"
-    "        PK_FFI_CALL(n, c, cl, a, al);                                                  \\\n"
-    "        pk_ready = pk_sv;                                                              \\\n"
-    "    } while (0)\n";
+    "#define PK_FFI(n, c, cl, a, al) PK_FFI_CALL(n, c, cl, a, al)\n";

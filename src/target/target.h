@@ -24,6 +24,12 @@ typedef struct HostFile {
 /* The default host's sources (host.c, x86dec.c, x86dec.h), NULL-terminated. */
 extern const HostFile griddle_host_files[];
 
+/* Reports (code "abi") every exported function whose name is a symbol the
+ * cake ABI or the default host reserves: the prefixes cml_ and griddle_,
+ * and ffiNAME for an FFI function @NAME the program calls (docs/abi.md,
+ * "Symbols"). Returns the number of errors. Both back ends need it. */
+int target_check_abi_names(const Program *p, DiagList *dl);
+
 /* Stack need of one entry point, in bytes, as the report prints it. */
 typedef struct X64StackUse {
     Sym name;

@@ -10,6 +10,10 @@
  * griddle_uncaught), call the Pancake function, restore. cml_main also
  * sets @base/@top from cml_heap/cml_stack and runs the globals'
  * initialiser first (§5.3).
+ *
+ * Symbols (docs/abi.md "Symbols"): everything the back end names itself
+ * contains a '.' (pnk.f.NAME, pnk.init, pnk.base, ...), which no Pancake
+ * identifier can, so no exported function can clash with it.
  */
 #include "x64_int.h"
 
@@ -150,6 +154,52 @@ static void fold_addresses(IrFn *fn)
     free(c.ver);
 }
 
+typedef struct Touch {
+    uint32_t v[3];
+    bool hit;
+} Touch;
+
+static void touches(void *ctx, uint32_t v)
+{
+    Touch *t = ctx;
+    t->hit |= v == t->v[0] || v == t->v[1] || v == t->v[2];
+}
+
+/* A block ending in `x ==/!= 0 ? ...` where x is computed by add, sub,
+ * and, or or xor earlier in the block: that instruction moves down to
+ * just before the branch (past pure and memory instructions that neither
+ * read x nor write x or its operands), so the branch can use its flags
+ * (x64_emit.c: the compare is left out). */
+static void sink_flag_defs(IrFn *fn)
+{
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        IrBlock *bl = &fn->blocks.v[b];
+        IrIns *br = &bl->ins.v[bl->ins.n - 1];
+        if (br->op != IR_BRCC || (br->cc != CC_EQ && br->cc != CC_NE) || br->a.kind != OPND_VREG ||
+            br->b.kind != OPND_IMM || br->b.imm != 0)
+            continue;
+        uint32_t x = br->a.v;
+        size_t d = bl->ins.n - 1;
+        while (d-- > 0 && bl->ins.v[d].dst != x) {}
+        if (d >= bl->ins.n) continue;
+        IrIns def = bl->ins.v[d];
+        if (def.op != IR_ADD && def.op != IR_SUB && def.op != IR_AND && def.op != IR_OR && def.op != IR_XOR)
+            continue;
+        Touch use = {{x, x, x}, false};
+        Touch wr = {{x, def.a.kind == OPND_VREG ? def.a.v : x, def.b.kind == OPND_VREG ? def.b.v : x}, false};
+        bool ok = true;
+        for (size_t i = d + 1; i + 1 < bl->ins.n && ok; i++) {
+            const IrIns *in = &bl->ins.v[i];
+            ir_uses(fn, in, touches, &use);
+            ir_defs(fn, in, touches, &wr);
+            ok = !use.hit && !wr.hit && in->op != IR_CALL && in->op != IR_FFI;
+        }
+        if (!ok || d + 2 == bl->ins.n) continue;
+        memmove(&bl->ins.v[d], &bl->ins.v[d + 1], (bl->ins.n - 2 - d) * sizeof def);
+        bl->ins.v[bl->ins.n - 2] = def;
+    }
+}
+
 void x64_isel(IrFn *fn)
 {
     fold_addresses(fn);
@@ -161,6 +211,7 @@ void x64_isel(IrFn *fn)
         for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++)
             ir_uses(fn, &fn->blocks.v[b].ins.v[i], count_use, &u);
     fuse_branches(fn, u.count);
+    sink_flag_defs(fn);
     free(u.count);
 }
 
@@ -192,7 +243,7 @@ static void frame_layout(X64Fn *xf)
 {
     uint32_t bytes = 8 * xf->nslots + 24 * xf->ntry;
     /* %rsp is 8 mod 16 at entry (return address): keep calls aligned */
-    if ((bytes + 8) % 16 && makes_calls(xf)) bytes += 8;
+    if ((bytes + 8 * xf->nsaved + 8) % 16 && makes_calls(xf)) bytes += 8;
     xf->frame = bytes;
 }
 
@@ -208,59 +259,68 @@ static void dump_stage(const X64Opts *o, const char *stage, const IrFn *fn, cons
 static void wrapper(StrBuf *out, const IrProg *ir, const char *sym, const IrFn *callee, bool is_main)
 {
     sb_printf(out, "\t.globl %s\n\t.type %s, @function\n\t.p2align 4\n%s:\n", sym, sym, sym);
+    /* re-entry (docs/abi.md): an export only when no Pancake code runs */
+    if (!is_main) sb_printf(out, "\tcmpq $0, pnk.ready(%%rip)\n\tje .Lerr_%s\n", sym);
+    sb_puts(out, "\tmovq $0, pnk.ready(%rip)\n");
     sb_puts(out, "\tpushq %rbx\n\tpushq %rbp\n\tpushq %r12\n\tpushq %r13\n\tpushq %r14\n\tpushq %r15\n");
-    sb_puts(out, "\tsubq $24, %rsp\n\tmovq griddle_handler(%rip), %r11\n\tmovq %r11, 0(%rsp)\n");
+    sb_puts(out, "\tsubq $24, %rsp\n\tmovq pnk.handler(%rip), %r11\n\tmovq %r11, 0(%rsp)\n");
     sb_printf(out, "\tmovq %%rsp, 8(%%rsp)\n\tleaq .Lunc_%s(%%rip), %%r11\n\tmovq %%r11, 16(%%rsp)\n", sym);
-    sb_puts(out, "\tmovq %rsp, griddle_handler(%rip)\n");
+    sb_puts(out, "\tmovq %rsp, pnk.handler(%rip)\n");
     if (is_main) {
-        sb_puts(out, "\tmovq cml_heap(%rip), %r11\n\tmovq %r11, griddle_base(%rip)\n");
+        sb_puts(out, "\tmovq cml_heap(%rip), %r11\n\tmovq %r11, pnk.base(%rip)\n");
         sb_printf(out, "\tmovq cml_stack(%%rip), %%r11\n\tsubq $%llu, %%r11\n",
                   8ull * ir->global_words);
-        sb_puts(out, "\tmovq %r11, griddle_top(%rip)\n\tcall pnk_init\n");
+        sb_puts(out, "\tmovq %r11, pnk.top(%rip)\n\tcall pnk.init\n");
     }
-    sb_printf(out, "\tcall pnk_f_%s\n", callee->name);
-    sb_puts(out, "\tmovq 0(%rsp), %r11\n\tmovq %r11, griddle_handler(%rip)\n");
-    sb_printf(out, ".Lret_%s:\n\taddq $24, %%rsp\n", sym);
+    sb_printf(out, "\tcall pnk.f.%s\n", callee->name);
+    sb_puts(out, "\tmovq 0(%rsp), %r11\n\tmovq %r11, pnk.handler(%rip)\n");
+    sb_printf(out, ".Lret_%s:\n\tmovq $1, pnk.ready(%%rip)\n\taddq $24, %%rsp\n", sym);
     sb_puts(out, "\tpopq %r15\n\tpopq %r14\n\tpopq %r13\n\tpopq %r12\n\tpopq %rbp\n\tpopq %rbx\n\tret\n");
     /* an exception escaped: %rsp is back at the record, already unlinked */
     sb_printf(out, ".Lunc_%s:\n", sym);
-    sb_puts(out, "\tmovq griddle_xid(%rip), %rax\n\tleaq griddle_exn_names(%rip), %r11\n"
-                 "\tmovq (%r11,%rax,8), %rdi\n\tleaq griddle_exn_words(%rip), %r11\n"
-                 "\tmovq (%r11,%rax,8), %rdx\n\tleaq griddle_xbuf(%rip), %rsi\n"
+    sb_puts(out, "\tmovq pnk.xid(%rip), %rax\n\tleaq pnk.exn_names(%rip), %r11\n"
+                 "\tmovq (%r11,%rax,8), %rdi\n\tleaq pnk.exn_words(%rip), %r11\n"
+                 "\tmovq (%r11,%rax,8), %rdx\n\tleaq pnk.xbuf(%rip), %rsi\n"
                  "\tmovq griddle_uncaught@GOTPCREL(%rip), %rax\n\ttestq %rax, %rax\n"
                  "\tjz 1f\n\tcall *%rax\n\txorl %eax, %eax\n");
-    sb_printf(out, "\tjmp .Lret_%s\n1:\tud2\n\t.size %s, .-%s\n", sym, sym, sym);
+    sb_printf(out, "\tjmp .Lret_%s\n1:\tud2\n", sym);
+    if (!is_main) {   /* refused: cml_err(3), then 0 (no cml_err: ud2) */
+        sb_printf(out, ".Lerr_%s:\n\tmovq cml_err@GOTPCREL(%%rip), %%rax\n\ttestq %%rax, %%rax\n"
+                       "\tjz 1b\n\tsubq $8, %%rsp\n\tmovl $3, %%edi\n\tcall *%%rax\n"
+                       "\taddq $8, %%rsp\n\txorl %%eax, %%eax\n\tret\n", sym);
+    }
+    sb_printf(out, "\t.size %s, .-%s\n", sym, sym);
 }
 
 static void runtime(StrBuf *out, const IrProg *ir)
 {
     sb_puts(out, "\t.p2align 4\n"
-                 "griddle_throw:\n"
-                 "\tmovq griddle_handler(%rip), %r11\n"
+                 "pnk.throw:\n"
+                 "\tmovq pnk.handler(%rip), %r11\n"
                  "\tmovq 0(%r11), %r10\n"
-                 "\tmovq %r10, griddle_handler(%rip)\n"
+                 "\tmovq %r10, pnk.handler(%rip)\n"
                  "\tmovq 8(%r11), %rsp\n"
                  "\tjmp *16(%r11)\n");
     uint32_t buf = ir->max_words > 8 ? ir->max_words : 8;
     sb_puts(out, "\n\t.bss\n\t.p2align 4\n");
-    sb_puts(out, "griddle_base:\t.zero 8\ngriddle_top:\t.zero 8\n");
-    sb_puts(out, "griddle_handler:\t.zero 8\ngriddle_xid:\t.zero 8\n");
-    sb_printf(out, "griddle_xbuf:\t.zero %u\ngriddle_abuf:\t.zero %u\ngriddle_rbuf:\t.zero %u\n",
+    sb_puts(out, "pnk.base:\t.zero 8\npnk.top:\t.zero 8\n");
+    sb_puts(out, "pnk.handler:\t.zero 8\npnk.xid:\t.zero 8\npnk.ready:\t.zero 8\n");
+    sb_printf(out, "pnk.xbuf:\t.zero %u\npnk.abuf:\t.zero %u\npnk.rbuf:\t.zero %u\n",
               8 * buf, 8 * buf, 8 * buf);
     sb_puts(out, "\n\t.section .rodata\n\t.p2align 3\n\t.globl griddle_globals_bytes\n");
     sb_printf(out, "griddle_globals_bytes:\t.quad %llu\n", 8ull * ir->global_words);
-    sb_puts(out, "griddle_exn_words:\n");
+    sb_puts(out, "pnk.exn_words:\n");
     for (size_t i = 0; i < ir->exns.n; i++) sb_printf(out, "\t.quad %u\n", ir->exns.v[i].words);
     for (size_t i = 0; i < ir->exns.n; i++) sb_printf(out, ".Lxn%zu:\t.string \"%s\"\n", i, ir->exns.v[i].name);
     for (size_t i = 0; i < ir->fns.n; i++)
         if (ir->fns.v[i]->is_export) sb_printf(out, ".Lex%zu:\t.string \"%s\"\n", i, ir->fns.v[i]->name);
-    sb_puts(out, "\n\t.section .data.rel.ro,\"aw\"\n\t.p2align 3\ngriddle_exn_names:\n");
+    sb_puts(out, "\n\t.section .data.rel.ro,\"aw\"\n\t.p2align 3\npnk.exn_names:\n");
     for (size_t i = 0; i < ir->exns.n; i++) sb_printf(out, "\t.quad .Lxn%zu\n", i);
     sb_puts(out, "\t.globl griddle_exports\ngriddle_exports:\n");
     for (size_t i = 0; i < ir->fns.n; i++)
         if (ir->fns.v[i]->is_export)
             sb_printf(out, "\t.quad .Lex%zu, %s, %u\n", i, ir->fns.v[i]->name, ir->fns.v[i]->nparams);
-    sb_puts(out, "\t.quad 0, 0, 0\n\t.weak griddle_uncaught\n");
+    sb_puts(out, "\t.quad 0, 0, 0\n\t.weak griddle_uncaught\n\t.weak cml_err\n");
     sb_puts(out, "\t.section .note.GNU-stack,\"\",@progbits\n");
 }
 
@@ -324,7 +384,7 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
                xcalloc(ir->fns.n + 1, sizeof *g.calls), xcalloc(ir->fns.n + 1, sizeof *g.tails)};
     for (size_t f = 0; f < g.n; f++) {
         const IrFn *fn = xfs[f].fn;
-        g.frame[f] = xfs[f].frame + 8;
+        g.frame[f] = xfs[f].frame + 8 * xfs[f].nsaved + 8;
         for (size_t b = 0; b < fn->blocks.n; b++) {
             if (!xfs[f].reachable[b]) continue;
             for (size_t i = 0; i < fn->blocks.v[b].ins.n; i++) {

@@ -13,9 +13,11 @@
  * (movzbl/movzwl/movl/movq loads, movb/movw/movl/movq stores), which is
  * what the host's trap recorder (x86dec.c) decodes (issue §3).
  *
- * Frame: [%rsp, +8*nslots) spill slots, then 24-byte handler records
- * (prev handler, %rsp to restore, handler address) for try-calls. The
- * frame size keeps %rsp 16-byte aligned at every call.
+ * Frame: the callee-saved registers the function uses are pushed first
+ * (all six when it has a try-call, x64_ra.c) and popped at returns and
+ * tail calls; below them [%rsp, +8*nslots) spill slots, then 24-byte
+ * handler records (prev handler, %rsp to restore, handler address) for
+ * try-calls. The frame size keeps %rsp 16-byte aligned at every call.
  */
 #include "x64_int.h"
 
@@ -39,6 +41,9 @@ typedef struct Em {
     uint32_t cur;           /* block being emitted */
     uint32_t next;          /* the block laid out after it (or UINT32_MAX) */
     uint32_t try_no;        /* handler records used so far */
+    int flags;              /* register whose value ZF reflects (the last
+                               instruction was an ALU op on it), or -1 */
+    int flags_before;       /* ... as it was before the current instruction */
 } Em;
 
 /* ---- locations ------------------------------------------------------ */
@@ -185,17 +190,17 @@ static void pmove(Em *e, Loc *dst, Loc *src, size_t n)
 static Loc arg_loc(uint32_t k)
 {
     if (k < X64_NARG_REGS) return reg(X64_ARG_REGS[k]);
-    return (Loc){.kind = L_MEM, .sym = "griddle_abuf", .off = 8 * (int64_t)k};
+    return (Loc){.kind = L_MEM, .sym = "pnk.abuf", .off = 8 * (int64_t)k};
 }
 
 static Loc ret_loc(uint32_t k)
 {
     if (k == 0) return reg(RAX);
     if (k == 1) return reg(RDX);
-    return (Loc){.kind = L_MEM, .sym = "griddle_rbuf", .off = 8 * (int64_t)k};
+    return (Loc){.kind = L_MEM, .sym = "pnk.rbuf", .off = 8 * (int64_t)k};
 }
 
-static Loc xbuf_loc(uint32_t k) { return (Loc){.kind = L_MEM, .sym = "griddle_xbuf", .off = 8 * (int64_t)k}; }
+static Loc xbuf_loc(uint32_t k) { return (Loc){.kind = L_MEM, .sym = "pnk.xbuf", .off = 8 * (int64_t)k}; }
 
 /* Moves list[from..from+n) to the locations given by where(k). */
 static void list_out(Em *e, uint32_t from, uint32_t n, Loc (*where)(uint32_t))
@@ -239,8 +244,8 @@ static void jump_to(Em *e, uint32_t blk)
 static void fn_sym(StrBuf *o, const IrProg *ir, uint32_t idx)
 {
     const IrFn *f = ir->fns.v[idx];
-    if (f->is_init) sb_puts(o, "pnk_init");
-    else sb_printf(o, "pnk_f_%s", f->name);
+    if (f->is_init) sb_puts(o, "pnk.init");
+    else sb_printf(o, "pnk.f.%s", f->name);
 }
 
 /* Working register for a result going to d, which must not be clobbered
@@ -283,6 +288,15 @@ static void alu(Em *e, const IrIns *in)
     }
     int w = work(e, in->dst, b);
     char src[64];
+    if (in->op == IR_AND && b.kind == OPND_IMM && (b.imm == 0xff || b.imm == 0xffff || b.imm == 0xffffffff) &&
+        dl.kind == L_REG && !(al.kind == L_REG && al.reg == dl.reg)) {
+        /* zero extension of the low 1, 2 or 4 bytes: one instruction */
+        const char *const *name = b.imm == 0xff ? R8N : b.imm == 0xffff ? R16 : R32;
+        const char *op = b.imm == 0xff ? "movzbl" : b.imm == 0xffff ? "movzwl" : "movl";
+        int ar = in_reg(e, a, R11);
+        sb_printf(e->o, "\t%s %%%s, %%%s\n", op, name[ar], R32[dl.reg]);
+        return;
+    }
     if (in->op == IR_MUL && b.kind == OPND_IMM && fits32(b.imm)) {
         int ar = in_reg(e, a, w);
         sb_printf(e->o, "\timulq $%lld, %%%s, %%%s\n", (long long)b.imm, R64[ar], R64[w]);
@@ -293,6 +307,7 @@ static void alu(Em *e, const IrIns *in)
     src_text(e, b, R10, src, sizeof src);
     sb_printf(e->o, "\t%s %s, %%%s\n", NAME[in->op], src, R64[w]);
     finish(e, in->dst, w);
+    if (in->op != IR_MUL && dl.kind == L_REG && dl.reg == w) e->flags = w;
 }
 
 static void shift(Em *e, const IrIns *in)
@@ -378,6 +393,8 @@ static void store(Em *e, const IrIns *in)
 static void epilogue(Em *e)
 {
     if (e->xf->frame) sb_printf(e->o, "\taddq $%u, %%rsp\n", e->xf->frame);
+    for (int r = 16; r-- > 0;)
+        if ((e->xf->saved >> r) & 1) sb_printf(e->o, "\tpopq %%%s\n", R64[r]);
 }
 
 static void call_to(Em *e, const IrIns *in, const char *how)
@@ -392,13 +409,13 @@ static void trycall(Em *e, const IrIns *in)
 {
     uint32_t rec = 8 * e->xf->nslots + 24 * e->try_no++;
     list_out(e, in->list, in->nargs, arg_loc);
-    sb_printf(e->o, "\tmovq griddle_handler(%%rip), %%r11\n\tmovq %%r11, %u(%%rsp)\n", rec);
+    sb_printf(e->o, "\tmovq pnk.handler(%%rip), %%r11\n\tmovq %%r11, %u(%%rsp)\n", rec);
     sb_printf(e->o, "\tmovq %%rsp, %u(%%rsp)\n\tleaq ", rec + 8);
     label(e, in->f);
     sb_printf(e->o, "(%%rip), %%r11\n\tmovq %%r11, %u(%%rsp)\n", rec + 16);
-    sb_printf(e->o, "\tleaq %u(%%rsp), %%r11\n\tmovq %%r11, griddle_handler(%%rip)\n", rec);
+    sb_printf(e->o, "\tleaq %u(%%rsp), %%r11\n\tmovq %%r11, pnk.handler(%%rip)\n", rec);
     call_to(e, in, "call");
-    sb_printf(e->o, "\tmovq %u(%%rsp), %%r11\n\tmovq %%r11, griddle_handler(%%rip)\n", rec);
+    sb_printf(e->o, "\tmovq %u(%%rsp), %%r11\n\tmovq %%r11, pnk.handler(%%rip)\n", rec);
     results_in(e, in);
     jump_to(e, in->t);
 }
@@ -416,7 +433,11 @@ static void control(Em *e, const IrIns *in)
             char src[64];
             src_text(e, in->b, R10, src, sizeof src);
             sb_printf(e->o, "\ttestq %s, %%%s\n", src, R64[r]);
-        } else compare(e, in->a, in->b);
+        } else if (!(in->b.kind == OPND_IMM && in->b.imm == 0 && (in->cc == CC_EQ || in->cc == CC_NE) &&
+                     e->flags_before >= 0 && oloc(e, in->a).kind == L_REG &&
+                     oloc(e, in->a).reg == e->flags_before)) {
+            compare(e, in->a, in->b);   /* else ZF is already that of a */
+        }
         if (in->t == e->next) {  /* fall into t: branch on the negation */
             sb_printf(e->o, "\tj%s ", CCS[in->op == IR_BR ? CC_EQ : NEG[in->cc]]);
             label(e, in->f);
@@ -442,7 +463,7 @@ static void control(Em *e, const IrIns *in)
     case IR_TRYCALL: trycall(e, in); return;
     case IR_THROW:
         list_out(e, in->list, in->nargs, xbuf_loc);
-        sb_printf(e->o, "\tmovq $%u, griddle_xid(%%rip)\n\tjmp griddle_throw\n", in->callee);
+        sb_printf(e->o, "\tmovq $%u, pnk.xid(%%rip)\n\tjmp pnk.throw\n", in->callee);
         return;
     case IR_TRAP: sb_puts(e->o, "\tud2\n"); return;
     }
@@ -450,6 +471,8 @@ static void control(Em *e, const IrIns *in)
 
 static void ins(Em *e, const IrIns *in)
 {
+    e->flags_before = e->flags;
+    e->flags = -1;
     switch ((int)in->op) {
     case IR_MOV: move(e, vloc(e, in->dst), oloc(e, in->a)); return;
     case IR_ADD: case IR_SUB: case IR_MUL: case IR_AND: case IR_OR: case IR_XOR: alu(e, in); return;
@@ -458,11 +481,11 @@ static void ins(Em *e, const IrIns *in)
     case IR_LOAD: case IR_SHLOAD: load(e, in); return;
     case IR_STORE: case IR_SHSTORE: store(e, in); return;
     case IR_BASE: case IR_TOP:
-        move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "griddle_base" : "griddle_top"});
+        move(e, vloc(e, in->dst), (Loc){.kind = L_MEM, .sym = in->op == IR_BASE ? "pnk.base" : "pnk.top"});
         return;
     case IR_GETX: move(e, vloc(e, in->dst), xbuf_loc((uint32_t)in->disp)); return;
     case IR_XMATCH:
-        sb_printf(e->o, "\tcmpq $%u, griddle_xid(%%rip)\n\tjne griddle_throw\n", in->callee);
+        sb_printf(e->o, "\tcmpq $%u, pnk.xid(%%rip)\n\tjne pnk.throw\n", in->callee);
         return;
     case IR_FFI:
         list_out(e, in->list, 4, arg_loc);
@@ -479,11 +502,13 @@ static void ins(Em *e, const IrIns *in)
 
 void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
 {
-    Em e = {xf, ir, out, 0, 0, 0};
+    Em e = {xf, ir, out, 0, 0, 0, -1, -1};
     const IrFn *fn = xf->fn;
     sb_puts(out, "\t.p2align 4\n");
     fn_sym(out, ir, fn->index);
     sb_puts(out, ":\n");
+    for (int r = 0; r < 16; r++)
+        if ((xf->saved >> r) & 1) sb_printf(out, "\tpushq %%%s\n", R64[r]);
     if (xf->frame) sb_printf(out, "\tsubq $%u, %%rsp\n", xf->frame);
     /* parameters from the argument locations to their own */
     Loc *d = xmalloc((fn->nparams + 1) * sizeof *d), *s = xmalloc((fn->nparams + 1) * sizeof *s);
@@ -505,6 +530,7 @@ void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
             }
         label(&e, b);
         sb_puts(out, ":\n");
+        e.flags = -1;
         const IrBlock *blk = &fn->blocks.v[b];
         for (size_t i = 0; i < blk->ins.n; i++) ins(&e, &blk->ins.v[i]);
     }

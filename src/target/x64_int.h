@@ -17,10 +17,12 @@ extern const int X64_ALLOC_REGS[X64_NALLOC];
 
 /* Internal calling convention (docs/abi.md): argument word k in
  * X64_ARG_REGS[k] for k < 6, else in griddle_abuf[k]; result word 0 in
- * rax, 1 in rdx, the rest in griddle_rbuf[k]. Every register is
- * caller-saved between Pancake functions. */
+ * rax, 1 in rdx, the rest in griddle_rbuf[k]. rbx, rbp and r12-r15 are
+ * callee-saved, as in SysV (a throw does not restore them: see
+ * x64_ra.c). */
 #define X64_NARG_REGS 6
 extern const int X64_ARG_REGS[X64_NARG_REGS];
+bool x64_callee_saved(int reg);
 
 typedef struct VLoc {
     int8_t reg;             /* >= 0: register; -1: stack slot */
@@ -32,7 +34,9 @@ typedef struct X64Fn {
     VLoc *loc;              /* per vreg (index 0 unused) */
     uint32_t nslots;        /* spill slots (8 bytes each) */
     uint32_t ntry;          /* handler records (24 bytes each) */
-    uint32_t frame;         /* bytes subtracted from %rsp at entry */
+    uint16_t saved;         /* callee-saved registers pushed at entry (bit per reg) */
+    uint32_t nsaved;        /* ... how many */
+    uint32_t frame;         /* bytes subtracted from %rsp after the pushes */
     bool *reachable;        /* per block */
 } X64Fn;
 

@@ -7,15 +7,19 @@
  * live (its defs, uses, and the ends of blocks where it is live in/out),
  * which may over-approximate but never misses a live point.
  *
- * Every register is clobbered by Pancake calls (the internal convention
- * has no callee-saved registers, which makes exceptions cheap: a throw
- * just resets %rsp), so an interval that is live across a call or
- * try-call lives in a stack slot. FFI calls are C calls, which preserve
- * rbx, rbp and r12-r15: an interval live across FFI calls only may have
- * one of those. The others compete for the 12
- * allocatable registers; when none is free, the interval that ends last
- * is spilled (to a slot of its own for its whole life). Operands in
- * slots are handled at emission with the scratch registers r10/r11.
+ * The internal calling convention has SysV's callee-saved registers
+ * (rbx, rbp, r12-r15; docs/abi.md), so an interval live across a Pancake
+ * call or an FFI call (a C call) gets one of those or a slot. A throw
+ * does not restore them (it just resets %rsp to the handler's frame), so
+ * an interval live across a try-call (into its handler) lives in a stack
+ * slot, and a function with a try-call saves all six in its prologue
+ * (x64_emit.c): whatever the unwound callees left in them, its own
+ * caller gets its values back at the return. The other intervals compete
+ * for the 12 allocatable registers, caller-saved ones first; when none is
+ * free, the interval that ends last is spilled (to a slot of its own for
+ * its whole life). Operands in slots are handled at emission with the
+ * scratch registers r10/r11. The callee-saved registers used are
+ * recorded (X64Fn.saved) for the prologue.
  */
 #include "x64_int.h"
 
@@ -29,7 +33,7 @@ typedef struct Iv {
     uint32_t v, start, end;
     uint32_t hint;   /* a vreg whose register this one would like to take over */
     uint32_t hint_pos; /* ... at the instruction at this position */
-    bool keep;       /* live across an FFI call: a C callee-saved register */
+    bool keep;       /* live across a call: a callee-saved register */
 } Iv;
 
 typedef VEC(uint32_t) U32s;
@@ -58,9 +62,7 @@ static int by_start(const void *a, const void *b)
     return x->v < y->v ? -1 : x->v > y->v;
 }
 
-static bool is_call(IrOp op) { return op == IR_CALL || op == IR_TRYCALL; }
-
-static bool c_saved(int r) { return r == RBX || r == RBP || r >= R12; }
+bool x64_callee_saved(int r) { return r == RBX || r == RBP || r >= R12; }
 
 /* d = a op ... (and d = a): giving d a's register when a dies here saves
  * the copy the two-address form would need. */
@@ -73,8 +75,10 @@ static void note_hint(Iv *iv, const IrIns *in, uint32_t pos)
     }
 }
 
-/* Computes intervals and the positions of calls and FFI calls. */
-static Iv *intervals(X64Fn *xf, U32s *calls, U32s *ffis)
+/* Computes intervals and the positions of try-calls and of other calls
+ * (Pancake and FFI). A value live out of a block is live just after its
+ * terminator (an odd position), so it crosses a try-call ending it. */
+static Iv *intervals(X64Fn *xf, U32s *trys, U32s *calls)
 {
     IrFn *fn = xf->fn;
     Liveness lv;
@@ -91,10 +95,10 @@ static Iv *intervals(X64Fn *xf, U32s *calls, U32s *ffis)
             ir_uses(fn, in, at_pos, &b);
             ir_defs(fn, in, at_pos, &b);
             note_hint(b.iv, in, b.pos);
-            if (is_call(in->op)) vec_push(calls, b.pos);
-            if (in->op == IR_FFI) vec_push(ffis, b.pos);
+            if (in->op == IR_TRYCALL) vec_push(trys, b.pos);
+            if (in->op == IR_CALL || in->op == IR_FFI) vec_push(calls, b.pos);
         }
-        uint32_t bend = b.pos - 2;
+        uint32_t bend = b.pos - 1;
         for (uint32_t v = 1; v <= fn->nvregs; v++) {
             if (ir_live_test(lv.in + bl * lv.words, v)) extend(&b.iv[v], bstart);
             if (ir_live_test(lv.out + bl * lv.words, v)) extend(&b.iv[v], bend);
@@ -125,19 +129,19 @@ static void spill(X64Fn *xf, uint32_t v)
 void x64_ra(X64Fn *xf)
 {
     IrFn *fn = xf->fn;
-    U32s calls = {0}, ffis = {0};
-    Iv *iv = intervals(xf, &calls, &ffis);
+    U32s trys = {0}, calls = {0};
+    Iv *iv = intervals(xf, &trys, &calls);
     xf->loc = xcalloc(fn->nvregs + 1, sizeof(VLoc));
     Iv *order = xmalloc((fn->nvregs + 1) * sizeof(Iv));
     size_t n = 0;
     for (uint32_t v = 1; v <= fn->nvregs; v++) {
         xf->loc[v].reg = -2;  /* never live: no location */
         if (iv[v].start == UINT32_MAX) continue;
-        if (crosses_call(&iv[v], calls.v, calls.n)) {
+        if (crosses_call(&iv[v], trys.v, trys.n)) {
             spill(xf, v);
             continue;
         }
-        iv[v].keep = crosses_call(&iv[v], ffis.v, ffis.n);
+        iv[v].keep = crosses_call(&iv[v], calls.v, calls.n);
         order[n++] = iv[v];
     }
     qsort(order, n, sizeof *order, by_start);
@@ -155,18 +159,18 @@ void x64_ra(X64Fn *xf)
         int reg = -1;
         for (int k = 0; k < nactive && cur->hint && cur->hint_pos == cur->start; k++)
             if (active[k]->v == cur->hint && active[k]->end == cur->start &&
-                (!cur->keep || c_saved(xf->loc[active[k]->v].reg))) {
+                (!cur->keep || x64_callee_saved(xf->loc[active[k]->v].reg))) {
                 reg = xf->loc[active[k]->v].reg;
                 active[k] = active[--nactive];
                 break;
             }
         for (int r = 0; r < X64_NALLOC && reg < 0; r++)
-            if (!used[X64_ALLOC_REGS[r]] && (!cur->keep || c_saved(X64_ALLOC_REGS[r])))
+            if (!used[X64_ALLOC_REGS[r]] && (!cur->keep || x64_callee_saved(X64_ALLOC_REGS[r])))
                 reg = X64_ALLOC_REGS[r];
         if (reg < 0) {   /* spill what ends last among what could give way */
             int far = -1;
             for (int k = 0; k < nactive; k++)
-                if ((!cur->keep || c_saved(xf->loc[active[k]->v].reg)) &&
+                if ((!cur->keep || x64_callee_saved(xf->loc[active[k]->v].reg)) &&
                     (far < 0 || active[k]->end > active[far]->end))
                     far = k;
             if (far < 0 || active[far]->end <= cur->end) {
@@ -181,8 +185,16 @@ void x64_ra(X64Fn *xf)
         xf->loc[cur->v].reg = (int8_t)reg;
         active[nactive++] = cur;
     }
+    xf->saved = 0;
+    for (uint32_t v = 1; v <= fn->nvregs; v++)
+        if (xf->loc[v].reg >= 0 && x64_callee_saved(xf->loc[v].reg)) xf->saved |= (uint16_t)(1u << xf->loc[v].reg);
+    xf->nsaved = 0;
+    for (int r = 0; r < 16; r++) {
+        if (trys.n && x64_callee_saved(r)) xf->saved |= (uint16_t)(1u << r);
+        xf->nsaved += (xf->saved >> r) & 1;
+    }
     free(order);
     free(iv);
+    vec_free(&trys);
     vec_free(&calls);
-    vec_free(&ffis);
 }

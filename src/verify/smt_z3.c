@@ -1,11 +1,15 @@
 /* The solver layer: one Z3 context and solver per verification unit, the
  * background theory (IArray domain, alen(heap)), obligations checked as
  * push; assert pc && !phi; check-sat; pop, counterexamples from models,
- * unknown handling, --timeout, --seeds and --emit-smt. */
+ * unknown handling, --timeout, --emit-smt, and for each query the seeds
+ * (--seeds: every seed's answer must lead to the same outcome) and the
+ * solvers (--solver: Z3, cvc5 through smt_cvc5.c, or both compared). */
 #include "vgen_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Z3 reports errors through this handler; we read the code afterwards
  * (a solver error makes the obligation unknown, never proved). */
@@ -28,6 +32,9 @@ static void set_params(Gen *g, unsigned seed)
         Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "timeout"), g->o->timeout_ms);
     Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "random_seed"), seed);
     Z3_solver_set_params(g->z, g->sol, p);
+    /* an unknown parameter name is an error (ignored by on_z3_error):
+     * --seeds would silently do nothing */
+    assert(Z3_get_error_code(g->z) == Z3_OK);
     Z3_params_dec_ref(g->z, p);
 }
 
@@ -224,61 +231,143 @@ void vg_error(Gen *g, Span at, const char *fmt, ...)
     g->aborted = true;
 }
 
-/* Writes the current solver content plus (check-sat) to DIR/UNIT-N.smt2. */
-static void emit_query(Gen *g, const char *kind)
-{
-    if (!g->o->emit_smt_dir) return;
-    StrBuf path = {0};
-    sb_printf(&path, "%s/", g->o->emit_smt_dir);
-    for (const char *p = g->unit_name; *p; p++)
-        sb_putc(&path, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                                      (*p >= '0' && *p <= '9') || *p == '_'
-                                  ? *p
-                                  : '_'));
-    sb_printf(&path, "-%04u.smt2", g->qn);
-    FILE *f = fopen(path.s, "w");
-    if (!f) {
-        diag_add(g->dl, DIAG_WARNING, "verify.emit-smt", NULL, "cannot write %s: %s", path.s,
-                 strerror(errno));
-    } else {
-        fprintf(f, "; griddle verify: %s, query %u (%s)\n", g->unit_name, g->qn, kind);
-        fputs(Z3_solver_to_string(g->z, g->sol), f);
-        fputs("(check-sat)\n", f);
-        fclose(f);
-    }
-    sb_free(&path);
-}
+/* ---- checking a query: solvers, seeds, cross-check ------------------ */
 
-/* With MBQI off (as in Silicon), Z3 answers "unknown (incomplete
- * quantifiers)" where it has a candidate model it could not confirm
- * against the quantified axioms. Like Viper, such an answer means "not
- * proved": it is treated as sat (a possible counterexample, or a
- * reachable point). Timeouts, resource limits and errors stay unknown. */
-static Z3_lbool solve(Gen *g)
+static SmtAnswer z3_answer(Gen *g, unsigned seed, StrBuf *why)
 {
+    set_params(g, seed);
     Z3_lbool r = Z3_solver_check(g->z, g->sol);
-    if (Z3_get_error_code(g->z) != Z3_OK) return Z3_L_UNDEF;
-    if (r == Z3_L_UNDEF && strstr(Z3_solver_get_reason_unknown(g->z, g->sol), "quantifiers")) return Z3_L_TRUE;
-    return r;
+    Z3_error_code e = Z3_get_error_code(g->z);
+    if (e != Z3_OK) {
+        sb_printf(why, "Z3 error: %s", Z3_get_error_msg(g->z, e));
+        return SMT_UNKNOWN;
+    }
+    if (r == Z3_L_TRUE) return SMT_SAT;
+    if (r == Z3_L_FALSE) return SMT_UNSAT;
+    /* With MBQI off (as in Silicon), Z3 answers "unknown (incomplete
+     * quantifiers)" where it has a candidate model it could not confirm
+     * against the quantified axioms. Like Viper, such an answer means
+     * "not proved". Timeouts, resource limits and errors stay unknown. */
+    const char *reason = Z3_solver_get_reason_unknown(g->z, g->sol);
+    sb_puts(why, reason);
+    return strstr(reason, "quantifiers") ? SMT_INCOMPLETE : SMT_UNKNOWN;
 }
 
-static Z3_lbool run_check(Gen *g, const char *kind, bool *seed_flip)
+/* What an answer means for an obligation: 0 proved, 1 not proved
+ * (a counterexample, or a candidate one), 2 unknown. */
+static int outcome(SmtAnswer a) { return a == SMT_UNSAT ? 0 : a == SMT_UNKNOWN ? 2 : 1; }
+
+static void put_answer(StrBuf *b, SmtAnswer a, const char *why)
 {
+    static const char *const NAME[] = {"unsat", "sat", "unknown", "unknown"};
+    sb_puts(b, NAME[a]);
+    if (a >= SMT_INCOMPLETE) sb_printf(b, " (%s)", why && *why ? why : "no reason given");
+}
+
+/* The result of checking one query with the chosen solver(s) and seeds. */
+typedef struct Check {
+    SmtAnswer a;         /* the deciding solver's answer (seed 0) */
+    StrBuf why;          /* its reason when unknown */
+    StrBuf seeds;        /* the answer per seed, when they differ */
+    StrBuf cross;        /* --solver both: the two answers, when their outcomes differ */
+    bool disagree;       /* --solver both: one proves sat, the other unsat */
+    char *path;          /* the query file (emitted or temporary), or NULL */
+    bool temp;
+} Check;
+
+/* The query file: DIR/UNIT-N.smt2 with --emit-smt, else a temporary one
+ * when cvc5 needs it. */
+static void query_file(Gen *g, Check *c, const char *kind)
+{
+    bool cvc5 = g->o->solver != VSOLVER_Z3;
+    if (!g->o->emit_smt_dir && !cvc5) return;
+    char *text = smt_query_text(g, kind);
+    StrBuf err = {0};
+    if (g->o->emit_smt_dir) {
+        StrBuf path = {0};
+        sb_printf(&path, "%s/", g->o->emit_smt_dir);
+        for (const char *p = g->unit_name; *p; p++)
+            sb_putc(&path, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                          (*p >= '0' && *p <= '9') || *p == '_'
+                                      ? *p
+                                      : '_'));
+        sb_printf(&path, "-%04u.smt2", g->qn);
+        if (smt_write_query(path.s, text, &err)) c->path = sb_take(&path);
+        sb_free(&path);
+    } else {
+        c->path = smt_temp_query(text, &err);
+        c->temp = c->path != NULL;
+    }
+    if (err.n) diag_add(g->dl, DIAG_WARNING, "verify.emit-smt", NULL, "%s", err.s);
+    sb_free(&err);
+    free(text);
+}
+
+/* Checks the solver content (the query) with every seed, seed 0 last so
+ * that Z3 keeps seed 0's model for the counterexample. */
+static void run_check(Gen *g, const char *kind, Check *c)
+{
+    memset(c, 0, sizeof *c);
     g->qn++;
-    emit_query(g, kind);
-    Z3_lbool r = solve(g);
-    *seed_flip = false;
-    for (unsigned s = 1; s < g->o->seeds; s++) {
-        set_params(g, s);
-        Z3_lbool r2 = solve(g);
-        if (r2 != r) *seed_flip = true;
-        if (r2 == Z3_L_TRUE && r != Z3_L_TRUE) r = Z3_L_TRUE; /* a model is a model */
+    query_file(g, c, kind);
+    VerifySolver sv = g->o->solver;
+    unsigned n = g->o->seeds > 1 ? g->o->seeds : 1;
+    StrBuf all = {0};
+    bool unstable = false;
+    int first = -1;
+    for (unsigned k = n; k-- > 0;) {
+        StrBuf wz = {0}, wc = {0};
+        SmtAnswer az = SMT_UNKNOWN, ac = SMT_UNKNOWN;
+        if (sv != VSOLVER_CVC5) az = z3_answer(g, k, &wz);
+        if (sv != VSOLVER_Z3) {
+            if (c->path) ac = cvc5_check(g->o, c->path, k, &wc);
+            else sb_puts(&wc, "no query file");
+        }
+        SmtAnswer a = sv == VSOLVER_CVC5 ? ac : az;
+        StrBuf *w = sv == VSOLVER_CVC5 ? &wc : &wz;
+        sb_printf(&all, "%sseed %u: ", all.n ? ", " : "", k);
+        put_answer(&all, a, w->s);
+        if (first < 0) first = outcome(a);
+        else if (first != outcome(a)) unstable = true;
+        if (sv == VSOLVER_BOTH && outcome(az) != outcome(ac) && !c->cross.n) {
+            c->disagree = (az == SMT_SAT && ac == SMT_UNSAT) || (az == SMT_UNSAT && ac == SMT_SAT);
+            sb_puts(&c->cross, "Z3 answers ");
+            put_answer(&c->cross, az, wz.s);
+            sb_puts(&c->cross, ", cvc5 ");
+            put_answer(&c->cross, ac, wc.s);
+            if (n > 1) sb_printf(&c->cross, " (seed %u)", k);
+        }
+        if (k == 0) {
+            c->a = a;
+            sb_puts(&c->why, w->s ? w->s : "");
+        }
+        sb_free(&wz);
+        sb_free(&wc);
     }
-    if (g->o->seeds > 1) {
-        set_params(g, 0);
-        if (r == Z3_L_TRUE && solve(g) != Z3_L_TRUE) r = Z3_L_UNDEF;
-    }
-    return r;
+    if (unstable) c->seeds = all;
+    else sb_free(&all);
+}
+
+static void check_done(Check *c)
+{
+    if (c->temp && !c->disagree) unlink(c->path);
+    free(c->path);
+    sb_free(&c->why);
+    sb_free(&c->seeds);
+    sb_free(&c->cross);
+}
+
+/* --solver both: a contradiction between the solvers is an error (one of
+ * them, or the query text, is wrong); other differences (one undecided)
+ * are warnings. */
+static void report_cross(Gen *g, Check *c, const Span *at, const char *what)
+{
+    if (!c->cross.n) return;
+    if (c->disagree) g->nerror++;
+    Diag *d = diag_add(g->dl, c->disagree ? DIAG_ERROR : DIAG_WARNING,
+                       c->disagree ? "verify.solver-disagree" : "verify.solver-differ", at,
+                       "the solvers %s on: %s: %s", c->disagree ? "disagree" : "differ", what, c->cross.s);
+    if (c->path) diag_note(d, NULL, "the query: %s", c->path);
 }
 
 static bool eval_in(Gen *g, Z3_model m, Z3_ast t, Z3_ast *out)
@@ -368,7 +457,7 @@ static void note_values(Gen *g, Diag *d, Z3_model m, State *st)
 void smt_assume(Gen *g, Z3_ast pc, Z3_ast phi)
 {
     Z3_ast f = mk_implies(g, pc, phi);
-    if (!is_true(g, f)) Z3_solver_assert(g->z, g->sol, f);
+    if (!is_true(g, f)) Z3_solver_assert(g->z, g->sol, bv_rewrite(g, f));
 }
 
 bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
@@ -376,34 +465,39 @@ bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
     if (g->aborted || is_false(g, st->pc) || is_true(g, phi)) return true;
     g->nobl++;
     Z3_solver_push(g->z, g->sol);
-    Z3_solver_assert(g->z, g->sol, st->pc);
-    Z3_solver_assert(g->z, g->sol, mk_not(g, phi));
-    bool flip;
-    Z3_lbool r = run_check(g, ob->code, &flip);
-    bool ok = r == Z3_L_FALSE;
-    if (r == Z3_L_TRUE) {
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, st->pc));
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, mk_not(g, phi)));
+    Check c;
+    run_check(g, ob->code, &c);
+    int oc = outcome(c.a);
+    bool ok = oc == 0 && !c.seeds.n && !c.disagree;
+    if (c.seeds.n) {
+        g->nunknown++;
+        Diag *d = diag_add(g->dl, DIAG_ERROR, "verify.unknown", &ob->at,
+                           "unstable: %s: the verdict changes with the solver seed (%s)", ob->msg, c.seeds.s);
+        if (ob->note) diag_note(d, ob->note_at, "%s", ob->note);
+    } else if (oc == 1) {
         g->nfail++;
         Diag *d = diag_add(g->dl, DIAG_ERROR, ob->code, &ob->at, "%s", ob->msg);
         if (ob->note) diag_note(d, ob->note_at, "%s", ob->note);
-        Z3_model m = Z3_solver_get_model(g->z, g->sol);
+        Z3_model m = g->o->solver != VSOLVER_CVC5 ? Z3_solver_get_model(g->z, g->sol) : NULL;
         if (m) {
             Z3_model_inc_ref(g->z, m);
             note_path(g, d, m, st);
             note_values(g, d, m, st);
             Z3_model_dec_ref(g->z, m);
+        } else if (g->o->solver == VSOLVER_CVC5) {
+            diag_note(d, NULL, "decided by cvc5 (%s); no counterexample is shown",
+                      c.a == SMT_SAT ? "sat" : c.why.s);
         }
-        if (flip) diag_note(d, NULL, "the verdict changes with the solver seed (--seeds)");
-    } else if (r == Z3_L_UNDEF) {
+    } else if (oc == 2) {
         g->nunknown++;
-        Diag *d = diag_add(g->dl, DIAG_ERROR, "verify.unknown", &ob->at,
-                           "could not decide: %s (solver: %s)", ob->msg,
-                           Z3_solver_get_reason_unknown(g->z, g->sol));
+        Diag *d = diag_add(g->dl, DIAG_ERROR, "verify.unknown", &ob->at, "could not decide: %s (%s: %s)", ob->msg,
+                           g->o->solver == VSOLVER_CVC5 ? "cvc5" : "solver", c.why.s);
         if (ob->note) diag_note(d, ob->note_at, "%s", ob->note);
-    } else if (flip) {
-        g->nunknown++;
-        diag_add(g->dl, DIAG_ERROR, "verify.unknown", &ob->at,
-                 "unstable: %s is proved with some solver seeds only", ob->msg);
     }
+    report_cross(g, &c, &ob->at, ob->msg);
+    check_done(&c);
     Z3_solver_pop(g->z, g->sol, 1);
     /* proved, failed (reported) or undecided: phi is assumed from here on,
      * so later obligations are checked independently of this one */
@@ -415,9 +509,13 @@ int smt_reachable(Gen *g, Z3_ast pc)
 {
     if (is_false(g, pc)) return 0;
     Z3_solver_push(g->z, g->sol);
-    Z3_solver_assert(g->z, g->sol, pc);
-    bool flip;
-    Z3_lbool r = run_check(g, "reachable", &flip);
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, pc));
+    Check c;
+    run_check(g, "reachable", &c);
+    Span at = g->fd ? g->fd->name_span : g->meth ? g->meth->span : (Span){0};
+    report_cross(g, &c, &at, "whether this point is reachable");
+    int r = c.seeds.n ? -1 : outcome(c.a) == 1 ? 1 : outcome(c.a) == 0 ? 0 : -1;
+    check_done(&c);
     Z3_solver_pop(g->z, g->sol, 1);
-    return r == Z3_L_TRUE ? 1 : r == Z3_L_FALSE ? 0 : -1;
+    return r;
 }

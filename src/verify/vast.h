@@ -222,6 +222,7 @@ typedef struct VMethod {   /* model method, or `method` annotation (abstract) */
     uint32_t nparams, nrets;
     VExprList requires, ensures;
     VBlock body;
+    Span body_end;         /* the body's closing brace (where its postcondition is checked) */
     bool has_body;         /* body verified with the model (incl. refute false) */
 } VMethod;
 
@@ -302,6 +303,7 @@ typedef struct VFunSpec {
     VExprList requires, ensures;   /* user's clauses, each a Bool VExpr */
     bool trusted;
     Span trusted_span;
+    bool bitvector;        /* `bitvector`: words as 64-bit vectors (smt_bv.c) */
     VLocals locals;        /* bound variables used in this function's annotations */
 } VFunSpec;
 
@@ -326,6 +328,10 @@ typedef struct VSpec {
     VEC(VMethod *) methods;
     VEC(VDomain *) domains;
     VEC(VShared *) shared;
+    /* Every shared declaration whose addresses fold, its methods resolved
+     * or not (load/store NULL when missing): what griddle compose binds a
+     * contract's model to (read even after a failed build). */
+    VEC(VShared *) shared_decls;
     VEC(VFfi *) ffis;
     VEC(Sym) model_fields;           /* `model field X`, in order (implicit Ref params) */
     VEC(VPred *) model_preds;        /* in order */

@@ -23,13 +23,23 @@
 
 #include "verify/vast.h"
 
+/* Which solver decides (docs/verifier.md "Second solver"). */
+typedef enum VerifySolver {
+    VSOLVER_Z3,     /* Z3 through its C API (default) */
+    VSOLVER_CVC5,   /* the same queries as SMT-LIB text to a cvc5 process */
+    VSOLVER_BOTH,   /* Z3 decides; cvc5 cross-checks every query */
+} VerifySolver;
+
 typedef struct VerifyOpts {
     unsigned jobs;              /* worker threads; 0 = number of online CPUs */
     unsigned timeout_ms;        /* per obligation; 0 = none */
     unsigned seeds;             /* >1: re-check each obligation with seeds 1..N-1 too */
+    VerifySolver solver;
+    const char *cvc5;           /* the cvc5 executable (NULL: "cvc5" on PATH) */
     const char *emit_smt_dir;   /* write every query there as SMT-LIB2 (NULL: no) */
     const char *cache_dir;      /* content cache of verified units (NULL: none) */
     const char *const *only; size_t nonly;  /* verify only these units (others trusted) */
+    const char *const *bv; size_t nbv;      /* --bv: these functions in bit-vector mode */
     bool no_overflow;           /* drop the overflow obligations (documented unsound for wrap) */
     bool stats;                 /* collect solver statistics per unit */
     uint64_t salt;              /* mixed into every cache key (the driver: a hash of its binary) */

@@ -100,10 +100,13 @@ typedef struct Gen {
     unsigned fun_depth;
     struct { Z3_sort s; Z3_func_decl f; } seq_at[8]; /* s[i] wrappers per sequence sort */
     unsigned nseq_at;                /* unfoldings of recursive functions in progress */
+    struct { Z3_sort s; Z3_func_decl f; } set_card[8]; /* |s| per set sort (smt_set.c) */
+    unsigned nset_card;
     const char *unit_name;
     const bool *gwrites;               /* vg_global_writes of the program */
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
+    bool bv;                           /* bit-vector mode (smt_bv.c) */
 } Gen;
 
 /* Environment of a specification expression. */
@@ -163,6 +166,51 @@ bool is_false(Gen *g, Z3_ast b);
 bool is_true(Gen *g, Z3_ast b);
 /* Constant value of an Int numeral that fits in uint64 (true) or not. */
 bool term_u64(Gen *g, Z3_ast t, uint64_t *v);
+
+/* ---- smt_cvc5.c ---- */
+/* One solver's answer to a query. INCOMPLETE: the solver gave up with
+ * quantifiers left (Z3 with MBQI off, cvc5 "incomplete"): "not proved". */
+typedef enum SmtAnswer { SMT_UNSAT, SMT_SAT, SMT_INCOMPLETE, SMT_UNKNOWN } SmtAnswer;
+/* The solver content as portable SMT-LIB 2.6 ending in (check-sat);
+ * malloc'd. */
+char *smt_query_text(Gen *g, const char *kind);
+bool smt_write_query(const char *path, const char *text, StrBuf *err);
+/* Writes text to a fresh file in $TMPDIR (or /tmp); its malloc'd path. */
+char *smt_temp_query(const char *text, StrBuf *err);
+/* Runs cvc5 (o->cvc5) on the query file with o->timeout_ms and the seed;
+ * why gets the reason of an unknown. */
+SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why);
+
+/* ---- smt_bv.c ---- */
+/* A memo table from (term, role) to a term plus two small values, for
+ * rewrites of term DAGs (each shared subterm rewritten once). */
+typedef struct AstMemoSlot {
+    Z3_ast key;
+    int role;
+    Z3_ast val;
+    unsigned aux;
+    bool flag;
+} AstMemoSlot;
+typedef struct AstMemo { AstMemoSlot *tab; size_t cap, n; } AstMemo;
+/* The slot of (key, role): NULL when absent and !add; a new zeroed slot
+ * (key, role set) when absent and add. free(m->tab) when done. */
+AstMemoSlot *ast_memo(Z3_context z, AstMemo *m, Z3_ast key, int role, bool add);
+/* The application e with each argument x replaced by f(cx, x), rebuilt
+ * only when one changed (e itself beyond 64 arguments). */
+Z3_ast ast_map_args(Z3_context z, Z3_ast e, Z3_ast (*f)(void *cx, Z3_ast x), void *cx);
+/* Bit-vector mode: f with integer arithmetic over liftable terms turned
+ * into exact bit-vector arithmetic (an equivalence); f itself when !g->bv. */
+Z3_ast bv_rewrite(Gen *g, Z3_ast f);
+/* A fresh word of a bit-vector unit: bv2int of a fresh 64-bit constant. */
+Z3_ast bv_word(Gen *g, const char *name);
+
+/* ---- smt_set.c ---- */
+/* Sets with cardinality: the constructors assert ground facts about
+ * card (true of finite sets); set_card is |s|. */
+Z3_ast set_card(Gen *g, Z3_ast s);
+Z3_ast set_empty(Gen *g, Z3_sort elem);
+Z3_ast set_add(Gen *g, Z3_ast s, Z3_ast x);
+Z3_ast set_op(Gen *g, VBinOp op, Z3_ast a, Z3_ast b);   /* VB_UNION, VB_INTERSECT, VB_SETMINUS */
 
 /* ---- vgen_state.c ---- */
 State *st_new(Gen *g);              /* fresh heap/fields, zero masks, pc true */

@@ -315,15 +315,9 @@ static Val binop(Gen *g, Env *env, const VExpr *e)
     case VB_IN:
         if (e->u.bin.b->type->kind == VT_SEQ) return bool_val(g, Z3_mk_seq_contains(g->z, b, Z3_mk_seq_unit(g->z, a)));
         return bool_val(g, Z3_mk_set_member(g->z, a, b));
-    case VB_UNION: {
-        Z3_ast v[2] = {a, b};
-        return val_one(g, Z3_mk_set_union(g->z, 2, v));
-    }
-    case VB_INTERSECT: {
-        Z3_ast v[2] = {a, b};
-        return val_one(g, Z3_mk_set_intersect(g->z, 2, v));
-    }
-    case VB_SETMINUS: return val_one(g, Z3_mk_set_difference(g->z, a, b));
+    case VB_UNION:
+    case VB_INTERSECT:
+    case VB_SETMINUS: return val_one(g, set_op(g, op, a, b));
     case VB_SUBSET: return bool_val(g, Z3_mk_set_subset(g->z, a, b));
     case VB_EQ:
     case VB_NE:
@@ -628,8 +622,8 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
         return val_one(g, acc);
     }
     case VX_SETLIT: {
-        Z3_ast s = Z3_mk_empty_set(g->z, vsort(g, e->type->elem));
-        for (uint32_t i = 0; i < e->u.list.n; i++) s = Z3_mk_set_add(g->z, s, one(g, env, e->u.list.v[i]));
+        Z3_ast s = set_empty(g, vsort(g, e->type->elem));
+        for (uint32_t i = 0; i < e->u.list.n; i++) s = set_add(g, s, one(g, env, e->u.list.v[i]));
         return val_one(g, s);
     }
     case VX_LEN: {
@@ -637,8 +631,7 @@ Val sexpr(Gen *g, Env *env, const VExpr *e)
         Z3_ast t = one(g, env, a);
         if (a->type->kind == VT_SEQ) return val_one(g, Z3_mk_seq_length(g->z, t));
         if (a->type->kind == VT_IARRAY || a->kind == VX_HEAP) return val_one(g, Z3_mk_app(g->z, g->f_alen, 1, &t));
-        vg_error(g, e->span, "set cardinality is not supported");
-        return val_one(g, g->zero);
+        return val_one(g, set_card(g, t)); /* a set */
     }
     case VX_STRUCT: {
         Val *parts = arena_alloc(&g->ar, (e->u.list.n + 1) * sizeof(Val));

@@ -22,7 +22,7 @@ Val val_fresh_words(Gen *g, State *st, uint32_t n, const char *name)
 {
     Val v = val_alloc(g, n);
     for (uint32_t i = 0; i < n; i++) {
-        v.w[i] = mk_fresh(g, name, g->s_int);
+        v.w[i] = g->bv ? bv_word(g, name) : mk_fresh(g, name, g->s_int);
         smt_assume(g, st ? st->pc : Z3_mk_true(g->z), mk_bounded(g, v.w[i], 64));
     }
     return v;

@@ -141,6 +141,8 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
 {
     g->fd = fd;
     g->fs = &g->spec->funs[fd->index];
+    g->bv = g->fs->bitvector;
+    for (size_t i = 0; i < g->o->nbv; i++) g->bv |= !strcmp(g->o->bv[i], fd->name);
     g->nslots = fd->nslots;
     g->slot_names = arena_alloc(&g->ar, (fd->nslots + 1) * sizeof(Sym));
     for (uint32_t i = 0; i < fd->nparams; i++) name_slot(g->slot_names, fd->nslots, i, fd->params[i].name);
@@ -195,7 +197,7 @@ void unit_verify_method(Gen *g, const VMethod *m)
     Env post = env_at(g, st);
     post.old = g->entry;
     post.snap = st_copy(g, st);
-    Oblig ob = {"verify.postcondition", m->span, "the postcondition of this method may not hold", NULL,
+    Oblig ob = {"verify.postcondition", m->body_end, "the postcondition of this method may not hold", NULL,
                 "postcondition declared here"};
     for (uint32_t i = 0; i < m->ensures.n; i++) exhale(g, &post, m->ensures.v[i], &ob);
     g->exit_pc = st->pc;
@@ -278,7 +280,7 @@ static uint64_t unit_key(const VSpec *s, const VerifyOpts *o, const bool *gwrite
 {
     Hash h = {base};
     char buf[96];
-    snprintf(buf, sizeof buf, "%u/%d", o->timeout_ms, o->no_overflow);
+    snprintf(buf, sizeof buf, "%u/%d/%u/%u", o->timeout_ms, o->no_overflow, o->seeds, (unsigned)o->solver);
     hash_str(&h, buf);
     if (d) {
         hash_span_tokens(&h, s->prog, d->span);

@@ -70,6 +70,7 @@ static const char *kw_name(PStmtKind k)
     case PS_ENSURES: return "ensures";
     case PS_INVARIANT: return "invariant";
     case PS_TRUSTED: return "trusted";
+    case PS_BITVECTOR: return "bitvector";
     default: return "this annotation";
     }
 }
@@ -144,6 +145,7 @@ static void annot(Walk *w, const Stmt *st)
     case PS_REQUIRES:
     case PS_ENSURES:
     case PS_TRUSTED:
+    case PS_BITVECTOR:
         if (!w->top) {
             verr(c, "placement", &ps->span, "%s must be at the top level of the function body "
                                             "(not inside if, while or a catch handler)",
@@ -153,6 +155,10 @@ static void annot(Walk *w, const Stmt *st)
         if (ps->kind == PS_TRUSTED) {
             if (!w->fs->trusted) w->fs->trusted_span = ps->span;
             w->fs->trusted = true;
+            return;
+        }
+        if (ps->kind == PS_BITVECTOR) { /* docs/verifier.md "Bit-vector mode" */
+            w->fs->bitvector = true;
             return;
         }
         env_for(w, &env, w->nparams_vis, ps->kind == PS_REQUIRES ? "a requires clause (it sees "

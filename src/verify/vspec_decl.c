@@ -150,6 +150,7 @@ static void declare(VSCtx *c, PDecl *d, void **obj)
         add_params(c, &m->locals, d->rets);
         m->nrets = m->locals.n - m->nparams;
         m->has_body = d->has_body;
+        m->body_end = d->has_body ? d->mbody.end : d->name_span;
         vec_push(&c->s->methods, m);
         *obj = m;
         return;
@@ -372,7 +373,7 @@ static VStmt *stmt(VSCtx *c, VMethod *m, PStmt *ps)
         return s->e ? s : NULL;
     }
     case PS_LABEL: return stmt_new(c, VS_LABEL, ps->span);
-    case PS_BLOCK: case PS_REQUIRES: case PS_ENSURES: case PS_INVARIANT: case PS_TRUSTED:
+    case PS_BLOCK: case PS_REQUIRES: case PS_ENSURES: case PS_INVARIANT: case PS_TRUSTED: case PS_BITVECTOR:
     case PS_USE:
         break;
     }
@@ -635,6 +636,7 @@ static void shared_decl(VSCtx *c, PDecl *d)
     if (r->read) ok &= (r->load = shared_method(c, d, false)) != NULL;
     if (r->write) ok &= (r->store = shared_method(c, d, true)) != NULL;
     if (ok) vec_push(&c->s->shared, r);
+    vec_push(&c->s->shared_decls, r);
 }
 
 /* Do the address progressions lo + k*stride < hi of two regions meet?

@@ -115,6 +115,7 @@ struct PNode {
     const char *big;
     bool incl, exists;
     bool paren;        /* written in parentheses (stops comparison chains) */
+    Span pspan;        /* paren: the span with its parentheses (see outer_span) */
     bool chain;        /* the && of a comparison chain a < b < c */
     PList args;
     PType *targ;
@@ -123,13 +124,13 @@ struct PNode {
 };
 
 typedef enum PStmtKind {
-    PS_REQUIRES, PS_ENSURES, PS_INVARIANT, PS_TRUSTED,
+    PS_REQUIRES, PS_ENSURES, PS_INVARIANT, PS_TRUSTED, PS_BITVECTOR,
     PS_ASSERT, PS_ASSUME, PS_REFUTE, PS_INHALE, PS_EXHALE, PS_FOLD, PS_UNFOLD, PS_USE,
     PS_VAR, PS_ASSIGN, PS_CALL, PS_IF, PS_WHILE, PS_LABEL, PS_BLOCK,
 } PStmtKind;
 
 typedef struct PStmt PStmt;
-typedef struct PBlock { PStmt **v; uint32_t n; } PBlock;
+typedef struct PBlock { PStmt **v; uint32_t n; Span end; /* the closing brace */ } PBlock;
 
 struct PStmt {
     PStmtKind kind;
@@ -243,7 +244,7 @@ struct VSCtx {
             function, method, model, field, extern_, ffi, shared, domain, axiom, define, var,
             returns, if_, elseif, else_, while_, label, goto_, bounded, bounded8, bounded16,
             bounded32, bounded64, r, w, rw, wr, u8, u16, u32, u64, import, new_, unique,
-            decreases;
+            decreases, bitvector;
     } k;
     const VType *t_int, *t_bool, *t_perm, *t_ref, *t_iarray;
     /* declarations by name */

@@ -117,6 +117,12 @@ static Sym expect_ident(VSCtx *c, Span *sp)
     return s;
 }
 
+/* A node's own span excludes its parentheses (a division `(a / b)` is
+ * reported at `a`); an expression built from it includes them, so
+ * `assert ((x) & 5) <= y` starts at the first `(` (tests/verify README,
+ * "Positions"). */
+static Span outer_span(const PNode *n) { return n->paren ? n->pspan : n->span; }
+
 static Span span_join(Span a, Span b)
 {
     if (a.file != b.file) return a;
@@ -478,7 +484,7 @@ static PNode *parse_quant(VSCtx *c)
     n->ntrig = (uint32_t)tr.n;
     vec_free(&tr);
     n->a = parse_expr(c, 0);
-    n->span = span_join(n->span, n->a->span);
+    n->span = span_join(n->span, outer_span(n->a));
     return n;
 }
 
@@ -520,7 +526,7 @@ static PNode *parse_ident_primary(VSCtx *c)
         if (!at_kw(c, c->k.in)) expected(c, "'in'");
         next(c);
         n->b = parse_expr(c, 0);
-        n->span = span_join(sp, n->b->span);
+        n->span = span_join(sp, outer_span(n->b));
         return n;
     }
     if (s == c->k.let && c->viper && peek(c, 1)->kind == VT_IDENT) {
@@ -534,7 +540,7 @@ static PNode *parse_ident_primary(VSCtx *c)
         if (!at_kw(c, c->k.in)) expected(c, "'in'");
         next(c);
         n->b = parse_expr(c, 0);
-        n->span = span_join(sp, n->b->span);
+        n->span = span_join(sp, outer_span(n->b));
         return n;
     }
     if ((s == c->k.Seq || s == c->k.Set) &&
@@ -586,6 +592,7 @@ static PNode *parse_primary(VSCtx *c)
         PNode *n = parse_expr(c, 0);
         expect(c, VT_RPAREN);
         n->paren = true;
+        n->pspan = span_join(sp, prev_span(c));
         return n;
     }
     case VT_NUM: {
@@ -706,7 +713,7 @@ static PNode *parse_unary(VSCtx *c)
         PNode *n = node(c, P_UN, sp);
         n->op = op;
         n->a = parse_expr(c, BP_PREFIX);
-        n->span = span_join(sp, n->a->span);
+        n->span = span_join(sp, outer_span(n->a));
         return n;
     }
     return parse_postfix(c, parse_primary(c));
@@ -731,7 +738,7 @@ static PNode *parse_expr(VSCtx *c, int min)
             n->b = parse_expr(c, 0);
             expect(c, VT_COLON);
             n->c = parse_expr(c, tern);
-            n->span = span_join(lhs->span, n->c->span);
+            n->span = span_join(outer_span(lhs), outer_span(n->c));
             lhs = n;
             continue;
         }
@@ -751,7 +758,7 @@ static PNode *parse_expr(VSCtx *c, int min)
             } else {
                 expected(c, "an integer literal as the shift amount");
             }
-            PNode *n = node(c, P_SHIFT, span_join(lhs->span, amt->span));
+            PNode *n = node(c, P_SHIFT, span_join(outer_span(lhs), amt->span));
             n->op = sop;
             n->a = lhs;
             n->b = amt;
@@ -766,19 +773,19 @@ static PNode *parse_expr(VSCtx *c, int min)
         n->op = op;
         n->a = lhs;
         n->b = parse_expr(c, right ? bp : bp + 1);
-        n->span = span_join(lhs->span, n->b->span);
+        n->span = span_join(outer_span(lhs), outer_span(n->b));
         bool chains = lhs->kind == P_BIN && !lhs->paren && (is_ordering(lhs->op) || lhs->chain);
         if (is_ordering(op) && chains) {
             /* a < b <= c is a < b && b <= c (Viper's chained comparisons) */
             PNode *last = lhs->chain ? lhs->b : lhs;
             n->a = last->b;
-            n->span = span_join(last->b->span, n->b->span);
+            n->span = span_join(outer_span(last->b), outer_span(n->b));
             PNode *and = node(c, P_BIN, opsp);
             and->op = VT_ANDAND;
             and->chain = true;
             and->a = lhs;
             and->b = n;
-            and->span = span_join(lhs->span, n->span);
+            and->span = span_join(outer_span(lhs), n->span);
             n = and;
         }
         lhs = n;
@@ -864,7 +871,7 @@ static PStmt *parse_viper_stmt(VSCtx *c)
         next(c);
         PStmt *s = stmt_new(c, (PStmtKind)k, sp);
         s->e = parse_expr(c, 0);
-        s->span = span_join(sp, s->e->span);
+        s->span = span_join(sp, outer_span(s->e));
         return s;
     }
     if (at_kw(c, c->k.var)) {
@@ -921,7 +928,7 @@ static PStmt *parse_viper_stmt(VSCtx *c)
         if (!at(c, VT_ASSIGN)) expected(c, "a statement");
         next(c);
         s->e = parse_expr(c, 0);
-        s->span = span_join(sp, s->e->span);
+        s->span = span_join(sp, outer_span(s->e));
     }
     vec_free(&l);
     return s;
@@ -938,8 +945,9 @@ static PBlock parse_block(VSCtx *c)
         }
     }
     c->depth--;
+    Span end = cur(c)->span;
     expect(c, VT_RBRACE);
-    PBlock b = {arena_memdup(c->a, v.v, v.n * sizeof *v.v), (uint32_t)v.n};
+    PBlock b = {arena_memdup(c->a, v.v, v.n * sizeof *v.v), (uint32_t)v.n, end};
     vec_free(&v);
     return b;
 }
@@ -1235,14 +1243,15 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
         next(c);
         PStmt *s = stmt_new(c, (PStmtKind)k, sp);
         s->e = parse_expr(c, 0);
-        s->span = span_join(sp, s->e->span);
+        s->span = span_join(sp, outer_span(s->e));
         parse_end(c);
         d = decl_new(c, PD_STMT, sp);
         d->stmt = s;
-    } else if (at_kw(c, c->k.trusted) || at_kw(c, c->k.use)) {
+    } else if (at_kw(c, c->k.trusted) || at_kw(c, c->k.use) || at_kw(c, c->k.bitvector)) {
         bool use = at_kw(c, c->k.use);
+        PStmtKind sk = use ? PS_USE : at_kw(c, c->k.trusted) ? PS_TRUSTED : PS_BITVECTOR;
         next(c);
-        PStmt *s = stmt_new(c, use ? PS_USE : PS_TRUSTED, sp);
+        PStmt *s = stmt_new(c, sk, sp);
         if (use) s->name = expect_ident(c, &s->name_span);
         parse_end(c);
         d = decl_new(c, PD_STMT, sp);
@@ -1255,7 +1264,8 @@ PDecl *vparse_annot(VSCtx *c, const char *text, VTextPos pos, bool toplevel)
         expected(c, toplevel ? "a top-level annotation (predicate, function, method, model, "
                                "extern, ffi, shared)"
                              : "an annotation keyword (requires, ensures, invariant, assert, "
-                               "assume, refute, inhale, exhale, fold, unfold, use, trusted)");
+                               "assume, refute, inhale, exhale, fold, unfold, use, trusted, "
+                               "bitvector)");
     }
     bool ok = !c->perr;
     free(c->tb);

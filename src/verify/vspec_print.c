@@ -508,7 +508,7 @@ void vspec_dump(StrBuf *b, const VSpec *s)
         const VFunSpec *f = &s->funs[i];
         if (!f->fun) continue;
         p.locals = &f->locals;
-        sb_printf(b, "fun %s%s\n", f->fun->name, f->trusted ? " [trusted]" : "");
+        sb_printf(b, "fun %s%s%s\n", f->fun->name, f->trusted ? " [trusted]" : "", f->bitvector ? " [bitvector]" : "");
         pclauses(&p, 1, "requires", &f->requires);
         pclauses(&p, 1, "ensures", &f->ensures);
         Span body = f->fun->body.span;
@@ -580,7 +580,7 @@ static void init_ctx(VSCtx *c, VSpec *s, DiagList *dl)
     K(Seq, "Seq"); K(Set, "Set"); K(Map, "Map"); K(Int, "Int"); K(Bool, "Bool"); K(Perm, "Perm");
     K(Ref, "Ref"); K(IArray, "IArray"); K(union_, "union"); K(intersection, "intersection");
     K(setminus, "setminus"); K(subset, "subset"); K(requires, "requires"); K(ensures, "ensures");
-    K(invariant, "invariant"); K(trusted, "trusted"); K(assert, "assert"); K(assume, "assume");
+    K(invariant, "invariant"); K(trusted, "trusted"); K(bitvector, "bitvector"); K(assert, "assert"); K(assume, "assume");
     K(refute, "refute"); K(inhale, "inhale"); K(exhale, "exhale"); K(fold, "fold");
     K(unfold, "unfold"); K(use, "use"); K(predicate, "predicate"); K(function, "function");
     K(method, "method"); K(model, "model"); K(field, "field"); K(extern_, "extern");
@@ -726,6 +726,7 @@ void vspec_free(VSpec *s)
     vec_free(&s->methods);
     vec_free(&s->domains);
     vec_free(&s->shared);
+    vec_free(&s->shared_decls);
     vec_free(&s->ffis);
     vec_free(&s->model_fields);
     vec_free(&s->model_preds);

@@ -21,6 +21,8 @@ Two modes:
       // stack-report: main unbounded   a line --stack-report must print
       // entry-has: MUL           at -O1, `--dump=opt` shows this text in
                                   block b0 of main (code moved out of loops)
+      // targets: x86_64 c        also build with the C back end (--emit exe,
+                                  or --emit c --entry-table with a glue)
       // stack-exact: main        run on a stack of exactly the reported
                                   size (must behave as expected), and on
                                   16 bytes less (must die on the guard page)
@@ -39,45 +41,23 @@ Every case is built and run at -O0 and at -O1.
 import json
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
 
-BUILTIN_FFI = {'write', 'read', 'exit', 'print_u64', 'log'}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+import legs  # noqa: E402  (building, running and comparing legs)
 
 
 def header(path):
-    h = {}
-    with open(path, encoding='utf-8', errors='replace') as f:
-        for line in f:
-            s = line.strip()
-            if not s.startswith('//'):
-                if s:
-                    break
-                continue
-            key, sep, val = s[2:].strip().partition(':')
-            if sep and ' ' not in key:
-                h.setdefault(key, []).append(val[1:] if val.startswith(' ') else val)
-    return h
+    return legs.read_header(path)
 
 
 def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, timeout=kw.pop('timeout', 60), **kw)
-
-
-def read_trace(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(l) for l in f if l.strip()]
-
-
-def comparable(ev):
-    """Drop what only the interpreter records: locations, reasons."""
-    ev = dict(ev)
-    for k in ('file', 'line', 'col', 'stack', 'stack_omitted', 'reason'):
-        ev.pop(k, None)
-    return ev
+    timeout = kw.pop('timeout', 60)
+    r = legs.run(cmd, kw.pop('cwd', None), timeout, kw.pop('env', None))
+    if r is None:
+        raise RuntimeError(f'timed out after {timeout} s: {" ".join(cmd)}')
+    return r
 
 
 def build_exe(griddle, src, out, extra, cwd, env=None):
@@ -99,11 +79,16 @@ def case(griddle, path, tmp, level):
     for e in h.get('env', []):
         k, _, v = e.partition('=')
         env[k] = v
+    if level == 'c':   # the C back end, for cases that say `targets: x86_64 c`
+        extra = extra[1:] + ['--target', 'c']
     if 'glue' in h:
-        obj = os.path.join(tmp, 'prog.o')
-        r = build_exe(griddle, path, obj, extra + ['--emit', 'obj'], cwd, env)
+        obj = os.path.join(tmp, 'prog.c' if level == 'c' else 'prog.o')
+        emit = ['--emit', 'c', '--entry-table'] if level == 'c' else ['--emit', 'obj']
+        r = build_exe(griddle, path, obj, extra + emit, cwd, env)
         if r.returncode == 0:
             r = run(['cc', '-o', exe, os.path.join(cwd, h['glue'][0]), obj])
+    elif level == 'c':
+        r = build_exe(griddle, path, exe, extra + ['--emit', 'exe'], cwd, env)
     else:
         r = build_exe(griddle, path, exe, extra, cwd, env)
     want_bx = int(h.get('build-exit', ['0'])[0])
@@ -159,7 +144,7 @@ def case(griddle, path, tmp, level):
         return 'stdout %r, expected %r' % (got, h.get('stdout', []))
     if want_trace:
         exp = [json.loads(t) for t in h['trace']]
-        gt = read_trace(trace)
+        gt = legs.read_trace(trace)
         if gt != exp:
             return 'trace %r, expected %r' % (gt, exp)
     return None
@@ -167,82 +152,29 @@ def case(griddle, path, tmp, level):
 
 # ----------------------------------------------------------------- diff
 
-RUN_ONLY = {'--fuel', '--max-depth', '--stats', '--ffi-permissive', '--device', '--shared-manifest'}
+# griddle run options a built program has an equivalent for
+BUILT = {'--compat', '-I', '-D', '-U', '--cpp', '--no-cpp', '--ffi', '--heap-size', '--call',
+         '--shared', '--poke', '--heap-init', '--print-result'}
 
 
-def translate(args, ffilib_dir):
-    """griddle run arguments -> (build args, program args, links) or None."""
-    build, prog, links = [], [], []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        name, eq, val = a.partition('=')
-        if name in RUN_ONLY:
-            return None
-        takes = name in ('--call', '--shared', '--heap-size', '--poke', '--heap-init', '--ffi', '-I', '-D')
-        if takes and not eq:
-            i += 1
-            val = args[i] if i < len(args) else ''
-        if name == '--compat' or name in ('-I', '-D'):
-            build += [a] if not takes or eq else [name, val]
-        elif name == '--ffi':
-            links.append(val)
-        elif name == '--heap-size':
-            mult = {'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
-            v = val
-            n = int(v[:-1], 0) * mult[v[-1].upper()] if v[-1].upper() in mult else int(v, 0)
-            prog += ['--heap-size', str(n)]
-        elif name in ('--call', '--shared', '--poke', '--heap-init', '--print-result'):
-            prog += [name] + ([val] if takes else [])
-        else:
-            return None
-        i += 1
-    return build, prog, links
-
-
-def diff_one(griddle, path, subst, tmp):
+def diff_one(sup, path, subst, tmp):
     h = header(path)
-    if h.get('exit', ['0'])[0] != '0':
+    if h.get('exit', ['0'])[0] != '0' or 'stdin' in h:
         return 'skip'
     cwd = os.path.dirname(os.path.abspath(path))
     args = sum((shlex.split(a.format(**subst, dir=cwd)) for a in h.get('args', [])), [])
-    if 'stdin' in h:
+    src, prog, libs, used = legs.split_args(args)
+    if used - BUILT or any(os.path.abspath(l) != subst['ffi'] for l in libs):
         return 'skip'
-    tr = translate(args, subst)
-    if tr is None:
-        return 'skip'
-    build, prog, links = tr
-    t1, t2 = os.path.join(tmp, 'i.jsonl'), os.path.join(tmp, 'c.jsonl')
-    try:
-        ri = run([griddle, 'run', '--fuel', '2000000', '--trace', t1, '--ffi', subst['log'],
-                  os.path.basename(path)] + args, cwd=cwd, timeout=30)
-    except subprocess.TimeoutExpired:
-        return 'skip'
-    if ri.returncode != 0:
+    links = [os.path.join(subst['srcdir'], 'ffi_test.c')] if libs else []
+    ref = legs.observe([sup.griddle, 'run', '--fuel', '2000000', '--ffi', subst['log'],
+                        os.path.basename(path)] + args, os.path.join(tmp, 'i.jsonl'), cwd,
+                       timeout=30)
+    if ref.exit != 0:
         return 'skip'     # an Error, exception, timeout: compiled code may differ
-    src_links = []
-    for l in links:
-        if os.path.abspath(l) != subst['ffi']:
-            return 'skip'
-        src_links += ['--link', os.path.join(subst['srcdir'], 'ffi_test.c')]
-    exe = os.path.join(tmp, 'prog')
-    rb = build_exe(griddle, path, exe, build + src_links, cwd)
-    if rb.returncode != 0:
-        return 'FAIL: griddle build exit %d: %s' % (rb.returncode, rb.stderr.decode()[-800:])
-    rc = run([exe, '--trace', t2] + prog, cwd=cwd, timeout=30)
-    if rc.returncode != 0:
-        return 'FAIL: program exit %d: %s' % (rc.returncode, rc.stderr.decode()[-400:])
-    if rc.stdout != ri.stdout:
-        return 'FAIL: stdout %r vs interpreter %r' % (rc.stdout[:300], ri.stdout[:300])
-    a = [comparable(e) for e in read_trace(t1)
-         if e['event'] != 'ffi' or e['name'] in BUILTIN_FFI]
-    b = [comparable(e) for e in read_trace(t2)]
-    if a != b:
-        for k, (x, y) in enumerate(zip(a, b)):
-            if x != y:
-                return 'FAIL: trace event %d: compiled %s, interpreter %s' % (k, y, x)
-        return 'FAIL: trace lengths %d (compiled) vs %d' % (len(b), len(a))
-    return 'ok'
+    what = legs.compare_leg(sup, 'x86', os.path.basename(path), prog, ref, tmp, cwd,
+                            build_args=src, c_objs=links, filter_ref=legs.only_builtin_ffi)
+    return 'FAIL: ' + '; '.join(what) if what else 'ok'
 
 
 def main():
@@ -253,7 +185,9 @@ def main():
             d = sys.argv[3]
             names = sorted(f for f in os.listdir(d) if f.endswith('.pnk'))
             for n in names:
-                for level in ('-O0', '-O1'):
+                levels = ['-O0', '-O1'] + (['c'] if 'c' in ' '.join(
+                    header(os.path.join(d, n)).get('targets', [])).split() else [])
+                for level in levels:
                     why = case(griddle, os.path.join(d, n), tmp, level)
                     if why:
                         failed += 1
@@ -262,12 +196,13 @@ def main():
         else:
             subst = {'ffi': os.path.abspath(sys.argv[3]), 'log': os.path.abspath(sys.argv[4]),
                      'dev': '/nonexistent.so', 'srcdir': os.path.abspath(sys.argv[5])}
+            sup = legs.Support(griddle, tmp)
             counts = {'ok': 0, 'skip': 0}
             for d in sys.argv[6:]:
                 for n in sorted(os.listdir(d)):
                     if not n.endswith('.pnk'):
                         continue
-                    res = diff_one(griddle, os.path.join(d, n), subst, tmp)
+                    res = diff_one(sup, os.path.join(d, n), subst, tmp)
                     if res in counts:
                         counts[res] += 1
                     else:

@@ -26,68 +26,21 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'sem'))
+sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
+import legs  # noqa: E402  (building, running and comparing legs)
 import run_sem  # noqa: E402  (header parsing and event comparison)
 
-CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O1']
-SOURCE_OPTS_WITH_ARG = {'-I', '-D', '-U'}
-SOURCE_OPTS = {'--compat', '--cpp', '--no-cpp'}
-UNSUPPORTED = ('--device', '--shared-manifest')
-LOCATION_KEYS = ('file', 'line', 'col', 'stack', 'stack_omitted', 'reason')
+CFLAGS = legs.CFLAGS + ['-O1']
+UNSUPPORTED = ('--device', '--shared-manifest', '--trace')   # --trace: the runner's own
 
 
-def split_args(args):
-    src, run = [], []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in SOURCE_OPTS:
-            src.append(a)
-        elif a in SOURCE_OPTS_WITH_ARG and i + 1 < len(args):
-            src += [a, args[i + 1]]
-            i += 1
-        else:
-            run.append(a)
-        i += 1
-    return src, run
-
-
-def normalise(events):
-    """Outcome locations are the interpreter's alone (compiled code has no
-    source positions at run time)."""
-    out = []
-    for e in events:
-        if e.get('event') == 'outcome':
-            e = {k: v for k, v in e.items() if k not in LOCATION_KEYS}
-        out.append(e)
-    return out
-
-
-def read_trace(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(l) for l in f.read().splitlines()]
-
-
-def run(cmd, stdin, cwd):
-    try:
-        return subprocess.run(cmd, capture_output=True, input=stdin, cwd=cwd, timeout=120)
-    except subprocess.TimeoutExpired:
-        return None
-
-
-def compile_c(c_file, exe, host, ffi, tmp):
-    """Builds the traced executable (gcc) and checks the plain ABI build
-    compiles cleanly with gcc and clang. Returns a problem or None."""
+def plain_abi(c_file, tmp):
+    """The output without the test hooks (the plain cake ABI) must compile
+    cleanly with gcc and clang. Returns a problem or None."""
     for cc in ('gcc', 'clang'):
-        r = subprocess.run([cc] + CFLAGS + ['-c', c_file, '-o', os.path.join(tmp, cc + '.o')],
-                           capture_output=True)
-        if r.returncode:
-            return f'{cc} (plain ABI) failed:\n{r.stderr.decode()[:3000]}'
-    r = subprocess.run(['gcc'] + CFLAGS + ['-DPNK_FFI_HOOK', '-DPNK_SHM_HOOK', c_file, host]
-                       + ffi + ['-o', exe], capture_output=True)
-    if r.returncode:
-        return f'gcc (traced) failed:\n{r.stderr.decode()[:3000]}'
+        r = legs.run([cc] + CFLAGS + ['-c', c_file, '-o', os.path.join(tmp, cc + '.o')])
+        if r is None or r.returncode:
+            return f'{cc} (plain ABI) failed:\n{r.stderr.decode()[:3000] if r else "timeout"}'
     return None
 
 
@@ -104,8 +57,8 @@ def check_build_error(env, path, want):
     d = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, 'p.c')
-        b = run([env['griddle'], 'build', '--color=never', '--target', 'c', '--emit', 'c', '-o',
-                 out, os.path.basename(path)], None, d)
+        b = legs.run([env['griddle'], 'build', '--color=never', '--target', 'c', '--emit', 'c',
+                      '-o', out, os.path.basename(path)], d)
         err = b.stderr.decode()
         if b.returncode != 1 or want not in err or os.path.exists(out):
             return 'fail', f'griddle build exit {b.returncode}, expected 1 with {want!r}:\n{err}'
@@ -123,52 +76,38 @@ def check_case(env, path, hand):
         args += [x.format(ffi=env['ffi_so'], dev='', dir=d) for x in shlex.split(a)]
     if any(a in UNSUPPORTED for a in args):
         return 'skip', 'uses options the test host does not model'
-    src, runargs = split_args(args)
+    src, runargs, _, _ = legs.split_args(args)   # FFI libraries: linked in (ffi_c)
     stdin = ''.join(l + '\n' for l in spec['stdin']).encode()
     name = os.path.basename(path)
     with tempfile.TemporaryDirectory() as tmp:
-        t_ref, t_c = os.path.join(tmp, 'ref.jsonl'), os.path.join(tmp, 'c.jsonl')
-        ref = run([env['griddle'], 'run', '--color=never', '--trace', t_ref,
-                   name] + args, stdin, d)
-        if ref is None:
+        ref = legs.observe([env['griddle'], 'run', '--color=never', name] + args,
+                           os.path.join(tmp, 'ref.jsonl'), d, stdin, 120)
+        if ref.exit == 'timeout':
             return 'fail', 'griddle run timed out'
-        ref_events = read_trace(t_ref)
-        kind = ref_events[-1].get('kind') if ref_events else None
+        kind = legs.outcome_kind(ref)
         if kind not in ('success', 'exception', 'exit'):
             if hand:
-                return 'fail', f'griddle run ended with {kind} (exit {ref.returncode})'
+                return 'fail', f'griddle run ended with {kind} (exit {ref.exit})'
             return 'skip', f'ends with {kind or "no run"} in griddle run'
-        c_file, exe = os.path.join(tmp, 'p.c'), os.path.join(tmp, 'p')
-        b = run([env['griddle'], 'build', '--color=never', '--target', 'c', '--emit', 'c',
-                 '--entry-table', '-o', c_file, name] + src, None, d)
-        if b is None or b.returncode:
-            return 'fail', 'griddle build failed:\n' + (b.stderr.decode()[:2000] if b else 'timeout')
-        prob = compile_c(c_file, exe, env['host'], env['ffi_c'], tmp)
+        exe = os.path.join(tmp, 'p')
+        cmd, prob = legs.build_leg(env['support'], 'c-hooks', name, exe, d, 'gcc -O1',
+                                   build_args=src, c_objs=env['ffi_c'])
+        prob = prob or plain_abi(exe + '.c', tmp)
         if prob:
             return 'fail', prob
-        got = run([exe, '--trace', t_c] + runargs, stdin, d)
-        if got is None:
-            return 'fail', 'compiled program timed out'
-        c_events = read_trace(t_c)
-        probs = []
-        if got.returncode != ref.returncode:
-            probs.append(f'exit {got.returncode}, griddle run {ref.returncode}; stderr:\n'
-                         + got.stderr.decode()[:1000])
-        if got.stdout != ref.stdout:
-            probs.append(f'stdout {got.stdout[:500]!r}, griddle run {ref.stdout[:500]!r}')
-        if normalise(c_events) != normalise(ref_events):
-            probs.append('trace differs:\n  C:   ' + '\n       '.join(map(json.dumps, c_events))
-                         + '\n  run: ' + '\n       '.join(map(json.dumps, ref_events)))
+        got = legs.observe(cmd + runargs, os.path.join(tmp, 'c.jsonl'), d, stdin, 120)
+        probs = legs.differences(got, ref)
         if hand:
-            probs += hand_check(spec, got, c_events)
+            raw = legs.read_trace(os.path.join(tmp, 'c.jsonl'))
+            probs += hand_check(spec, got, raw)
         return ('fail', '\n'.join(probs)) if probs else ('pass', '')
 
 
 def hand_check(spec, got, events):
     """The expectations written in a tests/cback case's header."""
     probs = []
-    if got.returncode != int(spec['exit'][0]):
-        probs.append(f'exit {got.returncode}, expected {spec["exit"][0]}')
+    if got.exit != int(spec['exit'][0]):
+        probs.append(f'exit {got.exit}, expected {spec["exit"][0]}')
     want = ''.join(l + '\n' for l in spec['stdout'])
     if got.stdout.decode() != want:
         probs.append(f'stdout {got.stdout.decode()[:500]!r}, expected {want!r}')
@@ -212,7 +151,10 @@ def main():
         ffi_so = os.path.join(tmp, 'ffi_test.so')
         ffi_srcs = [ffi_c, os.path.join(HERE, 'ffi_cback.c')]
         subprocess.run(['gcc', '-shared', '-fPIC', '-O1'] + ffi_srcs + ['-o', ffi_so], check=True)
-        env = {'griddle': griddle, 'host': host, 'ffi_c': ffi_srcs, 'ffi_so': ffi_so}
+        env = {'griddle': griddle, 'ffi_c': ffi_srcs, 'ffi_so': ffi_so,
+               'support': legs.Support(griddle, tmp)}
+        if os.path.abspath(host) != legs.TEST_HOST:
+            sys.exit(f'run_cases.py: the test host is {legs.TEST_HOST}, not {host}')
         cases = [(os.path.join(sem_dir, f), False) for f in sorted(os.listdir(sem_dir))
                  if f.endswith('.pnk')]
         cases += [(os.path.join(cback_dir, f), True) for f in sorted(os.listdir(cback_dir))

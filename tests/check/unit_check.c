@@ -44,6 +44,7 @@ static void load(Fixture *f, const char *text, bool compat)
     lex_text(text, len, id, false, &o, &f->in, &f->sm, &f->p.arena, &f->p.tokens, &f->dl);
     if (!parse_program(&f->p, &o, &f->dl) || f->dl.nerrors) {
         fprintf(stderr, "unit: parse failed for:\n%s\n", text);
+        for (size_t k = 0; k < f->dl.v.n; k++) fprintf(stderr, "  %s\n", f->dl.v.v[k].msg);
         exit(1);
     }
     CheckOpts co = {.compat = compat};
@@ -135,6 +136,29 @@ static void test_calls(void)
     CHECK(v[1]->u.call.kind == CALL_ASSIGN && v[1]->u.call.call.fn == NULL &&
           v[1]->u.call.dest.slot == 0);
     CHECK(v[2]->u.call.call.fn == g && v[3]->u.call.call.fn == g);
+    unload(&f);
+}
+
+/* Functions are numbered in declaration order (FunDecl.index), whatever
+ * other declarations lie between them, and Program.nfuns counts them. */
+static void test_fun_index(void)
+{
+    Fixture f;
+    load(&f,
+         "var 1 g = 1;\n"
+         "fun b() { return 0; }\n"
+         "struct S { 1 x }\n"
+         "exception E : 1;\n"
+         "fun a() { return 1; }\n"
+         "var 1 h = 2;\n"
+         "fun main() { return 2; }\n"
+         "export fun z(1 x) { return x; }\n", false);
+    CHECK(f.ok);
+    CHECK(f.p.nfuns == 4);
+    CHECK(fun(&f, "b")->index == 0);
+    CHECK(fun(&f, "a")->index == 1);
+    CHECK(fun(&f, "main")->index == 2);
+    CHECK(fun(&f, "z")->index == 3);
     unload(&f);
 }
 
@@ -237,6 +261,7 @@ int main(void)
     test_slots();
     test_globals();
     test_calls();
+    test_fun_index();
     test_structs();
     test_compat_rewrites();
     test_strict_no_rewrites();

@@ -38,8 +38,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (cmp_contract_parse(&cs, s, "f.contract", text, size - 1, &sm, &dl)) {
             CmpGraph g;
             cmp_graph_build(&g, s, NULL);
+            for (size_t i = 0; i < cs.v.n; i++) cmp_evidence_words(&cs.v.v[i], s);
             CmpBridgeSet bs;
             cmp_bridges_build(&bs, &cs, &g);
+            /* the generated model of a component, every word tracked */
+            for (size_t i = 0; i < cs.v.n; i++) {
+                CmpContract *c = &cs.v.v[i];
+                for (size_t k = 0; k < c->words.n; k++) c->words.v[k].tracked = true;
+                CmpCode code = {0};
+                CmpCodeShared d = {xstrdup("msg"), 0x2000000, 0x2001000, 8, 8, true, true};
+                vec_push(&code.shared, d);
+                char *extra, *why, *m = cmp_evidence_model(c, s, &code, &extra, &why);
+                free(m);
+                free(extra);
+                free(why);
+                cmp_code_free(&code);
+            }
             cmp_bridges_free(&bs);
             cmp_graph_free(&g);
         }

@@ -3,7 +3,7 @@
 reference semantics (griddle run), driven by tests/compose/logger_harness.pnk
 playing Sensor. Expected results are computed by hand from the protocol
 (protocol.h): magic 0x4d534731, length 1..64, sequence = last + 1; an
-entry is (seq, len, payload rounded up to words)."""
+entry is an 80-byte slot (seq, len, payload rounded up to words, zeros)."""
 import subprocess, sys
 
 griddle, root = sys.argv[1], sys.argv[2]
@@ -16,8 +16,10 @@ calls = [
     ('send(2,8,3735928559,300)', 0), ('notified(0)', 0), # bad magic
     ('notified(1)', 0),                                  # not Sensor's channel: ignored, not counted
     (f'send(2,9,{M},400)', 0), ('notified(0)', 1),       # logged: 2, 9, 400, 401
-] + [(f'log_word({i})', w) for i, w in enumerate([1, 16, 100, 101, 2, 9, 400, 401, 0])] + [
-    ('stats()', 4 * 1000 + 64),                          # 4 dropped, 2 entries of 4 words
+] + [(f'log_word({i})', w) for i, w in enumerate(
+    [1, 16, 100, 101, 0, 0, 0, 0, 0, 0,                 # slot 0: 16 bytes = 2 payload words
+     2, 9, 400, 401, 0, 0, 0, 0, 0, 0, 0])] + [          # slot 1: 9 bytes = 2 words; then empty
+    ('stats()', 4 * 1000 + 160),                         # 4 dropped, 2 slots of 80 bytes
 ]
 cmd = [griddle, 'run', f'{root}/examples/sensor_logger/logger.pnk',
        f'{root}/tests/compose/logger_harness.pnk', '--shared', '0x2000000:0x1000',

@@ -11,7 +11,7 @@ done
 for s in rx_provide tx_provide handle_irq eth_setup update_ring_slot; do
   grep -qE " [tT] $s\$" <<<"$syms" && { echo "FAIL: C function $s present"; fail=1; }
 done
-# internal Pancake functions are local pnk_f_ symbols (docs/abi.md)
-grep -qE " t pnk_f_rx_provide\$" <<<"$syms" || { echo "FAIL: pnk_f_rx_provide missing"; fail=1; }
+# internal Pancake functions are local pnk.f. symbols (docs/abi.md)
+grep -qE " t pnk\.f\.rx_provide\$" <<<"$syms" || { echo "FAIL: pnk.f.rx_provide missing"; fail=1; }
 [ $fail = 0 ] && echo "pdriver image: ok"
 exit $fail

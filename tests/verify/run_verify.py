@@ -34,6 +34,7 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -240,6 +241,9 @@ def main():
                          '(XPASS) fails the run until it is removed from the list')
     ap.add_argument('--verify-timeout', metavar='S',
                     help='pass --timeout S to griddle verify (per obligation)')
+    ap.add_argument('--verify-args', metavar='ARGS', default='',
+                    help='more griddle verify arguments for every case (shell-quoted), '
+                         'e.g. "--solver cvc5"')
     ap.add_argument('--syntax', action='store_true',
                     help='only check that every case is accepted by `griddle check`')
     a = ap.parse_args()
@@ -264,8 +268,14 @@ def main():
         print('griddle verify not available: skipping the verifier conformance suite '
               f'({len(cases)} cases)')
         sys.exit(77)
+    needs_cvc5 = re.search(r'--solver[ =](cvc5|both)|--cross-check', a.verify_args)
+    if needs_cvc5 and not (os.environ.get('GRIDDLE_CVC5') or shutil.which('cvc5')):
+        print('cvc5 is not installed (Debian package cvc5, scripts/deps.sh): skipping the suite '
+              f'under {a.verify_args} ({len(cases)} cases)')
+        sys.exit(77)
     known = read_known(a.known) if a.known else {}
     extra = ['--timeout', a.verify_timeout] if a.verify_timeout else []
+    extra += shlex.split(a.verify_args)
     passed = failed = xfail = xpass = 0
     for c in cases:
         try:

@@ -169,9 +169,7 @@ static void run_case(const Case *c, SpecFn spec_fn)
     s.prog = &p;
     s.srcmgr = &sm;
     s.opts.heap_words = 1024;
-    uint32_t nf = 0; /* FunDecl.index: position among functions (vspec_build sets it too) */
-    for (size_t i = 0; i < p.decls.n; i++)
-        if (p.decls.v[i]->kind == D_FUN) p.decls.v[i]->u.fun.index = nf++;
+    uint32_t nf = p.nfuns; /* FunDecl.index < nfuns: numbered by the checker */
     s.funs = arena_alloc(&A, (nf + 1) * sizeof(VFunSpec));
     s.nfuns = nf;
     for (size_t i = 0; i < p.decls.n; i++)

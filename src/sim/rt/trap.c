@@ -39,18 +39,6 @@ static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RB
                              REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
                              REG_R12, REG_R13, REG_R14, REG_R15};
 
-/* Writes a loaded value the way the CPU would (x86dec.c). */
-static void set_dest(greg_t *g, const SimInsn *in, uint64_t v)
-{
-    uint64_t *r = (uint64_t *)&g[GREG[in->reg]];
-    *r = sim_x86_load_result(in, *r, v);
-}
-
-static uint64_t source(const greg_t *g, const SimInsn *in)
-{
-    return sim_x86_store_value(in, (uint64_t)g[GREG[in->reg]]);
-}
-
 void rt_fault_report(uint64_t addr, uint64_t ip, uint64_t fsr, uint32_t access, uint32_t kind,
                      const char *why)
 {
@@ -86,7 +74,22 @@ static size_t fetch(uintptr_t ip, uint8_t out[15])
     return in_page + (n > 0 ? (size_t)n : 0);
 }
 
-/* Performs one trapped device access; false if it cannot be emulated. */
+/* One access to the device model through the emulator. */
+static uint64_t device_access(uint64_t addr, unsigned width, bool write, uint64_t val)
+{
+    rt_kp->op = SIM_OP_MMIO;
+    rt_kp->addr = addr;
+    rt_kp->width = width;
+    rt_kp->access = write ? SIM_ACC_WRITE : SIM_ACC_READ;
+    rt_kp->val = write ? val : 0;
+    rt_kcall();
+    return write ? 0 : rt_kp->ret_val;
+}
+
+/* Performs one trapped device instruction (a load, a store, or arithmetic
+ * with the device register as operand: a read-modify-write is a read,
+ * then a write); false if it cannot be emulated. Registers and flags are
+ * updated by x86dec.c's executor. */
 static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
 {
     uint8_t code[15];
@@ -96,21 +99,23 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
         *kind = SIM_FAULT_MMIO_DECODE;
         return false;
     }
-    bool is_write = in.kind != SIM_INSN_LOAD;
-    if (!(m->perms & (is_write ? 2u : 1u)) || addr + in.width > m->vaddr + m->size) {
+    bool reads = sim_x86_reads(&in), writes = sim_x86_writes(&in);
+    if ((reads && !(m->perms & 1u)) || (writes && !(m->perms & 2u)) ||
+        addr + in.width > m->vaddr + m->size) {
         *kind = SIM_FAULT_MMIO_PERM;
         return false;
     }
+    SimRegs rs;
+    for (int i = 0; i < 16; i++) rs.r[i] = (uint64_t)g[GREG[i]];
+    rs.rflags = (uint64_t)g[REG_EFL];
     rt_crit_begin();
-    rt_kp->op = SIM_OP_MMIO;
-    rt_kp->addr = addr;
-    rt_kp->width = in.width;
-    rt_kp->access = is_write ? SIM_ACC_WRITE : SIM_ACC_READ;
-    rt_kp->val = is_write ? source(g, &in) : 0;
     rt_kp->mmio_traps++;
-    rt_kcall();
-    if (!is_write) set_dest(g, &in, rt_kp->ret_val);
+    uint64_t loaded = reads ? device_access(addr, in.width, false, 0) : 0;
+    uint64_t out = sim_x86_exec(&in, &rs, loaded);
+    if (writes) device_access(addr, in.width, true, out);
     rt_crit_end();
+    for (int i = 0; i < 16; i++) g[GREG[i]] = (greg_t)rs.r[i];
+    g[REG_EFL] = (greg_t)rs.rflags;
     g[REG_RIP] += in.len;
     return true;
 }

@@ -271,9 +271,17 @@ static Region *find_region(uint64_t addr)
     return NULL;
 }
 
-/* Performs one trapped access on the region's copy and records it. The
- * fault is synchronous in generated code, never inside stdio, so writing
- * the trace here is safe in practice. */
+static void trace_access(const char *kind, unsigned width, uint64_t addr, uint64_t v)
+{
+    fprintf(H.trace, "{\"event\":\"%s\",\"width\":%u,\"addr\":%" PRIu64 ",\"value\":%" PRIu64 "}\n",
+            kind, width, addr, v);
+}
+
+/* Performs one trapped instruction on the region's copy and records its
+ * accesses (a read-modify-write is a load, then a store). Registers and
+ * flags go through x86dec.c's executor. The fault is synchronous in
+ * generated code, never inside stdio, so writing the trace here is safe
+ * in practice. */
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
@@ -287,17 +295,21 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
         return;
     }
     uint8_t *p = r->copy + (addr - r->base);
+    SimRegs rs;
+    for (int i = 0; i < 16; i++) rs.r[i] = (uint64_t)g[GREG[i]];
+    rs.rflags = (uint64_t)g[REG_EFL];
     uint64_t v = 0;
-    uint64_t *dst = (uint64_t *)&g[GREG[in.reg]];
-    if (in.kind == SIM_INSN_LOAD) {
+    if (sim_x86_reads(&in)) {
         memcpy(&v, p, in.width);
-        *dst = sim_x86_load_result(&in, *dst, v);
-    } else {
-        v = sim_x86_store_value(&in, *dst);
-        memcpy(p, &v, in.width);
+        trace_access("load", in.width, addr, v);
     }
-    fprintf(H.trace, "{\"event\":\"%s\",\"width\":%u,\"addr\":%" PRIu64 ",\"value\":%" PRIu64 "}\n",
-            in.kind == SIM_INSN_LOAD ? "load" : "store", in.width, addr, v);
+    uint64_t out = sim_x86_exec(&in, &rs, v);
+    if (sim_x86_writes(&in)) {
+        memcpy(p, &out, in.width);
+        trace_access("store", in.width, addr, out);
+    }
+    for (int i = 0; i < 16; i++) g[GREG[i]] = (greg_t)rs.r[i];
+    g[REG_EFL] = (greg_t)rs.rflags;
     g[REG_RIP] += in.len;
 }
 
