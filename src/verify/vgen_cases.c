@@ -88,7 +88,7 @@ int vg_values(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *out, int max)
     if (is_false(g, pc)) return 0;
     double t0 = now_ms();
     Z3_solver_push(g->z, g->sol);
-    Z3_solver_assert(g->z, g->sol, pc);
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, pc));
     int n = 0;
     for (;;) {
         uint64_t v;
@@ -99,7 +99,7 @@ int vg_values(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *out, int max)
             break;
         }
         out[n++] = v;
-        Z3_solver_assert(g->z, g->sol, mk_not(g, mk_eq(g, t, mk_u64(g, v))));
+        Z3_solver_assert(g->z, g->sol, bv_rewrite(g, mk_not(g, mk_eq(g, t, mk_u64(g, v)))));
     }
     end_scope(g);
     return n;
@@ -112,14 +112,14 @@ int vg_cover(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *v, bool (*next)(Gen *, uint6
     if (is_false(g, pc)) return 0;
     double t0 = now_ms();
     Z3_solver_push(g->z, g->sol);
-    Z3_solver_assert(g->z, g->sol, pc);
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, pc));
     int r;
     for (;;) {
         r = within_budget(g, t0) ? sample(g, t, v) : -1;
         if (r != 1) break;
         Z3_ast covered = NULL;
         if (!next(g, *v, &covered, ud)) break;
-        Z3_solver_assert(g->z, g->sol, mk_not(g, covered));
+        Z3_solver_assert(g->z, g->sol, bv_rewrite(g, mk_not(g, covered)));
     }
     end_scope(g);
     return r;
