@@ -128,15 +128,24 @@ static Z3_ast bit_op_const(Gen *g, ExprKind k, Z3_ast a, uint64_t d)
  * operand with more values goes to bit-vectors). */
 #define BIT_CASES 8
 
+/* a op c for a constant c: a constant-operand bit rewrite, or a linear
+ * product. */
+static Z3_ast op_const(Gen *g, ExprKind k, Z3_ast a, uint64_t c)
+{
+    return k == E_MUL ? mk_mul2(g, a, mk_u64(g, c)) : bit_op_const(g, k, a, c);
+}
+
 /* Two symbolic words, one of which (b) takes at most BIT_CASES values c_k
  * on this path (found by vg_values): ite(b == c_1, a op c_1, ... a op c_n,
- * r), each arm a constant-operand rewrite, r a fresh word. That b is one
+ * r), each arm a constant-operand bit rewrite or a linear product (a
+ * product of two symbolic words is nonlinear: `i * stride` with a stride
+ * of 16 or 24), r a fresh word. That b is one
  * of the c_k is then an obligation (the enumeration's last query again,
  * decided by the configured solver), assumed afterwards like every
  * obligation, so no later query has a model that takes the last arm. In
  * bit-vector mode (smt_bv.c) the operation is exact as it is: no split.
  * NULL when neither operand has few values. */
-static Z3_ast bit_op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b, Span at)
+static Z3_ast op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b, Span at)
 {
     if (g->bv) return NULL;
     uint64_t vals[BIT_CASES];
@@ -151,11 +160,11 @@ static Z3_ast bit_op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b, Sp
     Z3_ast r = mk_fresh(g, "bitcase", g->s_int), in = Z3_mk_false(g->z);
     for (int i = n - 1; i >= 0; i--) {
         Z3_ast is = mk_eq(g, b, mk_u64(g, vals[i]));
-        r = mk_ite(g, is, bit_op_const(g, k, a, vals[i]), r);
+        r = mk_ite(g, is, op_const(g, k, a, vals[i]), r);
         in = mk_or2(g, is, in);
     }
     Oblig ob = {"verify.unknown", at,
-                "the finite case split of this bit operation may miss a value of its operand "
+                "the finite case split of this operation may miss a value of its operand "
                 "(the solvers disagree)", NULL, NULL};
     smt_check(g, st, in, &ob);
     return r;
@@ -170,7 +179,7 @@ static Z3_ast bit_op(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b, Span at)
     if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
     if (ca) return bit_op_const(g, k, b, c);
     if (cb) return bit_op_const(g, k, a, d);
-    Z3_ast r = bit_op_cases(g, st, k, a, b, at);
+    Z3_ast r = op_cases(g, st, k, a, b, at);
     if (r) return r;
     /* many values on both sides: 64-bit vectors (slow in Z3; a
      * per-function bit-vector mode is not implemented, docs/verifier.md) */
@@ -345,6 +354,17 @@ static Val load_words(Gen *g, State *st, const Expr *e)
     return r;
 }
 
+/* a * b: linear with a constant operand; with two symbolic operands a
+ * finite case split when one has few values, else Z3's nonlinear
+ * arithmetic. */
+static Z3_ast mul(Gen *g, State *st, Z3_ast a, Z3_ast b, Span at)
+{
+    uint64_t c;
+    if (vg_const(g, a, &c) || vg_const(g, b, &c)) return mk_mul2(g, a, b);
+    Z3_ast r = op_cases(g, st, E_MUL, a, b, at);
+    return r ? r : mk_mul2(g, a, b);
+}
+
 static Val arith(Gen *g, State *st, const Expr *e)
 {
     Z3_ast acc = word(g, st, e->u.list.v[0]);
@@ -353,7 +373,7 @@ static Val arith(Gen *g, State *st, const Expr *e)
         switch ((int)e->kind) {
         case E_ADD: acc = mk_add2(g, acc, b); break;
         case E_SUB: acc = mk_sub2(g, acc, b); break;
-        case E_MUL: acc = mk_mul2(g, acc, b); break;
+        case E_MUL: acc = mul(g, st, acc, b, e->span); break;
         default: acc = bit_op(g, st, e->kind, acc, b, e->span); break;
         }
     }
