@@ -11,11 +11,11 @@
  * (an annotation needs an attribute). The same text
  * is what --emit-smt writes, so `cvc5 FILE` or `z3 FILE` re-runs a query.
  *
- * cvc5 runs as a child process (posix_spawn: safe from the worker
- * threads) on a query file, with --tlimit for --timeout and a watchdog
- * that kills it two seconds after that. Its answer is the first line
- * reading sat, unsat or unknown; anything else (a parse error, a crash)
- * is an unknown whose reason quotes cvc5. */
+ * cvc5 runs as a child process per unit (posix_spawn: safe from the
+ * worker threads), with --tlimit-per for --timeout and a watchdog that
+ * kills it two seconds after that. Its answer is the first line reading
+ * sat, unsat or unknown; anything else (a parse error, a crash) is an
+ * unknown whose reason quotes cvc5. */
 #include "vgen_int.h"
 
 #include <errno.h>
@@ -25,6 +25,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -270,29 +271,6 @@ static double mono_ms(void)
     return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Reads the child's output until it closes the pipe or the deadline
- * (ms, 0 = none) passes. Returns false on the deadline. */
-static bool read_all(int fd, StrBuf *out, double deadline)
-{
-    char buf[4096];
-    for (;;) {
-        int wait = -1;
-        if (deadline > 0) {
-            double left = deadline - mono_ms();
-            if (left <= 0) return false;
-            wait = (int)left + 1;
-        }
-        struct pollfd p = {fd, POLLIN, 0};
-        int r = poll(&p, 1, wait);
-        if (r < 0 && errno == EINTR) continue;
-        if (r == 0) return false;
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return true;
-        if (out->n < (1u << 20)) sb_putn(out, buf, (size_t)n);
-    }
-}
-
 /* The answer in cvc5's output: the first line that is sat, unsat or
  * unknown (warnings may come first). */
 static SmtAnswer parse_answer(const char *out, StrBuf *why)
@@ -304,8 +282,7 @@ static SmtAnswer parse_answer(const char *out, StrBuf *why)
         if (n == 5 && !strncmp(l, "unsat", 5)) return SMT_UNSAT;
         if (n == 7 && !strncmp(l, "unknown", 7)) {
             const char *r = strstr(out, "(:reason-unknown ");
-            if (strstr(out, "timeout")) sb_puts(why, "timeout");
-            else if (r) sb_putn(why, r + 17, strcspn(r + 17, ")\n"));
+            if (r) sb_putn(why, r + 17, strcspn(r + 17, ")\n"));
             else sb_puts(why, "unknown");
             /* cvc5 gave up with quantifiers left: "not proved", as Z3's
              * "incomplete quantifiers" (docs/verifier.md "Encoding") */
@@ -323,53 +300,129 @@ static SmtAnswer parse_answer(const char *out, StrBuf *why)
     return SMT_UNKNOWN;
 }
 
-SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why)
+/* ---- the cvc5 process ---------------------------------------------------- */
+
+/* One cvc5 process per unit (started on first use, with the seed of the
+ * query; another seed restarts it), fed each query after a (reset) on a
+ * socket (send with MSG_NOSIGNAL: a dead cvc5 is an error, not SIGPIPE),
+ * which saves its start-up (about 40 ms) per query. A query ends with
+ * (echo "griddle-done"); a parse error makes cvc5 exit, so end of file
+ * ends a query too, and the next one starts a new process. */
+struct Cvc5 {
+    pid_t pid;
+    int fd;              /* our end: cvc5's stdin and stdout/stderr */
+    unsigned seed;
+};
+
+static const char DONE[] = "\"griddle-done\"";
+
+void cvc5_close(Gen *g)
 {
+    Cvc5 *c = g->cvc5;
+    if (!c) return;
+    if (c->pid > 0) {
+        close(c->fd);
+        kill(c->pid, SIGKILL);
+        while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
+    free(c);
+    g->cvc5 = NULL;
+}
+
+static bool cv_start(Gen *g, unsigned seed, StrBuf *why)
+{
+    const VerifyOpts *o = g->o;
     char tl[48], sd[48];
-    snprintf(tl, sizeof tl, "--tlimit=%u", o->timeout_ms);
+    snprintf(tl, sizeof tl, "--tlimit-per=%u", o->timeout_ms);
     snprintf(sd, sizeof sd, "--seed=%u", seed);
     const char *exe = o->cvc5 ? o->cvc5 : "cvc5";
-    char *argv[10];
+    char *argv[8];
     int argc = 0;
     argv[argc++] = (char *)exe;
     argv[argc++] = (char *)"--lang=smt2";
     argv[argc++] = (char *)"--strings-exp"; /* seq.nth and other sequence operations */
     argv[argc++] = sd;
     if (o->timeout_ms) argv[argc++] = tl;
-    argv[argc++] = (char *)path;
     argv[argc] = NULL;
-    int pfd[2];
-    if (pipe2(pfd, O_CLOEXEC) != 0) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         sb_printf(why, "cannot run %s: %s", exe, strerror(errno));
-        return SMT_UNKNOWN;
+        return false;
     }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 2);
     pid_t pid;
     int rc = posix_spawnp(&pid, exe, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    close(pfd[1]);
+    close(sv[1]);
     if (rc != 0) {
-        close(pfd[0]);
+        close(sv[0]);
         sb_printf(why, "cannot run %s: %s", exe, strerror(rc));
-        return SMT_UNKNOWN;
+        return false;
     }
-    StrBuf out = {0};
-    double deadline = o->timeout_ms ? mono_ms() + o->timeout_ms + 2000 : 0;
-    bool done = read_all(pfd[0], &out, deadline);
-    close(pfd[0]);
-    if (!done) kill(pid, SIGKILL);
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    if (!g->cvc5) g->cvc5 = xcalloc(1, sizeof *g->cvc5);
+    *g->cvc5 = (Cvc5){pid, sv[0], seed};
+    return true;
+}
+
+static bool send_all(int fd, const char *s, size_t n)
+{
+    while (n) {
+        ssize_t k = send(fd, s, n, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return false;
+        s += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+/* Reads until the DONE line, end of file or the deadline (ms, 0 = none).
+ * Returns 1 done, 0 end of file, -1 deadline. */
+static int read_reply(int fd, StrBuf *out, double deadline)
+{
+    char buf[4096];
+    for (;;) {
+        if (out->n && strstr(out->s, DONE)) return 1;
+        int wait = -1;
+        if (deadline > 0) {
+            double left = deadline - mono_ms();
+            if (left <= 0) return -1;
+            wait = (int)left + 1;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        int r = poll(&p, 1, wait);
+        if (r < 0 && errno == EINTR) continue;
+        if (r == 0) return -1;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return 0;
+        if (out->n < (1u << 20)) sb_putn(out, buf, (size_t)n);
+    }
+}
+
+SmtAnswer cvc5_check(Gen *g, const char *text, unsigned seed, StrBuf *why)
+{
+    if (g->cvc5 && g->cvc5->pid > 0 && g->cvc5->seed != seed) cvc5_close(g);
+    if ((!g->cvc5 || g->cvc5->pid <= 0) && !cv_start(g, seed, why)) return SMT_UNKNOWN;
+    Cvc5 *c = g->cvc5;
+    StrBuf q = {0}, out = {0};
+    sb_printf(&q, "(reset)\n%s(echo %s)\n", text, DONE);
+    int r = send_all(c->fd, q.s, q.n) ? 0 : -2;
+    sb_free(&q);
+    double deadline = g->o->timeout_ms ? mono_ms() + g->o->timeout_ms + 2000 : 0;
+    if (r == 0) r = read_reply(c->fd, &out, deadline);
     SmtAnswer a;
-    if (!done) {
+    if (r == -1) {
         sb_puts(why, "timeout (cvc5 killed)");
         a = SMT_UNKNOWN;
     } else {
         a = parse_answer(out.s ? out.s : "", why);
     }
+    if (r != 1) cvc5_close(g); /* dead, or killed: a new process next time */
     sb_free(&out);
     return a;
 }

@@ -98,6 +98,7 @@ void smt_init(Gen *g)
 
 void smt_fini(Gen *g)
 {
+    cvc5_close(g);
     if (!g->z) return;
     Z3_solver_dec_ref(g->z, g->sol);
     Z3_del_context(g->z);
@@ -271,36 +272,29 @@ typedef struct Check {
     StrBuf seeds;        /* the answer per seed, when they differ */
     StrBuf cross;        /* --solver both: the two answers, when their outcomes differ */
     bool disagree;       /* --solver both: one proves sat, the other unsat */
-    char *path;          /* the query file (emitted or temporary), or NULL */
-    bool temp;
+    char *path;          /* the query file (--emit-smt, or kept for a disagreement), or NULL */
 } Check;
 
-/* The query file: DIR/UNIT-N.smt2 with --emit-smt, else a temporary one
- * when cvc5 needs it. */
-static void query_file(Gen *g, Check *c, const char *kind)
+/* The query text when cvc5 or --emit-smt needs it; with --emit-smt it is
+ * written to DIR/UNIT-N.smt2 (the query file of a disagreement). */
+static char *query_text(Gen *g, Check *c, const char *kind)
 {
-    bool cvc5 = g->o->solver != VSOLVER_Z3;
-    if (!g->o->emit_smt_dir && !cvc5) return;
+    if (!g->o->emit_smt_dir && g->o->solver == VSOLVER_Z3) return NULL;
     char *text = smt_query_text(g, kind);
-    StrBuf err = {0};
-    if (g->o->emit_smt_dir) {
-        StrBuf path = {0};
-        sb_printf(&path, "%s/", g->o->emit_smt_dir);
-        for (const char *p = g->unit_name; *p; p++)
-            sb_putc(&path, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                                          (*p >= '0' && *p <= '9') || *p == '_'
-                                      ? *p
-                                      : '_'));
-        sb_printf(&path, "-%04u.smt2", g->qn);
-        if (smt_write_query(path.s, text, &err)) c->path = sb_take(&path);
-        sb_free(&path);
-    } else {
-        c->path = smt_temp_query(text, &err);
-        c->temp = c->path != NULL;
-    }
-    if (err.n) diag_add(g->dl, DIAG_WARNING, "verify.emit-smt", NULL, "%s", err.s);
+    if (!g->o->emit_smt_dir) return text;
+    StrBuf path = {0}, err = {0};
+    sb_printf(&path, "%s/", g->o->emit_smt_dir);
+    for (const char *p = g->unit_name; *p; p++)
+        sb_putc(&path, (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                      (*p >= '0' && *p <= '9') || *p == '_'
+                                  ? *p
+                                  : '_'));
+    sb_printf(&path, "-%04u.smt2", g->qn);
+    if (smt_write_query(path.s, text, &err)) c->path = sb_take(&path);
+    else diag_add(g->dl, DIAG_WARNING, "verify.emit-smt", NULL, "%s", err.s);
+    sb_free(&path);
     sb_free(&err);
-    free(text);
+    return text;
 }
 
 /* Checks the solver content (the query) with every seed, seed 0 last so
@@ -309,7 +303,7 @@ static void run_check(Gen *g, const char *kind, Check *c)
 {
     memset(c, 0, sizeof *c);
     g->qn++;
-    query_file(g, c, kind);
+    char *text = query_text(g, c, kind);
     VerifySolver sv = g->o->solver;
     unsigned n = g->o->seeds > 1 ? g->o->seeds : 1;
     StrBuf all = {0};
@@ -319,10 +313,7 @@ static void run_check(Gen *g, const char *kind, Check *c)
         StrBuf wz = {0}, wc = {0};
         SmtAnswer az = SMT_UNKNOWN, ac = SMT_UNKNOWN;
         if (sv != VSOLVER_CVC5) az = z3_answer(g, k, &wz);
-        if (sv != VSOLVER_Z3) {
-            if (c->path) ac = cvc5_check(g->o, c->path, k, &wc);
-            else sb_puts(&wc, "no query file");
-        }
+        if (sv != VSOLVER_Z3) ac = cvc5_check(g, text, k, &wc);
         SmtAnswer a = sv == VSOLVER_CVC5 ? ac : az;
         StrBuf *w = sv == VSOLVER_CVC5 ? &wc : &wz;
         sb_printf(&all, "%sseed %u: ", all.n ? ", " : "", k);
@@ -346,11 +337,17 @@ static void run_check(Gen *g, const char *kind, Check *c)
     }
     if (unstable) c->seeds = all;
     else sb_free(&all);
+    if (c->disagree && !c->path) { /* keep the evidence */
+        StrBuf err = {0};
+        c->path = smt_temp_query(text, &err);
+        if (err.n) diag_add(g->dl, DIAG_WARNING, "verify.emit-smt", NULL, "%s", err.s);
+        sb_free(&err);
+    }
+    free(text);
 }
 
 static void check_done(Check *c)
 {
-    if (c->temp && !c->disagree) unlink(c->path);
     free(c->path);
     sb_free(&c->why);
     sb_free(&c->seeds);

@@ -50,6 +50,7 @@ typedef struct State {
 } State;
 
 typedef struct LoopCtx LoopCtx;
+typedef struct Cvc5 Cvc5;
 struct LoopCtx {
     LoopCtx *up;
     const VExprList *inv;
@@ -107,6 +108,7 @@ typedef struct Gen {
     unsigned nobl, nfail, nunknown, nerror;
     bool aborted;                      /* unsupported construct: stop this unit */
     bool bv;                           /* bit-vector mode (smt_bv.c) */
+    struct Cvc5 *cvc5;                 /* the unit's cvc5 process (smt_cvc5.c), or NULL */
 } Gen;
 
 /* Environment of a specification expression. */
@@ -177,9 +179,11 @@ char *smt_query_text(Gen *g, const char *kind);
 bool smt_write_query(const char *path, const char *text, StrBuf *err);
 /* Writes text to a fresh file in $TMPDIR (or /tmp); its malloc'd path. */
 char *smt_temp_query(const char *text, StrBuf *err);
-/* Runs cvc5 (o->cvc5) on the query file with o->timeout_ms and the seed;
- * why gets the reason of an unknown. */
-SmtAnswer cvc5_check(const VerifyOpts *o, const char *path, unsigned seed, StrBuf *why);
+/* cvc5's answer to the query text (o->cvc5, o->timeout_ms, the seed),
+ * from the unit's cvc5 process (g->cvc5); why gets the reason of an
+ * unknown. cvc5_close ends the process. */
+SmtAnswer cvc5_check(Gen *g, const char *text, unsigned seed, StrBuf *why);
+void cvc5_close(Gen *g);
 
 /* ---- smt_bv.c ---- */
 /* A memo table from (term, role) to a term plus two small values, for

@@ -123,8 +123,8 @@ try:
     check('seeds-fake-ok', rc == 0, f'rc={rc} {err}')
     seen = {}
     for line in open(log, encoding='utf-8') if os.path.exists(log) else []:
-        sd, path = line.split(None, 1)
-        seen.setdefault(os.path.basename(path.strip()), []).append(int(sd))
+        sd, unit, qn = line.split()
+        seen.setdefault(f'{unit}-{int(qn):04d}.smt2', []).append(int(sd))
     emitted = sorted(os.listdir(qdir)) if os.path.isdir(qdir) else []
     check('seeds-each-query', emitted and sorted(seen) == emitted and
           all(sorted(v) == [0, 1, 2] for v in seen.values()), f'{emitted} {seen}')
