@@ -301,11 +301,13 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
                 st_merge(g, out, prev);
             }
         }
+        /* the addresses outside the regions given an arm: when the cover
+         * is complete, this obligation is the cover's last query again,
+         * now decided by the configured solver (--solver), so that the
+         * split rests on no other solver's word */
         State *rest = st_copy(g, st);
-        rest->pc = covered ? Z3_mk_false(g->z) : mk_and2(g, st->pc, mk_not(g, taken));
-        if (covered) {
-            /* proved: every address on this path is in a region reached */
-        } else if (g->spec->opts.allow_undefined_shared) {
+        rest->pc = mk_and2(g, st->pc, mk_not(g, taken));
+        if (g->spec->opts.allow_undefined_shared) {
             Z3_ast x = shared_call(g, rest, NULL, width, a, v, is_store, s->span);
             if (!is_store) res = res ? mk_ite(g, rest->pc, x, res) : x;
         } else {
@@ -360,7 +362,6 @@ static void ffi(Gen *g, State *st, const Stmt *s)
 typedef struct WriteSet {
     bool *slots, *globals;
     bool *callees;       /* per FunDecl.index: the Pancake functions called */
-    bool calls;          /* any call, shared access or FFI call */
 } WriteSet;
 
 static void writes_block(const Block *b, WriteSet *w);
@@ -373,7 +374,6 @@ static void writes_var(const VarRef *v, WriteSet *w)
 
 static void writes_call(const Call *c, WriteSet *w)
 {
-    w->calls = true;
     if (c->fn) w->callees[c->fn->index] = true;
 }
 
@@ -387,9 +387,9 @@ static void writes_stmt(const Stmt *s, WriteSet *w)
         writes_call(&s->u.call.call, w);
         if (s->u.call.kind == CALL_ASSIGN) writes_var(&s->u.call.dest, w);
         break;
-    case S_SHLOAD: writes_var(&s->u.shmem.dest, w); w->calls = true; break;
+    case S_SHLOAD: writes_var(&s->u.shmem.dest, w); break;
     case S_SHSTORE:
-    case S_FFI: w->calls = true; break;
+    case S_FFI: break;
     case S_TRY:
         writes_call(&s->u.try_.call, w);
         if (s->u.try_.has_dest) writes_var(&s->u.try_.dest, w);
@@ -430,7 +430,7 @@ bool *vg_global_writes(const Program *p, uint32_t nfuns)
             nslots = f->nslots + 1;
             slots = xrealloc(slots, nslots);
         }
-        WriteSet w = {slots, gw + (size_t)f->index * ng, calls + (size_t)f->index * nfuns, false};
+        WriteSet w = {slots, gw + (size_t)f->index * ng, calls + (size_t)f->index * nfuns};
         writes_block(&f->body, &w);
     }
     free(slots);
@@ -519,7 +519,7 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     State *before = st_copy(g, st);
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
     WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1),
-                  arena_alloc(&g->ar, g->spec->nfuns + 1), false};
+                  arena_alloc(&g->ar, g->spec->nfuns + 1)};
     writes_block(&s->u.while_.body, &w);
     State *L = loop_head(g, before, st, &w);
     L->pc = st->pc; /* false if the invariant failed on entry */

@@ -569,4 +569,8 @@ void verify_tcb(const VSpec *s, StrBuf *out)
     }
     if (s->opts.allow_undefined_shared)
         sb_puts(out, "  --allow-undefined-shared: unregistered shared accesses return any value of their width\n");
+    /* Pancake code assigns a global only by name (the callee frames are
+     * exact); C code could write the globals' memory (docs/semantics.md) */
+    if (s->prog->nglobals)
+        sb_puts(out, "  FFI calls leave the Pancake globals unchanged (the C side does not write them)\n");
 }
