@@ -39,6 +39,7 @@ static void gen_init(Gen *g, const VSpec *s, const VerifyOpts *o, const bool *gw
     smt_init(g);
     g->nfields = (uint32_t)s->fields.n + 1;
     size_t nf = s->funcs.n, np = s->preds.n, nm = s->model_fields.n;
+    for (size_t d = 0; d < s->domains.n; d++) nf += s->domains.v[d]->nfuncs;  /* func_index */
     g->funs = arena_alloc(&g->ar, (nf + 1) * sizeof(Z3_func_decl));
     g->mfields = arena_alloc(&g->ar, (nm + 1) * sizeof(Z3_ast));
     for (size_t i = 0; i < nm; i++) {
