@@ -12,13 +12,16 @@ re-verified):
 Baseline, measured in the same run for each example: `griddle verify
 --dump-spec` on the same input (load, preprocess, check, parse and type the
 annotations and models: everything but the VC generation and the solver).
-Each time is the median of --repeat runs (default 5). Results also go to
+Each time is the median of --repeat runs (default 5), wall-clock and CPU
+(user + sys of the griddle process: on the shared machine the wall time
+mostly measures the other jobs). Results also go to
 bench/out/verify.json.
 
 Usage: run.py GRIDDLE [--repeat N] [--only spsc|driver]
 """
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,17 +41,29 @@ TARGETS = [
 ]
 
 
+CPU = []   # CPU seconds (user + sys) of each timed child, in order
+
+
 def timed(cmd, cwd, expect=0):
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
     dt = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
     if p.returncode != expect:
         sys.exit(f'{" ".join(cmd)}: exit {p.returncode}\n{p.stdout}\n{p.stderr}')
     return dt, p.stdout
 
 
 def median(f, n):
-    return statistics.median(f() for _ in range(n))
+    """Median wall time of n runs of f, and the median CPU time of the
+    child f timed last in each run."""
+    walls, cpus = [], []
+    for _ in range(n):
+        walls.append(f())
+        cpus.append(CPU[-1])
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def bench(g, name, src_dir, files, models, edited, n, tmp):
@@ -90,13 +105,18 @@ def bench(g, name, src_dir, files, models, edited, n, tmp):
         return dt
     edit = median(edit_once, n)
     open(src, 'w').write(text)
-    res = {'units': units, 'baseline_dump_spec_s': base, 'cold_j1_s': cold1, 'cold_j2_s': cold2,
-           'warm_s': warm, 'one_edit_s': edit}
-    print(f'griddle verify on {name} ({units} units), median of {n}:')
-    print(f'  baseline --dump-spec   {base * 1000:8.1f} ms')
-    for k, label in (('cold_j1_s', 'cold, -j 1'), ('cold_j2_s', 'cold, -j 2'), ('warm_s', 'warm (all cached)'),
-                     ('one_edit_s', f'edit of {edited}')):
-        print(f'  {label:22s} {res[k] * 1000:8.1f} ms  = {res[k] / base:6.1f} x baseline')
+    res = {'units': units}
+    for k, (w, c) in (('baseline_dump_spec', base), ('cold_j1', cold1), ('cold_j2', cold2), ('warm', warm),
+                      ('one_edit', edit)):
+        res[k + '_s'] = w
+        res[k + '_cpu_s'] = c
+    print(f'griddle verify on {name} ({units} units), median of {n}, wall and CPU (user + sys):')
+    print(f'  baseline --dump-spec   {base[0] * 1000:8.1f} ms  {"":20s}  CPU {base[1] * 1000:7.1f} ms')
+    for k, label in (('cold_j1', 'cold, -j 1'), ('cold_j2', 'cold, -j 2'), ('warm', 'warm (all cached)'),
+                     ('one_edit', f'edit of {edited}')):
+        w, c = res[k + '_s'], res[k + '_cpu_s']
+        print(f'  {label:22s} {w * 1000:8.1f} ms  = {w / base[0]:6.1f} x baseline  CPU {c * 1000:7.1f} ms'
+              f'  = {c / max(base[1], 1e-3):6.1f} x')
     return res
 
 

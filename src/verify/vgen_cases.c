@@ -13,12 +13,13 @@
  * The checks run in a push/pop scope on the unit's solver, so they see
  * every assumption made so far and leave nothing behind; they are not
  * obligations (not counted, not reported, not written by --emit-smt) and
- * get a shorter time limit (CASES_TIMEOUT_MS): giving up early only costs
- * speed, never soundness. */
+ * one enumeration gets at most CASES_TIMEOUT_MS for all its checks:
+ * giving up early only costs speed, never soundness. */
 #include "vgen_int.h"
 
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #define CASES_TIMEOUT_MS 5000u
 
@@ -50,33 +51,57 @@ static int sample(Gen *g, Z3_ast t, uint64_t *v)
     return ok ? 1 : -1;
 }
 
-static unsigned cases_timeout(Gen *g)
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The budget of one enumeration (all its checks together): at most
+ * CASES_TIMEOUT_MS, at most --timeout. */
+static unsigned cases_budget(Gen *g)
 {
     unsigned t = g->o->timeout_ms;
     return t && t < CASES_TIMEOUT_MS ? t : CASES_TIMEOUT_MS;
+}
+
+/* Sets the time limit of the next check to what is left of the budget
+ * started at t0; false when nothing is left. */
+static bool within_budget(Gen *g, double t0)
+{
+    double left = (double)cases_budget(g) - (now_ms() - t0);
+    if (left < 1) return false;
+    set_timeout(g, (unsigned)left);
+    return true;
+}
+
+static void end_scope(Gen *g)
+{
+    Z3_solver_pop(g->z, g->sol, 1);
+    set_timeout(g, g->o->timeout_ms ? g->o->timeout_ms : UINT_MAX);
 }
 
 int vg_values(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *out, int max)
 {
     if (g->aborted) return -1;
     if (is_false(g, pc)) return 0;
+    double t0 = now_ms();
     Z3_solver_push(g->z, g->sol);
-    set_timeout(g, cases_timeout(g));
-    Z3_solver_assert(g->z, g->sol, pc);
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, pc));
     int n = 0;
     for (;;) {
         uint64_t v;
-        int r = sample(g, t, &v);
+        int r = within_budget(g, t0) ? sample(g, t, &v) : -1;
         if (r == 0) break;
         if (r < 0 || n == max) {
             n = -1;
             break;
         }
         out[n++] = v;
-        Z3_solver_assert(g->z, g->sol, mk_not(g, mk_eq(g, t, mk_u64(g, v))));
+        Z3_solver_assert(g->z, g->sol, bv_rewrite(g, mk_not(g, mk_eq(g, t, mk_u64(g, v)))));
     }
-    Z3_solver_pop(g->z, g->sol, 1);
-    set_timeout(g, g->o->timeout_ms ? g->o->timeout_ms : UINT_MAX);
+    end_scope(g);
     return n;
 }
 
@@ -85,18 +110,17 @@ int vg_cover(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *v, bool (*next)(Gen *, uint6
 {
     if (g->aborted) return -1;
     if (is_false(g, pc)) return 0;
+    double t0 = now_ms();
     Z3_solver_push(g->z, g->sol);
-    set_timeout(g, cases_timeout(g));
-    Z3_solver_assert(g->z, g->sol, pc);
+    Z3_solver_assert(g->z, g->sol, bv_rewrite(g, pc));
     int r;
     for (;;) {
-        r = sample(g, t, v);
+        r = within_budget(g, t0) ? sample(g, t, v) : -1;
         if (r != 1) break;
         Z3_ast covered = NULL;
         if (!next(g, *v, &covered, ud)) break;
-        Z3_solver_assert(g->z, g->sol, mk_not(g, covered));
+        Z3_solver_assert(g->z, g->sol, bv_rewrite(g, mk_not(g, covered)));
     }
-    Z3_solver_pop(g->z, g->sol, 1);
-    set_timeout(g, g->o->timeout_ms ? g->o->timeout_ms : UINT_MAX);
+    end_scope(g);
     return r;
 }

@@ -121,15 +121,39 @@ static Z3_ast bit_op_const(Gen *g, ExprKind k, Z3_ast a, uint64_t d)
  * operand with more values goes to bit-vectors). */
 #define BIT_CASES 8
 
-/* Two symbolic words, one of which takes at most BIT_CASES values c_k on
- * this path (proved by vg_values): ite(b == c_1, a op c_1, ... a op c_n,
- * any), each arm a constant-operand rewrite. The last arm is a fresh
- * word: the enumeration proved that no state on this path reaches it, and
- * the term is only ever used under this path's condition (obligations
- * assert it, assumptions are implied by it, joins select by it), so it is
- * exact wherever it matters. NULL when neither operand has few values. */
-static Z3_ast bit_op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
+/* The obligation a finite case split rests on: b is one of vals[0..n) on
+ * this path (the enumeration's last query again, decided by the
+ * configured solver; it cannot fail unless the solvers disagree). */
+static void cases_checked(Gen *g, State *st, Z3_ast b, const uint64_t *vals, int n, Span at)
 {
+    Z3_ast in = Z3_mk_false(g->z);
+    for (int i = n - 1; i >= 0; i--) in = mk_or2(g, mk_eq(g, b, mk_u64(g, vals[i])), in);
+    Oblig ob = {"verify.unknown", at,
+                "the finite case split of this operation may miss a value of its operand "
+                "(the solvers disagree)", NULL, NULL};
+    smt_check(g, st, in, &ob);
+}
+
+/* a op c for a constant c: a constant-operand bit rewrite, or a linear
+ * product. */
+static Z3_ast op_const(Gen *g, ExprKind k, Z3_ast a, uint64_t c)
+{
+    return k == E_MUL ? mk_mul2(g, a, mk_u64(g, c)) : bit_op_const(g, k, a, c);
+}
+
+/* Two symbolic words, one of which (b) takes at most BIT_CASES values c_k
+ * on this path (found by vg_values): ite(b == c_1, a op c_1, ... a op c_n,
+ * r), each arm a constant-operand bit rewrite or a linear product (a
+ * product of two symbolic words is nonlinear: `i * stride` with a stride
+ * of 16 or 24), r a fresh word. That b is one
+ * of the c_k is then an obligation (the enumeration's last query again,
+ * decided by the configured solver), assumed afterwards like every
+ * obligation, so no later query has a model that takes the last arm. In
+ * bit-vector mode (smt_bv.c) the operation is exact as it is: no split.
+ * NULL when neither operand has few values. */
+static Z3_ast op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b, Span at)
+{
+    if (g->bv) return NULL;
     uint64_t vals[BIT_CASES];
     int n = vg_values(g, st->pc, b, vals, BIT_CASES);
     if (n < 0) {
@@ -140,21 +164,21 @@ static Z3_ast bit_op_cases(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
     }
     if (n < 0) return NULL;
     Z3_ast r = mk_fresh(g, "bitcase", g->s_int);
-    for (int i = n - 1; i >= 0; i--)
-        r = mk_ite(g, mk_eq(g, b, mk_u64(g, vals[i])), bit_op_const(g, k, a, vals[i]), r);
+    for (int i = n - 1; i >= 0; i--) r = mk_ite(g, mk_eq(g, b, mk_u64(g, vals[i])), op_const(g, k, a, vals[i]), r);
+    cases_checked(g, st, b, vals, n, at);
     return r;
 }
 
 /* Bitwise and/or/xor of two words: constant-operand rewrites, a finite
  * case split, else 64-bit vectors. */
-static Z3_ast bit_op(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b)
+static Z3_ast bit_op(Gen *g, State *st, ExprKind k, Z3_ast a, Z3_ast b, Span at)
 {
     uint64_t c, d;
     bool ca = vg_const(g, a, &c), cb = vg_const(g, b, &d);
     if (ca && cb) return mk_u64(g, k == E_AND ? (c & d) : k == E_OR ? (c | d) : (c ^ d));
     if (ca) return bit_op_const(g, k, b, c);
     if (cb) return bit_op_const(g, k, a, d);
-    Z3_ast r = bit_op_cases(g, st, k, a, b);
+    Z3_ast r = op_cases(g, st, k, a, b, at);
     if (r) return r;
     /* many values on both sides: 64-bit vectors (slow in Z3; a
      * per-function bit-vector mode is not implemented, docs/verifier.md) */
@@ -185,61 +209,53 @@ static Z3_ast cmp_bool(Gen *g, CmpOp op, Z3_ast a, Z3_ast b)
     return NULL;
 }
 
+/* a shifted by the constant sh < 64 (no overflow check). */
+static Z3_ast shift_arm(Gen *g, ShiftOp op, Z3_ast a, unsigned sh)
+{
+    if (!sh) return a;
+    Z3_ast q = Z3_mk_div(g->z, a, mk_pow2(g, sh));
+    switch (op) {
+    case SH_LSL: return mk_mul2(g, a, mk_pow2(g, sh));
+    case SH_LSR: return q;
+    case SH_ASR: return mk_ite(g, mk_lt(g, a, g->two63), q, mk_add2(g, q, mk_sub2(g, g->two64, mk_pow2(g, 64 - sh))));
+    case SH_ROR: return mk_add2(g, q, mk_mul2(g, Z3_mk_mod(g->z, a, mk_pow2(g, sh)), mk_pow2(g, 64 - sh)));
+    }
+    return a;
+}
+
 static Z3_ast shift(Gen *g, State *st, const Expr *e0, Z3_ast a, Z3_ast n)
 {
     uint64_t k;
     ShiftOp sop = (ShiftOp)e0->op;
-    Expr at = *e0;
-    at.span = op_span(g, e0->u.bin.a, e0->u.bin.b, e0, sop == SH_LSL || sop == SH_ASR ? 2 : 3);
-    const Expr *e = &at;
+    Span at = op_span(g, e0->u.bin.a, e0->u.bin.b, e0, sop == SH_LSL || sop == SH_ASR ? 2 : 3);
+    Z3_ast r;
     if (vg_const(g, n, &k)) {
-        if (k == 0) return a;
         if (k >= 64) {
-            check(g, st, Z3_mk_false(g->z), "verify.overflow", e->span,
-                  "shift by 64 or more is an Error in Pancake");
+            check(g, st, Z3_mk_false(g->z), "verify.overflow", at, "shift by 64 or more is an Error in Pancake");
             return g->zero;
         }
-        switch ((ShiftOp)e->op) {
-        case SH_LSL: return word_overflow(g, st, mk_mul2(g, a, mk_pow2(g, (unsigned)k)), e->span, "'<<'");
-        case SH_LSR: return Z3_mk_div(g->z, a, mk_pow2(g, (unsigned)k));
-        case SH_ASR: {
-            Z3_ast q = Z3_mk_div(g->z, a, mk_pow2(g, (unsigned)k));
-            Z3_ast fill = mk_sub2(g, g->two64, mk_pow2(g, 64 - (unsigned)k));
-            return mk_ite(g, mk_lt(g, a, g->two63), q, mk_add2(g, q, fill));
-        }
-        case SH_ROR:
-            return mk_add2(g, Z3_mk_div(g->z, a, mk_pow2(g, (unsigned)k)),
-                           mk_mul2(g, Z3_mk_mod(g->z, a, mk_pow2(g, (unsigned)k)),
-                                   mk_pow2(g, 64 - (unsigned)k)));
+        r = shift_arm(g, sop, a, (unsigned)k);
+    } else {
+        check(g, st, mk_lt(g, n, mk_int(g, 64)), "verify.overflow", at,
+              "shift amount may be 64 or more (an Error in Pancake)");
+        /* a symbolic amount: one arm per amount it can take on this path
+         * when they are few (finite cases), else per amount 0..63; each a
+         * constant shift (linear), instead of bit-vectors */
+        uint64_t vals[BIT_CASES];
+        int cnt = g->bv ? -1 : vg_values(g, st->pc, n, vals, BIT_CASES);
+        for (int i = 0; i < cnt; i++)
+            if (vals[i] >= 64) cnt = -1; /* the amount check failed */
+        if (cnt >= 0) {
+            r = mk_fresh(g, "shiftcase", g->s_int);
+            for (int i = cnt - 1; i >= 0; i--)
+                r = mk_ite(g, mk_eq(g, n, mk_u64(g, vals[i])), shift_arm(g, sop, a, (unsigned)vals[i]), r);
+            cases_checked(g, st, n, vals, cnt, at);
+        } else {
+            r = shift_arm(g, sop, a, 63);
+            for (int j = 62; j >= 0; j--) r = mk_ite(g, mk_eq(g, n, mk_int(g, j)), shift_arm(g, sop, a, (unsigned)j), r);
         }
     }
-    check(g, st, mk_lt(g, n, mk_int(g, 64)), "verify.overflow", e->span,
-          "shift amount may be 64 or more (an Error in Pancake)");
-    /* a symbolic amount: one arm per amount 0..63, each a constant shift
-     * (linear), instead of bit-vectors */
-    Z3_ast r = NULL;
-    for (int j = 63; j >= 0; j--) {
-        Z3_ast arm;
-        unsigned sh = (unsigned)j;
-        switch ((int)e->op) {
-        case SH_LSL: arm = mk_mul2(g, a, mk_pow2(g, sh)); break;
-        case SH_LSR: arm = sh ? Z3_mk_div(g->z, a, mk_pow2(g, sh)) : a; break;
-        case SH_ASR: {
-            Z3_ast q = sh ? Z3_mk_div(g->z, a, mk_pow2(g, sh)) : a;
-            Z3_ast fill = sh ? mk_sub2(g, g->two64, mk_pow2(g, 64 - sh)) : g->zero;
-            arm = sh ? mk_ite(g, mk_lt(g, a, g->two63), q, mk_add2(g, q, fill)) : a;
-            break;
-        }
-        default:
-            arm = sh ? mk_add2(g, Z3_mk_div(g->z, a, mk_pow2(g, sh)),
-                              mk_mul2(g, Z3_mk_mod(g->z, a, mk_pow2(g, sh)), mk_pow2(g, 64 - sh)))
-                    : a;
-            break;
-        }
-        r = r ? mk_ite(g, mk_eq(g, n, mk_int(g, j)), arm, r) : arm;
-    }
-    if ((ShiftOp)e->op == SH_LSL) r = word_overflow(g, st, r, e->span, "'<<'");
-    return r;
+    return sop == SH_LSL && !Z3_is_eq_ast(g->z, r, a) ? word_overflow(g, st, r, at, "'<<'") : r;
 }
 
 /* ---- sub-word memory ------------------------------------------------- */
@@ -329,6 +345,17 @@ static Val load_words(Gen *g, State *st, const Expr *e)
     return r;
 }
 
+/* a * b: linear with a constant operand; with two symbolic operands a
+ * finite case split when one has few values, else Z3's nonlinear
+ * arithmetic. */
+static Z3_ast mul(Gen *g, State *st, Z3_ast a, Z3_ast b, Span at)
+{
+    uint64_t c;
+    if (vg_const(g, a, &c) || vg_const(g, b, &c)) return mk_mul2(g, a, b);
+    Z3_ast r = op_cases(g, st, E_MUL, a, b, at);
+    return r ? r : mk_mul2(g, a, b);
+}
+
 static Val arith(Gen *g, State *st, const Expr *e)
 {
     Z3_ast acc = word(g, st, e->u.list.v[0]);
@@ -337,8 +364,8 @@ static Val arith(Gen *g, State *st, const Expr *e)
         switch ((int)e->kind) {
         case E_ADD: acc = mk_add2(g, acc, b); break;
         case E_SUB: acc = mk_sub2(g, acc, b); break;
-        case E_MUL: acc = mk_mul2(g, acc, b); break;
-        default: acc = bit_op(g, st, e->kind, acc, b); break;
+        case E_MUL: acc = mul(g, st, acc, b, e->span); break;
+        default: acc = bit_op(g, st, e->kind, acc, b, e->span); break;
         }
     }
     const char *what = e->kind == E_ADD ? "'+'" : e->kind == E_SUB ? "'-'" : "'*'";

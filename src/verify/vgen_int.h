@@ -119,6 +119,7 @@ typedef struct Gen {
     bool aborted;                      /* unsupported construct: stop this unit */
     bool bv;                           /* bit-vector mode (smt_bv.c) */
     struct Cvc5 *cvc5;                 /* the unit's cvc5 process (smt_cvc5.c), or NULL */
+    unsigned seed;                     /* Z3's random_seed now */
 } Gen;
 
 /* Environment of a specification expression. */

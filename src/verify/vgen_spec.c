@@ -68,10 +68,20 @@ uint32_t pred_index(Gen *g, const VPred *p)
     die("vgen: predicate %s not in the spec", p->name);
 }
 
+/* The index of f's symbol in g->funs: the spec's functions, then each
+ * domain's functions in order (one symbol per function, so that every
+ * application of a domain function is the same function and its axioms
+ * speak about it). */
 uint32_t func_index(Gen *g, const VFunc *f)
 {
     for (size_t i = 0; i < g->spec->funcs.n; i++)
         if (g->spec->funcs.v[i] == f) return (uint32_t)i;
+    size_t k = g->spec->funcs.n;
+    for (size_t d = 0; d < g->spec->domains.n; d++) {
+        const VDomain *dm = g->spec->domains.v[d];
+        for (uint32_t i = 0; i < dm->nfuncs; i++, k++)
+            if (dm->funcs[i] == f) return (uint32_t)k;
+    }
     return UINT32_MAX;
 }
 

@@ -299,11 +299,13 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
                 st_merge(g, out, prev);
             }
         }
+        /* the addresses outside the regions given an arm: when the cover
+         * is complete, this obligation is the cover's last query again,
+         * now decided by the configured solver (--solver), so that the
+         * split rests on no other solver's word */
         State *rest = st_copy(g, st);
-        rest->pc = covered ? Z3_mk_false(g->z) : mk_and2(g, st->pc, mk_not(g, taken));
-        if (covered) {
-            /* proved: every address on this path is in a region reached */
-        } else if (g->spec->opts.allow_undefined_shared) {
+        rest->pc = mk_and2(g, st->pc, mk_not(g, taken));
+        if (g->spec->opts.allow_undefined_shared) {
             Z3_ast x = shared_call(g, rest, NULL, width, a, v, is_store, s->span);
             if (!is_store) res = res ? mk_ite(g, rest->pc, x, res) : x;
         } else {

@@ -39,6 +39,7 @@ static void gen_init(Gen *g, const VSpec *s, const VerifyOpts *o, const bool *gw
     smt_init(g);
     g->nfields = (uint32_t)s->fields.n + 1;
     size_t nf = s->funcs.n, np = s->preds.n, nm = s->model_fields.n;
+    for (size_t d = 0; d < s->domains.n; d++) nf += s->domains.v[d]->nfuncs;  /* func_index */
     g->funs = arena_alloc(&g->ar, (nf + 1) * sizeof(Z3_func_decl));
     g->mfields = arena_alloc(&g->ar, (nm + 1) * sizeof(Z3_ast));
     for (size_t i = 0; i < nm; i++) {
@@ -544,4 +545,8 @@ void verify_tcb(const VSpec *s, StrBuf *out)
     }
     if (s->opts.allow_undefined_shared)
         sb_puts(out, "  --allow-undefined-shared: unregistered shared accesses return any value of their width\n");
+    /* Pancake code assigns a global only by name (the callee frames are
+     * exact); C code could write the globals' memory (docs/semantics.md) */
+    if (s->prog->nglobals)
+        sb_puts(out, "  FFI calls leave the Pancake globals unchanged (the C side does not write them)\n");
 }

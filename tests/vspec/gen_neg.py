@@ -122,7 +122,7 @@ fun f(1 a) {
   /@ assert perm(heap[0]) == write @/ ⟦perm¦1¦type¦only available in model files⟧
   /@ assert a == <1, 2> @/ ⟦a¦2¦type¦cannot compare Int with {1,1}⟧
   /@ assert a === (a == 1) @/ ⟦a¦2¦type¦cannot compare Int with Bool⟧
-  /@ assert (0 <= a) < 1 @/ ⟦0¦1¦type¦comparison needs Int (or Perm) operands, not Bool and Int⟧
+  /@ assert (0 <= a) < 1 @/ ⟦(¦1¦type¦comparison needs Int (or Perm) operands, not Bool and Int⟧
   return 0;
 }""")
 build("neg-placement.pnk", "Misplaced annotations are errors, not silently dropped (§2.15 #5).", r"""/@ assert true @/ ⟦assert¦1¦placement¦belong inside a function body⟧
