@@ -23,6 +23,11 @@ PKGS=(
   iputils-ping      # ping through the emulated NIC
   graphviz          # griddle compose --svg (dot)
   valgrind          # bench/compiler: instruction counts (callgrind)
+  gcc-aarch64-linux-gnu # C back end on AArch64 (tests/cross)
+  gcc-riscv64-linux-gnu # C back end on RISC-V 64 (tests/cross)
+  libc6-dev-arm64-cross # C library for the AArch64 builds
+  libc6-dev-riscv64-cross # C library for the RISC-V 64 builds
+  qemu-user         # runs the cross-built programs (qemu-aarch64, qemu-riscv64)
 )
 
 missing=()

@@ -46,6 +46,9 @@ static const char HELP[] =
     "                         (griddle_exports[], griddle_globals_bytes; implied\n"
     "                         by --emit exe)\n"
     "  --line-directives      --target c: #line directives to the Pancake source\n"
+    "  --hooks                --target c: FFI calls and shared-memory accesses go\n"
+    "                         through the host's griddle_ffi_hook/griddle_shm_*\n"
+    "                         (tracing on any architecture; docs/cback.md)\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
     "\n"
@@ -62,7 +65,7 @@ typedef enum Emit { EMIT_DEFAULT, EMIT_ASM, EMIT_OBJ, EMIT_EXE, EMIT_C } Emit;
 
 typedef struct BuildOpts {
     const char *out, *header, *dump;
-    bool target_c, stack_report, entry_table, line_directives;
+    bool target_c, stack_report, entry_table, line_directives, hooks;
     Emit emit;
     int opt;
     VEC(const char *) links;
@@ -106,6 +109,8 @@ static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
         bo->entry_table = true;
     } else if (!strcmp(argv[*i], "--line-directives")) {
         bo->line_directives = true;
+    } else if (!strcmp(argv[*i], "--hooks")) {
+        bo->hooks = true;
     } else if (!strcmp(argv[*i], "--stack-report")) {
         bo->stack_report = true;
     } else if (!strcmp(argv[*i], "-O0") || !strcmp(argv[*i], "-O1")) {
@@ -135,6 +140,8 @@ static int settle(BuildOpts *bo)
         return usage_error("build", "--emit %s needs -o FILE", bo->emit == EMIT_OBJ ? "obj" : "exe");
     if (bo->target_c && (bo->stack_report || bo->dump))
         return usage_error("build", "--stack-report and --dump need --target x86_64");
+    if (!bo->target_c && (bo->hooks || bo->line_directives || bo->entry_table))
+        return usage_error("build", "--hooks, --line-directives and --entry-table need --target c");
     return EXIT_OK;
 }
 
@@ -380,8 +387,10 @@ static int build_x64(const BuildOpts *bo, Program *prog)
     if (dump.n) fwrite(dump.s, 1, dump.n, stdout);
     if (rc == EXIT_OK && bo->stack_report)
         for (size_t i = 0; i < res.stack.n; i++) {
-            if (res.stack.v[i].unbounded) printf("%s unbounded\n", res.stack.v[i].name);
-            else printf("%s %llu\n", res.stack.v[i].name, (unsigned long long)res.stack.v[i].bytes);
+            const X64StackUse *s = &res.stack.v[i];
+            if (s->unbounded) printf("%s unbounded", s->name);
+            else printf("%s %llu", s->name, (unsigned long long)s->bytes);
+            printf(s->ffis ? " + the stack of ffi %s\n" : "\n", s->ffis);
         }
     if (rc == EXIT_OK && bo->header && !write_file(bo->header, h.s, h.n, &err)) {
         fprintf(stderr, "griddle build: cannot write %s: %s\n", bo->header, err);
@@ -410,7 +419,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
 static int build_c(const BuildOpts *bo, SourceUnit *u)
 {
     CbackOpts co = {.entry_table = bo->entry_table || bo->emit == EMIT_EXE,
-                    .line_directives = bo->line_directives};
+                    .line_directives = bo->line_directives, .hooks = bo->hooks};
     StrBuf c = {0};
     const char *err = NULL;
     int rc = EXIT_OK;

@@ -47,6 +47,9 @@ static const char HELP[] =
     "  --stats                 per-unit times and solver statistics\n"
     "  --tcb                   list what the result rests on (trusted base)\n"
     "  --dump-spec             print the typed specification and stop\n"
+    "  --emit-viper FILE|-     print the program, its annotations and the models\n"
+    "                          as one Viper program into FILE (- = standard\n"
+    "                          output) and stop, without verifying\n"
     "\n"
     "%s"
     "\n"
@@ -65,6 +68,7 @@ typedef struct VerifyCli {
     bool allow_undefined, tcb, no_cache;
     Format format;
     const char *cache_dir;
+    const char *emit_viper;     /* --emit-viper FILE, "-" = stdout */
 } VerifyCli;
 
 static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
@@ -177,6 +181,12 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
     if (!strcmp(a, "--tcb")) return c->tcb = true, 1;
     if (!strcmp(a, "--allow-undefined-shared")) return c->allow_undefined = true, 1;
     if (!strcmp(a, "--no-overflow-check")) return c->vo.no_overflow = true, 1;
+    if (!strcmp(a, "--emit-viper") || !strncmp(a, "--emit-viper=", 13)) {
+        v = a[12] == '=' ? a + 13 : need(argc, argv, i);
+        if (!v || !*v) return usage_error("verify", "--emit-viper needs a file (or - for standard output)"), -1;
+        c->emit_viper = v;
+        return 1;
+    }
     if (!strcmp(a, "--solver")) {
         v = need(argc, argv, i);
         if (v && !strcmp(v, "z3")) c->vo.solver = VSOLVER_Z3;
@@ -186,8 +196,6 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
         return 1;
     }
     if (!strcmp(a, "--cross-check")) return c->vo.solver = VSOLVER_BOTH, 1;
-    if (!strcmp(a, "--emit-viper"))
-        return usage_error("verify", "%s is not available in this build (see docs/verifier.md)", a), -1;
     return 0;
 }
 
@@ -328,6 +336,28 @@ uint64_t verify_exe_salt(void)
     return h;
 }
 
+/* --emit-viper: nothing is written when the program cannot be printed */
+static int emit_viper(VerifyCli *c, const VSpec *spec, DiagList *dl)
+{
+    StrBuf b = {0};
+    int rc = EXIT_OK;
+    if (!verify_emit_viper(spec, &c->vo, &b, dl)) {
+        rc = EXIT_INPUT;
+    } else if (!strcmp(c->emit_viper, "-")) {
+        fwrite(b.s ? b.s : "", 1, b.n, stdout);
+    } else {
+        FILE *f = fopen(c->emit_viper, "w");
+        bool ok = f && fwrite(b.s ? b.s : "", 1, b.n, f) == b.n;
+        if (f && fclose(f) != 0) ok = false;
+        if (!ok) {
+            diag_add(dl, DIAG_ERROR, "verify.io", NULL, "cannot write '%s': %s", c->emit_viper, strerror(errno));
+            rc = EXIT_INPUT;
+        }
+    }
+    sb_free(&b);
+    return rc;
+}
+
 static int run(VerifyCli *c)
 {
     SourceUnit u;
@@ -348,6 +378,14 @@ static int run(VerifyCli *c)
         diag_sort(&u.dl);
         driver_render(&c->src, &u.dl, &u.sm, "griddle verify");
         if (have_spec) vspec_free(&spec);
+        unit_free(&u);
+        return rc;
+    }
+    if (c->emit_viper) {
+        rc = emit_viper(c, &spec, &u.dl);
+        diag_sort(&u.dl);
+        driver_render(&c->src, &u.dl, &u.sm, "griddle verify");
+        vspec_free(&spec);
         unit_free(&u);
         return rc;
     }

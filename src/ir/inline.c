@@ -147,15 +147,7 @@ static void relayout(IrFn *f, const Layout *lay, size_t norig)
     IrBlock *nbv = xmalloc(nb * sizeof *nbv);
     for (uint32_t k = 0; k < nb; k++) nbv[k] = f->blocks.v[order[k]];
     memcpy(f->blocks.v, nbv, nb * sizeof *nbv);
-    for (size_t b = 0; b < nb; b++) {
-        IrBlock *bl = &f->blocks.v[b];
-        if (!bl->ins.n) continue;
-        IrIns *t = &bl->ins.v[bl->ins.n - 1];
-        uint32_t s[2];
-        int ns = ir_succs(f, (uint32_t)b, s);
-        if (ns >= 1) t->t = pos[t->t];
-        if (ns == 2) t->f = pos[t->f];
-    }
+    ir_retarget(f, pos);
     free(nbv);
     free(order);
     free(pos);

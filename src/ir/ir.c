@@ -58,6 +58,19 @@ int ir_succs(const IrFn *fn, uint32_t blk, uint32_t out[2])
     }
 }
 
+void ir_retarget(IrFn *fn, const uint32_t *map)
+{
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        IrBlock *bl = &fn->blocks.v[b];
+        if (!bl->ins.n) continue;
+        IrIns *t = &bl->ins.v[bl->ins.n - 1];
+        uint32_t s[2];
+        int ns = ir_succs(fn, (uint32_t)b, s);
+        if (ns >= 1) t->t = map[t->t];
+        if (ns == 2) t->f = map[t->f];
+    }
+}
+
 /* ---- dump ----------------------------------------------------------- */
 
 typedef struct Dump {

@@ -170,6 +170,12 @@ static inline bool ir_live_test(const uint64_t *set, uint32_t v) { return (set[v
 /* Calls f(ctx, vreg) for each vreg the instruction reads / writes. */
 void ir_uses(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void *ctx);
 void ir_defs(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void *ctx);
+/* Does the instruction read / write vreg v? */
+bool ir_reads(const IrFn *fn, const IrIns *in, uint32_t v);
+bool ir_writes(const IrFn *fn, const IrIns *in, uint32_t v);
+/* Renumbers the successors of every block's terminator: block b becomes
+ * map[b]. */
+void ir_retarget(IrFn *fn, const uint32_t *map);
 /* Blocks reachable from the entry (caller frees). */
 bool *ir_reachable(const IrFn *fn);
 

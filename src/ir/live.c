@@ -27,6 +27,31 @@ void ir_defs(const IrFn *fn, const IrIns *in, void (*f)(void *, uint32_t), void 
     for (uint32_t k = 0; k < in->nres; k++) f(ctx, fn->lists.v[in->list + in->nargs + k].v);
 }
 
+typedef struct Hit {
+    uint32_t v;
+    bool hit;
+} Hit;
+
+static void hit(void *ctx, uint32_t v)
+{
+    Hit *h = ctx;
+    h->hit |= h->v == v;
+}
+
+bool ir_reads(const IrFn *fn, const IrIns *in, uint32_t v)
+{
+    Hit h = {v, false};
+    ir_uses(fn, in, hit, &h);
+    return h.hit;
+}
+
+bool ir_writes(const IrFn *fn, const IrIns *in, uint32_t v)
+{
+    Hit h = {v, false};
+    ir_defs(fn, in, hit, &h);
+    return h.hit;
+}
+
 typedef struct Sets {
     uint64_t *gen, *kill;
 } Sets;

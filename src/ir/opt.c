@@ -241,17 +241,6 @@ typedef struct Count {
 static void cnt_use(void *ctx, uint32_t v) { ((Count *)ctx)->uses[v]++; }
 static void cnt_def(void *ctx, uint32_t v) { ((Count *)ctx)->defs[v]++; }
 
-typedef struct Touch {
-    uint32_t x;
-    bool hit;
-} Touch;
-
-static void touch(void *ctx, uint32_t v)
-{
-    Touch *t = ctx;
-    t->hit |= v == t->x;
-}
-
 void ir_coalesce(IrFn *fn, bool alu)
 {
     Count c = {xcalloc(fn->nvregs + 1, sizeof(uint32_t)), xcalloc(fn->nvregs + 1, sizeof(uint32_t))};
@@ -278,10 +267,7 @@ void ir_coalesce(IrFn *fn, bool alu)
                     ok = !ir_has_effect(d) || d->op == IR_SHLOAD;
                     break;
                 }
-                Touch th = {x, false};
-                ir_uses(fn, d, touch, &th);
-                ir_defs(fn, d, touch, &th);
-                if (th.hit) break;
+                if (ir_reads(fn, d, x) || ir_writes(fn, d, x)) break;
             }
             if (!ok) continue;
             bl->ins.v[j].dst = x;

@@ -17,7 +17,8 @@
  * header (every use follows a definition in the same iteration), not
  * live out of the block of the increment, and not used in that block
  * after the increment (so no use follows the increment without a new
- * definition in between).
+ * definition in between); nor is it live where the loop exits, and it is
+ * not a parameter (whose value on entry is a definition too).
  */
 #include "ir_int.h"
 
@@ -39,24 +40,25 @@ static void insert(IrFn *fn, uint32_t b, size_t at, IrIns in)
     bl->ins.v[at] = in;
 }
 
-typedef struct Uses {
-    uint32_t v;
-    bool hit;
-} Uses;
-
-static void used(void *ctx, uint32_t v)
+/* Is v live into a block the loop exits to? */
+static bool live_at_exit(const IrFn *fn, const bool *body, const Liveness *lv, uint32_t v)
 {
-    Uses *u = ctx;
-    u->hit |= u->v == v;
+    for (size_t b = 0; b < fn->blocks.n; b++) {
+        uint32_t s[2];
+        int ns = body[b] ? ir_succs(fn, (uint32_t)b, s) : 0;
+        for (int k = 0; k < ns; k++)
+            if (!body[s[k]] && ir_live_test(lv->in + (size_t)s[k] * lv->words, v)) return true;
+    }
+    return false;
 }
 
 /* Tries one candidate `u = ADD x, y` at s; true when it was reduced. */
-static bool reduce(IrFn *fn, uint32_t pre, uint32_t h, const Liveness *lv,
+static bool reduce(IrFn *fn, const bool *body, uint32_t pre, uint32_t h, const Liveness *lv,
                    const uint32_t *defs, const uint32_t *ldefs, const Site *site, Site s)
 {
     IrIns add = fn->blocks.v[s.b].ins.v[s.i];
     uint32_t u = add.dst;
-    if (add.op != IR_ADD || defs[u] != 1) return false;
+    if (add.op != IR_ADD || defs[u] != 1 || u <= fn->nparams || live_at_exit(fn, body, lv, u)) return false;
     for (int side = 0; side < 2; side++) {
         Opnd t = side ? add.b : add.a, base = side ? add.a : add.b;
         if (t.kind != OPND_VREG || ldefs[t.v] != 1 || (base.kind == OPND_VREG && ldefs[base.v]) ||
@@ -79,10 +81,10 @@ static bool reduce(IrFn *fn, uint32_t pre, uint32_t h, const Liveness *lv,
         uint64_t c = inc->b.imm;
         if (ir_live_test(lv->in + (size_t)h * lv->words, u) || ir_live_test(lv->out + (size_t)is.b * lv->words, u))
             continue;
-        Uses us = {u, false};
         const IrBlock *lb = &fn->blocks.v[is.b];
-        for (size_t q = is.i + 1; q < lb->ins.n; q++) ir_uses(fn, &lb->ins.v[q], used, &us);
-        if (us.hit) continue;
+        bool read = false;
+        for (size_t q = is.i + 1; q < lb->ins.n; q++) read |= ir_reads(fn, &lb->ins.v[q], u);
+        if (read) continue;
         /* transform: after the increment, then u's definition, then the
          * preheader (indices of later insertions are unaffected) */
         insert(fn, is.b, is.i + 1, (IrIns){.op = IR_ADD, .dst = u, .a = ir_vreg(u), .b = ir_imm(k * c)});
@@ -130,7 +132,7 @@ void ir_reduce_iv(IrFn *fn, const bool *body, uint32_t pre, uint32_t h)
         ir_liveness(fn, &lv);
         for (size_t b = 0; b < fn->blocks.n && !again; b++)
             for (size_t i = 0; body[b] && i < fn->blocks.v[b].ins.n && !again; i++)
-                again = reduce(fn, pre, h, &lv, defs, ldefs, site, (Site){(uint32_t)b, i});
+                again = reduce(fn, body, pre, h, &lv, defs, ldefs, site, (Site){(uint32_t)b, i});
         ir_liveness_free(&lv);
         free(defs);
         free(ldefs);

@@ -6,8 +6,10 @@
  * swapped), where i is defined in B exactly once, by `i = ADD i, c`
  * (0 < c < 2^16), n is an immediate or a vreg B does not define, v is
  * used nowhere else, and B holds only moves, arithmetic and LOCAL loads
- * and stores (no calls, FFI, shared memory, exceptions). B is entered
- * only with i < n (the rotated test before the loop, or its own).
+ * and stores (no calls, FFI, shared memory, exceptions). B must be
+ * entered only with i < n: every other predecessor ends in the same test
+ * branching to B (the rotated `while`'s test before the loop, possibly
+ * with i's constant for i), or jumps to B with constants that pass it.
  *
  * It becomes three blocks, laid out in place of B:
  *   G: if (n - i) >u (k-1)c goto U else goto R
@@ -88,6 +90,39 @@ static bool candidate(const IrFn *fn, uint32_t b, const uint32_t *uses, Loop *lp
     return true;
 }
 
+static bool same(Opnd x, Opnd y)
+{
+    return x.kind == y.kind && (x.kind == OPND_VREG ? x.v == y.v : x.imm == y.imm);
+}
+
+/* Does predecessor p enter the loop only with i < n? Either it ends in
+ * `v = SETCC i < n; BR v B, ..` (in either operand order, i possibly as
+ * the constant p assigned it), or it jumps to B after `i = MOV c` with c
+ * < n, n an immediate. */
+static bool enters_in_range(const IrFn *fn, uint32_t p, const Loop *lp)
+{
+    const IrBlock *bl = &fn->blocks.v[p];
+    const IrIns *t = &bl->ins.v[bl->ins.n - 1];
+    Opnd iv = ir_vreg(lp->iv), known = {0};
+    for (size_t k = bl->ins.n; k-- > 0;)   /* i's value at the end of p */
+        if (ir_writes(fn, &bl->ins.v[k], lp->iv)) {
+            if (bl->ins.v[k].op == IR_MOV && bl->ins.v[k].a.kind == OPND_IMM) known = bl->ins.v[k].a;
+            break;
+        }
+    if (t->op == IR_JMP) {
+        if (!known.kind || lp->bound.kind != OPND_IMM) return false;
+        uint64_t c = known.imm, n = lp->bound.imm;
+        return lp->cc == CC_LT ? (int64_t)c < (int64_t)n : c < n;
+    }
+    if (t->op != IR_BR || t->t != lp->b || t->f == lp->b || bl->ins.n < 2) return false;
+    const IrIns *sc = t - 1;
+    if (sc->op != IR_SETCC || sc->dst != t->a.v) return false;
+    IrCc swapped = lp->cc == CC_LT ? CC_GT : CC_A;
+    Opnd x = sc->cc == lp->cc ? sc->a : sc->b, y = sc->cc == lp->cc ? sc->b : sc->a;
+    if (sc->cc != lp->cc && sc->cc != swapped) return false;
+    return (same(x, iv) || (known.kind && same(x, known))) && same(y, lp->bound);
+}
+
 /* Makes room for two blocks after b: every reference to a block > b
  * moves up by two. */
 static void open_two(IrFn *fn, uint32_t b)
@@ -99,15 +134,10 @@ static void open_two(IrFn *fn, uint32_t b)
     memmove(&fn->blocks.v[b + 3], &fn->blocks.v[b + 1], (nb - 3 - b) * sizeof e);
     fn->blocks.v[b + 1] = e;
     fn->blocks.v[b + 2] = e;
-    for (size_t k = 0; k < nb; k++) {
-        IrBlock *bl = &fn->blocks.v[k];
-        if (!bl->ins.n) continue;
-        IrIns *t = &bl->ins.v[bl->ins.n - 1];
-        uint32_t s[2];
-        int ns = ir_succs(fn, (uint32_t)k, s);
-        if (ns >= 1 && t->t > b) t->t += 2;
-        if (ns == 2 && t->f > b) t->f += 2;
-    }
+    uint32_t *map = xmalloc(nb * sizeof *map);
+    for (uint32_t k = 0; k < nb; k++) map[k] = k > b ? k + 2 : k;
+    ir_retarget(fn, map);
+    free(map);
 }
 
 typedef struct Ren {
@@ -186,8 +216,16 @@ void ir_unroll(IrFn *fn)
         for (size_t q = 0; q < fn->blocks.n; q++)
             for (size_t i = 0; i < fn->blocks.v[q].ins.n; i++) ir_uses(fn, &fn->blocks.v[q].ins.v[i], count, &c);
         Loop lp;
-        bool is = candidate(fn, b, c.n, &lp);
+        bool is = b != 0 && candidate(fn, b, c.n, &lp);
         free(c.n);
+        bool *reach = ir_reachable(fn);
+        for (uint32_t p = 0; p < fn->blocks.n && is; p++) {   /* every way in tests i < n */
+            uint32_t s[2];
+            int ns = reach[p] && p != b ? ir_succs(fn, p, s) : 0;
+            for (int k = 0; k < ns && is; k++)
+                if (s[k] == b) is = enters_in_range(fn, p, &lp);
+        }
+        free(reach);
         if (!is) continue;
         uint32_t body = (uint32_t)fn->blocks.v[b].ins.n - 2, k = 8;
         while (k > 2 && k * body > UNROLLED_MAX) k /= 2;

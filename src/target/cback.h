@@ -20,9 +20,9 @@
  * pnk_exn_name (NULL otherwise), pnk_exn_value and pnk_exn_words set.
  *
  * Compile-time hooks of the generated file (off by default):
- *   -DPNK_FFI_HOOK  every FFI call goes through pnk_ffi_hook (tracing hosts)
- *   -DPNK_SHM_HOOK  every shared-memory access goes through pnk_shm_load /
- *                   pnk_shm_store instead of a volatile access
+ *   -DPNK_FFI_HOOK  every FFI call goes through griddle_ffi_hook (tracing hosts)
+ *   -DPNK_SHM_HOOK  every shared-memory access goes through griddle_shm_load /
+ *                   griddle_shm_store instead of a volatile access
  *
  * Depends on: check, front, util. Memory: the output is appended to the
  * caller's StrBuf; nothing else outlives the call. Global state: none.
@@ -41,6 +41,10 @@ typedef struct CbackOpts {
     /* Emit #line directives, so C compilers and debuggers point at the
      * Pancake source. */
     bool line_directives;
+    /* Start the file with #define PNK_FFI_HOOK and PNK_SHM_HOOK (below):
+     * tracing hosts on any architecture (the default host's trap decodes
+     * x86-64 only; docs/cback.md "Other architectures"). */
+    bool hooks;
 } CbackOpts;
 
 /* Appends the C translation of p to out. Returns 0 on success; on failure

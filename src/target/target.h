@@ -34,7 +34,10 @@ int target_check_abi_names(const Program *p, DiagList *dl);
 typedef struct X64StackUse {
     Sym name;
     bool unbounded;         /* reaches recursion other than tail calls */
-    uint64_t bytes;         /* else: the most stack below the caller's %rsp */
+    uint64_t bytes;         /* else: the most stack below the caller's %rsp, up to
+                               and including the return address of FFI calls */
+    char *ffis;             /* FFI functions it may call, "a,b" (their own stack
+                               is not counted), or NULL */
 } X64StackUse;
 
 typedef struct X64Opts {

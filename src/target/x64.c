@@ -154,17 +154,6 @@ static void fold_addresses(IrFn *fn)
     free(c.ver);
 }
 
-typedef struct Touch {
-    uint32_t v[3];
-    bool hit;
-} Touch;
-
-static void touches(void *ctx, uint32_t v)
-{
-    Touch *t = ctx;
-    t->hit |= v == t->v[0] || v == t->v[1] || v == t->v[2];
-}
-
 /* A block ending in `x ==/!= 0 ? ...` where x is computed by add, sub,
  * and, or or xor earlier in the block: that instruction moves down to
  * just before the branch (past pure and memory instructions that neither
@@ -185,14 +174,12 @@ static void sink_flag_defs(IrFn *fn)
         IrIns def = bl->ins.v[d];
         if (def.op != IR_ADD && def.op != IR_SUB && def.op != IR_AND && def.op != IR_OR && def.op != IR_XOR)
             continue;
-        Touch use = {{x, x, x}, false};
-        Touch wr = {{x, def.a.kind == OPND_VREG ? def.a.v : x, def.b.kind == OPND_VREG ? def.b.v : x}, false};
+        uint32_t a = def.a.kind == OPND_VREG ? def.a.v : x, b2 = def.b.kind == OPND_VREG ? def.b.v : x;
         bool ok = true;
         for (size_t i = d + 1; i + 1 < bl->ins.n && ok; i++) {
             const IrIns *in = &bl->ins.v[i];
-            ir_uses(fn, in, touches, &use);
-            ir_defs(fn, in, touches, &wr);
-            ok = !use.hit && !wr.hit && in->op != IR_CALL && in->op != IR_FFI;
+            ok = !ir_reads(fn, in, x) && !ir_writes(fn, in, x) && !ir_writes(fn, in, a) &&
+                 !ir_writes(fn, in, b2) && in->op != IR_CALL && in->op != IR_FFI;
         }
         if (!ok || d + 2 == bl->ins.n) continue;
         memmove(&bl->ins.v[d], &bl->ins.v[d + 1], (bl->ins.n - 2 - d) * sizeof def);
@@ -331,6 +318,7 @@ typedef struct Graph {
     uint64_t *frame;        /* own bytes incl. return address */
     VEC(uint32_t) *calls;   /* non-tail callees */
     VEC(uint32_t) *tails;   /* tail callees */
+    bool *ffi;              /* makes FFI calls: their return address is ours */
 } Graph;
 
 static void reach(const Graph *g, uint32_t f, bool *seen)
@@ -362,7 +350,7 @@ static void stack_need(const Graph *g, bool *unb, uint64_t *need)
         changed = false;
         for (size_t f = 0; f < n; f++) {
             if (unb[f]) continue;
-            uint64_t inner = 0, v = 0;
+            uint64_t inner = g->ffi[f] ? 8 : 0, v = 0;   /* an FFI's return address */
             for (size_t k = 0; k < g->calls[f].n; k++)
                 if (need[g->calls[f].v[k]] > inner) inner = need[g->calls[f].v[k]];
             v = g->frame[f] + inner;
@@ -378,10 +366,37 @@ static void stack_need(const Graph *g, bool *unb, uint64_t *need)
     free(bad);
 }
 
+/* The FFI functions called by the functions reachable from the entries
+ * e1 and e2, comma-separated (NULL if none): their own stack is C's. */
+static char *reached_ffis(const X64Fn *xfs, const Graph *g, uint32_t e1, uint32_t e2)
+{
+    bool *seen = xcalloc(g->n + 1, sizeof *seen);
+    reach(g, e1, seen);
+    reach(g, e2, seen);
+    VEC(Sym) names = {0};
+    for (size_t f = 0; f < g->n; f++) {
+        const IrFn *fn = xfs[f].fn;
+        for (size_t b = 0; seen[f] && b < fn->blocks.n; b++)
+            for (size_t i = 0; xfs[f].reachable[b] && i < fn->blocks.v[b].ins.n; i++) {
+                const IrIns *in = &fn->blocks.v[b].ins.v[i];
+                bool dup = in->op != IR_FFI;
+                for (size_t k = 0; !dup && k < names.n; k++) dup = names.v[k] == in->name;
+                if (!dup) vec_push(&names, in->name);
+            }
+    }
+    StrBuf s = {0};
+    for (size_t k = 0; k < names.n; k++) sb_printf(&s, "%s%s", k ? "," : "", names.v[k]);
+    bool any = names.n > 0;
+    vec_free(&names);
+    free(seen);
+    return any ? sb_take(&s) : NULL;
+}
+
 static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
 {
     Graph g = {ir->fns.n, xcalloc(ir->fns.n + 1, sizeof(uint64_t)),
-               xcalloc(ir->fns.n + 1, sizeof *g.calls), xcalloc(ir->fns.n + 1, sizeof *g.tails)};
+               xcalloc(ir->fns.n + 1, sizeof *g.calls), xcalloc(ir->fns.n + 1, sizeof *g.tails),
+               xcalloc(ir->fns.n + 1, sizeof(bool))};
     for (size_t f = 0; f < g.n; f++) {
         const IrFn *fn = xfs[f].fn;
         g.frame[f] = xfs[f].frame + 8 * xfs[f].nsaved + 8;
@@ -391,6 +406,7 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
                 const IrIns *in = &fn->blocks.v[b].ins.v[i];
                 if (in->op == IR_CALL || in->op == IR_TRYCALL) vec_push(&g.calls[f], in->callee);
                 if (in->op == IR_TAILCALL) vec_push(&g.tails[f], in->callee);
+                if (in->op == IR_FFI) g.ffi[f] = true;
             }
         }
     }
@@ -399,11 +415,13 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
     stack_need(&g, unb, need);
     uint32_t m = ir->main_fn, in = ir->init_fn;
     X64StackUse mu = {ir->fns.v[m]->name, unb[m] || unb[in],
-                      WRAPPER_BYTES + (need[m] > need[in] ? need[m] : need[in])};
+                      WRAPPER_BYTES + (need[m] > need[in] ? need[m] : need[in]),
+                      reached_ffis(xfs, &g, m, in)};
     vec_push(&res->stack, mu);
     for (size_t f = 0; f < g.n; f++) {
         if (!ir->fns.v[f]->is_export) continue;
-        X64StackUse u = {ir->fns.v[f]->name, unb[f], WRAPPER_BYTES + need[f]};
+        X64StackUse u = {ir->fns.v[f]->name, unb[f], WRAPPER_BYTES + need[f],
+                         reached_ffis(xfs, &g, (uint32_t)f, (uint32_t)f)};
         vec_push(&res->stack, u);
     }
     for (size_t f = 0; f < g.n; f++) {
@@ -413,6 +431,7 @@ static void stack_report(const IrProg *ir, const X64Fn *xfs, X64Result *res)
     free(g.calls);
     free(g.tails);
     free(g.frame);
+    free(g.ffi);
     free(unb);
     free(need);
 }
@@ -522,4 +541,8 @@ bool x64_compile(IrProg *ir, const X64Opts *o, StrBuf *out, X64Result *res, char
     return ok;
 }
 
-void x64_result_free(X64Result *r) { vec_free(&r->stack); }
+void x64_result_free(X64Result *r)
+{
+    for (size_t i = 0; i < r->stack.n; i++) free(r->stack.v[i].ffis);
+    vec_free(&r->stack);
+}

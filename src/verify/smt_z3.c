@@ -31,6 +31,7 @@ static void set_params(Gen *g, unsigned seed)
     if (g->o->timeout_ms)
         Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "timeout"), g->o->timeout_ms);
     Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "random_seed"), seed);
+    g->seed = seed;
     Z3_solver_set_params(g->z, g->sol, p);
     /* an unknown parameter name is an error (ignored by on_z3_error):
      * --seeds would silently do nothing */
@@ -236,7 +237,7 @@ void vg_error(Gen *g, Span at, const char *fmt, ...)
 
 static SmtAnswer z3_answer(Gen *g, unsigned seed, StrBuf *why)
 {
-    set_params(g, seed);
+    if (seed != g->seed) set_params(g, seed); /* only with --seeds */
     Z3_lbool r = Z3_solver_check(g->z, g->sol);
     Z3_error_code e = Z3_get_error_code(g->z);
     if (e != Z3_OK) {

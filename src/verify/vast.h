@@ -266,6 +266,8 @@ typedef enum VStmtKind {
     VS_IF,                 /* if (e) {then} [else {els}] (elseif nested in els) */
     VS_WHILE,              /* while (e) invariant ... { body } */
     VS_LABEL,              /* label NAME (old[NAME] is not supported: vspec rejects) */
+    VS_GOTO,               /* goto NAME: forward, to a label of an enclosing block
+                              (vspec checks), leaving `loops_out` while loops */
 } VStmtKind;
 
 struct VStmt {
@@ -280,6 +282,8 @@ struct VStmt {
     VBlock then, els;
     VExprList invariants;
     const VShared *use;    /* VS_USE */
+    Sym label;             /* VS_LABEL, VS_GOTO */
+    uint32_t loops_out;    /* VS_GOTO */
 };
 
 /* ---- the specification of the Pancake program ------------------------- */
@@ -350,7 +354,22 @@ void vspec_free(VSpec *s);
 const VAnnotStmt *vspec_annot(const VSpec *s, const Stmt *annot_stmt);
 const VLoopSpec *vspec_loop(const VSpec *s, const Stmt *while_stmt);
 const VShared *vspec_shared_at(const VSpec *s, uint64_t addr, uint8_t width, bool store);
+/* The shared-access dispatch, one definition for the verifier and the
+ * Viper output: the method serving region r in one direction (NULL: none);
+ * its number of addresses. A symbolic address a matches r by a
+ * disjunction of equalities a == lo + k*stride when r has at most
+ * VSHARED_LIST_MAX addresses, else by lo <= a < hi && (a - lo) % stride == 0
+ * (verifier.md §2.9). */
+#define VSHARED_LIST_MAX 3
+const VMethod *vshared_method(const VShared *r, bool store);
+uint64_t vshared_naddrs(const VShared *r);
+/* The method an FFI call @name calls: the one named by `ffi name`, else
+ * the method `ffiname`, else NULL (§1.5). */
+const VMethod *vspec_ffi_method(const VSpec *s, Sym name);
 
+/* The annotation language's spelling of a binary operator ("+", "==>",
+ * "union", ...; VB_PDIV "/"). */
+const char *vbinop_text(VBinOp op);
 /* Prints an expression in the annotation language (for messages, --emit-viper):
  * fully parenthesised, coercions visible (tobool(e), frac(a, b) for VB_PDIV),
  * names resolved (x#slot3, g#global0, i#local2, dev#mfield0). */

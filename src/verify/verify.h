@@ -81,4 +81,11 @@ void verify_tcb(const VSpec *s, StrBuf *out);
 
 const char *verify_status_name(VerifyStatus st);
 
+/* `--emit-viper`: s as one Viper program with the meaning griddle
+ * verifies (Pancake functions as methods, the annotations, the models;
+ * docs/verifier.md "Viper output"), appended to out. Uses o->no_overflow
+ * only. Returns false, with located errors in dl and nothing appended,
+ * for a construct it cannot print. Needs no solver. */
+bool verify_emit_viper(const VSpec *s, const VerifyOpts *o, StrBuf *out, DiagList *dl);
+
 #endif

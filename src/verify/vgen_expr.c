@@ -90,19 +90,12 @@ Z3_ast vg_and_const(Gen *g, Z3_ast x, uint64_t c, bool wrap)
 {
     if (c == UINT64_MAX && !wrap) return x;
     Z3_ast sum = NULL;
-    unsigned lo = 0;
-    while (lo < 64) {
-        if (!((c >> lo) & 1)) {
-            lo++;
-            continue;
-        }
-        unsigned len = 0;
-        while (lo + len < 64 && ((c >> (lo + len)) & 1)) len++;
+    unsigned lo = 0, len;
+    for (; vmask_run(c, &lo, &len); lo += len) {
         Z3_ast part = lo ? Z3_mk_div(g->z, x, mk_pow2(g, lo)) : x;
         if (lo + len < 64 || wrap) part = Z3_mk_mod(g->z, part, mk_pow2(g, len));
         if (lo) part = mk_mul2(g, part, mk_pow2(g, lo));
         sum = sum ? mk_add2(g, sum, part) : part;
-        lo += len;
     }
     return sum ? sum : g->zero;
 }

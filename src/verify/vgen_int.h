@@ -24,6 +24,7 @@
 #include "check/check.h"
 #include "verify/vast.h"
 #include "verify/verify.h"
+#include "vbody.h"
 
 /* A value: n terms. Pancake values are flattened words (n = shape size);
  * specification values of non-shape type have n == 1. */
@@ -50,6 +51,14 @@ typedef struct State {
 } State;
 
 typedef struct LoopCtx LoopCtx;
+typedef struct Jump Jump;
+/* A pending `goto` of a model method body: its state (frames of the
+ * loops it leaves added), merged in at its label. */
+struct Jump {
+    Jump *next;
+    Sym label;
+    State *st;
+};
 typedef struct Cvc5 Cvc5;
 struct LoopCtx {
     LoopCtx *up;
@@ -94,6 +103,7 @@ typedef struct Gen {
     Z3_ast exit_pc;                    /* disjunction of reached returns */
     LoopCtx *loop;
     const VShared *use;                /* pending `use NAME` */
+    Jump *jumps;                       /* pending gotos (model methods) */
     Sym *slot_names; uint32_t nslots;
     VEC(Branch) branches;
     VEC(Z3_ast) touched;               /* heap word indices accessed */
@@ -109,6 +119,7 @@ typedef struct Gen {
     bool aborted;                      /* unsupported construct: stop this unit */
     bool bv;                           /* bit-vector mode (smt_bv.c) */
     struct Cvc5 *cvc5;                 /* the unit's cvc5 process (smt_cvc5.c), or NULL */
+    unsigned seed;                     /* Z3's random_seed now */
 } Gen;
 
 /* Environment of a specification expression. */
@@ -293,9 +304,7 @@ int vg_values(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *out, int max);
 int vg_cover(Gen *g, Z3_ast pc, Z3_ast t, uint64_t *v, bool (*next)(Gen *, uint64_t, Z3_ast *, void *),
              void *ud);
 
-/* The globals each Pancake function may assign, by itself or through the
- * functions it calls (transitively): [FunDecl.index * nglobals + slot]. */
-bool *vg_global_writes(const Program *p, uint32_t nfuns);
+/* vg_global_writes (the globals each function may assign) is in vbody.h. */
 
 /* ---- vgen_unit.c ---- */
 void unit_verify_fun(Gen *g, const FunDecl *fd);

@@ -1027,9 +1027,24 @@ static void walk_quant(Gen *g, Walk *w, const VExpr *q, Z3_ast guard)
             Z3_ast of_a = mk_and2(g, mk_eq(g, Z3_mk_app(g->z, g->f_first, 1, &r), a),
                                   mk_eq(g, r, slot_of(g, a, sec)));
             Z3_ast in = mk_and2(g, guard, mk_and2(g, c, of_a));
-            Z3_ast p = perm_amount(g, w, x->u.acc.perm, in, g->rone);
             Z3_ast *m = &w->mut->fm[fidx];
             Z3_app bv = Z3_to_app(g->z, r);
+            if (x->u.acc.perm && x->u.acc.perm->kind == VX_WILDCARD) {
+                /* as for heap words below: a positive amount is held at
+                 * every slot (one fresh amount below each is not a constant) */
+                Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
+                                                mk_implies(g, in, Z3_mk_gt(g->z, Z3_mk_select(g->z, *m, r), g->rzero)));
+                if (w->mode == W_EXHALE || w->mode == W_ASSERT) check_under(g, w, chk, x->span);
+                if (w->mode == W_INHALE) {
+                    Z3_ast wv = mk_fresh(g, "wildcard", g->s_real);
+                    smt_assume(g, w->mut->pc, Z3_mk_gt(g->z, wv, g->rzero));
+                    qp_apply(g, w, m, r, in, wv, true, x->span, chk);
+                    smt_assume(g, w->mut->pc, Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
+                                                                 mk_implies(g, in, mk_not(g, mk_eq(g, r, g->null)))));
+                }
+                continue;
+            }
+            Z3_ast p = perm_amount(g, w, x->u.acc.perm, in, g->rone);
             Z3_ast chk = Z3_mk_forall_const(g->z, 0, 1, &bv, 0, NULL,
                                             mk_implies(g, in, mk_le(g, p, Z3_mk_select(g->z, *m, r))));
             qp_apply(g, w, m, r, in, p, true, x->span, chk);

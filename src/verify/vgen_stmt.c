@@ -105,6 +105,9 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
 static void do_return(Gen *g, State *st, Val v, Span at)
 {
     if (is_false(g, st->pc)) return;
+    /* a return inside loops leaves them: like a break (a goto out of the
+     * loops in Viper), each gives back its frame before the postcondition */
+    for (LoopCtx *lc = g->loop; lc; lc = lc->up) st_add_frame(g, st, lc->frame, lc->before);
     Env e = env_at(g, st);
     e.pvars = g->entry->locals;
     e.retval = v;
@@ -162,8 +165,8 @@ static void store(Gen *g, State *st, const Stmt *s)
 
 static Z3_ast region_match(Gen *g, const VShared *r, Z3_ast a)
 {
-    uint64_t n = r->stride ? (r->hi - r->lo + r->stride - 1) / r->stride : 1;
-    if (n <= 3) {
+    uint64_t n = vshared_naddrs(r);
+    if (n <= VSHARED_LIST_MAX) {
         Z3_ast m = Z3_mk_false(g->z);
         for (uint64_t k = 0; k < n; k++) m = mk_or2(g, m, mk_eq(g, a, mk_u64(g, r->lo + k * r->stride)));
         return m;
@@ -193,11 +196,6 @@ static Z3_ast shared_call(Gen *g, State *st, const VMethod *m, unsigned width, Z
     return r[0].w[0];
 }
 
-static const VMethod *region_method(const VShared *r, bool is_store)
-{
-    return is_store ? r->store : r->load;
-}
-
 /* The regions a symbolic shared address reaches on a path, found from
  * models (vg_cover): each model's address names its region (the first
  * one containing it); that region (with the others of its name) is
@@ -217,11 +215,11 @@ static bool region_case(Gen *g, uint64_t v, Z3_ast *covered, void *ud)
 {
     RegionCover *rc = ud;
     const VShared *r = vspec_shared_at(g->spec, v, (uint8_t)rc->width, rc->is_store);
-    if (!r || !region_method(r, rc->is_store)) return false; /* outside: the general split reports it */
+    if (!r || !vshared_method(r, rc->is_store)) return false; /* outside: the general split reports it */
     Z3_ast c = Z3_mk_false(g->z);
     for (size_t i = 0; i < g->spec->shared.n; i++) {
         const VShared *x = g->spec->shared.v[i];
-        if (x->name != r->name || x->width != rc->width || !region_method(x, rc->is_store)) continue;
+        if (x->name != r->name || x->width != rc->width || !vshared_method(x, rc->is_store)) continue;
         if (rc->hit[i]) return false; /* a candidate model repeated itself: give up */
         rc->hit[i] = true;
         c = mk_or2(g, c, region_match(g, x, rc->a));
@@ -257,7 +255,7 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
     Z3_ast result = NULL;
     uint64_t ca;
     if (use) {
-        const VMethod *m = region_method(use, is_store);
+        const VMethod *m = vshared_method(use, is_store);
         if (!m) {
             vg_error(g, s->span, "`use %s`: the region has no %s method", use->name, is_store ? "store" : "load");
             return;
@@ -265,14 +263,14 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         result = shared_call(g, st, m, width, a, v, is_store, s->span);
     } else if (vg_const(g, a, &ca)) {
         const VShared *r = vspec_shared_at(g->spec, ca, (uint8_t)width, is_store);
-        if (!r || !region_method(r, is_store)) {
+        if (!r || !vshared_method(r, is_store)) {
             if (!g->spec->opts.allow_undefined_shared) {
                 fail_if_reached(g, st, "verify.shared", s->span,
                                 "no `shared` region serves this address, width and direction");
             }
             result = shared_call(g, st, NULL, width, a, v, is_store, s->span);
         } else {
-            result = shared_call(g, st, region_method(r, is_store), width, a, v, is_store, s->span);
+            result = shared_call(g, st, vshared_method(r, is_store), width, a, v, is_store, s->span);
         }
     } else {
         /* symbolic address: one arm per region of this width and direction
@@ -285,14 +283,14 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
         Z3_ast res = NULL;
         for (size_t i = 0; i < g->spec->shared.n; i++) {
             const VShared *r = g->spec->shared.v[i];
-            if (r->width != width || !region_method(r, is_store)) continue;
+            if (r->width != width || !vshared_method(r, is_store)) continue;
             if (covered && !rc.hit[i]) continue;
             Z3_ast m = region_match(g, r, a);
             State *arm = st_copy(g, st);
             arm->pc = mk_and2(g, st->pc, mk_and2(g, m, mk_not(g, taken)));
             taken = mk_or2(g, taken, m);
             if (is_false(g, arm->pc) || (!covered && smt_reachable(g, arm->pc) == 0)) continue;
-            Z3_ast x = shared_call(g, arm, region_method(r, is_store), width, a, v, is_store, s->span);
+            Z3_ast x = shared_call(g, arm, vshared_method(r, is_store), width, a, v, is_store, s->span);
             if (!is_store) res = res ? mk_ite(g, arm->pc, x, res) : x;
             if (!out) out = arm;
             else {
@@ -331,22 +329,11 @@ static void shared_access(Gen *g, State *st, const Stmt *s, bool is_store)
 
 /* ---- FFI ---------------------------------------------------------------- */
 
-static const VMethod *ffi_method(Gen *g, Sym name)
-{
-    for (size_t i = 0; i < g->spec->ffis.n; i++)
-        if (g->spec->ffis.v[i]->name == name) return g->spec->ffis.v[i]->method;
-    char buf[256];
-    snprintf(buf, sizeof buf, "ffi%s", name);
-    for (size_t i = 0; i < g->spec->methods.n; i++)
-        if (!strcmp(g->spec->methods.v[i]->name, buf)) return g->spec->methods.v[i];
-    return NULL;
-}
-
 static void ffi(Gen *g, State *st, const Stmt *s)
 {
     Val args[4];
     for (int i = 0; i < 4; i++) args[i] = pexpr(g, st, s->u.ffi.args[i]);
-    const VMethod *m = ffi_method(g, s->u.ffi.name);
+    const VMethod *m = vspec_ffi_method(g->spec, s->u.ffi.name);
     if (!m) {
         char msg[200];
         snprintf(msg, sizeof msg, "FFI call @%s has no contract (declare `ffi %s` or method ffi%s)",
@@ -358,98 +345,6 @@ static void ffi(Gen *g, State *st, const Stmt *s)
 }
 
 /* ---- loops -------------------------------------------------------------- */
-
-typedef struct WriteSet {
-    bool *slots, *globals;
-    bool *callees;       /* per FunDecl.index: the Pancake functions called */
-} WriteSet;
-
-static void writes_block(const Block *b, WriteSet *w);
-
-static void writes_var(const VarRef *v, WriteSet *w)
-{
-    if (v->global) w->globals[v->slot] = true;
-    else w->slots[v->slot] = true;
-}
-
-static void writes_call(const Call *c, WriteSet *w)
-{
-    if (c->fn) w->callees[c->fn->index] = true;
-}
-
-static void writes_stmt(const Stmt *s, WriteSet *w)
-{
-    switch (s->kind) {
-    case S_DEC: w->slots[s->u.dec.var.slot] = true; break;
-    case S_DECCALL: w->slots[s->u.deccall.var.slot] = true; writes_call(&s->u.deccall.call, w); break;
-    case S_ASSIGN: writes_var(&s->u.assign.var, w); break;
-    case S_CALL:
-        writes_call(&s->u.call.call, w);
-        if (s->u.call.kind == CALL_ASSIGN) writes_var(&s->u.call.dest, w);
-        break;
-    case S_SHLOAD: writes_var(&s->u.shmem.dest, w); break;
-    case S_SHSTORE:
-    case S_FFI: break;
-    case S_TRY:
-        writes_call(&s->u.try_.call, w);
-        if (s->u.try_.has_dest) writes_var(&s->u.try_.dest, w);
-        writes_var(&s->u.try_.catchvar, w);
-        writes_block(&s->u.try_.handler, w);
-        break;
-    case S_IF: writes_block(&s->u.if_.then, w); writes_block(&s->u.if_.els, w); break;
-    case S_WHILE: writes_block(&s->u.while_.body, w); break;
-    case S_BLOCK: writes_block(&s->u.block, w); break;
-    case S_SKIP:
-    case S_STORE:
-    case S_BREAK:
-    case S_CONTINUE:
-    case S_TICK:
-    case S_THROW:
-    case S_RETURN:
-    case S_ANNOT: break;
-    }
-}
-
-static void writes_block(const Block *b, WriteSet *w)
-{
-    for (uint32_t i = 0; i < b->n; i++) writes_stmt(b->v[i], w);
-}
-
-bool *vg_global_writes(const Program *p, uint32_t nfuns)
-{
-    uint32_t ng = p->nglobals;
-    bool *gw = xcalloc((size_t)nfuns * ng + 1, 1);
-    bool *calls = xcalloc((size_t)nfuns * nfuns + 1, 1);
-    bool *slots = NULL;
-    size_t nslots = 0;
-    for (size_t i = 0; i < p->decls.n; i++) {
-        const Decl *d = p->decls.v[i];
-        if (d->kind != D_FUN || d->u.fun.index >= nfuns) continue;
-        const FunDecl *f = &d->u.fun;
-        if (f->nslots + 1 > nslots) {
-            nslots = f->nslots + 1;
-            slots = xrealloc(slots, nslots);
-        }
-        WriteSet w = {slots, gw + (size_t)f->index * ng, calls + (size_t)f->index * nfuns};
-        writes_block(&f->body, &w);
-    }
-    free(slots);
-    /* closure over the call graph: a fixpoint (at most nfuns rounds) */
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (uint32_t f = 0; f < nfuns; f++)
-            for (uint32_t c = 0; c < nfuns; c++) {
-                if (!calls[(size_t)f * nfuns + c]) continue;
-                for (uint32_t s = 0; s < ng; s++)
-                    if (gw[(size_t)c * ng + s] && !gw[(size_t)f * ng + s]) {
-                        gw[(size_t)f * ng + s] = true;
-                        changed = true;
-                    }
-            }
-    }
-    free(calls);
-    return gw;
-}
 
 /* Does one of the functions called (callees, per FunDecl.index) assign
  * global s? */
@@ -466,7 +361,7 @@ static bool callee_writes(Gen *g, const bool *callees, uint32_t s)
  * those of `framed`: the state after the invariant was exhaled with
  * everything not held havocked, so locations the frame still holds keep
  * their values (Carbon's loop encoding). */
-static State *loop_head(Gen *g, const State *before, const State *framed, const WriteSet *w)
+static State *loop_head(Gen *g, const State *before, const State *framed, const VWrites *w)
 {
     State *fresh = st_new(g);
     State *L = st_copy(g, before);
@@ -518,9 +413,9 @@ static void while_stmt(Gen *g, State *st, const Stmt *s)
     const VExprList *inv = ls ? &ls->invariants : &none;
     State *before = st_copy(g, st);
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
-    WriteSet w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1),
-                  arena_alloc(&g->ar, g->spec->nfuns + 1)};
-    writes_block(&s->u.while_.body, &w);
+    VWrites w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1),
+                  arena_alloc(&g->ar, g->spec->nfuns + 1), false};
+    vbody_writes(&s->u.while_.body, &w);
     State *L = loop_head(g, before, st, &w);
     L->pc = st->pc; /* false if the invariant failed on entry */
     inhale_invs(g, L, inv);
@@ -719,10 +614,44 @@ static void fold_unfold(Gen *g, State *st, const VStmt *s, Env *env, bool fold)
 
 static void vwhile(Gen *g, State *st, const VStmt *s, Env *env);
 
+/* goto: a break out of loops_out loops (each adds its frame, as at a loop
+ * exit), waiting for its label */
+static void vgoto(Gen *g, State *st, const VStmt *s)
+{
+    State *j = st_copy(g, st);
+    LoopCtx *lc = g->loop;
+    for (uint32_t k = 0; k < s->loops_out && lc; k++, lc = lc->up) st_add_frame(g, j, lc->frame, lc->before);
+    Jump *p = arena_alloc(&g->ar, sizeof *p);
+    *p = (Jump){g->jumps, s->label, j};
+    g->jumps = p;
+    st->pc = Z3_mk_false(g->z);
+}
+
+/* label: the states of the gotos to it join the state falling through */
+static void vlabel(Gen *g, State *st, Sym label, Env *env)
+{
+    for (Jump **p = &g->jumps; *p;) {
+        if ((*p)->label != label) {
+            p = &(*p)->next;
+            continue;
+        }
+        st_merge(g, st, (*p)->st);
+        *p = (*p)->next;
+    }
+    env->st = st;
+    if (st->vl) env->vl = st->vl;
+}
+
 void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
 {
+    if (s->kind == VS_LABEL && !g->aborted) {
+        vlabel(g, st, s->label, env); /* also when nothing falls through */
+        return;
+    }
     if (g->aborted || is_false(g, st->pc)) return;
     env->st = st;
+    /* a join (if, label) replaces st's local table: read where we write */
+    if (st->vl) env->vl = st->vl;
     switch (s->kind) {
     case VS_ASSERT: {
         Oblig ob = {"verify.assert", s->e->span, "the assertion may not hold", NULL, NULL};
@@ -788,6 +717,7 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
     case VS_IF: if_stmt(g, st, sbool(g, env, s->e), s->span, &s->then, &s->els, true, env); break;
     case VS_WHILE: vwhile(g, st, s, env); break;
     case VS_LABEL: break;
+    case VS_GOTO: vgoto(g, st, s); break;
     }
 }
 
@@ -832,12 +762,14 @@ static void vwhile(Gen *g, State *st, const VStmt *s, Env *env)
     Env eb = *env;
     eb.st = B;
     if (B->vl) eb.vl = B->vl;
+    LoopCtx lc = {g->loop, &s->invariants, s->span, st_copy(g, st), before, {0}};
+    g->loop = &lc; /* for gotos out of the body */
     vexec_block(g, B, &s->then, &eb);
+    g->loop = lc.up;
     exhale_invs(g, B, &s->invariants, "verify.invariant-preserved", s->span,
                 "the loop invariant may not be preserved by the loop body");
     State *E = st_copy(g, L);
     E->pc = mk_and2(g, L->pc, mk_not(g, c));
-    LoopCtx lc = {NULL, &s->invariants, s->span, st_copy(g, st), before, {0}};
     loop_exit(g, st, &lc, E);
     env->st = st;
     if (st->vl) env->vl = st->vl;

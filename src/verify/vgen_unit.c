@@ -94,30 +94,6 @@ static void gen_fini(Gen *g)
     arena_free(&g->ar);
 }
 
-/* slot -> name, from the parameters and declarations of the body */
-static void name_slots_block(Sym *names, uint32_t n, const Block *b);
-static void name_slot(Sym *names, uint32_t n, uint32_t slot, Sym name)
-{
-    if (slot < n && !names[slot]) names[slot] = name;
-}
-
-static void name_slots_stmt(Sym *names, uint32_t n, const Stmt *s)
-{
-    switch ((int)s->kind) {
-    case S_DEC: name_slot(names, n, s->u.dec.var.slot, s->u.dec.var.name); break;
-    case S_DECCALL: name_slot(names, n, s->u.deccall.var.slot, s->u.deccall.var.name); break;
-    case S_IF: name_slots_block(names, n, &s->u.if_.then); name_slots_block(names, n, &s->u.if_.els); break;
-    case S_WHILE: name_slots_block(names, n, &s->u.while_.body); break;
-    case S_BLOCK: name_slots_block(names, n, &s->u.block); break;
-    case S_TRY: name_slots_block(names, n, &s->u.try_.handler); break;
-    }
-}
-
-static void name_slots_block(Sym *names, uint32_t n, const Block *b)
-{
-    for (uint32_t i = 0; i < b->n; i++) name_slots_stmt(names, n, b->v[i]);
-}
-
 /* The automatic `refute false` at the end (verifier.md §8.1). Only
  * meaningful when nothing failed: a failed obligation is assumed
  * afterwards, which may itself cut every path. */
@@ -145,8 +121,7 @@ void unit_verify_fun(Gen *g, const FunDecl *fd)
     for (size_t i = 0; i < g->o->nbv; i++) g->bv |= !strcmp(g->o->bv[i], fd->name);
     g->nslots = fd->nslots;
     g->slot_names = arena_alloc(&g->ar, (fd->nslots + 1) * sizeof(Sym));
-    for (uint32_t i = 0; i < fd->nparams; i++) name_slot(g->slot_names, fd->nslots, i, fd->params[i].name);
-    name_slots_block(g->slot_names, fd->nslots, &fd->body);
+    vbody_slot_names(fd, g->slot_names);
     g->exit_pc = Z3_mk_false(g->z);
     State *st = st_new(g);
     for (uint32_t i = 0; i < fd->nparams && i < fd->nslots; i++)

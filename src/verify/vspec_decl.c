@@ -372,7 +372,12 @@ static VStmt *stmt(VSCtx *c, VMethod *m, PStmt *ps)
         stmts(c, m, &ps->els, &s->els);
         return s->e ? s : NULL;
     }
-    case PS_LABEL: return stmt_new(c, VS_LABEL, ps->span);
+    case PS_LABEL:
+    case PS_GOTO: {
+        VStmt *s = stmt_new(c, ps->kind == PS_LABEL ? VS_LABEL : VS_GOTO, ps->span);
+        s->label = ps->name;
+        return s;
+    }
     case PS_BLOCK: case PS_REQUIRES: case PS_ENSURES: case PS_INVARIANT: case PS_TRUSTED: case PS_BITVECTOR:
     case PS_USE:
         break;
@@ -395,6 +400,41 @@ static void stmts_into(VSCtx *c, VMethod *m, const PBlock *pb, VStmtVec *v)
         if (s) vec_push(v, s);
     }
     c->bound.n = mark;
+}
+
+/* The blocks enclosing a statement, innermost first: the position in
+ * each, and whether the block is a while body. */
+typedef struct Encl Encl;
+struct Encl {
+    const Encl *up;
+    const VBlock *b;
+    uint32_t at;
+    bool loop;
+};
+
+/* goto (verifier.md §2.7: break, continue, return): only forward jumps to
+ * a label later in an enclosing block, possibly out of while loops (the
+ * verifier executes them like breaks); anything else is an error. */
+static void check_gotos(VSCtx *c, const VBlock *b, const Encl *up, bool loop_body)
+{
+    for (uint32_t i = 0; i < b->n; i++) {
+        VStmt *s = b->v[i];
+        Encl here = {up, b, i, loop_body};
+        if (s->kind == VS_IF || s->kind == VS_WHILE) {
+            check_gotos(c, &s->then, &here, s->kind == VS_WHILE);
+            check_gotos(c, &s->els, &here, false);
+        }
+        if (s->kind != VS_GOTO) continue;
+        bool found = false;
+        for (const Encl *e = &here; e && !found; e = e->up) {
+            for (uint32_t k = e->at + 1; k < e->b->n && !found; k++)
+                found = e->b->v[k]->kind == VS_LABEL && e->b->v[k]->label == s->label;
+            if (!found && e->loop) s->loops_out++;
+        }
+        if (!found)
+            verr(c, "syntax", &s->span, "goto %s: only a jump forward to a label later in an enclosing block "
+                                         "is supported", s->label);
+    }
 }
 
 static void stmts(VSCtx *c, VMethod *m, const PBlock *pb, VBlock *out)
@@ -439,7 +479,10 @@ static void bodies(VSCtx *c, PDecl *d, void *obj)
         env.allow_old = true;
         m->ensures = clauses(c, d->ensures, true);
         env.what = "a method body";
-        if (d->has_body) stmts(c, m, &d->mbody, &m->body);
+        if (d->has_body) {
+            stmts(c, m, &d->mbody, &m->body);
+            check_gotos(c, &m->body, NULL, false);
+        }
         return;
     }
     case PD_DOMAIN: {

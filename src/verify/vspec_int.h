@@ -33,7 +33,7 @@ typedef enum VTokKind {
     VT_OROR, VT_COLCOL, VT_ASSIGN, VT_DOTDOT, VT_PLUSPLUS,
     VT_LPAREN, VT_RPAREN, VT_LBRACK, VT_RBRACK, VT_LBRACE, VT_RBRACE, VT_LT,
     VT_GT, VT_COMMA, VT_COLON, VT_DOT, VT_QUEST, VT_BANG, VT_MINUS, VT_PLUS,
-    VT_STAR, VT_SLASH, VT_PERCENT, VT_AMP, VT_BAR, VT_CARET, VT_SEMI,
+    VT_STAR, VT_SLASH, VT_BSLASH, VT_PERCENT, VT_AMP, VT_BAR, VT_CARET, VT_SEMI,
     VT__COUNT
 } VTokKind;
 
@@ -126,7 +126,7 @@ struct PNode {
 typedef enum PStmtKind {
     PS_REQUIRES, PS_ENSURES, PS_INVARIANT, PS_TRUSTED, PS_BITVECTOR,
     PS_ASSERT, PS_ASSUME, PS_REFUTE, PS_INHALE, PS_EXHALE, PS_FOLD, PS_UNFOLD, PS_USE,
-    PS_VAR, PS_ASSIGN, PS_CALL, PS_IF, PS_WHILE, PS_LABEL, PS_BLOCK,
+    PS_VAR, PS_ASSIGN, PS_CALL, PS_IF, PS_WHILE, PS_LABEL, PS_GOTO, PS_BLOCK,
 } PStmtKind;
 
 typedef struct PStmt PStmt;
@@ -137,7 +137,7 @@ struct PStmt {
     Span span;
     PNode *e;          /* the expression; ASSIGN: the value */
     PList lhs;         /* ASSIGN: targets (1 unless a call) */
-    Sym name;          /* USE, LABEL, VAR; CALL: method */
+    Sym name;          /* USE, LABEL, GOTO, VAR; CALL: method */
     Span name_span;
     PType *type;       /* VAR */
     PList args;        /* CALL */

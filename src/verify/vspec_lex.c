@@ -29,7 +29,7 @@ static const char *const tok_names[VT__COUNT] = {
     [VT_RPAREN] = ")", [VT_LBRACK] = "[", [VT_RBRACK] = "]", [VT_LBRACE] = "{",
     [VT_RBRACE] = "}", [VT_LT] = "<", [VT_GT] = ">", [VT_COMMA] = ",", [VT_COLON] = ":",
     [VT_DOT] = ".", [VT_QUEST] = "?", [VT_BANG] = "!", [VT_MINUS] = "-", [VT_PLUS] = "+",
-    [VT_STAR] = "*", [VT_SLASH] = "/", [VT_PERCENT] = "%", [VT_AMP] = "&", [VT_BAR] = "|",
+    [VT_STAR] = "*", [VT_SLASH] = "/", [VT_BSLASH] = "\\", [VT_PERCENT] = "%", [VT_AMP] = "&", [VT_BAR] = "|",
     [VT_CARET] = "^", [VT_SEMI] = ";",
 };
 
@@ -185,6 +185,8 @@ static const struct { const char *s; VTokKind k; } puncts[] = {
     {">", VT_GT}, {",", VT_COMMA}, {":", VT_COLON}, {".", VT_DOT}, {"?", VT_QUEST},
     {"!", VT_BANG}, {"-", VT_MINUS}, {"+", VT_PLUS}, {"*", VT_STAR}, {"/", VT_SLASH},
     {"%", VT_PERCENT}, {"&", VT_AMP}, {"|", VT_BAR}, {"^", VT_CARET}, {";", VT_SEMI},
+    {"\\", VT_BSLASH}, /* Viper's integer division (model files only: skip_space
+                          rejects a backslash in annotations first) */
 };
 
 static bool lex_one(Lx *L, VTok *t)

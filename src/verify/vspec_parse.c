@@ -425,7 +425,7 @@ static int infix_bp(VSCtx *c, const VTok *t, int *op, bool *right)
         case VT_GTU: case VT_GEU: case PB_IN: case PB_SUBSET: return 18;
         case VT_PLUS: case VT_MINUS: case VT_PLUSPLUS: case PB_UNION: case PB_INTERSECT:
         case PB_SETMINUS: return 22;
-        case VT_STAR: case VT_SLASH: case VT_PERCENT: return 24;
+        case VT_STAR: case VT_SLASH: case VT_BSLASH: case VT_PERCENT: return 24;
         }
         return 0;
     }
@@ -438,7 +438,7 @@ static int infix_bp(VSCtx *c, const VTok *t, int *op, bool *right)
     case VT_LT: case VT_LE: case VT_GT: case VT_GE: case PB_IN: case PB_SUBSET: return 14;
     case VT_PLUS: case VT_MINUS: case VT_PLUSPLUS: case PB_UNION: case PB_INTERSECT:
     case PB_SETMINUS: return 16;
-    case VT_STAR: case VT_SLASH: case VT_PERCENT: return 18;
+    case VT_STAR: case VT_SLASH: case VT_BSLASH: case VT_PERCENT: return 18;
     }
     return 0;
 }
@@ -904,7 +904,13 @@ static PStmt *parse_viper_stmt(VSCtx *c)
         if (at_kw(c, c->k.invariant)) perr_at(c, &cur(c)->span, "label invariants are not supported");
         return s;
     }
-    if (at_kw(c, c->k.goto_) || at_kw(c, c->k.new_)) {
+    if (at_kw(c, c->k.goto_)) {
+        next(c);
+        PStmt *s = stmt_new(c, PS_GOTO, sp);
+        s->name = expect_ident(c, &s->name_span);
+        return s;
+    }
+    if (at_kw(c, c->k.new_)) {
         perr_at(c, &sp, "'%s' is not supported in model methods", cur(c)->text);
         return stmt_new(c, PS_BLOCK, sp);
     }

@@ -20,7 +20,7 @@ typedef struct Pr {
 
 static void pe(Pr *p, const VExpr *e);
 
-static const char *binop_text(VBinOp op)
+const char *vbinop_text(VBinOp op)
 {
     switch (op) {
     case VB_ADD: return "+";
@@ -143,7 +143,7 @@ static void pe(Pr *p, const VExpr *e)
         sb_puts(b, e->u.bin.op == VB_PDIV ? "frac(" : "(");
         pe(p, e->u.bin.a);
         if (e->u.bin.op == VB_PDIV) sb_puts(b, ", ");
-        else sb_printf(b, " %s ", binop_text(e->u.bin.op));
+        else sb_printf(b, " %s ", vbinop_text(e->u.bin.op));
         pe(p, e->u.bin.b);
         sb_puts(b, ")");
         return;
@@ -362,7 +362,8 @@ static void pstmt(Pr *p, int ind, const VStmt *s)
             pblock(p, ind + 1, &s->els);
         }
         return;
-    case VS_LABEL: sb_puts(b, "label"); break;
+    case VS_LABEL:
+    case VS_GOTO: sb_printf(b, "%s %s", s->kind == VS_LABEL ? "label" : "goto", s->label); break;
     }
     sb_puts(b, "\n");
 }

@@ -703,7 +703,8 @@ static VExpr *ty_arith(VSCtx *c, PNode *n, VExpr *a, VExpr *b)
     case VT_PLUS: bo = VB_ADD; break;
     case VT_MINUS: bo = VB_SUB; break;
     case VT_STAR: bo = VB_MUL; break;
-    case VT_SLASH: bo = VB_DIV; break;
+    case VT_SLASH:
+    case VT_BSLASH: bo = VB_DIV; break;
     case VT_PERCENT: bo = VB_MOD; break;
     case VT_AMP: bo = VB_BAND; break;
     case VT_BAR: bo = VB_BOR; break;

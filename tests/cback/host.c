@@ -49,9 +49,9 @@ void cml_err(int code);
 void griddle_uncaught(const char *name, const uint64_t *payload, long nwords);
 void cml_exit(int code);
 void cml_clear(void);
-uint64_t pnk_shm_load(uint64_t addr, unsigned width);
-void pnk_shm_store(uint64_t addr, unsigned width, uint64_t value);
-void pnk_ffi_hook(const char *name, ffi_fn *fn, uint64_t c, uint64_t clen, uint64_t a,
+uint64_t griddle_shm_load(uint64_t addr, unsigned width);
+void griddle_shm_store(uint64_t addr, unsigned width, uint64_t value);
+void griddle_ffi_hook(const char *name, ffi_fn *fn, uint64_t c, uint64_t clen, uint64_t a,
                   uint64_t alen);
 void ffiwrite(unsigned char *c, long clen, unsigned char *a, long alen);
 void ffiread(unsigned char *c, long clen, unsigned char *a, long alen);
@@ -103,7 +103,7 @@ static unsigned char *shm_at(uint64_t addr, unsigned width)
     return NULL;
 }
 
-uint64_t pnk_shm_load(uint64_t addr, unsigned width)
+uint64_t griddle_shm_load(uint64_t addr, unsigned width)
 {
     unsigned char *p = shm_at(addr, width);
     uint64_t v = 0;
@@ -114,7 +114,7 @@ uint64_t pnk_shm_load(uint64_t addr, unsigned width)
     return v;
 }
 
-void pnk_shm_store(uint64_t addr, unsigned width, uint64_t value)
+void griddle_shm_store(uint64_t addr, unsigned width, uint64_t value)
 {
     unsigned char *p = shm_at(addr, width);
     for (unsigned i = 0; i < width; i++) p[i] = (unsigned char)(value >> (8 * i));
@@ -166,7 +166,7 @@ static unsigned char *snapshot(uint64_t p, uint64_t len)
     return b;
 }
 
-void pnk_ffi_hook(const char *name, ffi_fn *fn, uint64_t c, uint64_t clen, uint64_t a,
+void griddle_ffi_hook(const char *name, ffi_fn *fn, uint64_t c, uint64_t clen, uint64_t a,
                   uint64_t alen)
 {
     uint64_t w[4] = {c, clen, a, alen};

@@ -196,7 +196,7 @@ check('echo contracts', p.returncode == 0 and len(br) == 144 and
       le['coverage']['memory_regions']['covered'] >= 16, f'{p.returncode} {len(br)} {len(con)}')
 
 # ---- echo_pnk: the same queue contracts (symlinks to examples/echo), but eth
-# is the Pancake driver bound by `source` with `only` six functions: the
+# is the Pancake driver bound by `source` with `only` nine functions: the
 # rest is unverified, so eth's promises (L5: contracts sort client0 client1
 # copy0 copy1 eth ...) are unknown, never discharged, and so are the 8
 # connectors resting on them (eth's and the virtualisers' relies on the 4

@@ -7,10 +7,11 @@
  *   3: a whole Pancake program (parsed, checked, then vspec'd);
  * so every parser path (annotation and Viper mode, top-level forms, model
  * statements, define expansion) is reachable. Whenever the specification
- * builds, it is printed (vspec_dump), which walks every node.
+ * builds, it is printed (vspec_dump, and as Viper: verify_emit_viper),
+ * which walks every node.
  */
 #include "check/check.h"
-#include "verify/vast.h"
+#include "verify/verify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,9 @@ static void run(const char *pnk, size_t len, const char *model, size_t mlen)
         if (vspec_build(&s, &p, &vo, &dl)) {
             StrBuf b = {0};
             vspec_dump(&b, &s);
+            /* and the Viper printer, which walks the same tree and the
+             * Pancake bodies (--emit-viper) */
+            verify_emit_viper(&s, NULL, &b, &dl);
             sb_free(&b);
         }
         vspec_free(&s);

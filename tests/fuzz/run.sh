@@ -77,6 +77,6 @@ while IFS= read -r -d '' f; do
          { printf '\001'; printf '%s' "$a"; } > "$vs_seeds/t$j-$k"
        done ;;
   esac
-done < <(find tests/vspec tests/verify examples -type f \( -name '*.pnk' -o -name '*.vpr' \) -print0 2>/dev/null)
+done < <(find tests/vspec tests/verify tests/viper examples -type f \( -name '*.pnk' -o -name '*.vpr' \) -print0 2>/dev/null)
 run_fuzzer fuzz_vspec "$build/tests/fuzz/fuzz_vspec" tests/fuzz/corpus-vspec "$vs_seeds" "$half"
 echo "fuzz: no crash found"

@@ -20,9 +20,13 @@
  *   --heap-init FILE     copy FILE's bytes to @base (before --poke)
  *   --poke OFF=VALUE     store the word VALUE at @base+OFF (repeatable)
  * While tracing, shared regions are mapped PROT_NONE: every access traps
- * (SIGSEGV on an alternate stack), the faulting mov is decoded by the
- * x86dec.c that the emulator uses too, performed on a private copy of the
- * region, recorded as a load/store event, and skipped.
+ * (SIGSEGV on an alternate stack), the faulting instruction is decoded and
+ * executed by the x86dec.c that the emulator uses too, on a private copy
+ * of the region, recorded as load/store events, and skipped (x86-64 only).
+ * C back-end programs built with --hooks instead call griddle_shm_load/
+ * griddle_shm_store for shared accesses and griddle_ffi_hook for FFI calls
+ * (every FFI call is then traced, the program's own too): that works on
+ * any architecture (docs/cback.md, "Other architectures").
  *
  * This file is compiled together with the program's code by griddle (it
  * is embedded in the griddle binary), with any C compiler, as GNU C.
@@ -32,6 +36,7 @@
 #define _GNU_SOURCE 1
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -95,6 +100,7 @@ static struct {
     int npokes;
     const char *heap_init;
     unsigned long log_calls; /* ffilog's call counter */
+    int in_hook;             /* inside griddle_ffi_hook: it traces the call */
 } H = {.heap_size = 1 << 20};
 
 static void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -137,7 +143,7 @@ typedef struct Snap {
 
 static uint8_t *copy_of(const unsigned char *p, long n)
 {
-    if (!H.trace || !in_heap(p, n)) return NULL;
+    if (!H.trace || H.in_hook || !in_heap(p, n)) return NULL;
     uint8_t *b = malloc(n ? (size_t)n : 1);
     if (!b) fatal("out of memory");
     if (n) memcpy(b, p, (size_t)n);
@@ -155,7 +161,7 @@ static Snap ffi_begin(unsigned char *c, long clen, unsigned char *a, long alen)
 static void ffi_end(const char *name, Snap s, unsigned char *c, long clen, unsigned char *a,
                     long alen)
 {
-    if (H.trace) {
+    if (H.trace && !H.in_hook) {
         int c_ok = in_heap(c, clen), a_ok = in_heap(a, alen);
         fprintf(H.trace, "{\"event\":\"ffi\",\"name\":\"%s\",\"c\":", name);
         if (c_ok) trace_hex(s.c, clen);
@@ -218,6 +224,7 @@ WEAK void ffiprint_u64(unsigned char *c, long clen, unsigned char *a, long alen)
 WEAK void ffiexit(unsigned char *c, long clen, unsigned char *a, long alen)
 {
     int code = clen > 0 ? c[0] : 0;
+    H.in_hook = 0;   /* no return to the hook: the event is written here */
     ffi_end("exit", ffi_begin(c, clen, a, alen), c, clen, a, alen);
     if (H.trace) fprintf(H.trace, "{\"event\":\"outcome\",\"kind\":\"exit\",\"code\":%d}\n", code);
     finish(code);
@@ -259,10 +266,6 @@ void griddle_uncaught(const char *name, const uint64_t *payload, long nwords)
 
 /* ---- shared memory ---------------------------------------------------- */
 
-static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
-                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
-                             REG_R12, REG_R13, REG_R14, REG_R15};
-
 static Region *find_region(uint64_t addr)
 {
     for (int i = 0; i < H.nregions; i++)
@@ -276,6 +279,82 @@ static void trace_access(const char *kind, unsigned width, uint64_t addr, uint64
     fprintf(H.trace, "{\"event\":\"%s\",\"width\":%u,\"addr\":%" PRIu64 ",\"value\":%" PRIu64 "}\n",
             kind, width, addr, v);
 }
+
+/* ---- hooks of C back-end programs built with --hooks ------------------- */
+
+/* The first byte of an access of width bytes at addr: in the private copy
+ * while tracing (the mapping is PROT_NONE then), else in the mapping. */
+static volatile uint8_t *shm_at(uint64_t addr, unsigned width)
+{
+    Region *r = find_region(addr);
+    if (!r || addr - r->base > r->size - width)
+        fatal("shared-memory access of %u bytes at 0x%" PRIx64 " outside every --shared region",
+              width, addr);
+    return r->copy ? r->copy + (addr - r->base) : (volatile uint8_t *)(uintptr_t)addr;
+}
+
+uint64_t griddle_shm_load(uint64_t addr, unsigned width);
+uint64_t griddle_shm_load(uint64_t addr, unsigned width)
+{
+    volatile uint8_t *p = shm_at(addr, width);
+    uint64_t v = 0;
+    if (H.trace)   /* the private copy (little-endian, as the reference) */
+        for (unsigned i = 0; i < width; i++) v |= (uint64_t)p[i] << (8 * i);
+    else           /* the mapping: one access of the width */
+        switch (width) {
+        case 1: v = *p; break;
+        case 2: v = *(volatile uint16_t *)p; break;
+        case 4: v = *(volatile uint32_t *)p; break;
+        default: v = *(volatile uint64_t *)p; break;
+        }
+    if (H.trace) trace_access("load", width, addr, v);
+    return v;
+}
+
+void griddle_shm_store(uint64_t addr, unsigned width, uint64_t value);
+void griddle_shm_store(uint64_t addr, unsigned width, uint64_t value)
+{
+    volatile uint8_t *p = shm_at(addr, width);
+    if (width < 8) value &= (1ull << (8 * width)) - 1;
+    if (H.trace)
+        for (unsigned i = 0; i < width; i++) p[i] = (uint8_t)(value >> (8 * i));
+    else
+        switch (width) {
+        case 1: *p = (uint8_t)value; break;
+        case 2: *(volatile uint16_t *)p = (uint16_t)value; break;
+        case 4: *(volatile uint32_t *)p = (uint32_t)value; break;
+        default: *(volatile uint64_t *)p = value; break;
+        }
+    if (H.trace) trace_access("store", width, addr, value);
+}
+
+/* The C program's `long` of an FFI length word, as its pk_long does. */
+static long as_long(uint64_t x)
+{
+    return x <= (uint64_t)LONG_MAX ? (long)x : (long)-1 - (long)(~x & (uint64_t)LONG_MAX);
+}
+
+typedef void FfiFn(unsigned char *, long, unsigned char *, long);
+void griddle_ffi_hook(const char *name, FfiFn *fn, uint64_t c, uint64_t clen, uint64_t a,
+                      uint64_t alen);
+void griddle_ffi_hook(const char *name, FfiFn *fn, uint64_t c, uint64_t clen, uint64_t a,
+                      uint64_t alen)
+{
+    unsigned char *cp = (unsigned char *)(uintptr_t)c, *ap = (unsigned char *)(uintptr_t)a;
+    long cl = as_long(clen), al = as_long(alen);
+    Snap s = ffi_begin(cp, cl, ap, al);
+    H.in_hook++;
+    fn(cp, cl, ap, al);
+    H.in_hook--;
+    ffi_end(name, s, cp, cl, ap, al);
+}
+
+/* ---- the x86-64 trap ------------------------------------------------- */
+
+#if defined(__x86_64__)
+static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                             REG_R12, REG_R13, REG_R14, REG_R15};
 
 /* Performs one trapped instruction on the region's copy and records its
  * accesses (a read-modify-write is a load, then a store). Registers and
@@ -312,6 +391,17 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     g[REG_EFL] = (greg_t)rs.rflags;
     g[REG_RIP] += in.len;
 }
+#else
+/* Elsewhere a trapped shared access cannot be decoded: say so and stop. */
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+    (void)si, (void)ucv;
+    static const char msg[] = "griddle host: a shared-memory access trapped; this host decodes "
+                              "x86-64 code only: build with griddle build --target c --hooks\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {}
+    signal(sig, SIG_DFL);
+}
+#endif
 
 static void map_regions(void)
 {
@@ -336,6 +426,7 @@ static void map_regions(void)
 
 /* ---- running entries -------------------------------------------------- */
 
+#if defined(__x86_64__)
 /* griddle_on_stack(fn, a0..a3, top): calls fn(a0..a3) with %rsp = top,
  * so the entry's stack holds exactly its own frames (and the return
  * address of this call). */
@@ -356,6 +447,8 @@ __asm__(".text\n"
         "  mov %rbx, %rsp\n"
         "  pop %rbx\n"
         "  ret\n");
+#define HAVE_ON_STACK 1
+#endif
 
 static void *entry_stack_top;
 
@@ -365,13 +458,20 @@ static uint64_t run_entry(void *fn, const uint64_t a[4])
         uint64_t (*f)(uint64_t, uint64_t, uint64_t, uint64_t) = (uint64_t (*)(uint64_t, uint64_t, uint64_t, uint64_t))fn;
         return f(a[0], a[1], a[2], a[3]);
     }
+#ifdef HAVE_ON_STACK
     return griddle_on_stack(fn, a[0], a[1], a[2], a[3], entry_stack_top);
+#else
+    fatal("--stack is implemented for x86-64 only");   /* make_stack refused it */
+#endif
 }
 
 /* The stack for --stack N: a guard page (PROT_NONE) and right above it
  * exactly N bytes (rounded up to 16) below the entry's initial %rsp. */
 static void make_stack(void)
 {
+#ifndef HAVE_ON_STACK
+    fatal("--stack is implemented for x86-64 only");
+#endif
     uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
     uint64_t n = (H.stack_size + 15) & ~15ull;
     uint64_t len = pg + (n + pg - 1) / pg * pg;
