@@ -374,6 +374,8 @@ const char *vbinop_text(VBinOp op);
  * fully parenthesised, coercions visible (tobool(e), frac(a, b) for VB_PDIV),
  * names resolved (x#slot3, g#global0, i#local2, dev#mfield0). */
 void vexpr_print(StrBuf *b, const VSpec *s, const VExpr *e);
+/* A type's text; viper: a shape as the Seq[Int] it is encoded as. */
+void vtype_text(StrBuf *b, const VType *t, bool viper);
 /* Prints the whole resolved specification (griddle verify --dump-spec;
  * format in docs/verifier-language.md). */
 void vspec_dump(StrBuf *b, const VSpec *s);

@@ -132,31 +132,6 @@ static bool is_word(const Shape *sh) { return !sh || sh->kind == SHAPE_ONE; }
 
 static const char *shape_type(const Shape *sh) { return is_word(sh) ? "Int" : "Seq[Int]"; }
 
-static void vtype(StrBuf *b, const VType *t)
-{
-    switch (t->kind) {
-    case VT_INT: sb_puts(b, "Int"); return;
-    case VT_BOOL: sb_puts(b, "Bool"); return;
-    case VT_PERM: sb_puts(b, "Perm"); return;
-    case VT_REF: sb_puts(b, "Ref"); return;
-    case VT_IARRAY: sb_puts(b, "IArray"); return;
-    case VT_SHAPE: sb_puts(b, "Seq[Int]"); return;
-    case VT_DOMAIN: sb_puts(b, t->name); return;
-    case VT_SEQ:
-    case VT_SET:
-        sb_puts(b, t->kind == VT_SEQ ? "Seq[" : "Set[");
-        vtype(b, t->elem);
-        sb_puts(b, "]");
-        return;
-    case VT_MAP:
-        sb_puts(b, "Map[");
-        vtype(b, t->elem);
-        sb_puts(b, ", ");
-        vtype(b, t->elem2);
-        sb_puts(b, "]");
-        return;
-    }
-}
 
 static const char *local_name(Em *m, uint32_t idx, Sym name)
 {
@@ -267,7 +242,7 @@ static void squant(Em *m, StrBuf *b, const VExpr *e)
     for (uint32_t i = 0; i < e->u.quant.nvars; i++) {
         uint32_t idx = e->u.quant.first + i;
         sb_printf(b, "%s%s: ", i ? ", " : "", local_name(m, idx, NULL));
-        if (m->locals && idx < m->locals->n) vtype(b, m->locals->v[idx].type);
+        if (m->locals && idx < m->locals->n) vtype_text(b, m->locals->v[idx].type, true);
         else sb_puts(b, "Int");
     }
     sb_puts(b, " ::");
@@ -462,7 +437,7 @@ static void sx(Em *m, StrBuf *b, const VExpr *e)
         sb_puts(b, e->kind == VX_SEQLIT ? "Seq" : "Set");
         if (!e->u.list.n) {
             sb_puts(b, "[");
-            vtype(b, e->type->elem);
+            vtype_text(b, e->type->elem, true);
             sb_puts(b, "]");
         }
         sb_puts(b, "(");
@@ -586,7 +561,7 @@ static void sstmt(Em *m, const VStmt *s)
         return;
     case VS_VARDECL: {
         StrBuf t = {0};
-        vtype(&t, m->locals->v[s->local].type);
+        vtype_text(&t, m->locals->v[s->local].type, true);
         if (s->e) line(m, "var %s: %s := %s", local_name(m, s->local, NULL), t.s, sstr(m, s->e));
         else line(m, "var %s: %s", local_name(m, s->local, NULL), t.s);
         sb_free(&t);
@@ -1387,7 +1362,7 @@ static void params(StrBuf *b, const VLocals *l, uint32_t from, uint32_t to, bool
 {
     for (uint32_t i = from; i < to; i++) {
         sb_printf(b, "%s%s: ", first && i == from ? "" : ", ", l->v[i].name);
-        vtype(b, l->v[i].type);
+        vtype_text(b, l->v[i].type, true);
     }
 }
 
@@ -1430,7 +1405,7 @@ static void emit_func(Em *m, const VFunc *f)
 {
     m->locals = &f->locals;
     StrBuf t = {0};
-    vtype(&t, f->ret);
+    vtype_text(&t, f->ret, true);
     line(m, "%s: %s", header(m, "function", f->name, f->is_domain ? VO_MODEL : f->origin, &f->locals, f->nparams),
          t.s);
     sb_free(&t);
@@ -1673,7 +1648,7 @@ static void emit_decls(Em *m, VOrigin o)
         const VField *f = s->fields.v[i];
         if (o != VO_MODEL || from_prelude(s, f->span)) continue;
         StrBuf t = {0};
-        vtype(&t, f->type);
+        vtype_text(&t, f->type, true);
         line(m, "field %s: %s", f->name, t.s);
         sb_free(&t);
     }

@@ -130,7 +130,8 @@ bool vtype_eq(const VType *a, const VType *b)
     return false;
 }
 
-void vtype_print(StrBuf *b, const VType *t)
+/* viper: a shape is printed as the Seq[Int] it is encoded as (--emit-viper) */
+void vtype_text(StrBuf *b, const VType *t, bool viper)
 {
     if (!t) {
         sb_puts(b, "?");
@@ -142,19 +143,24 @@ void vtype_print(StrBuf *b, const VType *t)
     case VT_PERM: sb_puts(b, "Perm"); return;
     case VT_REF: sb_puts(b, "Ref"); return;
     case VT_IARRAY: sb_puts(b, "IArray"); return;
-    case VT_SEQ: sb_puts(b, "Seq["); vtype_print(b, t->elem); sb_puts(b, "]"); return;
-    case VT_SET: sb_puts(b, "Set["); vtype_print(b, t->elem); sb_puts(b, "]"); return;
+    case VT_SEQ: sb_puts(b, "Seq["); vtype_text(b, t->elem, viper); sb_puts(b, "]"); return;
+    case VT_SET: sb_puts(b, "Set["); vtype_text(b, t->elem, viper); sb_puts(b, "]"); return;
     case VT_MAP:
         sb_puts(b, "Map[");
-        vtype_print(b, t->elem);
+        vtype_text(b, t->elem, viper);
         sb_puts(b, ", ");
-        vtype_print(b, t->elem2);
+        vtype_text(b, t->elem2, viper);
         sb_puts(b, "]");
         return;
-    case VT_SHAPE: shape_print(b, t->shape); return;
+    case VT_SHAPE:
+        if (viper) sb_puts(b, "Seq[Int]");
+        else shape_print(b, t->shape);
+        return;
     case VT_DOMAIN: sb_puts(b, t->name); return;
     }
 }
+
+void vtype_print(StrBuf *b, const VType *t) { vtype_text(b, t, false); }
 
 /* A type's text for a message (arena-allocated). */
 static const char *tstr(VSCtx *c, const VType *t)
