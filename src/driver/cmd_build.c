@@ -78,6 +78,9 @@ static bool ends_with(const char *s, const char *suf)
 }
 
 /* 1 consumed, 0 not ours, -1 usage error (reported). */
+enum { CC_WORDS = 32 }; /* at most this many words in $CC */
+static int cc_word_count(void);
+
 static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
 {
     const char *v;
@@ -142,6 +145,8 @@ static int settle(BuildOpts *bo)
         return usage_error("build", "--stack-report and --dump need --target x86_64");
     if (!bo->target_c && (bo->hooks || bo->line_directives || bo->entry_table))
         return usage_error("build", "--hooks, --line-directives and --entry-table need --target c");
+    if (bo->emit == EMIT_EXE && cc_word_count() > CC_WORDS)
+        return usage_error("build", "$CC has more than %d words", CC_WORDS);
     return EXIT_OK;
 }
 
@@ -208,7 +213,36 @@ static void tmp_remove(const Tmp *t, const char *const *names, size_t n)
 static const char *cc_name(void)
 {
     const char *cc = getenv("CC");
-    return cc && *cc ? cc : "cc";
+    return cc && *cc && strspn(cc, " \t") < strlen(cc) ? cc : "cc";
+}
+
+static int cc_word_count(void)
+{
+    int n = 0;
+    for (const char *p = cc_name(); *p;) {
+        p += strspn(p, " \t");
+        if (!*p) break;
+        n++;
+        p += strcspn(p, " \t");
+    }
+    return n;
+}
+
+/* $CC split into words at blanks, as make passes it to the shell
+ * ("ccache gcc", "gcc -m64"); no quoting. The words are written into
+ * argv from index 0 and their count returned; *buf owns them. */
+static int cc_words(char **argv, int max, char **buf)
+{
+    *buf = xstrdup(cc_name());
+    int n = 0;
+    for (char *p = strtok(*buf, " \t"); p; p = strtok(NULL, " \t")) {
+        if (n == max) {
+            fprintf(stderr, "griddle build: $CC has more than %d words\n", max);
+            return -1;
+        }
+        argv[n++] = p;
+    }
+    return n;
 }
 
 /* Where compiled hosts are kept: $GRIDDLE_CACHE, else
@@ -267,8 +301,18 @@ static char *host_object(const Tmp *t)
     ok = ok && write_file(all, unity, strlen(unity), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     sb_printf(&tmpobj, "%s.%ld", obj.s, (long)getpid());
-    char *argv[] = {(char *)cc, "-O2", "-c", "-o", tmpobj.s, all, NULL};
+    char *argv[CC_WORDS + 6], *words;
+    int a = cc_words(argv, CC_WORDS, &words);
+    ok = ok && a > 0;
+    a = a > 0 ? a : 0;
+    argv[a++] = "-O2";
+    argv[a++] = "-c";
+    argv[a++] = "-o";
+    argv[a++] = tmpobj.s;
+    argv[a++] = all;
+    argv[a] = NULL;
     ok = ok && run_tool(argv) && !rename(tmpobj.s, obj.s);
+    free(words);
     unlink(tmpobj.s);
     for (const HostFile *f = griddle_host_files; f->name; f++) {
         char *p = tmp_path(t, f->name);
@@ -296,9 +340,10 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     else ok = (host = host_object(&t)) != NULL;
     if (ok) {
-        char **argv = xmalloc((bo->links.n + 8) * sizeof *argv);
-        int a = 0;
-        argv[a++] = (char *)cc_name();
+        char **argv = xmalloc((bo->links.n + CC_WORDS + 8) * sizeof *argv), *words;
+        int a = cc_words(argv, CC_WORDS, &words);
+        ok = a > 0;
+        a = a > 0 ? a : 0;
         argv[a++] = "-O2";
         argv[a++] = "-o";
         argv[a++] = (char *)bo->out;
@@ -306,8 +351,9 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
         argv[a++] = host;
         for (size_t i = 0; i < bo->links.n; i++) argv[a++] = (char *)bo->links.v[i];
         argv[a] = NULL;
-        ok = run_tool(argv);
+        ok = ok && run_tool(argv);
         free(argv);
+        free(words);
     }
     const char *names[] = {name, "host.o"};
     tmp_remove(&t, names, 2);

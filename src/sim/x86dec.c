@@ -13,6 +13,12 @@
  * Shared by the emulator (tests) and the PD runtime (signal handler), so
  * it must stay async-signal-safe: no allocation, no libc calls.
  */
+#if defined(__linux__) && defined(__x86_64__)
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* REG_RAX and the other register indices */
+#endif
+#include <ucontext.h>
+#endif
 #include "x86dec.h"
 
 typedef struct Cursor {
@@ -61,6 +67,7 @@ static bool modrm_mem(Cursor *c, unsigned *reg)
 
 typedef struct Prefix {
     bool opsize16, addr32;
+    unsigned rep;           /* 0, or the last of F2/F3 (SSE's mandatory prefixes) */
     unsigned rex;           /* 0 if none, else 0x40..0x4f */
 } Prefix;
 
@@ -71,6 +78,7 @@ static bool prefixes(Cursor *c, Prefix *px, uint8_t *op)
         switch (*op) {
         case 0x66: px->opsize16 = true; continue;
         case 0x67: px->addr32 = true; continue;
+        case 0xf2: case 0xf3: px->rep = *op; continue;
         case 0x2e: case 0x3e: case 0x26: case 0x36: case 0x64: case 0x65: continue;
         default: break;
         }
@@ -196,11 +204,54 @@ static bool imul3(Cursor *c, const Prefix *px, uint8_t op, SimInsn *o)
     return true;
 }
 
+/* SSE moves between [mem] and an XMM register (0F op, with the
+ * mandatory prefix 66, F2, F3 or none). */
+static bool sse(Cursor *c, const Prefix *px, uint8_t op, SimInsn *o)
+{
+    if (px->rep && px->opsize16) return false;
+    unsigned pfx = px->rep ? px->rep : px->opsize16 ? 0x66 : 0, w = (px->rex & 8) ? 8 : 4;
+    bool load, keep = false;
+    unsigned width, lane = 0;
+    switch (pfx << 8 | op) {
+    case 0x666e: load = true, width = w; break;          /* movd/movq xmm, r/m */
+    case 0x667e: load = false, width = w; break;         /* movd/movq r/m, xmm */
+    case 0xf37e: load = true, width = 8; break;          /* movq xmm, m64 */
+    case 0x66d6: load = false, width = 8; break;         /* movq m64, xmm */
+    case 0xf310: load = true, width = 4; break;          /* movss xmm, m32 */
+    case 0xf311: load = false, width = 4; break;
+    case 0xf210: load = true, width = 8; break;          /* movsd xmm, m64 */
+    case 0xf211: load = false, width = 8; break;
+    case 0x0012: case 0x6612: load = keep = true, width = 8; break;   /* movlps/movlpd */
+    case 0x0013: case 0x6613: load = false, width = 8; break;
+    case 0x0016: case 0x6616: load = keep = true, width = 8, lane = 8; break;   /* movhps/movhpd */
+    case 0x0017: case 0x6617: load = false, width = 8, lane = 8; break;
+    case 0x66c4: load = keep = true, width = 2; break;   /* pinsrw xmm, m16, imm8 */
+    default: return false;
+    }
+    unsigned reg;
+    if (!modrm_mem(c, &reg)) return false;
+    if (op == 0xc4) {
+        uint64_t imm;
+        if (!take_le(c, 1, &imm)) return false;
+        lane = 2 * (unsigned)(imm & 7);
+    }
+    o->kind = load ? SIM_INSN_LOAD : SIM_INSN_STORE_REG;
+    o->width = width;
+    o->dest_width = width;
+    o->reg = reg | ((px->rex & 4) ? 8 : 0);
+    o->xmm = true;
+    o->xmm_keep = keep;
+    o->xmm_lane = lane;
+    return true;
+}
+
 static bool two_byte(Cursor *c, const Prefix *px, SimInsn *o)
 {
     uint8_t op;
     unsigned reg;
     if (!take(c, &op)) return false;
+    if (px->rep || op == 0x6e || op == 0x7e || op == 0xd6 || op == 0xc4 || (op >= 0x10 && op <= 0x17))
+        return sse(c, px, op, o);
     if (op >= 0x90 && op <= 0x9f) {   /* setcc [mem] */
         if (!modrm_mem(c, &reg)) return false;
         o->kind = SIM_INSN_SETCC;
@@ -233,6 +284,7 @@ SIM_X86_API bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *o)
     unsigned reg;
     *o = (SimInsn){0};
     if (!prefixes(&c, &px, &op)) return false;
+    if (px.rep && op != 0x0f) return false;   /* rep string operations, XACQUIRE/XRELEASE */
     bool ok = true;
     switch (op) {
     case 0x88: case 0x89: case 0x8a: case 0x8b:
@@ -390,8 +442,29 @@ static bool condition(unsigned cc, uint64_t f)
     return (cc & 1) ? !r : r;
 }
 
+/* An SSE move: the stored value, or the register updated with `loaded`. */
+static uint64_t xmm_move(const SimInsn *in, SimRegs *rs, uint64_t loaded)
+{
+    uint64_t *x = rs->xmm[in->reg & 15];
+    uint8_t b[16];
+    for (unsigned i = 0; i < 16; i++) b[i] = (uint8_t)(x[i / 8] >> (8 * (i % 8)));
+    unsigned lane = in->xmm_lane <= 16 - in->width ? in->xmm_lane : 0;
+    if (in->kind == SIM_INSN_STORE_REG) {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < in->width; i++) v |= (uint64_t)b[lane + i] << (8 * i);
+        return v;
+    }
+    if (!in->xmm_keep)
+        for (unsigned i = 0; i < 16; i++) b[i] = 0;
+    for (unsigned i = 0; i < in->width; i++) b[lane + i] = (uint8_t)(loaded >> (8 * i));
+    x[0] = x[1] = 0;
+    for (unsigned i = 0; i < 16; i++) x[i / 8] |= (uint64_t)b[i] << (8 * (i % 8));
+    return 0;
+}
+
 SIM_X86_API uint64_t sim_x86_exec(const SimInsn *in, SimRegs *rs, uint64_t loaded)
 {
+    if (in->xmm) return xmm_move(in, rs, loaded);
     switch (in->kind) {
     case SIM_INSN_SETCC: return condition(in->cond, rs->rflags);
     case SIM_INSN_LOAD:
@@ -457,3 +530,55 @@ SIM_X86_API uint64_t sim_x86_exec(const SimInsn *in, SimRegs *rs, uint64_t loade
     }
     return r;
 }
+
+/* ---- signal contexts ----------------------------------------------------- */
+
+#if defined(__linux__) && defined(__x86_64__)
+static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                             REG_R12, REG_R13, REG_R14, REG_R15};
+
+SIM_X86_API bool sim_x86_regs_get(SimRegs *rs, const void *ucv, bool xmm)
+{
+    const ucontext_t *uc = ucv;
+    const greg_t *g = uc->uc_mcontext.gregs;
+    for (int i = 0; i < 16; i++) rs->r[i] = (uint64_t)g[GREG[i]];
+    rs->rflags = (uint64_t)g[REG_EFL];
+    if (!xmm) return true;
+    if (!uc->uc_mcontext.fpregs) return false;
+    for (int i = 0; i < 16; i++) {
+        const uint32_t *e = uc->uc_mcontext.fpregs->_xmm[i].element;
+        rs->xmm[i][0] = e[0] | (uint64_t)e[1] << 32;
+        rs->xmm[i][1] = e[2] | (uint64_t)e[3] << 32;
+    }
+    return true;
+}
+
+SIM_X86_API bool sim_x86_regs_set(const SimRegs *rs, void *ucv, bool xmm)
+{
+    ucontext_t *uc = ucv;
+    greg_t *g = uc->uc_mcontext.gregs;
+    for (int i = 0; i < 16; i++) g[GREG[i]] = (greg_t)rs->r[i];
+    g[REG_EFL] = (greg_t)rs->rflags;
+    if (!xmm) return true;
+    if (!uc->uc_mcontext.fpregs) return false;
+    for (int i = 0; i < 16; i++) {
+        uint32_t *e = uc->uc_mcontext.fpregs->_xmm[i].element;
+        e[0] = (uint32_t)rs->xmm[i][0], e[1] = (uint32_t)(rs->xmm[i][0] >> 32);
+        e[2] = (uint32_t)rs->xmm[i][1], e[3] = (uint32_t)(rs->xmm[i][1] >> 32);
+    }
+    return true;
+}
+#else
+SIM_X86_API bool sim_x86_regs_get(SimRegs *rs, const void *ucv, bool xmm)
+{
+    (void)rs, (void)ucv, (void)xmm;
+    return false;
+}
+
+SIM_X86_API bool sim_x86_regs_set(const SimRegs *rs, void *ucv, bool xmm)
+{
+    (void)rs, (void)ucv, (void)xmm;
+    return false;
+}
+#endif

@@ -1,8 +1,8 @@
 /*
  * Decoder and executor for the x86-64 instructions that compilers emit for
  * single volatile scalar accesses (see x86dec.c): moves, and arithmetic
- * with a memory operand. Self-contained (only standard
- * headers) and async-signal-safe, because three users share this one
+ * with a memory operand. Self-contained (only standard headers, and
+ * <ucontext.h> on Linux x86-64) and async-signal-safe, because three users share this one
  * source: the emulator (g_sim), the PD runtime's fault handler, and the
  * host of programs built by `griddle build`, which embeds this file and
  * x86dec.c to record shared-memory accesses (docs/abi.md).
@@ -55,6 +55,12 @@ typedef struct SimInsn {
     bool mem_dest;          /* the result is written back to memory (a second access) */
     bool reg_dest;          /* the result goes to reg (dest_width = width) */
     unsigned cond;          /* SIM_INSN_SETCC: condition code 0..15 (O, NO, B, AE, ..., G) */
+    /* SSE moves (SIM_INSN_LOAD / SIM_INSN_STORE_REG only): reg is XMM
+     * register reg; the access is bytes xmm_lane .. xmm_lane + width - 1
+     * of it; a load zeroes the register's other bytes unless xmm_keep */
+    bool xmm;
+    bool xmm_keep;
+    unsigned xmm_lane;
 } SimInsn;
 
 /* Register file and RFLAGS an instruction is executed on (ModRM order:
@@ -62,6 +68,9 @@ typedef struct SimInsn {
 typedef struct SimRegs {
     uint64_t r[16];
     uint64_t rflags;
+    /* XMM0..15, low and high halves: read and written only by
+     * instructions with `xmm` set, so a caller fills them for those only */
+    uint64_t xmm[16][2];
 } SimRegs;
 
 /* Decodes the instruction at code (at most avail bytes). Accepted: the
@@ -79,8 +88,13 @@ typedef struct SimRegs {
  *    (F6/F7 /2 /3);
  *  - a store of a condition, what a volatile byte store of a comparison's
  *    result may be folded into: setcc [mem] (0F 90..9F);
+ *  - SSE moves between memory and an XMM register, what GCC may use for a
+ *    volatile scalar whose value lives in a vector register: movd/movq
+ *    (66 0F 6E/7E, F3 0F 7E, 66 0F D6), movss/movsd (F3/F2 0F 10/11),
+ *    movlps/movlpd/movhps/movhpd (0F 12/13/16/17, with or without 66),
+ *    pinsrw xmm,[mem],imm (66 0F C4);
  * with 66/67/segment/REX prefixes and any ModRM/SIB/displacement form.
- * Returns false for anything else (LOCK, register operands, ...). */
+ * Returns false for anything else (LOCK, register operands, VEX, ...). */
 SIM_X86_API bool sim_x86_decode(const uint8_t *code, size_t avail, SimInsn *out);
 
 /* Whether a decoded instruction reads / writes its memory operand. A
@@ -102,5 +116,12 @@ SIM_X86_API uint64_t sim_x86_store_value(const SimInsn *in, uint64_t reg);
  * `loaded`, as the CPU writes it: 32-bit destinations zero-extend, 8- and
  * 16-bit ones merge into old, movsx sign-extends. */
 SIM_X86_API uint64_t sim_x86_load_result(const SimInsn *in, uint64_t old, uint64_t loaded);
+
+/* The registers of a signal handler's context (its ucontext_t, passed as
+ * void *) to and from SimRegs, on Linux x86-64: the general registers and
+ * RFLAGS, and the XMM registers too when `xmm` (only SSE moves need them).
+ * False elsewhere, or when the context carries no FP state. */
+SIM_X86_API bool sim_x86_regs_get(SimRegs *rs, const void *ucontext, bool xmm);
+SIM_X86_API bool sim_x86_regs_set(const SimRegs *rs, void *ucontext, bool xmm);
 
 #endif

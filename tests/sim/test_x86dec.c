@@ -125,6 +125,41 @@ static void run(const char *name, const char *hex, unsigned reg, uint64_t rv, ui
     if (sim_x86_writes(&in)) CHECK(st == want_store);
 }
 
+/* An SSE move: load or store, width, XMM register, lane, keep, length;
+ * then executed on XMM `reg` = {0x1122334455667788, 0x99aabbccddeeff00}
+ * with `mem` loaded: the register afterwards, or the stored value. */
+static void sse(const char *name, const char *hex, bool is_load, unsigned width, unsigned reg,
+                unsigned lane, bool keep, unsigned len, uint64_t mem, uint64_t want_lo,
+                uint64_t want_hi, uint64_t want_store)
+{
+    bool ok;
+    SimInsn in = dec(hex, &ok);
+    CHECK(ok);
+    if (!ok) return;
+    CHECK(in.xmm);
+    CHECK(in.kind == (is_load ? SIM_INSN_LOAD : SIM_INSN_STORE_REG));
+    CHECK(in.width == width);
+    CHECK(in.reg == reg);
+    CHECK(in.xmm_lane == lane);
+    CHECK(in.xmm_keep == keep);
+    CHECK(in.len == len);
+    CHECK(sim_x86_reads(&in) == is_load && sim_x86_writes(&in) == !is_load);
+    SimRegs rs;
+    memset(&rs, 0, sizeof rs);
+    rs.r[reg] = 0x5a5a5a5a5a5a5a5aull;   /* the GPR of the same number is untouched */
+    rs.xmm[reg][0] = 0x1122334455667788ull;
+    rs.xmm[reg][1] = 0x99aabbccddeeff00ull;
+    uint64_t st = sim_x86_exec(&in, &rs, mem);
+    CHECK(rs.r[reg] == 0x5a5a5a5a5a5a5a5aull);
+    if (is_load) {
+        CHECK(rs.xmm[reg][0] == want_lo);
+        CHECK(rs.xmm[reg][1] == want_hi);
+    } else {
+        CHECK(st == want_store);
+        CHECK(rs.xmm[reg][0] == 0x1122334455667788ull && rs.xmm[reg][1] == 0x99aabbccddeeff00ull);
+    }
+}
+
 static void reject(const char *name, const char *hex)
 {
     bool ok;
@@ -391,6 +426,43 @@ int main(void)
     run("neg dword [m]: -1", "f71f", 0, 0, 0x202, 1, 0, 0x1 | 0x80 | 0x10 | 0x4, 0xffffffff);
     run("adc [m],eax with CF: 0xffffffff + 0 + 1", "1107", 0, 0, 0x203, 0xffffffff, 0,
         0x1 | 0x40 | 0x10 | 0x4, 0);
+    /* SSE moves (SDM: MOVD/MOVQ, MOVSS, MOVSD, MOVLPS/MOVLPD, MOVHPS/MOVHPD,
+     * PINSRW); what GCC -O2 emitted for volatile words whose values live in
+     * vector registers (campaign seeds 2002995, 2005075, 2005219) */
+    sse("movd xmm0,[rcx*4+0] (gcc -O2, seed 2002995)", "660f6e048d00000010", true, 4, 0, 0, false,
+        9, 0xdeadbeef, 0xdeadbeef, 0, 0);
+    sse("movd [rdx*4+0],xmm3 (seed 2005075)", "660f7e1c9500000010", false, 4, 3, 0, false, 9, 0, 0,
+        0, 0x55667788);
+    sse("movd [0x100000f0],xmm1 (seed 2005219)", "660f7e0c25f0000010", false, 4, 1, 0, false, 9, 0,
+        0, 0, 0x55667788);
+    sse("movq xmm9,[rdi] (66 REX.WR 0F 6E)", "664c0f6e0f", true, 8, 9, 0, false, 5,
+        0x0102030405060708ull, 0x0102030405060708ull, 0, 0);
+    sse("movq [rdi],xmm2 (66 REX.W 0F 7E)", "66480f7e17", false, 8, 2, 0, false, 5, 0, 0, 0,
+        0x1122334455667788ull);
+    sse("movq xmm2,[rdi] (F3 0F 7E)", "f30f7e17", true, 8, 2, 0, false, 4, 0xabcdull, 0xabcdull, 0,
+        0);
+    sse("movq [rdi+8],xmm15 (66 REX.R 0F D6)", "66440fd67f08", false, 8, 15, 0, false, 6, 0, 0, 0,
+        0x1122334455667788ull);
+    sse("movss xmm1,[rdi]: zeroes the rest", "f30f100f", true, 4, 1, 0, false, 4, 0xffffffffull,
+        0xffffffffull, 0, 0);
+    sse("movss [rdi],xmm1", "f30f110f", false, 4, 1, 0, false, 4, 0, 0, 0, 0x55667788);
+    sse("movsd xmm1,[rdi]", "f20f100f", true, 8, 1, 0, false, 4, 7, 7, 0, 0);
+    sse("movsd [rdi],xmm1", "f20f110f", false, 8, 1, 0, false, 4, 0, 0, 0, 0x1122334455667788ull);
+    sse("movlps xmm1,[rdi]: keeps the high half", "0f120f", true, 8, 1, 0, true, 3, 5, 5,
+        0x99aabbccddeeff00ull, 0);
+    sse("movlpd [rdi],xmm1", "660f130f", false, 8, 1, 0, false, 4, 0, 0, 0, 0x1122334455667788ull);
+    sse("movhps xmm1,[rdi]: keeps the low half", "0f160f", true, 8, 1, 8, true, 3, 5,
+        0x1122334455667788ull, 5, 0);
+    sse("movhpd [rdi],xmm1", "660f170f", false, 8, 1, 8, false, 4, 0, 0, 0, 0x99aabbccddeeff00ull);
+    sse("pinsrw xmm1,[rdi],3: word 3 only", "660fc40f03", true, 2, 1, 6, true, 5, 0xbeef,
+        0xbeef334455667788ull, 0x99aabbccddeeff00ull, 0);
+    reject("movups xmm1,[rdi] (16 bytes)", "0f100f");
+    reject("movdqa xmm1,[rdi] (16 bytes)", "660f6f0f");
+    reject("movd xmm1,eax (register operand)", "660f6ec8");
+    reject("rep movsb", "f3a4");
+    reject("xrelease mov [rdi],eax", "f38907");
+    reject("66 with F3 (ambiguous mandatory prefix)", "66f30f7e17");
+    reject("vmovd xmm1,[rdi] (VEX)", "c5f96e0f");
     hw_check();
     reject("truncated", "488b");
     reject("empty", "");

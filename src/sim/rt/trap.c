@@ -34,11 +34,6 @@ static const SimMapCfg *find_map(uint64_t addr)
     return NULL;
 }
 
-/* x86 register number (ModRM order) to glibc's gregs index. */
-static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
-                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
-                             REG_R12, REG_R13, REG_R14, REG_R15};
-
 void rt_fault_report(uint64_t addr, uint64_t ip, uint64_t fsr, uint32_t access, uint32_t kind,
                      const char *why)
 {
@@ -90,8 +85,9 @@ static uint64_t device_access(uint64_t addr, unsigned width, bool write, uint64_
  * with the device register as operand: a read-modify-write is a read,
  * then a write); false if it cannot be emulated. Registers and flags are
  * updated by x86dec.c's executor. */
-static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
+static bool mmio(const SimMapCfg *m, uint64_t addr, ucontext_t *uc, uint32_t *kind)
 {
+    greg_t *g = uc->uc_mcontext.gregs;
     uint8_t code[15];
     size_t avail = fetch((uintptr_t)g[REG_RIP], code);
     SimInsn in;
@@ -106,16 +102,17 @@ static bool mmio(const SimMapCfg *m, uint64_t addr, greg_t *g, uint32_t *kind)
         return false;
     }
     SimRegs rs;
-    for (int i = 0; i < 16; i++) rs.r[i] = (uint64_t)g[GREG[i]];
-    rs.rflags = (uint64_t)g[REG_EFL];
+    if (!sim_x86_regs_get(&rs, uc, in.xmm)) {
+        *kind = SIM_FAULT_MMIO_DECODE;
+        return false;
+    }
     rt_crit_begin();
     rt_kp->mmio_traps++;
     uint64_t loaded = reads ? device_access(addr, in.width, false, 0) : 0;
     uint64_t out = sim_x86_exec(&in, &rs, loaded);
     if (writes) device_access(addr, in.width, true, out);
     rt_crit_end();
-    for (int i = 0; i < 16; i++) g[GREG[i]] = (greg_t)rs.r[i];
-    g[REG_EFL] = (greg_t)rs.rflags;
+    sim_x86_regs_set(&rs, uc, in.xmm);
     g[REG_RIP] += in.len;
     return true;
 }
@@ -138,7 +135,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     uint32_t access = (err & 16) ? SIM_ACC_EXEC : (err & 2) ? SIM_ACC_WRITE : SIM_ACC_READ;
     const SimMapCfg *m = find_map(addr);
     uint32_t kind = sig == SIGBUS ? SIM_FAULT_BUS : m ? SIM_FAULT_PERM : SIM_FAULT_UNMAPPED;
-    if (sig == SIGSEGV && m && m->mmio && access != SIM_ACC_EXEC && mmio(m, addr, g, &kind)) {
+    if (sig == SIGSEGV && m && m->mmio && access != SIM_ACC_EXEC && mmio(m, addr, uc, &kind)) {
         /* time in the handler, so reports can separate emulation cost
          * from the driver's own work */
         rt_kp->trap_ns += now_ns() - t0;

@@ -352,9 +352,6 @@ void griddle_ffi_hook(const char *name, FfiFn *fn, uint64_t c, uint64_t clen, ui
 /* ---- the x86-64 trap ------------------------------------------------- */
 
 #if defined(__x86_64__)
-static const int GREG[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
-                             REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
-                             REG_R12, REG_R13, REG_R14, REG_R15};
 
 /* Performs one trapped instruction on the region's copy and records its
  * accesses (a read-modify-write is a load, then a store). Registers and
@@ -368,15 +365,30 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     uint64_t addr = (uint64_t)(uintptr_t)si->si_addr;
     Region *r = find_region(addr);
     SimInsn in;
-    if (!r || !sim_x86_decode((const uint8_t *)(uintptr_t)g[REG_RIP], 15, &in) ||
-        addr + in.width > r->base + r->size) {
+    const uint8_t *ip = (const uint8_t *)(uintptr_t)g[REG_RIP];
+    if (!r || !sim_x86_decode(ip, 15, &in) || addr + in.width > r->base + r->size) {
+        if (r) {
+            /* a shared access this decoder does not know: say which one,
+             * since the program's own instruction is the evidence */
+            char msg[160];
+            int n = snprintf(msg, sizeof msg,
+                             "griddle host: cannot trace the shared-memory access at 0x%" PRIx64
+                             " by the instruction at %p:",
+                             addr, (const void *)ip);
+            for (int i = 0; i < 8 && n > 0 && n < (int)sizeof msg - 4; i++)
+                n += snprintf(msg + n, sizeof msg - (size_t)n, " %02x", ip[i]);
+            if (n > 0 && n < (int)sizeof msg - 1) msg[n++] = '\n';
+            if (n > 0 && write(2, msg, (size_t)n) < 0) {}
+        }
         signal(sig, SIG_DFL);   /* a real fault: let it kill us */
         return;
     }
     uint8_t *p = r->copy + (addr - r->base);
     SimRegs rs;
-    for (int i = 0; i < 16; i++) rs.r[i] = (uint64_t)g[GREG[i]];
-    rs.rflags = (uint64_t)g[REG_EFL];
+    if (!sim_x86_regs_get(&rs, uc, in.xmm)) {
+        signal(sig, SIG_DFL);
+        return;
+    }
     uint64_t v = 0;
     if (sim_x86_reads(&in)) {
         memcpy(&v, p, in.width);
@@ -387,8 +399,7 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
         memcpy(p, &out, in.width);
         trace_access("store", in.width, addr, out);
     }
-    for (int i = 0; i < 16; i++) g[GREG[i]] = (greg_t)rs.r[i];
-    g[REG_EFL] = (greg_t)rs.rflags;
+    sim_x86_regs_set(&rs, uc, in.xmm);
     g[REG_RIP] += in.len;
 }
 #else
