@@ -46,9 +46,11 @@ static const char HELP[] =
     "                         (griddle_exports[], griddle_globals_bytes; implied\n"
     "                         by --emit exe)\n"
     "  --line-directives      --target c: #line directives to the Pancake source\n"
-    "  --hooks                --target c: FFI calls and shared-memory accesses go\n"
-    "                         through the host's griddle_ffi_hook/griddle_shm_*\n"
-    "                         (tracing on any architecture; docs/cback.md)\n"
+    "  --hooks                FFI calls go through the host's griddle_ffi_hook\n"
+    "                         (the default host then traces every FFI call, the\n"
+    "                         program's own too); with --target c shared-memory\n"
+    "                         accesses also go through griddle_shm_* (tracing on\n"
+    "                         any architecture; docs/abi.md, docs/cback.md)\n"
     "  --link FILE            also compile/link FILE (C source, object, library)\n"
     "                         into the --emit exe program, e.g. FFI functions\n"
     "\n"
@@ -143,8 +145,8 @@ static int settle(BuildOpts *bo)
         return usage_error("build", "--emit %s needs -o FILE", bo->emit == EMIT_OBJ ? "obj" : "exe");
     if (bo->target_c && (bo->stack_report || bo->dump))
         return usage_error("build", "--stack-report and --dump need --target x86_64");
-    if (!bo->target_c && (bo->hooks || bo->line_directives || bo->entry_table))
-        return usage_error("build", "--hooks, --line-directives and --entry-table need --target c");
+    if (!bo->target_c && (bo->line_directives || bo->entry_table))
+        return usage_error("build", "--line-directives and --entry-table need --target c");
     if (bo->emit == EMIT_EXE && cc_word_count() > CC_WORDS)
         return usage_error("build", "$CC has more than %d words", CC_WORDS);
     return EXIT_OK;
@@ -421,7 +423,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
     IrProg *ir = ir_lower(prog);
     StrBuf h = {0}, code = {0}, dump = {0};
     if (bo->header) header_text(ir, &h);   /* before passes: every FFI call site */
-    X64Opts xo = {bo->opt, bo->dump, &dump, getenv("GRIDDLE_BUILD_INJECT")};
+    X64Opts xo = {bo->opt, bo->dump, &dump, getenv("GRIDDLE_BUILD_INJECT"), bo->hooks};
     X64Result res = {0};
     char *why = NULL;
     int rc = EXIT_OK;

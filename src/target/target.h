@@ -45,6 +45,7 @@ typedef struct X64Opts {
     const char *dump;       /* NULL or a stage: "ir", "opt", "isel", "ra" */
     StrBuf *dump_out;
     const char *inject;     /* tests only: break the IR after this stage */
+    bool ffi_hook;          /* FFI calls go through griddle_ffi_hook (docs/abi.md) */
 } X64Opts;
 
 typedef struct X64Result {

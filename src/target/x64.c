@@ -501,7 +501,7 @@ static bool compile_fn(IrProg *ir, X64Fn *xf, const X64Opts *o, StrBuf *out, Str
         ok = ra_verify(xf, why);
         dump_stage(o, "ra", fn, ir, xf);
     }
-    if (ok) x64_emit_fn(xf, ir, out);
+    if (ok) x64_emit_fn(xf, ir, out, o->ffi_hook);
     if (!ok) {
         StrBuf m = {0};
         sb_printf(&m, "function %s, stage %s: %s", fn->name, stage, why->s ? why->s : "");

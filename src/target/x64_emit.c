@@ -44,6 +44,8 @@ typedef struct Em {
     int flags;              /* register whose value ZF reflects (the last
                                instruction was an ALU op on it), or -1 */
     int flags_before;       /* ... as it was before the current instruction */
+    bool ffi_hook;          /* FFI calls through griddle_ffi_hook */
+    uint32_t nffi;          /* FFI calls emitted so far (name labels) */
 } Em;
 
 /* ---- locations ------------------------------------------------------ */
@@ -191,6 +193,14 @@ static Loc arg_loc(uint32_t k)
 {
     if (k < X64_NARG_REGS) return reg(X64_ARG_REGS[k]);
     return (Loc){.kind = L_MEM, .sym = "pnk.abuf", .off = 8 * (int64_t)k};
+}
+
+/* The FFI words as griddle_ffi_hook's arguments 3..6 (after the name
+ * and the function). */
+static Loc hook_arg_loc(uint32_t k)
+{
+    static const int r[4] = {RDX, RCX, R8, R9};
+    return reg(r[k & 3]);
 }
 
 static Loc ret_loc(uint32_t k)
@@ -488,6 +498,17 @@ static void ins(Em *e, const IrIns *in)
         sb_printf(e->o, "\tcmpq $%u, pnk.xid(%%rip)\n\tjne pnk.throw\n", in->callee);
         return;
     case IR_FFI:
+        if (e->ffi_hook) {   /* griddle_ffi_hook("NAME", ffiNAME, c, clen, a, alen) */
+            list_out(e, in->list, 4, hook_arg_loc);
+            uint32_t k = e->nffi++;
+            sb_printf(e->o, "\t.pushsection .rodata.str1.1,\"aMS\",@progbits,1\n"
+                            ".Lpnk.ffiname.%u.%u:\n\t.asciz \"%s\"\n\t.popsection\n",
+                      e->xf->fn->index, k, in->name);
+            sb_printf(e->o, "\tleaq .Lpnk.ffiname.%u.%u(%%rip), %%rdi\n", e->xf->fn->index, k);
+            sb_printf(e->o, "\tmovq ffi%s@GOTPCREL(%%rip), %%rsi\n\tcall griddle_ffi_hook@PLT\n",
+                      in->name);
+            return;
+        }
         list_out(e, in->list, 4, arg_loc);
         sb_printf(e->o, "\tcall ffi%s@PLT\n", in->name);
         return;
@@ -500,9 +521,9 @@ static void ins(Em *e, const IrIns *in)
     }
 }
 
-void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out)
+void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out, bool ffi_hook)
 {
-    Em e = {xf, ir, out, 0, 0, 0, -1, -1};
+    Em e = {xf, ir, out, 0, 0, 0, -1, -1, ffi_hook, 0};
     const IrFn *fn = xf->fn;
     sb_puts(out, "\t.p2align 4\n");
     fn_sym(out, ir, fn->index);

@@ -45,7 +45,8 @@ void x64_isel(IrFn *fn);
 /* Liveness-based register allocation (linear scan); fills xf. */
 void x64_ra(X64Fn *xf);
 /* Assembly for one function. */
-void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out);
+/* ffi_hook: FFI calls through griddle_ffi_hook(name, fn, c, clen, a, alen) */
+void x64_emit_fn(const X64Fn *xf, const IrProg *ir, StrBuf *out, bool ffi_hook);
 /* Location of a vreg as text (dumps). */
 const char *x64_loc_name(void *xf, uint32_t vreg);
 
