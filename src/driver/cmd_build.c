@@ -39,6 +39,9 @@ static const char HELP[] =
     "                         functions and the ffi... functions the program calls\n"
     "  --stack-report         print the stack use of main and each exported\n"
     "                         function in bytes, from the generated code\n"
+    "  --ffi-stack [NAME=]BYTES  the most stack FFI function NAME (or, without\n"
+    "                         NAME, each one) uses itself: --stack-report adds\n"
+    "                         it to entries that may call them (repeatable)\n"
     "  --dump=STAGE           print the IR after STAGE (ir, opt, isel, ra) on\n"
     "                         standard output\n"
     "  -O0, -O1               optimisation level (default 1)\n"
@@ -71,12 +74,59 @@ typedef struct BuildOpts {
     Emit emit;
     int opt;
     VEC(const char *) links;
+    VEC(const char *) ffi_stack;   /* --ffi-stack values: "BYTES" or "NAME=BYTES" */
 } BuildOpts;
 
 static bool ends_with(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
     return n >= m && !strcmp(s + n - m, suf);
+}
+
+/* A decimal byte count below 2^32 (a stack bound). */
+static bool parse_bytes(const char *s, uint64_t *n)
+{
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10) return false;
+    *n = strtoull(s, NULL, 10);
+    return *n < (1ull << 32);
+}
+
+/* The stack an FFI function may use by --ffi-stack (its own NAME=BYTES,
+ * else the last plain BYTES), or -1 if none is stated. */
+static int64_t ffi_stack_bound(const BuildOpts *bo, const char *name, size_t len)
+{
+    int64_t any = -1, own = -1;
+    for (size_t i = 0; i < bo->ffi_stack.n; i++) {
+        const char *v = bo->ffi_stack.v[i], *eq = strchr(v, '=');
+        uint64_t n;
+        if (!eq) {
+            if (parse_bytes(v, &n)) any = (int64_t)n;
+        } else if ((size_t)(eq - v) == len && !strncmp(v, name, len) && parse_bytes(eq + 1, &n)) {
+            own = (int64_t)n;
+        }
+    }
+    return own >= 0 ? own : any;
+}
+
+/* One --stack-report line: the entry's own need, plus the deepest stated
+ * bound of the FFI functions it may call when all of them have one. */
+static void print_stack_use(const BuildOpts *bo, const X64StackUse *s)
+{
+    int64_t worst = 0;
+    for (const char *p = s->ffis; p && *p && worst >= 0;) {
+        size_t len = strcspn(p, ",");
+        int64_t b = ffi_stack_bound(bo, p, len);
+        worst = b < 0 ? -1 : b > worst ? b : worst;
+        p += len + (p[len] == ',');
+    }
+    if (s->unbounded) printf("%s unbounded", s->name);
+    else if (s->ffis && worst >= 0)
+        printf("%s %llu = %llu + %lld (--ffi-stack, for ffi %s)\n", s->name,
+               (unsigned long long)(s->bytes + (uint64_t)worst), (unsigned long long)s->bytes,
+               (long long)worst, s->ffis);
+    else printf("%s %llu", s->name, (unsigned long long)s->bytes);
+    if (s->unbounded || !s->ffis || worst < 0)
+        printf(s->ffis ? " + the stack of ffi %s\n" : "\n", s->ffis);
 }
 
 /* 1 consumed, 0 not ours, -1 usage error (reported). */
@@ -110,6 +160,13 @@ static int build_opt(BuildOpts *bo, int argc, char **argv, int *i)
     } else if ((v = driver_opt_value(argc, argv, i, "--link"))) {
         if (!*v) return usage_error("build", "--link needs a file name"), -1;
         vec_push(&bo->links, v);
+    } else if ((v = driver_opt_value(argc, argv, i, "--ffi-stack"))) {
+        const char *eq = strchr(v, '='), *num = eq ? eq + 1 : v;
+        uint64_t n;
+        if ((eq && eq == v) || !parse_bytes(num, &n))
+            return usage_error("build", "--ffi-stack '%s': expected BYTES or NAME=BYTES (a decimal "
+                               "number of bytes below 2^32)", v), -1;
+        vec_push(&bo->ffi_stack, v);
     } else if (!strcmp(argv[*i], "--entry-table")) {
         bo->entry_table = true;
     } else if (!strcmp(argv[*i], "--line-directives")) {
@@ -434,12 +491,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
     }
     if (dump.n) fwrite(dump.s, 1, dump.n, stdout);
     if (rc == EXIT_OK && bo->stack_report)
-        for (size_t i = 0; i < res.stack.n; i++) {
-            const X64StackUse *s = &res.stack.v[i];
-            if (s->unbounded) printf("%s unbounded", s->name);
-            else printf("%s %llu", s->name, (unsigned long long)s->bytes);
-            printf(s->ffis ? " + the stack of ffi %s\n" : "\n", s->ffis);
-        }
+        for (size_t i = 0; i < res.stack.n; i++) print_stack_use(bo, &res.stack.v[i]);
     if (rc == EXIT_OK && bo->header && !write_file(bo->header, h.s, h.n, &err)) {
         fprintf(stderr, "griddle build: cannot write %s: %s\n", bo->header, err);
         rc = EXIT_USAGE;
@@ -492,6 +544,7 @@ int cmd_build(int argc, char **argv)
             printf(HELP, SOURCE_OPTS_HELP);
             source_opts_free(&so);
             vec_free(&bo.links);
+    vec_free(&bo.ffi_stack);
             return EXIT_OK;
         }
         int r = build_opt(&bo, argc, argv, &i);
@@ -511,5 +564,6 @@ int cmd_build(int argc, char **argv)
     }
     source_opts_free(&so);
     vec_free(&bo.links);
+    vec_free(&bo.ffi_stack);
     return rc;
 }
