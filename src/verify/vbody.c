@@ -1,6 +1,7 @@
 /* Walks of Pancake function bodies shared by vgen and the Viper printer
  * (vbody.h). */
 #include "vbody.h"
+#include "vast.h"
 
 #include "util/util.h"
 
@@ -133,4 +134,19 @@ bool vmask_run(uint64_t c, unsigned *lo, unsigned *len)
     *len = 0;
     while (*lo + *len < 64 && ((c >> (*lo + *len)) & 1)) (*len)++;
     return true;
+}
+
+static bool holds_pred(const VExpr *e, const VPred *p)
+{
+    if (e->kind == VX_BINOP && e->u.bin.op == VB_AND)
+        return holds_pred(e->u.bin.a, p) || holds_pred(e->u.bin.b, p);
+    if (e->kind == VX_ACC) return holds_pred(e->u.acc.loc, p);
+    return e->kind == VX_PREDCALL && e->u.call.pred == p;
+}
+
+bool vspec_loop_names_pred(const VLoopSpec *ls, const VPred *p)
+{
+    for (uint32_t i = 0; ls && i < ls->invariants.n; i++)
+        if (holds_pred(ls->invariants.v[i], p)) return true;
+    return false;
 }

@@ -35,4 +35,12 @@ bool *vg_global_writes(const Program *p, uint32_t nfuns);
  * when there is none. The caller adds *len to *lo to move on. */
 bool vmask_run(uint64_t c, unsigned *lo, unsigned *len);
 
+/* Does the loop's own invariant (ls: NULL for none) hold model predicate p
+ * as a conjunct (p(..) or acc(p(..), q))? If not, the loop's invariant
+ * gets p (docs/verifier.md "Loops": model predicates are part of every
+ * Pancake loop's invariant). */
+struct VLoopSpec;
+struct VPred;
+bool vspec_loop_names_pred(const struct VLoopSpec *ls, const struct VPred *p);
+
 #endif

@@ -233,7 +233,9 @@ State *st_copy(Gen *g, const State *s);
 /* Merges b into a: a becomes "a if a->pc, else b". */
 void st_merge(Gen *g, State *a, const State *b);
 /* After an exhale: locations without permission get fresh values. */
-void st_havoc_unowned(Gen *g, State *s);
+/* Havoc every heap word (and, with fields, every field location) the
+ * state holds no permission to, directly or folded. */
+void st_havoc_unowned(Gen *g, State *s, bool fields);
 /* Combines a loop exit state (masks of the loop) with the frame. */
 void st_add_frame(Gen *g, State *s, const State *frame, const State *before);
 Val val_fresh_words(Gen *g, State *st, uint32_t n, const char *name);

@@ -163,10 +163,10 @@ static Z3_ast keep_owned(Gen *g, Z3_ast vals, Z3_ast mask, Z3_ast folded, Z3_sor
     return defined(g, "H", i, body);
 }
 
-void st_havoc_unowned(Gen *g, State *s)
+void st_havoc_unowned(Gen *g, State *s, bool fields)
 {
     s->H = keep_owned(g, s->H, s->M, s->FM, g->s_int, g->s_int);
-    for (uint32_t f = 0; f < g->nfields; f++) {
+    for (uint32_t f = 0; fields && f < g->nfields; f++) {
         Z3_sort r = Z3_get_array_sort_range(g->z, Z3_get_sort(g->z, s->fv[f]));
         s->fv[f] = keep_owned(g, s->fv[f], s->fm[f], s->ffm[f], g->s_ref, r);
     }

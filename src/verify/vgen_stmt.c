@@ -86,7 +86,7 @@ static Val call_fun(Gen *g, State *st, const Call *c, Span at)
     e.snap = pre;
     for (size_t i = 0; i < g->spec->model_preds.n; i++) exhale(g, &e, model_pred_node(g, g->spec->model_preds.v[i]), &ob);
     for (uint32_t i = 0; i < fs->requires.n; i++) exhale(g, &e, fs->requires.v[i], &ob);
-    st_havoc_unowned(g, st);
+    st_havoc_unowned(g, st, true);
     havoc_globals(g, st, fd);
     Val r = val_fresh_words(g, st, vg_words(g, fd->ret), "ret");
     Env post = env_at(g, st);
@@ -366,7 +366,7 @@ static State *loop_head(Gen *g, const State *before, const State *framed, const 
     State *fresh = st_new(g);
     State *L = st_copy(g, before);
     State *vals = st_copy(g, framed);
-    st_havoc_unowned(g, vals);
+    st_havoc_unowned(g, vals, true);
     L->H = vals->H;
     L->M = fresh->M;
     L->FM = fresh->FM;
@@ -406,11 +406,31 @@ static void loop_exit(Gen *g, State *st, LoopCtx *lc, State *exit)
     *st = *exit;
 }
 
-static void while_stmt(Gen *g, State *st, const Stmt *s)
+/* A Pancake loop's invariant: the model predicates its own clauses do not
+ * hold (conjoined to it as to every function's pre- and postcondition, so
+ * a loop body may call functions and model methods that need them;
+ * exhaled on entry and at the end of the body like the rest, so never
+ * duplicated), then the loop's own clauses. */
+static const VExprList *loop_invs(Gen *g, const VLoopSpec *ls)
 {
     static const VExprList none = {0};
-    const VLoopSpec *ls = vspec_loop(g->spec, s);
-    const VExprList *inv = ls ? &ls->invariants : &none;
+    const VExprList *own = ls ? &ls->invariants : &none;
+    size_t np = g->spec->model_preds.n;
+    if (!np) return own;
+    VExprList *all = arena_alloc(&g->ar, sizeof *all);
+    all->v = arena_alloc(&g->ar, (np + own->n) * sizeof *all->v);
+    all->n = 0;
+    for (size_t i = 0; i < np; i++) {
+        const VPred *p = g->spec->model_preds.v[i];
+        if (!vspec_loop_names_pred(ls, p)) all->v[all->n++] = model_pred_node(g, p);
+    }
+    for (uint32_t i = 0; i < own->n; i++) all->v[all->n++] = own->v[i];
+    return all;
+}
+
+static void while_stmt(Gen *g, State *st, const Stmt *s)
+{
+    const VExprList *inv = loop_invs(g, vspec_loop(g->spec, s));
     State *before = st_copy(g, st);
     exhale_invs(g, st, inv, "verify.invariant-entry", s->span, "the loop invariant may not hold on entry");
     VWrites w = {arena_alloc(&g->ar, g->nslots + 1), arena_alloc(&g->ar, g->prog->nglobals + 1),
@@ -527,6 +547,50 @@ void exec_block(Gen *g, State *st, const Block *b)
 
 /* ---- model methods and annotation statements --------------------------- */
 
+/* May an assertion of a method's contract take, give or constrain a field
+ * location: does it read a field, name a predicate (whose body may hold
+ * fields), call a function (whose body may read them) or ask for a
+ * permission amount? Unknown kinds answer yes. */
+static bool touches_fields(const VExpr *e)
+{
+    if (!e) return false;
+    switch ((int)e->kind) {
+    case VX_INT: case VX_BOOL: case VX_PERMLIT: case VX_WILDCARD: case VX_NULL: case VX_PVAR:
+    case VX_PGLOBAL: case VX_RETVAL: case VX_RESULT: case VX_HEAP: case VX_LOCAL: case VX_MFIELD:
+        return false;
+    case VX_UNOP: case VX_TOBOOL: case VX_LEN: case VX_OLD: return touches_fields(e->u.un.a);
+    case VX_BINOP: return touches_fields(e->u.bin.a) || touches_fields(e->u.bin.b);
+    case VX_COND:
+        return touches_fields(e->u.tern.c) || touches_fields(e->u.tern.a) || touches_fields(e->u.tern.b);
+    case VX_INDEX: return touches_fields(e->u.idx.base) || touches_fields(e->u.idx.index);
+    case VX_ACC: return touches_fields(e->u.acc.loc) || touches_fields(e->u.acc.perm);
+    case VX_ACCSLICE:
+        return touches_fields(e->u.slice.base) || touches_fields(e->u.slice.lo) ||
+               touches_fields(e->u.slice.hi) || touches_fields(e->u.slice.perm);
+    case VX_LET: return touches_fields(e->u.let.e) || touches_fields(e->u.let.body);
+    case VX_QUANT: return touches_fields(e->u.quant.body);
+    default: return true;
+    }
+}
+
+/* A method whose contract touches no field (touches_fields) neither takes
+ * nor gives nor constrains a field location: a call keeps the values of
+ * the field locations the caller does not hold (the ones it holds are kept
+ * anyway), where an exhale havocs them in general. Those values cannot be
+ * observed before a later call, exhale or loop head havocs them (the
+ * permission to read one comes back only through a contract that touches
+ * fields, or an `inhale`), so the call's meaning is the same, with no
+ * quantified havoc per field (a model predicate of ghost fields made every
+ * device access of eth_setup cost four). */
+static bool method_touches_fields(const VMethod *m)
+{
+    for (uint32_t i = 0; i < m->requires.n; i++)
+        if (touches_fields(m->requires.v[i])) return true;
+    for (uint32_t i = 0; i < m->ensures.n; i++)
+        if (touches_fields(m->ensures.v[i])) return true;
+    return false;
+}
+
 Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t nargs, Span at,
                  const char *code)
 {
@@ -558,7 +622,7 @@ Val *call_method(Gen *g, State *st, const VMethod *m, const Val *args, uint32_t 
     e.old = pre;
     e.snap = pre;
     for (uint32_t i = 0; i < m->requires.n; i++) exhale(g, &e, m->requires.v[i], &ob);
-    st_havoc_unowned(g, st);
+    st_havoc_unowned(g, st, method_touches_fields(m));
     Val *rets = arena_alloc(&g->ar, (m->nrets + 1) * sizeof(Val));
     for (uint32_t i = 0; i < m->nrets; i++) {
         rets[i] = val_one(g, mk_fresh(g, m->locals.v[np + i].name, vsort(g, m->locals.v[np + i].type)));
@@ -664,7 +728,7 @@ void vexec_stmt(Gen *g, State *st, const VStmt *s, Env *env)
     case VS_EXHALE: {
         Oblig ob = {"verify.exhale", s->e->span, "exhale: the assertion may not hold", NULL, NULL};
         exhale(g, env, s->e, &ob);
-        st_havoc_unowned(g, st);
+        st_havoc_unowned(g, st, true);
         break;
     }
     case VS_FOLD: fold_unfold(g, st, s, env, true); break;

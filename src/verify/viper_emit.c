@@ -1176,6 +1176,15 @@ static void loop_invariants(Em *m, const Stmt *s, unsigned id, const VWrites *w)
         else line(m, "  invariant acc(%s) && %s == g$%s$%u", x, x, gd ? gd->name : "?", id);
     }
     const VLoopSpec *ls = vspec_loop(m->s, s);
+    for (size_t i = 0; i < m->s->model_preds.n; i++) {
+        const VPred *p = m->s->model_preds.v[i];
+        if (vspec_loop_names_pred(ls, p)) continue;
+        StrBuf b = {0};
+        sb_puts(&b, p->name);
+        call_args(m, &b, p->origin, false, &p->margs);
+        line(m, "  invariant %s", b.s);
+        sb_free(&b);
+    }
     for (uint32_t i = 0; ls && i < ls->invariants.n; i++) line(m, "  invariant %s", sstr(m, ls->invariants.v[i]));
 }
 
