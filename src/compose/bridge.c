@@ -154,6 +154,14 @@ static void frame_bridges(CmpBridgeSet *bs, const CmpContractSet *cs, const CmpG
             push(bs, b, "'%s' never changes word %llu of '%s', so '%s' may track it (%s)",
                  cmp_node_name(g, e->from), (unsigned long long)w->off, mr, me,
                  w->for_notify ? "its notify clauses speak of it" : "its guarantee speaks of old");
+            /* failing that, a word the writer only increases: the last
+             * value c saw of it is a lower bound of it (for the clauses
+             * that name it; settled below) */
+            b.mono = true;
+            b.quiet = true;
+            push(bs, b, "'%s' never decreases word %llu of '%s', so '%s' may keep the last "
+                 "value it saw of it as a lower bound", cmp_node_name(g, e->from),
+                 (unsigned long long)w->off, mr, me);
         }
     }
 }
@@ -164,18 +172,26 @@ void cmp_bridges_settle(CmpBridgeSet *bs, CmpContractSet *cs)
         CmpContract *c = &cs->v.v[i];
         for (size_t k = 0; k < c->words.n; k++) {
             CmpWord *w = &c->words.v[k];
-            w->tracked = true;
+            w->tracked = w->monotone = true;
             for (size_t b = 0; b < bs->v.n; b++) {
                 const CmpBridge *br = &bs->v.v[b];
-                if (br->kind == CMP_B_FRAME && br->rc == c && br->mr == w->mr && br->off == w->off)
-                    w->tracked &= br->status == CMP_DISCHARGED;
+                if (br->kind != CMP_B_FRAME || br->rc != c || br->mr != w->mr || br->off != w->off)
+                    continue;
+                if (br->mono) w->monotone &= br->status == CMP_DISCHARGED;
+                else w->tracked &= br->status == CMP_DISCHARGED;
             }
+            w->monotone &= !w->tracked;
         }
     }
     size_t n = 0;
     for (size_t i = 0; i < bs->v.n; i++) {
         CmpBridge *br = &bs->v.v[i];
-        if (br->kind == CMP_B_FRAME && br->quiet && br->status != CMP_DISCHARGED) {
+        /* the mono bridges of a tracked word are not needed */
+        bool unused = false;
+        for (size_t k = 0; br->kind == CMP_B_FRAME && br->mono && k < br->rc->words.n; k++)
+            unused |= br->rc->words.v[k].mr == br->mr && br->rc->words.v[k].off == br->off &&
+                      br->rc->words.v[k].tracked;
+        if ((br->kind == CMP_B_FRAME && br->quiet && br->status != CMP_DISCHARGED) || unused) {
             free(br->text);
             free(br->evidence);
             continue;
@@ -450,9 +466,10 @@ static void gen_bridge(Gen *g, const SimSystem *s, CmpBridge *br)
             sb_printf(&g->b, "  /@ requires addr == %llu ==> old == %s_at_%llu @/\n",
                       (unsigned long long)w.off[i], mr, (unsigned long long)w.off[i]);
         char kw[64];
-        snprintf(kw, sizeof kw, "assert addr != %llu || v == old || !", (unsigned long long)br->off);
+        const char *keeps = br->mono ? "old <= v" : "v == old";
+        snprintf(kw, sizeof kw, "assert addr != %llu || %s || !", (unsigned long long)br->off, keeps);
         if (br->g) gen_clause(g, kw, br->wc, br->g, NULL);
-        else sb_printf(&g->b, "  /@ assert addr != %llu || v == old @/\n", (unsigned long long)br->off), g->line++;
+        else sb_printf(&g->b, "  /@ assert addr != %llu || %s @/\n", (unsigned long long)br->off, keeps), g->line++;
         gen_puts(g, "  return 0;\n}\n");
         br->last_line = g->line;
         return;

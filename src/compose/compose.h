@@ -253,6 +253,9 @@ typedef struct CmpWord {
     bool for_notify;         /* a notify clause speaks of it */
     bool for_old;            /* a guarantee over `old` may need its previous value */
     bool tracked;            /* set after the frame bridges (cmp_bridges_settle) */
+    bool monotone;           /* not tracked, but every other writer only increases it
+                                (its mono frame bridges): the model keeps the last value
+                                the component saw of it as a lower bound */
 } CmpWord;
 
 /* The entry points of a Microkit PD (reference 1.3), in the ledger's
@@ -331,6 +334,8 @@ typedef struct CmpBridge {
     char *evidence;
     uint64_t off;            /* FRAME: the word */
     bool dma;                /* FRAME: the writer is a device (DMA): never unchanged */
+    bool mono;               /* FRAME: the writer's guarantee implies old <= v at the word
+                                (it never decreases it), not v == old; always quiet */
     bool quiet;              /* FRAME for `old` only: a refutation just leaves the word
                                 untracked (no diagnostic; dropped by cmp_bridges_settle) */
     char method[32];         /* the generated Pancake function */

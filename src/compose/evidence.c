@@ -25,11 +25,26 @@
  * bridges, bridge.c: every other writer's guarantee leaves it unchanged,
  * no device DMAs into it): its value is then a ghost field that the
  * store methods update and the load methods return, kept in the model
- * predicate cmp_words (conjoined to every function's contract; a call
- * forgets the values, as it may store). Its receiver is slot(heap, 0),
- * a fixed Ref whose other fields are not the Pancake memory (heap_elem).
- * In a guarantee, `old` at a tracked word is its ghost value; elsewhere it
- * is every value (the store must keep the guarantee whatever was there).
+ * predicate cmp_words (conjoined to every function's contract and loop
+ * invariant; a call forgets the values, as it may store). A word that is
+ * not tracked but that every other writer only increases (mono frame
+ * bridges: their guarantees imply old <= v there) is *monotone*: its
+ * ghost field is a lower bound, the last value the component loaded or
+ * stored, and a clause over it holds for every value at least that (the
+ * other end's index of a queue: a full-queue check needs no more). Word
+ * i is field cmpw of receiver slot(heap, i), a Ref whose other fields are
+ * not the Pancake memory (heap_elem); one field for all, so a havoc
+ * costs one quantified definition, not one per word. In a guarantee,
+ * `old` at a tracked word is its ghost value; elsewhere it is every
+ * value (the store must keep the guarantee whatever was there).
+ *
+ * Invariants. A load of a region the contract states an invariant of
+ * assumes it of the region's words at that time (tracked words their
+ * ghost values, the word loaded the value loaded): the invariant bridges
+ * prove it holds at all times, by induction over the writes (this
+ * component's writes keep it by its guarantee, which its code is verified
+ * to keep assuming the invariant at earlier loads), and the ledger's
+ * claims that rest on the component's evidence rest on them too.
  *
  * Notifications. With notify clauses, microkit_notify (and ffimicrokit_
  * notify, the name an `@microkit_notify` call takes without `ffi`)
@@ -174,41 +189,47 @@ typedef struct ModelGen {
     bool ghost;              /* some word is tracked */
 } ModelGen;
 
-/* The ghost value of tracked word i, as an expression. */
+/* Does the model keep a ghost value of word w: its value (tracked) or a
+ * lower bound of it (monotone)? */
+static bool ghosted(const CmpWord *w)
+{
+    return w->tracked || w->monotone;
+}
+
+/* The ghost value of word i, as an expression. */
 static void ghost(ModelGen *g, StrBuf *b, size_t i)
 {
-    sb_printf(b, "(unfolding cmp_words(%s) in slot(heap, 0).cmpw_%zu)", g->args, i);
+    sb_printf(b, "(unfolding cmp_words(%s) in slot(heap, %zu).cmpw)", g->args, i);
 }
 
 static void ghost_decls(ModelGen *g)
 {
-    for (size_t i = 0; i < g->c->words.n; i++)
-        if (g->c->words.v[i].tracked) {
-            sb_printf(&g->b, "field cmpw_%zu: Int\n", i);
-            g->ghost = true;
-        }
+    for (size_t i = 0; i < g->c->words.n; i++) g->ghost |= ghosted(&g->c->words.v[i]);
     if (!g->ghost) return;
+    sb_puts(&g->b, "field cmpw: Int\n");
     sb_printf(&g->b, "predicate cmp_words(%s) {\n  true", g->params);
     for (size_t i = 0; i < g->c->words.n; i++)
-        if (g->c->words.v[i].tracked) sb_printf(&g->b, " && acc(slot(heap, 0).cmpw_%zu)", i);
+        if (ghosted(&g->c->words.v[i])) sb_printf(&g->b, " && acc(slot(heap, %zu).cmpw)", i);
     sb_puts(&g->b, "\n}\n");
 }
 
-/* ensures: the predicate back, tracked words unchanged except word `except`
- * (-1: none), which becomes `value`. */
-static void ghost_frame(ModelGen *g, int except_mr, const char *offexpr)
+/* ensures: the predicate back, ghost words unchanged except the word of
+ * region except_mr (-1: none) at offexpr, which becomes val: at a store
+ * (load false) its value or lower bound is the value stored; at a load a
+ * lower bound becomes the value loaded (a tracked word's value is). */
+static void ghost_frame(ModelGen *g, int except_mr, const char *offexpr, const char *val, bool load)
 {
     if (!g->ghost) return;
     sb_printf(&g->b, "  ensures cmp_words(%s)\n", g->args);
     for (size_t i = 0; i < g->c->words.n; i++) {
         const CmpWord *w = &g->c->words.v[i];
-        if (!w->tracked) continue;
+        if (!ghosted(w)) continue;
         StrBuf now = {0}, before = {0};
         ghost(g, &now, i);
         ghost(g, &before, i);
-        if (w->mr == except_mr)
-            sb_printf(&g->b, "  ensures %s == %llu ? %s == value : %s == old(%s)\n", offexpr,
-                      (unsigned long long)w->off, now.s, now.s, before.s);
+        if (w->mr == except_mr && (!load || w->monotone))
+            sb_printf(&g->b, "  ensures %s == %llu ? %s == %s : %s == old(%s)\n", offexpr,
+                      (unsigned long long)w->off, now.s, val, now.s, before.s);
         else sb_printf(&g->b, "  ensures %s == old(%s)\n", now.s, before.s);
         sb_free(&now);
         sb_free(&before);
@@ -218,13 +239,19 @@ static void ghost_frame(ModelGen *g, int except_mr, const char *offexpr)
 /* A clause's text with its REGION_at_OFF words replaced by their ghost
  * values where tracked; the others stay names, bound by the caller's
  * quantifier: `bound` lists them (" x: Int, y: Int"), `range` says they
- * are words (" && 0 <= x && x < 2^64 ..."). */
+ * are words (" && 0 <= x && x < 2^64 ...") and, for a monotone word, at
+ * least its ghost lower bound (today's values only). With load_mr >= 0
+ * (a load of region load_mr at offset load_off), `loaded` says the bound
+ * name of the word loaded is the value loaded (" && (OFF == 8 ==> x ==
+ * retval)"). */
 typedef struct StateSubst {
     ModelGen *g;
-    StrBuf out, bound, range;
+    StrBuf out, bound, range, loaded;
     const char *t;
     size_t pos;
-    bool all_bound;          /* no ghost values: every word is bound */
+    bool all_bound;          /* no ghost values (some earlier time): every word is bound */
+    int load_mr;
+    const char *load_off;
 } StateSubst;
 
 static void subst_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
@@ -244,6 +271,14 @@ static void subst_word(void *ctx, size_t b, size_t e, int mr, uint64_t off)
         sb_printf(&ns->bound, "%s %.*s: Int", ns->bound.n ? "," : "", (int)(e - b), ns->t + b);
         sb_printf(&ns->range, " && 0 <= %.*s && %.*s < " WORD_LIMIT, (int)(e - b), ns->t + b,
                   (int)(e - b), ns->t + b);
+        if (i >= 0 && ns->g->c->words.v[i].monotone && !ns->all_bound) {
+            sb_puts(&ns->range, " && ");
+            ghost(ns->g, &ns->range, (size_t)i);
+            sb_printf(&ns->range, " <= %.*s", (int)(e - b), ns->t + b);
+        }
+        if (mr == ns->load_mr)
+            sb_printf(&ns->loaded, " && (%s == %llu ==> %.*s == retval)", ns->load_off,
+                      (unsigned long long)off, (int)(e - b), ns->t + b);
     }
 }
 
@@ -253,6 +288,7 @@ static void state_subst(StateSubst *ss, ModelGen *g, const char *t, bool all_bou
     ss->g = g;
     ss->t = t;
     ss->all_bound = all_bound;
+    ss->load_mr = -1;
     cmp_clause_words(t, g->s, subst_word, ss);
     sb_puts(&ss->out, t + ss->pos);
 }
@@ -262,6 +298,7 @@ static void state_free(StateSubst *ss)
     sb_free(&ss->out);
     sb_free(&ss->bound);
     sb_free(&ss->range);
+    sb_free(&ss->loaded);
 }
 
 /* "KW GUARD(forall BOUND :: RANGE ==> (TEXT))" or "KW GUARD(TEXT)". */
@@ -334,6 +371,29 @@ static void load_rely(ModelGen *g, const CmpClause *rc, const char *offexpr)
     free(t);
 }
 
+/* The invariant the contract states of the region a load reads holds of
+ * its words at that time (the invariant bridges prove it holds at all
+ * times; the component's own writes keep it by its guarantee, which its
+ * code is verified to keep): tracked words are their ghost values, the
+ * word loaded is the value loaded, every other word some value (a
+ * monotone word at least its lower bound from before the load). */
+static void load_invariant(ModelGen *g, const CmpClause *ic, int mr, const char *offexpr)
+{
+    StateSubst ss;
+    memset(&ss, 0, sizeof ss);
+    ss.g = g;
+    ss.t = ic->gen;
+    ss.load_mr = mr;
+    ss.load_off = offexpr;
+    cmp_clause_words(ic->gen, g->s, subst_word, &ss);
+    sb_puts(&ss.out, ic->gen + ss.pos);
+    if (ss.bound.n)
+        sb_printf(&g->b, "  ensures exists%s :: true%s%s && (%s)\n", ss.bound.s, ss.range.s,
+                  ss.loaded.n ? ss.loaded.s : "", ss.out.s);
+    else sb_printf(&g->b, "  ensures (%s)\n", ss.out.s);
+    state_free(&ss);
+}
+
 /* store_/load_ methods of one declaration of the code reaching region mr. */
 static void region_methods(ModelGen *g, const CmpCodeShared *d, int mr)
 {
@@ -349,30 +409,38 @@ static void region_methods(ModelGen *g, const CmpCodeShared *d, int mr)
      * others: the predicate is not part of loop invariants) */
     bool tracks = false;
     for (size_t i = 0; i < g->c->words.n; i++)
-        tracks |= g->c->words.v[i].mr == mr && g->c->words.v[i].tracked;
+        tracks |= g->c->words.v[i].mr == mr && ghosted(&g->c->words.v[i]);
     const char *pre = tracks ? "cmp_words(" : NULL;
     if (d->write) {
         sb_printf(&g->b, "method store_%s(%s, address: Int, value: Int)\n  requires %s\n", d->name,
                   g->params, range);
         if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
         if (gc) store_guarantee(g, gc, mr, off);
-        if (tracks) ghost_frame(g, mr, off);
+        if (tracks) ghost_frame(g, mr, off, "value", false);
     }
     if (d->read) {
         sb_printf(&g->b, "method load_%s(%s, address: Int) returns (retval: Int)\n  requires %s\n",
                   d->name, g->params, range);
         if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
         if (rc) load_rely(g, rc, off);
-        if (tracks) ghost_frame(g, -1, off);
+        if (tracks) ghost_frame(g, mr, off, "retval", true);
         for (size_t i = 0; i < g->c->words.n; i++) {
             const CmpWord *w = &g->c->words.v[i];
-            if (w->mr != mr || !w->tracked) continue;
+            if (w->mr != mr || !ghosted(w)) continue;
             StrBuf gh = {0};
             ghost(g, &gh, i);
-            sb_printf(&g->b, "  ensures %s == %llu ==> retval == %s\n", off,
-                      (unsigned long long)w->off, gh.s);
+            /* a tracked word is its ghost value; a monotone one at least
+             * the last value seen (every other writer only increases it) */
+            if (w->tracked)
+                sb_printf(&g->b, "  ensures %s == %llu ==> retval == %s\n", off,
+                          (unsigned long long)w->off, gh.s);
+            else sb_printf(&g->b, "  ensures %s == %llu ==> old(%s) <= retval\n", off,
+                           (unsigned long long)w->off, gh.s);
             sb_free(&gh);
         }
+        for (size_t i = 0; i < g->c->clauses.n; i++)
+            if (g->c->clauses.v[i].kind == CMP_C_INVARIANT && g->c->clauses.v[i].mr == mr)
+                load_invariant(g, &g->c->clauses.v[i], mr, off);
     }
 }
 
@@ -397,7 +465,7 @@ static void notify_methods(ModelGen *g)
             snprintf(guard, sizeof guard, "ch == %u ==> ", cl->id);
             emit_forall(g, "requires", guard, cl->gen);
         }
-        ghost_frame(g, -1, "0");
+        ghost_frame(g, -1, "0", "0", false);
     }
     sb_free(&chans);
 }

@@ -291,9 +291,14 @@ static void contract_claims(Ledger *l)
             if (b->g && b->wc) {
                 int lo = local_obligation(l, b->wc, b->g->kind == CMP_C_NOTIFY, lob);
                 push_once(&c.from, lo);
-                /* the frames its binding rests on (the words it tracks) */
+                /* the frames its binding rests on (the words it tracks or
+                 * keeps a lower bound of) and, for code verified against
+                 * its contract, the proofs of the invariants its loads
+                 * assume */
                 for (size_t q = 0; q < bs->v.n; q++)
-                    if (bs->v.v[q].kind == CMP_B_FRAME && bs->v.v[q].rc == b->wc)
+                    if (bs->v.v[q].rc == b->wc &&
+                        (bs->v.v[q].kind == CMP_B_FRAME ||
+                         (b->wc->sources.n && bs->v.v[q].r->kind == CMP_C_INVARIANT)))
                         push_once(&c.from, pob[q]);
             }
         }
