@@ -82,6 +82,19 @@ def main():
             if r.returncode != code or say not in r.stderr or r.stdout:
                 fail(f'cake {" ".join(args)}: exit {r.returncode} (want {code}), stderr '
                      f'{r.stderr.strip()[:300]!r} should contain {say!r}, stdout {r.stdout[:100]!r}')
+        # examples/cake: the Makefile's own rule with CAKE_COMPILER="griddle cake"; main
+        # returns 40 + 2, notified(ch) counts calls and notifies ch + 100 (counter.pnk)
+        ex = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'examples', 'cake')
+        m = subprocess.run(['make', '-s', '-C', ex, f'CAKE_COMPILER={griddle} cake', f'BUILD={tmp}'],
+                           capture_output=True, text=True, timeout=300)
+        want_ex = ['  cml_main() = 42'] + sum(([f'  microkit_notify({100 + c})', f'  notified({c}) = {c}']
+                                            for c in (1, 2, 3)), [])
+        got_ex = (subprocess.run([os.path.join(tmp, 'counter')], capture_output=True, text=True,
+                                 timeout=60).stdout.splitlines() if m.returncode == 0 else [])
+        if m.returncode or got_ex != want_ex:
+            fail(f'examples/cake: make exit {m.returncode} {m.stderr[-400:]!r}, output {got_ex}')
+        else:
+            print('ok examples/cake: the Makefile rule with CAKE_COMPILER="griddle cake"')
         h = subprocess.run([griddle, 'cake', '--help'], capture_output=True, text=True)
         if h.returncode or '--main_return=true' not in h.stdout:
             fail('cake --help')
