@@ -1,4 +1,4 @@
-# demo: the C back end on AArch64: built with the default host, run under qemu, same trace as griddle run
+# demo: the C back end on AArch64 (default host under qemu, same trace as griddle run), and griddle cake in an sDDF-style build rule
 set -eu
 G=${GRIDDLE:-build/griddle}
 OUT=build/demo-cross
@@ -27,3 +27,10 @@ a, b = ([strip(json.loads(l)) for l in open(p)] for p in sys.argv[1:3])
 print('  -> %d events, identical' % len(a) if a == b else '  -> DIFFERENT')
 sys.exit(a != b)
 PY
+echo
+echo "# griddle cake: the build rule sDDF/LionsOS use for cake, unchanged (examples/cake/Makefile)"
+echo "\$ make -C examples/cake CAKE_COMPILER=\"griddle cake\" TARGET=arm8 CC=aarch64-linux-gnu-gcc LDFLAGS=-static"
+make -s -B -C examples/cake CAKE_COMPILER="$(cd "$(dirname "$G")" && pwd)/$(basename "$G") cake" \
+  TARGET=arm8 CC=aarch64-linux-gnu-gcc LDFLAGS=-static BUILD="$(pwd)/$OUT"
+echo "\$ qemu-aarch64 $OUT/counter      # the C side (glue.c) calls cml_main, then notified(1..3)"
+qemu-aarch64 "$OUT/counter"

@@ -33,8 +33,11 @@ static const char HELP[] =
     "  --target x86_64|c      x86-64 code (default) or portable C11\n"
     "  --emit asm|obj|exe|c   GNU assembler text, an object file (assembled with\n"
     "                         `as`), a program linked with the default host (with\n"
-    "                         $CC, default cc), or C (--target c). Default: from\n"
-    "                         OUT's suffix (.s/.S asm, .o obj, .c c), else exe\n"
+    "                         $CC, default cc), or C (--target c). With --target c,\n"
+    "                         asm and obj are the C compiled by $CC -O2 -S / -c\n"
+    "                         (CC=aarch64-linux-gnu-gcc: AArch64 code). Default:\n"
+    "                         from OUT's suffix (.s/.S asm, .o obj, .c c), else exe\n"
+    "                         (else c with --target c)\n"
     "  --emit-header FILE     write a C header declaring cml_main, the exported\n"
     "                         functions and the ffi... functions the program calls\n"
     "  --stack-report         print the stack use of main and each exported\n"
@@ -188,23 +191,20 @@ static int settle(BuildOpts *bo)
 {
     if (bo->emit == EMIT_DEFAULT) {
         const char *o = bo->out ? bo->out : "-";
-        if (bo->target_c) bo->emit = EMIT_C;
-        else if (!strcmp(o, "-") || ends_with(o, ".s") || ends_with(o, ".S")) bo->emit = EMIT_ASM;
+        if (ends_with(o, ".s") || ends_with(o, ".S")) bo->emit = EMIT_ASM;
         else if (ends_with(o, ".o")) bo->emit = EMIT_OBJ;
-        else if (ends_with(o, ".c")) bo->emit = EMIT_C;
+        else if (bo->target_c || ends_with(o, ".c")) bo->emit = EMIT_C;
+        else if (!strcmp(o, "-")) bo->emit = EMIT_ASM;
         else bo->emit = EMIT_EXE;
     }
     if (bo->emit == EMIT_C && !bo->target_c) bo->target_c = true;
-    if (bo->target_c && (bo->emit == EMIT_ASM || bo->emit == EMIT_OBJ))
-        return usage_error("build", "--target c emits C (or exe), not %s",
-                           bo->emit == EMIT_ASM ? "asm" : "obj");
     if ((bo->emit == EMIT_OBJ || bo->emit == EMIT_EXE) && (!bo->out || !strcmp(bo->out, "-")))
         return usage_error("build", "--emit %s needs -o FILE", bo->emit == EMIT_OBJ ? "obj" : "exe");
     if (bo->target_c && (bo->stack_report || bo->dump))
         return usage_error("build", "--stack-report and --dump need --target x86_64");
     if (!bo->target_c && (bo->line_directives || bo->entry_table))
         return usage_error("build", "--line-directives and --entry-table need --target c");
-    if (bo->emit == EMIT_EXE && cc_word_count() > CC_WORDS)
+    if ((bo->emit == EMIT_EXE || (bo->target_c && bo->emit != EMIT_C)) && cc_word_count() > CC_WORDS)
         return usage_error("build", "$CC has more than %d words", CC_WORDS);
     return EXIT_OK;
 }
@@ -385,8 +385,11 @@ static char *host_object(const Tmp *t)
     return ok ? sb_take(&obj) : NULL;
 }
 
-/* Links code (assembly or C, in file `name`) with the default host. */
-static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
+/* Runs $CC on code (assembly or C, in temporary file `name`): with
+ * EMIT_EXE, links it with the default host and the --link files into
+ * bo->out; with EMIT_ASM / EMIT_OBJ (C only), compiles it with -S / -c
+ * (an assembly output of "-" goes to standard output). */
+static bool run_cc(const BuildOpts *bo, const char *code, const char *name)
 {
     Tmp t;
     if (!tmp_make(&t)) {
@@ -394,30 +397,42 @@ static bool link_exe(const BuildOpts *bo, const char *code, const char *name)
         return false;
     }
     const char *err = NULL;
-    char *prog = tmp_path(&t, name), *host = NULL;
+    bool exe = bo->emit == EMIT_EXE, to_stdout = !exe && !strcmp(bo->out ? bo->out : "-", "-");
+    char *prog = tmp_path(&t, name), *host = NULL, *out = to_stdout ? tmp_path(&t, "out.s") : NULL;
     bool ok = write_file(prog, code, strlen(code), &err);
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
-    else ok = (host = host_object(&t)) != NULL;
+    else if (exe) ok = (host = host_object(&t)) != NULL;
     if (ok) {
         char **argv = xmalloc((bo->links.n + CC_WORDS + 8) * sizeof *argv), *words;
         int a = cc_words(argv, CC_WORDS, &words);
         ok = a > 0;
         a = a > 0 ? a : 0;
         argv[a++] = "-O2";
+        if (!exe) argv[a++] = bo->emit == EMIT_ASM ? "-S" : "-c";
         argv[a++] = "-o";
-        argv[a++] = (char *)bo->out;
+        argv[a++] = out ? out : (char *)bo->out;
         argv[a++] = prog;
-        argv[a++] = host;
-        for (size_t i = 0; i < bo->links.n; i++) argv[a++] = (char *)bo->links.v[i];
+        if (exe) {
+            argv[a++] = host;
+            for (size_t i = 0; i < bo->links.n; i++) argv[a++] = (char *)bo->links.v[i];
+        }
         argv[a] = NULL;
         ok = ok && run_tool(argv);
         free(argv);
         free(words);
     }
-    const char *names[] = {name, "host.o"};
-    tmp_remove(&t, names, 2);
+    if (ok && out) {
+        size_t n;
+        char *text = read_file(out, &n);
+        ok = text && fwrite(text, 1, n, stdout) == n && fflush(stdout) == 0;
+        if (!ok) fprintf(stderr, "griddle build: cannot copy the assembly to standard output\n");
+        free(text);
+    }
+    const char *names[] = {name, "host.o", "out.s"};
+    tmp_remove(&t, names, 3);
     free(prog);
     free(host);
+    free(out);
     return ok;
 }
 
@@ -503,7 +518,7 @@ static int build_x64(const BuildOpts *bo, Program *prog)
                 fprintf(stderr, "griddle build: cannot write %s: %s\n", bo->out, err);
                 rc = EXIT_USAGE;
             }
-        } else if (!(bo->emit == EMIT_OBJ ? assemble(bo, code.s) : link_exe(bo, code.s, "prog.s"))) {
+        } else if (!(bo->emit == EMIT_OBJ ? assemble(bo, code.s) : run_cc(bo, code.s, "prog.s"))) {
             rc = EXIT_INTERNAL;
         }
     }
@@ -520,12 +535,24 @@ static int build_c(const BuildOpts *bo, SourceUnit *u)
 {
     CbackOpts co = {.entry_table = bo->entry_table || bo->emit == EMIT_EXE,
                     .line_directives = bo->line_directives, .hooks = bo->hooks};
-    StrBuf c = {0};
+    StrBuf c = {0}, h = {0};
     const char *err = NULL;
     int rc = EXIT_OK;
+    if (bo->header) {   /* the same header as the x86-64 back end's */
+        IrProg *ir = ir_lower(&u->prog);
+        header_text(ir, &h);
+        ir_free(ir);
+    }
     if (cback_emit(&u->prog, &co, &c, &u->dl) != 0) rc = EXIT_INPUT;
-    else if (bo->emit == EMIT_EXE) rc = link_exe(bo, c.s ? c.s : "", "prog.c") ? EXIT_OK : EXIT_INTERNAL;
-    else if (!write_file(bo->out ? bo->out : "-", c.s ? c.s : "", c.n, &err)) {
+    else if (bo->header && !write_file(bo->header, h.s, h.n, &err)) {
+        fprintf(stderr, "griddle build: cannot write %s: %s\n", bo->header, err);
+        rc = EXIT_USAGE;
+    }
+    sb_free(&h);
+    bool via_cc = bo->emit == EMIT_EXE || bo->emit == EMIT_ASM || bo->emit == EMIT_OBJ;
+    if (rc == EXIT_OK && via_cc) {
+        rc = run_cc(bo, c.s ? c.s : "", "prog.c") ? EXIT_OK : EXIT_INTERNAL;
+    } else if (rc == EXIT_OK && !write_file(bo->out ? bo->out : "-", c.s ? c.s : "", c.n, &err)) {
         fprintf(stderr, "griddle build: cannot write %s: %s\n", bo->out, err);
         rc = EXIT_USAGE;
     }
@@ -544,7 +571,7 @@ int cmd_build(int argc, char **argv)
             printf(HELP, SOURCE_OPTS_HELP);
             source_opts_free(&so);
             vec_free(&bo.links);
-    vec_free(&bo.ffi_stack);
+            vec_free(&bo.ffi_stack);
             return EXIT_OK;
         }
         int r = build_opt(&bo, argc, argv, &i);

@@ -15,6 +15,7 @@ static const Command commands[] = {
     {"fmt", cmd_fmt, "print Pancake sources in canonical form"},
     {"run", cmd_run, "run a Pancake program under the reference semantics"},
     {"build", cmd_build, "compile Pancake to native code"},
+    {"cake", cmd_cake, "the command line of cake --pancake (a drop-in for build rules)"},
     {"verify", cmd_verify, "verify annotated Pancake against its models"},
     {"compose", cmd_compose, "check a Microkit system's composition"},
     {"sim", cmd_sim, "run a Microkit system on Linux"},

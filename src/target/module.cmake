@@ -10,3 +10,8 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/host_embed.c
   DEPENDS ${host_srcs} ${CMAKE_SOURCE_DIR}/src/target/embed.cmake VERBATIM)
 griddle_module(target g_ir)
 target_sources(g_target PRIVATE ${CMAKE_BINARY_DIR}/host_embed.c)
+# The default host is compiled by the user's $CC at `griddle build` time;
+# compile it here too, with the project's warnings as errors, so that a
+# warning in it fails our build first.
+add_library(host_warnings OBJECT ${CMAKE_SOURCE_DIR}/src/target/host/host.c)
+target_include_directories(host_warnings PRIVATE ${CMAKE_SOURCE_DIR}/src/sim)

@@ -291,6 +291,12 @@ static void runtime(StrBuf *out, const IrProg *ir)
     uint32_t buf = ir->max_words > 8 ? ir->max_words : 8;
     sb_puts(out, "\n\t.bss\n\t.p2align 4\n");
     sb_puts(out, "pnk.base:\t.zero 8\npnk.top:\t.zero 8\n");
+    /* cake's assembly defines these and hosts declare them extern
+     * (docs/abi.md); weak, so a host that defines them itself links too */
+    for (int i = 0; i < 3; i++) {
+        const char *n = (const char *[]){"cml_heap", "cml_stack", "cml_stackend"}[i];
+        sb_printf(out, "\t.weak %s\n\t.type %s, @object\n\t.size %s, 8\n%s:\t.zero 8\n", n, n, n, n);
+    }
     sb_puts(out, "pnk.handler:\t.zero 8\npnk.xid:\t.zero 8\npnk.ready:\t.zero 8\n");
     sb_printf(out, "pnk.xbuf:\t.zero %u\npnk.abuf:\t.zero %u\npnk.rbuf:\t.zero %u\n",
               8 * buf, 8 * buf, 8 * buf);

@@ -349,6 +349,30 @@ void griddle_ffi_hook(const char *name, FfiFn *fn, uint64_t c, uint64_t clen, ui
     ffi_end(name, s, cp, cl, ap, al);
 }
 
+/* ---- SIGSEGV ---------------------------------------------------------- */
+
+static uint64_t guard_lo, guard_hi;   /* --stack's guard page (set by make_stack) */
+
+/* Says in one line why the program is about to die of SIGSEGV (a fault
+ * the handler does not emulate), then lets the fault kill it. */
+static void segv_die(int sig, uint64_t addr, const void *ip)
+{
+    char msg[256];
+    int n;
+    if (addr >= guard_lo && addr < guard_hi)
+        n = snprintf(msg, sizeof msg,
+                     "griddle host: stack overflow: an entry needed more than the --stack %" PRIu64
+                     " bytes (fault at 0x%" PRIx64 " in the guard page)\n",
+                     (H.stack_size + 15) & ~(uint64_t)15, addr);
+    else
+        n = snprintf(msg, sizeof msg,
+                     "griddle host: segmentation fault: an access to 0x%" PRIx64 "%s%p, which no "
+                     "--shared region or the heap covers\n",
+                     addr, ip ? " by the instruction at " : "", ip);
+    if (n > 0 && write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0) {}
+    signal(sig, SIG_DFL);
+}
+
 /* ---- the x86-64 trap ------------------------------------------------- */
 
 #if defined(__x86_64__)
@@ -366,8 +390,12 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
     Region *r = find_region(addr);
     SimInsn in;
     const uint8_t *ip = (const uint8_t *)(uintptr_t)g[REG_RIP];
-    if (!r || !sim_x86_decode(ip, 15, &in) || addr + in.width > r->base + r->size) {
-        if (r) {
+    if (!r || !H.trace) {
+        segv_die(sig, addr, ip);
+        return;
+    }
+    if (!sim_x86_decode(ip, 15, &in) || addr + in.width > r->base + r->size) {
+        {
             /* a shared access this decoder does not know: say which one,
              * since the program's own instruction is the evidence */
             char msg[160];
@@ -406,7 +434,12 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 /* Elsewhere a trapped shared access cannot be decoded: say so and stop. */
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
-    (void)si, (void)ucv;
+    (void)ucv;
+    uint64_t addr = (uint64_t)(uintptr_t)si->si_addr;
+    if (!H.trace || !find_region(addr)) {
+        segv_die(sig, addr, NULL);
+        return;
+    }
     static const char msg[] = "griddle host: a shared-memory access trapped; this host decodes "
                               "x86-64 code only: build with griddle build --target c --hooks\n";
     if (write(2, msg, sizeof msg - 1) < 0) {}
@@ -414,17 +447,40 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 }
 #endif
 
+/* What already occupies [base, base + size), from /proc/self/maps, as
+ * "; already mapped there: LINE" (empty if nothing is known). */
+static void occupant(uint64_t base, uint64_t size, char *out, size_t n)
+{
+    out[0] = 0;
+    FILE *f = fopen("/proc/self/maps", "r");
+    if (!f) return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long lo, hi;
+        if (sscanf(line, "%llx-%llx", &lo, &hi) != 2 || hi <= base || lo >= base + size) continue;
+        line[strcspn(line, "\n")] = 0;
+        snprintf(out, n, "; already mapped there: %.200s", line);
+        break;
+    }
+    fclose(f);
+}
+
 static void map_regions(void)
 {
     for (int i = 0; i < H.nregions; i++) {
         Region *r = &H.regions[i];
         void *p = mmap((void *)(uintptr_t)r->base, r->size, H.trace ? PROT_NONE : PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-        if (p == MAP_FAILED || p != (void *)(uintptr_t)r->base)
-            fatal("cannot map the shared region at 0x%" PRIx64 ": %s", r->base, strerror(errno));
+        if (p == MAP_FAILED || p != (void *)(uintptr_t)r->base) {
+            char what[256];
+            occupant(r->base, r->size, what, sizeof what);
+            fatal("cannot map the shared region at 0x%" PRIx64 ": %s%s", r->base,
+                  p == MAP_FAILED ? strerror(errno) : "the kernel placed it elsewhere", what);
+        }
         if (H.trace && !(r->copy = calloc(1, r->size))) fatal("out of memory");
     }
-    if (!H.trace || !H.nregions) return;
+    /* always: shared accesses are traced through it, and any other fault
+     * (no --shared region, a --stack overflow) is explained before dying */
     static uint8_t altstack[64 * 1024];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
     struct sigaction sa;
@@ -489,6 +545,8 @@ static void make_stack(void)
     uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED || mprotect(m, pg, PROT_NONE)) fatal("cannot allocate the stack");
     entry_stack_top = m + pg + n;
+    guard_lo = (uint64_t)(uintptr_t)m;
+    guard_hi = guard_lo + pg;
 }
 
 static uint64_t parse_num(const char *s, const char *what)
@@ -562,6 +620,11 @@ static void parse_args(int argc, char **argv)
             r->base = parse_num(v, "region base");
             r->size = parse_num(colon + 1, "region size");
             if (!r->size || r->base % 4096 || r->size % 8) fatal("--shared: BASE must be page-aligned, SIZE a non-zero multiple of 8");
+            if (r->base + r->size < r->base) fatal("--shared 0x%" PRIx64 ": the region wraps around", r->base);
+            for (Region *q = H.regions; q < r; q++)   /* as griddle run: no overlap */
+                if (r->base < q->base + q->size && q->base < r->base + r->size)
+                    fatal("shared regions 0x%" PRIx64 ":0x%" PRIx64 " and 0x%" PRIx64 ":0x%" PRIx64
+                          " overlap", q->base, q->size, r->base, r->size);
         } else fatal("unknown option %s", a);
     }
     if (!H.heap_size || H.heap_size % 8) fatal("--heap-size must be a non-zero multiple of 8");

@@ -3,7 +3,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-void *cml_heap, *cml_stack, *cml_stackend;
+/* defined by the compiled program, as by cake's assembly ("exported in
+ * cake.S", as sddf's glue says) */
+extern void *cml_heap, *cml_stack, *cml_stackend;
 static uint64_t mem[2048 + 256];   /* 16 KiB heap + 2 KiB, as sddf */
 
 uint64_t cml_main(void);
