@@ -306,8 +306,10 @@ void cmp_code_free(CmpCode *k);
  * value, else to every value), load_DECL ensures the rely (a two-state one
  * for some previous value); with notify clauses, microkit_notify and
  * ffimicrokit_notify require, per channel, the clause over the tracked
- * words' ghost values, and only the channels the PD may notify on. The
- * ghost words live in the model predicate cmp_words, which *pnk_extra
+ * words' ghost values, and only the channels the PD may notify on; a
+ * load also ensures the contract's invariants of its region. The ghost
+ * words (tracked values, monotone lower bounds) live in the model
+ * predicates cmp_words_MR, one per region, which *pnk_extra
  * (xmalloc'd Pancake text, or NULL) declares. NULL and *why (xmalloc'd)
  * when the code cannot be bound (a declaration of another width reaching
  * a region). Caller frees. */

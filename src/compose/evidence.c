@@ -25,8 +25,10 @@
  * bridges, bridge.c: every other writer's guarantee leaves it unchanged,
  * no device DMAs into it): its value is then a ghost field that the
  * store methods update and the load methods return, kept in the model
- * predicate cmp_words (conjoined to every function's contract and loop
- * invariant; a call forgets the values, as it may store). A word that is
+ * predicate cmp_words_MR of its region MR (each conjoined to every
+ * function's contract and loop invariant; a call forgets the values, as
+ * it may store; a region's methods take only its own predicate, so the
+ * others keep their values without a frame clause). A word that is
  * not tracked but that every other writer only increases (mono frame
  * bridges: their guarantees imply old <= v there) is *monotone*: its
  * ghost field is a lower bound, the last value the component loaded or
@@ -199,31 +201,60 @@ static bool ghosted(const CmpWord *w)
 /* The ghost value of word i, as an expression. */
 static void ghost(ModelGen *g, StrBuf *b, size_t i)
 {
-    sb_printf(b, "(unfolding cmp_words(%s) in slot(heap, %zu).cmpw)", g->args, i);
+    sb_printf(b, "(unfolding cmp_words_%d(%s) in slot(heap, %zu).cmpw)", g->c->words.v[i].mr,
+              g->args, i);
 }
 
+/* Is i the first ghost word of its region (whose predicate it names)? */
+static bool first_of_region(const ModelGen *g, size_t i)
+{
+    if (!ghosted(&g->c->words.v[i])) return false;
+    for (size_t k = 0; k < i; k++)
+        if (ghosted(&g->c->words.v[k]) && g->c->words.v[k].mr == g->c->words.v[i].mr) return false;
+    return true;
+}
+
+/* "KW cmp_words_MR(args)" for region mr's ghost predicate, or every
+ * region's (mr < 0). */
+static void ghost_preds(ModelGen *g, const char *kw, int mr)
+{
+    for (size_t i = 0; i < g->c->words.n; i++)
+        if (first_of_region(g, i) && (mr < 0 || g->c->words.v[i].mr == mr))
+            sb_printf(&g->b, "  %s cmp_words_%d(%s)\n", kw, g->c->words.v[i].mr, g->args);
+}
+
+/* One predicate per region holds its ghost words, so a region's load and
+ * store methods take only that region's (the caller keeps the others, and
+ * their values, without a frame clause each). */
 static void ghost_decls(ModelGen *g)
 {
     for (size_t i = 0; i < g->c->words.n; i++) g->ghost |= ghosted(&g->c->words.v[i]);
     if (!g->ghost) return;
     sb_puts(&g->b, "field cmpw: Int\n");
-    sb_printf(&g->b, "predicate cmp_words(%s) {\n  true", g->params);
-    for (size_t i = 0; i < g->c->words.n; i++)
-        if (ghosted(&g->c->words.v[i])) sb_printf(&g->b, " && acc(slot(heap, %zu).cmpw)", i);
-    sb_puts(&g->b, "\n}\n");
+    for (size_t i = 0; i < g->c->words.n; i++) {
+        if (!first_of_region(g, i)) continue;
+        int mr = g->c->words.v[i].mr;
+        sb_printf(&g->b, "predicate cmp_words_%d(%s) {\n  true", mr, g->params);
+        for (size_t k = i; k < g->c->words.n; k++)
+            if (ghosted(&g->c->words.v[k]) && g->c->words.v[k].mr == mr)
+                sb_printf(&g->b, " && acc(slot(heap, %zu).cmpw)", k);
+        sb_puts(&g->b, "\n}\n");
+    }
 }
 
-/* ensures: the predicate back, ghost words unchanged except the word of
- * region except_mr (-1: none) at offexpr, which becomes val: at a store
- * (load false) its value or lower bound is the value stored; at a load a
- * lower bound becomes the value loaded (a tracked word's value is). */
-static void ghost_frame(ModelGen *g, int except_mr, const char *offexpr, const char *val, bool load)
+/* ensures: the predicates of region scope (-1: all) back, their ghost
+ * words unchanged except the word of region except_mr (-1: none) at
+ * offexpr, which becomes val: at a store (load false) its value or lower
+ * bound is the value stored; at a load a lower bound becomes the value
+ * loaded (a tracked word's value is). */
+static void ghost_frame(ModelGen *g, int scope, int except_mr, const char *offexpr, const char *val,
+                        bool load)
 {
     if (!g->ghost) return;
-    sb_printf(&g->b, "  ensures cmp_words(%s)\n", g->args);
+    ghost_preds(g, "ensures", scope);
     for (size_t i = 0; i < g->c->words.n; i++) {
         const CmpWord *w = &g->c->words.v[i];
-        if (!ghosted(w)) continue;
+        if (!ghosted(w) || (scope >= 0 && w->mr != scope)) continue;
         StrBuf now = {0}, before = {0};
         ghost(g, &now, i);
         ghost(g, &before, i);
@@ -410,20 +441,19 @@ static void region_methods(ModelGen *g, const CmpCodeShared *d, int mr)
     bool tracks = false;
     for (size_t i = 0; i < g->c->words.n; i++)
         tracks |= g->c->words.v[i].mr == mr && ghosted(&g->c->words.v[i]);
-    const char *pre = tracks ? "cmp_words(" : NULL;
     if (d->write) {
         sb_printf(&g->b, "method store_%s(%s, address: Int, value: Int)\n  requires %s\n", d->name,
                   g->params, range);
-        if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
+        if (tracks) ghost_preds(g, "requires", mr);
         if (gc) store_guarantee(g, gc, mr, off);
-        if (tracks) ghost_frame(g, mr, off, "value", false);
+        if (tracks) ghost_frame(g, mr, mr, off, "value", false);
     }
     if (d->read) {
         sb_printf(&g->b, "method load_%s(%s, address: Int) returns (retval: Int)\n  requires %s\n",
                   d->name, g->params, range);
-        if (pre) sb_printf(&g->b, "  requires %s%s)\n", pre, g->args);
+        if (tracks) ghost_preds(g, "requires", mr);
         if (rc) load_rely(g, rc, off);
-        if (tracks) ghost_frame(g, mr, off, "retval", true);
+        if (tracks) ghost_frame(g, mr, mr, off, "retval", true);
         for (size_t i = 0; i < g->c->words.n; i++) {
             const CmpWord *w = &g->c->words.v[i];
             if (w->mr != mr || !ghosted(w)) continue;
@@ -456,7 +486,7 @@ static void notify_methods(ModelGen *g)
     for (int n = 0; n < 2; n++) {
         sb_printf(&g->b, "method %s(%s, ch: Int, cmp_b: Int, cmp_c: Int, cmp_d: Int)\n", names[n],
                   g->params);
-        if (g->ghost) sb_printf(&g->b, "  requires cmp_words(%s)\n", g->args);
+        ghost_preds(g, "requires", -1);
         sb_printf(&g->b, "  requires %s\n", chans.s ? chans.s : "false");
         for (size_t i = 0; i < g->c->clauses.n; i++) {
             const CmpClause *cl = &g->c->clauses.v[i];
@@ -465,7 +495,7 @@ static void notify_methods(ModelGen *g)
             snprintf(guard, sizeof guard, "ch == %u ==> ", cl->id);
             emit_forall(g, "requires", guard, cl->gen);
         }
-        ghost_frame(g, -1, "0", "0", false);
+        ghost_frame(g, -1, -1, "0", "0", false);
     }
     sb_free(&chans);
 }
@@ -537,6 +567,11 @@ char *cmp_evidence_model(const CmpContract *c, const SimSystem *s, const CmpCode
         sb_free(&g.b);
         return NULL;
     }
-    if (g.ghost) *pnk_extra = xstrdup("/@ model predicate cmp_words() @/\n");
+    if (g.ghost) {
+        StrBuf x = {0};
+        for (size_t i = 0; i < c->words.n; i++)
+            if (first_of_region(&g, i)) sb_printf(&x, "/@ model predicate cmp_words_%d() @/\n", c->words.v[i].mr);
+        *pnk_extra = sb_take(&x);
+    }
     return sb_take(&g.b);
 }
