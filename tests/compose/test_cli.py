@@ -2,7 +2,7 @@
 """griddle compose's command line and outputs. Expected values are written
 by hand from the issue, the examples' SDFs and docs/composition.md:
 usage errors exit 2, failed obligations or bad input 1, unknown 3."""
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, re, shutil, subprocess, sys, tempfile
 
 griddle, root = sys.argv[1], sys.argv[2]
 ex = lambda *p: os.path.join(root, 'examples', *p)
@@ -196,27 +196,42 @@ check('echo contracts', p.returncode == 0 and len(br) == 144 and
       le['coverage']['memory_regions']['covered'] >= 16, f'{p.returncode} {len(br)} {len(con)}')
 
 # ---- echo_pnk: the same queue contracts (symlinks to examples/echo), but eth
-# is the Pancake driver bound by `source` with `only` nine functions: the
-# rest is unverified, so eth's promises (L5: contracts sort client0 client1
-# copy0 copy1 eth ...) are unknown, never discharged, and so are the 8
-# connectors resting on them (eth's and the virtualisers' relies on the 4
-# driver queues); the other 24 are discharged. eth tracks the index it
-# writes of each queue (its guarantees speak of old): 4 frame bridges, one
-# per queue against the virtualiser there, all proved. Exit 3.
+# is the Pancake driver bound by `source` with `only` 15 functions: the two
+# left out (q_enqueue, q_dequeue_io) are unverified, so eth's promises (L5:
+# contracts sort client0 client1 copy0 copy1 eth ...) are unknown, never
+# discharged, and so are the 8 connectors resting on them (eth's and the
+# virtualisers' relies on the 4 driver queues); the other 24 are
+# discharged. eth tracks the index it writes of each queue (its guarantees
+# speak of old): 4 frame bridges, one per queue against the virtualiser
+# there, all proved; the other end's index only grows (the virtualiser's
+# guarantee: head or tail = old + 1): 4 mono bridges, proved; the queue's
+# flag is neither (the virtualiser writes any 0/1): no bridge kept. A
+# connector resting on L5 also rests on the invariant bridges of the two
+# queues eth states invariants of (its loads assume them). Exit 3.
 p = run([ex('echo_pnk'), '--format', 'json'])
 lp = json.loads(p.stdout) if p.stdout.strip() else {'obligations': [], 'claims': []}
 l5 = [o for o in lp['obligations'] if o['id'] == 'L5']
 frames = [o for o in lp['obligations'] if 'never changes word' in o['text']]
+monos = [o for o in lp['obligations'] if 'never decreases word' in o['text']]
 conp = [c for c in lp['claims'] if c['claim'].startswith('connector')]
 check('echo_pnk exit 3 (unknown)', p.returncode == 3, p.returncode)
 check('echo_pnk eth bound, not proved', len(l5) == 1 and l5[0]['status'] == 'unknown' and
-      'eth_driver.pnk' in l5[0]['evidence'] and 'not verified:' in l5[0]['evidence'] and
-      'q_enqueue' in l5[0]['evidence'], l5)
+      'eth_driver.pnk' in l5[0]['evidence'] and
+      l5[0]['evidence'].endswith('not verified: q_enqueue q_dequeue_io'), l5)
 check('echo_pnk frames', len(frames) == 4 and all(o['status'] == 'discharged' for o in frames),
       [(o['text'], o['status']) for o in frames])
+check('echo_pnk mono bridges', len(monos) == 4 and all(o['status'] == 'discharged' for o in monos) and
+      sorted(re.search(r'word (\d+) of .(\w+).', o['text']).groups() for o in monos) ==
+      [('0', 'net_rx_free_drv'), ('0', 'net_tx_active_drv'), ('8', 'net_rx_active_drv'),
+       ('8', 'net_tx_free_drv')], [(o['text'], o['status']) for o in monos])
 check('echo_pnk connectors', len(conp) == 32 and
       sum(c['status'] == 'unknown' for c in conp) == 8 and
       sum(c['status'] == 'discharged' for c in conp) == 24, [c['status'] for c in conp])
+inv_ids = {o['id'] for o in lp['obligations'] if 'keeps the invariant \'eth\' states' in o['text']}
+c_eth = [c for c in conp if "every word 'eth' reads" in c['claim']]
+check('echo_pnk claims rest on the invariants eth assumes', len(inv_ids) == 4 and len(c_eth) == 4 and
+      all(inv_ids <= set(re.findall(r'P\d+', ' '.join(c['from']) if isinstance(c['from'], list) else c['from']))
+          for c in c_eth), (inv_ids, [c.get('from') for c in c_eth]))
 check('echo_pnk no failure', not any(o['status'] == 'failed' for o in lp['obligations']))
 
 # ---- well-formedness warnings beyond sim_load's
