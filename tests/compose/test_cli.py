@@ -206,8 +206,9 @@ check('echo contracts', p.returncode == 0 and len(br) == 144 and
 # there, all proved; the other end's index only grows (the virtualiser's
 # guarantee: head or tail = old + 1): 4 mono bridges, proved; the queue's
 # flag is neither (the virtualiser writes any 0/1): no bridge kept. A
-# connector resting on L5 also rests on the invariant bridges of the two
-# queues eth states invariants of (its loads assume them). Exit 3.
+# connector resting on L5 also rests on the invariant bridges of the four
+# queues eth states invariants of (its loads assume them): per queue eth's
+# writes and the virtualiser's keep it, 8 bridges. Exit 3.
 p = run([ex('echo_pnk'), '--format', 'json'])
 lp = json.loads(p.stdout) if p.stdout.strip() else {'obligations': [], 'claims': []}
 l5 = [o for o in lp['obligations'] if o['id'] == 'L5']
@@ -229,7 +230,7 @@ check('echo_pnk connectors', len(conp) == 32 and
       sum(c['status'] == 'discharged' for c in conp) == 24, [c['status'] for c in conp])
 inv_ids = {o['id'] for o in lp['obligations'] if 'keeps the invariant \'eth\' states' in o['text']}
 c_eth = [c for c in conp if "every word 'eth' reads" in c['claim']]
-check('echo_pnk claims rest on the invariants eth assumes', len(inv_ids) == 4 and len(c_eth) == 4 and
+check('echo_pnk claims rest on the invariants eth assumes', len(inv_ids) == 8 and len(c_eth) == 4 and
       all(inv_ids <= set(re.findall(r'P\d+', ' '.join(c['from']) if isinstance(c['from'], list) else c['from']))
           for c in c_eth), (inv_ids, [c.get('from') for c in c_eth]))
 check('echo_pnk no failure', not any(o['status'] == 'failed' for o in lp['obligations']))
