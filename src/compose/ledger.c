@@ -464,8 +464,9 @@ static size_t trusted_base(const Ledger *l, TrustItem *t)
         : "not involved in these claims: authority comes from the SDF, not from the "
           "components' code"};
     t[n++] = (TrustItem){"solver", l->in->bridges && l->in->bridges->v.n
-        ? "Z3 and griddle verify's encoding for the bridge obligations (P); authority claims "
-          "are decided by exhaustive graph search"
+        ? "Z3 and griddle verify's encoding for the bridge obligations (P), and for a Pancake "
+          "component's evidence Z3 or, where Z3 cannot decide a query in 2 s, cvc5; authority "
+          "claims are decided by exhaustive graph search"
         : "not used: authority claims are decided by exhaustive graph search over a finite "
           "graph"};
     t[n++] = (TrustItem){"models", "the influence model: a PD may use all of its authority "

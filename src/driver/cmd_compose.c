@@ -477,6 +477,10 @@ static void verify_component(ComposeCli *c, CmpContract *ct, const VSpec *spec, 
 {
     VerifyOpts o = {0};
     o.timeout_ms = c->timeout_ms;
+    /* Z3 first; a query it cannot decide quickly goes to cvc5 (when it is
+     * installed; else Z3 gets the whole timeout): the Pancake driver's
+     * queue functions need it (docs/composition.md) */
+    o.solver = VSOLVER_FALLBACK;
     o.only = ct->only.v;
     o.nonly = ct->only.n;
     o.cache_dir = c->no_cache ? NULL : c->cache_dir ? c->cache_dir : ".griddle-cache";

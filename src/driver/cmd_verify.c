@@ -34,10 +34,12 @@ static const char HELP[] =
     "                          reported as unknown, never as verified\n"
     "  --seeds N               re-check every obligation with N solver seeds and\n"
     "                          report verdicts that change\n"
-    "  --solver z3|cvc5|both  who decides: Z3 (default), cvc5 (the same queries as\n"
-    "                          SMT-LIB text to a cvc5 process; $GRIDDLE_CVC5 names\n"
-    "                          another executable), or Z3 cross-checked by cvc5:\n"
-    "                          contradicting verdicts are errors\n"
+    "  --solver z3|cvc5|both|fallback  who decides: Z3 (default), cvc5 (the same\n"
+    "                          queries as SMT-LIB text to a cvc5 process;\n"
+    "                          $GRIDDLE_CVC5 names another executable), Z3\n"
+    "                          cross-checked by cvc5 (contradicting verdicts are\n"
+    "                          errors), or Z3 first for 2 s, then cvc5 for a query\n"
+    "                          Z3 leaves unknown, then Z3 for the whole timeout\n"
     "  --cross-check           the same as --solver both\n"
     "  --cache DIR             cache of verified units (default .griddle-cache)\n"
     "  --no-cache              neither read nor write the cache\n"
@@ -192,7 +194,8 @@ static int verify_arg(VerifyCli *c, int argc, char **argv, int *i)
         if (v && !strcmp(v, "z3")) c->vo.solver = VSOLVER_Z3;
         else if (v && !strcmp(v, "cvc5")) c->vo.solver = VSOLVER_CVC5;
         else if (v && !strcmp(v, "both")) c->vo.solver = VSOLVER_BOTH;
-        else return usage_error("verify", "--solver must be z3, cvc5 or both"), -1;
+        else if (v && !strcmp(v, "fallback")) c->vo.solver = VSOLVER_FALLBACK;
+        else return usage_error("verify", "--solver must be z3, cvc5, both or fallback"), -1;
         return 1;
     }
     if (!strcmp(a, "--cross-check")) return c->vo.solver = VSOLVER_BOTH, 1;
@@ -473,7 +476,8 @@ int cmd_verify(int argc, char **argv)
     if (rc == EXIT_OK && c.vo.solver != VSOLVER_Z3 && !find_cvc5(&c))
         rc = usage_error("verify", "--solver %s needs cvc5: cannot run '%s' (install the Debian package cvc5, "
                                    "or set GRIDDLE_CVC5)",
-                         c.vo.solver == VSOLVER_CVC5 ? "cvc5" : "both", c.vo.cvc5);
+                         c.vo.solver == VSOLVER_CVC5 ? "cvc5"
+                         : c.vo.solver == VSOLVER_BOTH ? "both" : "fallback", c.vo.cvc5);
     if (rc == EXIT_OK) rc = run(&c);
 out:
     vec_free(&c.models);

@@ -24,12 +24,15 @@ static Z3_func_decl mk_fun(Gen *g, const char *name, unsigned n, const Z3_sort *
     return Z3_mk_func_decl(g->z, Z3_mk_string_symbol(g->z, name), n, dom, r);
 }
 
-static void set_params(Gen *g, unsigned seed)
+/* Z3's first try per query with VSOLVER_FALLBACK (ms). */
+#define FALLBACK_FIRST_MS 2000u
+
+static void set_params_timeout(Gen *g, unsigned seed, unsigned timeout_ms)
 {
     Z3_params p = Z3_mk_params(g->z);
     Z3_params_inc_ref(g->z, p);
-    if (g->o->timeout_ms)
-        Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "timeout"), g->o->timeout_ms);
+    if (timeout_ms)
+        Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "timeout"), timeout_ms);
     Z3_params_set_uint(g->z, p, Z3_mk_string_symbol(g->z, "random_seed"), seed);
     g->seed = seed;
     Z3_solver_set_params(g->z, g->sol, p);
@@ -37,6 +40,11 @@ static void set_params(Gen *g, unsigned seed)
      * --seeds would silently do nothing */
     assert(Z3_get_error_code(g->z) == Z3_OK);
     Z3_params_dec_ref(g->z, p);
+}
+
+static void set_params(Gen *g, unsigned seed)
+{
+    set_params_timeout(g, seed, g->o->timeout_ms);
 }
 
 /* The IArray domain of verifier.md §2.4 / §7.2: slot is injective through
@@ -273,6 +281,7 @@ typedef struct Check {
     StrBuf seeds;        /* the answer per seed, when they differ */
     StrBuf cross;        /* --solver both: the two answers, when their outcomes differ */
     bool disagree;       /* --solver both: one proves sat, the other unsat */
+    bool by_cvc5;        /* VSOLVER_FALLBACK: cvc5 decided (Z3 left it unknown) */
     char *path;          /* the query file (--emit-smt, or kept for a disagreement), or NULL */
 } Check;
 
@@ -280,7 +289,8 @@ typedef struct Check {
  * written to DIR/UNIT-N.smt2 (the query file of a disagreement). */
 static char *query_text(Gen *g, Check *c, const char *kind)
 {
-    if (!g->o->emit_smt_dir && g->o->solver == VSOLVER_Z3) return NULL;
+    if (!g->o->emit_smt_dir && (g->o->solver == VSOLVER_Z3 || g->o->solver == VSOLVER_FALLBACK))
+        return NULL; /* the fallback builds it when Z3 leaves a query unknown */
     char *text = smt_query_text(g, kind);
     if (!g->o->emit_smt_dir) return text;
     StrBuf path = {0}, err = {0};
@@ -298,6 +308,34 @@ static char *query_text(Gen *g, Check *c, const char *kind)
     return text;
 }
 
+/* VSOLVER_FALLBACK: Z3 within FALLBACK_FIRST_MS; if it cannot decide,
+ * cvc5 (*ac: its answer when it decides, else SMT_UNKNOWN), then Z3 with
+ * the whole timeout. The first answer that is not unknown is the verdict,
+ * as with that solver alone (both are in the trusted base): sat, unsat, or
+ * incomplete (quantifiers: a candidate model, "not proved"; for a
+ * reachability query, reachable). */
+static SmtAnswer fallback_answer(Gen *g, const char *kind, unsigned seed, char **text, StrBuf *wz,
+                                 StrBuf *wc, SmtAnswer *ac)
+{
+    *ac = SMT_UNKNOWN;
+    unsigned full = g->o->timeout_ms;
+    bool shorter = !full || full > FALLBACK_FIRST_MS;
+    if (shorter) set_params_timeout(g, seed, FALLBACK_FIRST_MS);
+    else if (seed != g->seed) set_params(g, seed);
+    SmtAnswer az = z3_answer(g, seed, wz);
+    if (shorter) set_params(g, seed);
+    if (az != SMT_UNKNOWN) return az;
+    if (!*text) *text = smt_query_text(g, kind);
+    SmtAnswer c = cvc5_check(g, *text, seed, wc);
+    if (c != SMT_UNKNOWN) { /* as with --solver cvc5 */
+        *ac = c;
+        return az;
+    }
+    if (!shorter) return az;
+    sb_free(wz);
+    return z3_answer(g, seed, wz);
+}
+
 /* Checks the solver content (the query) with every seed, seed 0 last so
  * that Z3 keeps seed 0's model for the counterexample. */
 static void run_check(Gen *g, const char *kind, Check *c)
@@ -313,10 +351,16 @@ static void run_check(Gen *g, const char *kind, Check *c)
     for (unsigned k = n; k-- > 0;) {
         StrBuf wz = {0}, wc = {0};
         SmtAnswer az = SMT_UNKNOWN, ac = SMT_UNKNOWN;
-        if (sv != VSOLVER_CVC5) az = z3_answer(g, k, &wz);
-        if (sv != VSOLVER_Z3) ac = cvc5_check(g, text, k, &wc);
-        SmtAnswer a = sv == VSOLVER_CVC5 ? ac : az;
-        StrBuf *w = sv == VSOLVER_CVC5 ? &wc : &wz;
+        if (sv == VSOLVER_FALLBACK) {
+            az = fallback_answer(g, kind, k, &text, &wz, &wc, &ac);
+            if (k == 0) c->by_cvc5 = ac != SMT_UNKNOWN;
+        } else {
+            if (sv != VSOLVER_CVC5) az = z3_answer(g, k, &wz);
+            if (sv != VSOLVER_Z3) ac = cvc5_check(g, text, k, &wc);
+        }
+        bool cv = sv == VSOLVER_CVC5 || (sv == VSOLVER_FALLBACK && ac != SMT_UNKNOWN);
+        SmtAnswer a = cv ? ac : az;
+        StrBuf *w = cv ? &wc : &wz;
         sb_printf(&all, "%sseed %u: ", all.n ? ", " : "", k);
         put_answer(&all, a, w->s);
         if (first < 0) first = outcome(a);
@@ -478,13 +522,13 @@ bool smt_check(Gen *g, State *st, Z3_ast phi, const Oblig *ob)
         g->nfail++;
         Diag *d = diag_add(g->dl, DIAG_ERROR, ob->code, &ob->at, "%s", ob->msg);
         if (ob->note) diag_note(d, ob->note_at, "%s", ob->note);
-        Z3_model m = g->o->solver != VSOLVER_CVC5 ? Z3_solver_get_model(g->z, g->sol) : NULL;
+        Z3_model m = g->o->solver != VSOLVER_CVC5 && !c.by_cvc5 ? Z3_solver_get_model(g->z, g->sol) : NULL;
         if (m) {
             Z3_model_inc_ref(g->z, m);
             note_path(g, d, m, st);
             note_values(g, d, m, st);
             Z3_model_dec_ref(g->z, m);
-        } else if (g->o->solver == VSOLVER_CVC5) {
+        } else if (g->o->solver == VSOLVER_CVC5 || c.by_cvc5) {
             diag_note(d, NULL, "decided by cvc5 (%s); no counterexample is shown",
                       c.a == SMT_SAT ? "sat" : c.why.s);
         }

@@ -28,6 +28,9 @@ typedef enum VerifySolver {
     VSOLVER_Z3,     /* Z3 through its C API (default) */
     VSOLVER_CVC5,   /* the same queries as SMT-LIB text to a cvc5 process */
     VSOLVER_BOTH,   /* Z3 decides; cvc5 cross-checks every query */
+    VSOLVER_FALLBACK, /* Z3 decides, first within a short time; a query it leaves
+                         unknown goes to cvc5, then (still unknown) to Z3 again
+                         with the whole timeout */
 } VerifySolver;
 
 typedef struct VerifyOpts {
