@@ -158,6 +158,20 @@ try:
     for k in kept:
         if os.path.exists(k):
             os.unlink(k)
+    # --solver fallback: cvc5 is asked only for what Z3 leaves unknown. On
+    # ok.pnk Z3 decides every query, so a lying cvc5 is never heard (its
+    # log stays empty); on nonlinear.pnk (x^3 + y^3 != z^3, which Z3 does
+    # not decide in 0.05 s) cvc5's answer decides: unsat verified, sat a
+    # failure at the assertion, no answer (a crash) unknown after Z3 again
+    flog = os.path.join(tmp, 'fallback.log')
+    rc, out, err = run('--no-cache', '--color=never', '--solver', 'fallback', 'ok.pnk',
+                       env={'GRIDDLE_CVC5': fake, 'FAKE_CVC5_MODE': 'sat', 'FAKE_CVC5_LOG': flog})
+    check('fallback-z3-decides', rc == 0 and not os.path.exists(flog), f'rc={rc} {err}')
+    for mode, want in (('ok', 0), ('sat', 1), ('garbage', 3)):
+        rc, out, err = run('--no-cache', '--color=never', '--timeout', '0.05', '--solver', 'fallback',
+                           'nonlinear.pnk', env={'GRIDDLE_CVC5': fake, 'FAKE_CVC5_MODE': mode})
+        ok = rc == want and (mode != 'sat' or 'nonlinear.pnk:3:13: error: the assertion may not hold' in err)
+        check(f'fallback-cvc5-{mode}', ok, f'rc={rc} {err}')
     # garbage from the solver is unknown, never proved
     rc, out, err = run('--no-cache', '--color=never', '--solver', 'cvc5', 'ok.pnk',
                        env={'GRIDDLE_CVC5': fake, 'FAKE_CVC5_MODE': 'garbage'})
