@@ -216,10 +216,13 @@ l5 = [o for o in lp['obligations'] if o['id'] == 'L5']
 frames = [o for o in lp['obligations'] if 'never changes word' in o['text']]
 monos = [o for o in lp['obligations'] if 'never decreases word' in o['text']]
 conp = [c for c in lp['claims'] if c['claim'].startswith('connector')]
-check('echo_pnk exit 0 (discharged)', p.returncode == 0, p.returncode)
-check('echo_pnk eth verified', len(l5) == 1 and l5[0]['status'] == 'discharged' and
-      'eth_driver.pnk' in l5[0]['evidence'] and
-      'verified; 17 units verified' in l5[0]['evidence'] and 'not verified' not in l5[0]['evidence'], l5)
+# (without cvc5, scripts/deps.sh, the two reachability checks stay unknown:
+# so do L5 and the claims on it, exit 3)
+have_cvc5 = shutil.which('cvc5') is not None
+check('echo_pnk exit 0 (discharged)', p.returncode == (0 if have_cvc5 else 3), p.returncode)
+check('echo_pnk eth verified', len(l5) == 1 and
+      (l5[0]['status'] == 'discharged' and 'verified; 17 units verified' in l5[0]['evidence']
+       if have_cvc5 else l5[0]['status'] == 'unknown') and 'eth_driver.pnk' in l5[0]['evidence'], l5)
 check('echo_pnk frames', len(frames) == 4 and all(o['status'] == 'discharged' for o in frames),
       [(o['text'], o['status']) for o in frames])
 check('echo_pnk mono bridges', len(monos) == 4 and all(o['status'] == 'discharged' for o in monos) and
@@ -227,7 +230,8 @@ check('echo_pnk mono bridges', len(monos) == 4 and all(o['status'] == 'discharge
       [('0', 'net_rx_free_drv'), ('0', 'net_tx_active_drv'), ('8', 'net_rx_active_drv'),
        ('8', 'net_tx_free_drv')], [(o['text'], o['status']) for o in monos])
 check('echo_pnk connectors', len(conp) == 32 and
-      all(c['status'] == 'discharged' for c in conp), [c['status'] for c in conp])
+      all(c['status'] == ('discharged' if have_cvc5 or '_drv' not in c['claim'] else 'unknown')
+          for c in conp), [c['status'] for c in conp])
 inv_ids = {o['id'] for o in lp['obligations'] if 'keeps the invariant \'eth\' states' in o['text']}
 c_eth = [c for c in conp if "every word 'eth' reads" in c['claim']]
 check('echo_pnk claims rest on the invariants eth assumes', len(inv_ids) == 8 and len(c_eth) == 4 and
