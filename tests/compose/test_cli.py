@@ -259,7 +259,7 @@ l5m = [o for o in lm['obligations'] if o['id'] == 'L5']
 dm = json.loads(p.stderr) if p.stderr.strip().startswith('[') else []
 check('echo_pnk mutant h + 2 refused at the store', len(at) == 1 and p.returncode == 1 and
       len(l5m) == 1 and l5m[0]['status'] == 'failed' and
-      any(d.get('file', '').endswith('eth_driver.pnk') and d.get('line') == at[0] + 1 and
+      any((d.get('file') or '').endswith('eth_driver.pnk') and d.get('line') == at[0] + 1 and
           'precondition of store_' in d.get('message', '') for d in dm),
       (p.returncode, [o['status'] for o in l5m], [(d.get('file'), d.get('line'), d.get('message')) for d in dm][:5]))
 
