@@ -122,14 +122,17 @@ static void print_stack_use(const BuildOpts *bo, const X64StackUse *s)
         worst = b < 0 ? -1 : b > worst ? b : worst;
         p += len + (p[len] == ',');
     }
-    if (s->unbounded) printf("%s unbounded", s->name);
-    else if (s->ffis && worst >= 0)
+    if (s->unbounded) {
+        printf("%s unbounded", s->name);
+    } else if (s->ffis && worst >= 0) {
         printf("%s %llu = %llu + %lld (--ffi-stack, for ffi %s)\n", s->name,
                (unsigned long long)(s->bytes + (uint64_t)worst), (unsigned long long)s->bytes,
                (long long)worst, s->ffis);
-    else printf("%s %llu", s->name, (unsigned long long)s->bytes);
-    if (s->unbounded || !s->ffis || worst < 0)
-        printf(s->ffis ? " + the stack of ffi %s\n" : "\n", s->ffis);
+        return;
+    } else {
+        printf("%s %llu", s->name, (unsigned long long)s->bytes);
+    }
+    printf(s->ffis ? " + the stack of ffi %s\n" : "\n", s->ffis);
 }
 
 /* 1 consumed, 0 not ours, -1 usage error (reported). */
@@ -288,19 +291,14 @@ static int cc_word_count(void)
 }
 
 /* $CC split into words at blanks, as make passes it to the shell
- * ("ccache gcc", "gcc -m64"); no quoting. The words are written into
+ * ("ccache gcc", "gcc -m64"); no quoting. The words (at least one: cc_name
+ * is never blank; at most CC_WORDS, which settle checked) are written into
  * argv from index 0 and their count returned; *buf owns them. */
-static int cc_words(char **argv, int max, char **buf)
+static int cc_words(char **argv, char **buf)
 {
     *buf = xstrdup(cc_name());
     int n = 0;
-    for (char *p = strtok(*buf, " \t"); p; p = strtok(NULL, " \t")) {
-        if (n == max) {
-            fprintf(stderr, "griddle build: $CC has more than %d words\n", max);
-            return -1;
-        }
-        argv[n++] = p;
-    }
+    for (char *p = strtok(*buf, " \t"); p && n < CC_WORDS; p = strtok(NULL, " \t")) argv[n++] = p;
     return n;
 }
 
@@ -361,9 +359,7 @@ static char *host_object(const Tmp *t)
     if (!ok) fprintf(stderr, "griddle build: cannot write temporary files: %s\n", err);
     sb_printf(&tmpobj, "%s.%ld", obj.s, (long)getpid());
     char *argv[CC_WORDS + 6], *words;
-    int a = cc_words(argv, CC_WORDS, &words);
-    ok = ok && a > 0;
-    a = a > 0 ? a : 0;
+    int a = cc_words(argv, &words);
     argv[a++] = "-O2";
     argv[a++] = "-c";
     argv[a++] = "-o";
@@ -404,9 +400,7 @@ static bool run_cc(const BuildOpts *bo, const char *code, const char *name)
     else if (exe) ok = (host = host_object(&t)) != NULL;
     if (ok) {
         char **argv = xmalloc((bo->links.n + CC_WORDS + 8) * sizeof *argv), *words;
-        int a = cc_words(argv, CC_WORDS, &words);
-        ok = a > 0;
-        a = a > 0 ? a : 0;
+        int a = cc_words(argv, &words);
         argv[a++] = "-O2";
         if (!exe) argv[a++] = bo->emit == EMIT_ASM ? "-S" : "-c";
         argv[a++] = "-o";
@@ -417,7 +411,7 @@ static bool run_cc(const BuildOpts *bo, const char *code, const char *name)
             for (size_t i = 0; i < bo->links.n; i++) argv[a++] = (char *)bo->links.v[i];
         }
         argv[a] = NULL;
-        ok = ok && run_tool(argv);
+        ok = run_tool(argv);
         free(argv);
         free(words);
     }
