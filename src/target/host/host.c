@@ -396,19 +396,17 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
         return;
     }
     if (!sim_x86_decode(ip, 15, &in) || addr + in.width > r->base + r->size) {
-        {
-            /* a shared access this decoder does not know: say which one,
-             * since the program's own instruction is the evidence */
-            char msg[160];
-            int n = snprintf(msg, sizeof msg,
-                             "griddle host: cannot trace the shared-memory access at 0x%" PRIx64
-                             " by the instruction at %p:",
-                             addr, (const void *)ip);
-            for (int i = 0; i < 8 && n > 0 && n < (int)sizeof msg - 4; i++)
-                n += snprintf(msg + n, sizeof msg - (size_t)n, " %02x", ip[i]);
-            if (n > 0 && n < (int)sizeof msg - 1) msg[n++] = '\n';
-            if (n > 0 && write(2, msg, (size_t)n) < 0) {}
-        }
+        /* a shared access this decoder does not know: say which one,
+         * since the program's own instruction is the evidence */
+        char msg[160];
+        int n = snprintf(msg, sizeof msg,
+                         "griddle host: cannot trace the shared-memory access at 0x%" PRIx64
+                         " by the instruction at %p:",
+                         addr, (const void *)ip);
+        for (int i = 0; i < 8 && n > 0 && n < (int)sizeof msg - 4; i++)
+            n += snprintf(msg + n, sizeof msg - (size_t)n, " %02x", ip[i]);
+        if (n > 0 && n < (int)sizeof msg - 1) msg[n++] = '\n';
+        if (n > 0 && write(2, msg, (size_t)n) < 0) {}
         signal(sig, SIG_DFL);   /* a real fault: let it kill us */
         return;
     }
